@@ -1,0 +1,46 @@
+# Two commands matter on a fresh machine: `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format bench worker system-packages
+
+install: $(STAMP) node_modules/.installed system-packages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+# Debian packages for browser tests (chromium) and DOCX->PDF (LibreOffice).
+system-packages:
+	@bash scripts/system-packages.sh
+
+run: install
+	$(BIN)/cchc migrate --noinput
+	$(BIN)/cchc collectstatic --noinput -v0
+	$(BIN)/cchc load_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)"
+	$(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+test: install
+	$(BIN)/cchc collectstatic --noinput -v0
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python -m cchc.bench

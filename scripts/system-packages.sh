@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project uses when they are missing. Where that is
+# impossible (not root, no apt), it says so: the features that need them report it too.
+set -u
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing+=(fonts-liberation)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "warning: cannot install ${missing[*]} (needs root and apt-get);" \
+       "browser tests and PDF output will be skipped or disabled." >&2
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  || echo "warning: apt-get could not install ${missing[*]}" >&2

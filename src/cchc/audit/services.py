@@ -1,0 +1,113 @@
+"""The one way to append to the audit log. Call it inside the service's transaction."""
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import client_address
+from .models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def event_hash(event: AuditEvent) -> str:
+    """SHA-256 of the event's content and the previous event's hash."""
+    payload = {
+        "id": event.id,
+        "created_at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": str(event.object_id),
+        "changes": event.changes,
+        "ip": event.ip_address,
+        "prev": event.prev_hash,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    changes: dict | None = None,
+) -> AuditEvent:
+    """Append one event. `changes` maps field -> [before, after] (or any JSON detail)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the service's transaction")
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    event = AuditEvent(
+        id=head.last_id + 1,
+        created_at=timezone.now().replace(microsecond=0),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(object_id or (obj.pk if obj is not None else "")),
+        changes=_jsonable(changes or {}),
+        ip_address=client_address.get(),
+        prev_hash=head.last_hash or GENESIS,
+    )
+    event.hash = event_hash(event)
+    event.save(force_insert=True)
+    head.last_id, head.last_hash = event.id, event.hash
+    head.save(update_fields=["last_id", "last_hash"])
+    return event
+
+
+def diff(instance: models.Model, fields: list[str], before: dict) -> dict:
+    """Field -> [before, after] for the fields whose value changed."""
+    out = {}
+    for name in fields:
+        after = getattr(instance, name)
+        if _jsonable(before.get(name)) != _jsonable(after):
+            out[name] = [before.get(name), after]
+    return out
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def verify_chain() -> tuple[int, str | None]:
+    """Walk the chain; return (events checked, description of the first break or None)."""
+    prev = GENESIS
+    expected_id = 1
+    count = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        if event.id != expected_id:
+            return count, f"event {expected_id} is missing (next found is {event.id})"
+        if event.prev_hash != prev:
+            return count, f"event {event.id} does not follow event {event.id - 1}"
+        if event_hash(event) != event.hash:
+            return count, f"event {event.id} was changed after it was written"
+        prev = event.hash
+        expected_id += 1
+        count += 1
+    head = AuditHead.objects.filter(pk=1).first()
+    if head and (head.last_id != count or (count and head.last_hash != prev)):
+        return count, f"event {count + 1} and later are missing (the log ended at {head.last_id})"
+    return count, None

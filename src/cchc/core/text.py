@@ -1,0 +1,16 @@
+"""Text helpers shared by search and matching."""
+
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Lower-case text without diacritics, with spaces collapsed: "Cải  Cách" -> "cai cach".
+
+    Đ/đ are letters of their own in Unicode, not D plus a mark, so they are mapped by hand.
+    """
+    if not text:
+        return ""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(stripped.lower().split())

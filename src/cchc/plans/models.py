@@ -1,0 +1,193 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cchc.orgs.models import Unit
+
+
+class Area(models.Model):
+    """One of the seven reform areas (lĩnh vực), seeded by a data migration."""
+
+    code = models.PositiveSmallIntegerField(_("mã"), unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    name_en = models.CharField(_("tên tiếng Anh"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = _("lĩnh vực")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Plan(models.Model):
+    year = models.PositiveSmallIntegerField(_("năm"))
+    title = models.CharField(_("tên kế hoạch"), max_length=500)
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="plans"
+    )
+    document_number = models.CharField(_("số, ký hiệu"), max_length=64, blank=True)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kế hoạch cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    purpose = models.TextField(_("mục đích"), blank=True)
+    requirements = models.TextField(_("yêu cầu"), blank=True)
+    implementation = models.TextField(_("tổ chức thực hiện"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "issuing_unit__path"]
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    """A plan's own sub-heading under an area ("1. Công tác tuyên truyền")."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT)
+    title = models.CharField(_("tiêu đề"), max_length=500)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["area__code", "order", "id"]
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Hủy bỏ")
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    area = models.ForeignKey(Area, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT)
+    section = models.ForeignKey(
+        Section, verbose_name=_("mục"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    code = models.CharField(_("số thứ tự"), max_length=32, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    title = models.TextField(_("nội dung nhiệm vụ"))
+    description = models.TextField(_("mô tả"), blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    supporting_units = models.ManyToManyField(
+        Unit, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="supported_tasks"
+    )
+    due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
+    due_text = models.CharField(_("thời gian hoàn thành (như văn bản)"), max_length=255, blank=True)
+    is_recurring = models.BooleanField(_("thường xuyên"), default=False)
+    deliverable = models.TextField(_("sản phẩm"), blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    parent_task = models.ForeignKey(
+        "self",
+        verbose_name=_("nhiệm vụ cấp trên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="child_tasks",
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("tiến độ (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    result = models.TextField(_("kết quả, sản phẩm đã có"), blank=True)
+    # Title, code and deliverable folded (lower case, no diacritics) for search.
+    search_text = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan_id", "area__code", "order", "id"]
+        indexes = [
+            models.Index(fields=["plan", "lead_unit"]),
+            models.Index(fields=["plan", "status", "due_date"]),
+            models.Index(fields=["lead_unit", "status"]),
+        ]
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}".strip()
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    return f"evidence/{instance.task.plan_id}/{instance.task_id}/{filename}"
+
+
+class TaskUpdate(models.Model):
+    """A dated progress entry. Never edited: a correction is a new entry."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    reported_on = models.DateField(_("ngày báo cáo"))
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"))
+    status_before = models.CharField(max_length=16, choices=TaskStatus.choices)
+    status_after = models.CharField(_("trạng thái"), max_length=16, choices=TaskStatus.choices)
+    note = models.TextField(_("nội dung cập nhật"), blank=True)
+    deliverable = models.TextField(_("sản phẩm đã có"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        verbose_name = _("cập nhật tiến độ")
+        verbose_name_plural = _("cập nhật tiến độ")
+
+    def __str__(self) -> str:
+        return f"{self.reported_on:%d/%m/%Y} {self.progress}%"
+
+
+class Evidence(models.Model):
+    """A file proving a claim. `effective_on` is the date of the document, not the upload."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    update = models.ForeignKey(
+        TaskUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=500)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    effective_on = models.DateField(_("ngày của văn bản"))
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("tài liệu kiểm chứng")
+        verbose_name_plural = _("tài liệu kiểm chứng")
+
+    def __str__(self) -> str:
+        return self.original_name

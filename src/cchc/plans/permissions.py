@@ -1,0 +1,111 @@
+"""Access rules for plans, tasks and evidence (built on orgs.access)."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from cchc.orgs.access import OVERSIGHT_ROLES, UNIT_ROLES, Access
+from cchc.orgs.models import Role
+
+from .models import Evidence, Plan, PlanStatus, Task
+
+MANAGERS = (Role.OFFICE, Role.LEADER)
+
+
+def _ancestor_ids(access: Access) -> set[int]:
+    """Ids of every unit on the way from the root to each of the user's units."""
+    return {
+        int(i) for paths in access.paths.values() for p in paths for i in p.strip("/").split("/")
+    }
+
+
+def plan_q(access: Access) -> Q:
+    """Plans the user may read: drafts only for the office and leader of the issuing unit's
+    branch; issued plans also for every unit below the issuing unit."""
+    if access.is_superuser:
+        return Q()
+    drafts = Q(status=PlanStatus.DRAFT) & access.unit_q("issuing_unit", *MANAGERS)
+    published = ~Q(status=PlanStatus.DRAFT) & (
+        access.unit_q("issuing_unit", *OVERSIGHT_ROLES)
+        | Q(issuing_unit_id__in=_ancestor_ids(access))
+    )
+    return drafts | published
+
+
+def _supports_in_scope(access: Access, roles) -> Exists | Q:
+    through = Task.supporting_units.through
+    if access.is_superuser:
+        return Q()
+    return Exists(
+        through.objects.filter(task_id=OuterRef("pk")).filter(access.unit_q("unit", *roles))
+    )
+
+
+def task_q(access: Access) -> Q:
+    """Tasks the user may read."""
+    if access.is_superuser:
+        return Q()
+    draft = Q(plan__status=PlanStatus.DRAFT)
+    oversight = ~draft & (
+        access.unit_q("lead_unit", *OVERSIGHT_ROLES)
+        | access.unit_q("plan__issuing_unit", *OVERSIGHT_ROLES)
+    )
+    managers_drafts = draft & access.unit_q("plan__issuing_unit", *MANAGERS)
+    q = oversight | managers_drafts
+    if access.has(*UNIT_ROLES):
+        q |= ~draft & (
+            access.unit_q("lead_unit", *UNIT_ROLES) | _supports_in_scope(access, UNIT_ROLES)
+        )
+    return q
+
+
+def can_manage_plan(access: Access, plan: Plan) -> bool:
+    """The office of the issuing unit's branch edits, issues and reorganises the plan."""
+    return access.covers(plan.issuing_unit.path, Role.OFFICE)
+
+
+def can_report_progress(access: Access, task: Task) -> bool:
+    """Progress and status: the lead unit's focal officer and head, or the office."""
+    if task.plan.status != PlanStatus.ISSUED:
+        return False
+    return access.covers(task.lead_unit.path, *UNIT_ROLES) or can_office_task(access, task)
+
+
+def can_office_task(access: Access, task: Task) -> bool:
+    return access.covers(task.lead_unit.path, Role.OFFICE) or access.covers(
+        task.plan.issuing_unit.path, Role.OFFICE
+    )
+
+
+def supporting_unit_of(access: Access, task: Task):
+    """The supporting unit through which the user works on the task, or None."""
+    for unit in task.supporting_units.all():
+        if access.covers(unit.path, *UNIT_ROLES):
+            return unit
+    return None
+
+
+def can_add_note(access: Access, task: Task) -> bool:
+    """Supporting units add notes and evidence, but do not move the task's status."""
+    if task.plan.status != PlanStatus.ISSUED:
+        return False
+    return can_report_progress(access, task) or supporting_unit_of(access, task) is not None
+
+
+def evidence_q(access: Access) -> Q:
+    """Evidence the user may read: oversight of the task, its lead unit, or the uploader's unit."""
+    if access.is_superuser:
+        return Q()
+    return (
+        ~Q(task__plan__status=PlanStatus.DRAFT)
+        & (
+            access.unit_q("task__lead_unit", *OVERSIGHT_ROLES, *UNIT_ROLES)
+            | access.unit_q("task__plan__issuing_unit", *OVERSIGHT_ROLES)
+            | access.unit_q("unit", *UNIT_ROLES)
+        )
+    ) | (
+        Q(task__plan__status=PlanStatus.DRAFT)
+        & access.unit_q("task__plan__issuing_unit", *MANAGERS)
+    )
+
+
+def can_view_evidence(access: Access, evidence: Evidence) -> bool:
+    return Evidence.objects.filter(evidence_q(access), pk=evidence.pk).exists()

@@ -1,0 +1,429 @@
+"""Every write to plans, tasks, updates and evidence: permission, transaction, audit."""
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.audit.services import audit_record, diff, snapshot
+from cchc.core.text import fold
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Unit
+
+from . import permissions
+from .due_text import parse_due_text
+from .models import Area, Evidence, Plan, PlanStatus, Section, Task, TaskStatus, TaskUpdate
+
+PLAN_FIELDS = [
+    "year",
+    "title",
+    "issuing_unit_id",
+    "document_number",
+    "issued_on",
+    "parent_id",
+    "status",
+    "purpose",
+    "requirements",
+    "implementation",
+]
+TASK_FIELDS = [
+    "area_id",
+    "section_id",
+    "code",
+    "title",
+    "description",
+    "lead_unit_id",
+    "due_date",
+    "due_text",
+    "is_recurring",
+    "deliverable",
+    "notes",
+    "parent_task_id",
+    "status",
+    "progress",
+    "completed_on",
+    "result",
+]
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def task_search_text(task: Task) -> str:
+    return fold(f"{task.code} {task.title} {task.deliverable} {task.due_text}")
+
+
+# --- plans ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor,
+    year: int,
+    title: str,
+    issuing_unit: Unit,
+    parent: Plan | None = None,
+    document_number: str = "",
+    issued_on: datetime.date | None = None,
+    purpose: str = "",
+    requirements: str = "",
+    implementation: str = "",
+) -> Plan:
+    """Create a draft plan. `actor=None` is the system (demo loader)."""
+    if actor is not None:
+        _require(
+            access_for(actor).covers(issuing_unit.path, "office"),
+            "Chỉ Văn phòng của cơ quan ban hành được lập kế hoạch.",
+        )
+    plan = Plan.objects.create(
+        year=year,
+        title=title,
+        issuing_unit=issuing_unit,
+        parent=parent,
+        document_number=document_number,
+        issued_on=issued_on,
+        purpose=purpose,
+        requirements=requirements,
+        implementation=implementation,
+    )
+    audit_record(
+        actor=actor,
+        action="plan.create",
+        obj=plan,
+        changes={f: [None, getattr(plan, f)] for f in PLAN_FIELDS},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor, plan: Plan, **fields) -> Plan:
+    plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
+    if actor is not None:
+        _require(
+            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+        )
+    unknown = set(fields) - {f.removesuffix("_id") for f in PLAN_FIELDS} - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown plan fields: {sorted(unknown)}")
+    before = snapshot(plan, PLAN_FIELDS)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    changes = diff(plan, PLAN_FIELDS, before)
+    if changes:
+        audit_record(actor=actor, action="plan.update", obj=plan, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def plan_issue(
+    *, actor, plan: Plan, document_number: str = "", issued_on: datetime.date | None = None
+) -> Plan:
+    """Issue a draft plan: from now on its units see and work on their tasks."""
+    plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
+    if actor is not None:
+        _require(permissions.can_manage_plan(access_for(actor), plan), "Không có quyền ban hành.")
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError("Kế hoạch đã được ban hành.")
+    if not plan.tasks.exists():
+        raise ValidationError("Kế hoạch chưa có nhiệm vụ nào.")
+    before = snapshot(plan, PLAN_FIELDS)
+    plan.status = PlanStatus.ISSUED
+    plan.document_number = document_number or plan.document_number
+    plan.issued_on = issued_on or plan.issued_on or today()
+    plan.save()
+    audit_record(
+        actor=actor, action="plan.issue", obj=plan, changes=diff(plan, PLAN_FIELDS, before)
+    )
+    return plan
+
+
+@transaction.atomic
+def section_create(*, actor, plan: Plan, area: Area, title: str, order: int = 0) -> Section:
+    if actor is not None:
+        _require(
+            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+        )
+    section = Section.objects.create(plan=plan, area=area, title=title, order=order)
+    audit_record(
+        actor=actor, action="section.create", obj=section, changes={"title": [None, title]}
+    )
+    return section
+
+
+# --- tasks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor,
+    plan: Plan,
+    area: Area,
+    title: str,
+    lead_unit: Unit,
+    code: str = "",
+    order: int = 0,
+    description: str = "",
+    supporting_units: Iterable[Unit] = (),
+    due_text: str = "",
+    due_date: datetime.date | None = None,
+    is_recurring: bool | None = None,
+    deliverable: str = "",
+    notes: str = "",
+    section: Section | None = None,
+    parent_task: Task | None = None,
+) -> Task:
+    """Add a task to a plan. The due date is read from `due_text` unless given."""
+    if actor is not None:
+        _require(
+            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+        )
+    parsed = parse_due_text(due_text, plan.year)
+    task = Task(
+        plan=plan,
+        area=area,
+        section=section,
+        code=code,
+        order=order,
+        title=title,
+        description=description,
+        lead_unit=lead_unit,
+        due_text=due_text,
+        due_date=due_date if due_date is not None else parsed.due_date,
+        is_recurring=parsed.is_recurring if is_recurring is None else is_recurring,
+        deliverable=deliverable,
+        notes=notes,
+        parent_task=parent_task,
+    )
+    task.search_text = task_search_text(task)
+    task.save()
+    supporting = list(supporting_units)
+    task.supporting_units.set(supporting)
+    changes = {f: [None, getattr(task, f)] for f in TASK_FIELDS}
+    changes["supporting_units"] = [None, [u.pk for u in supporting]]
+    audit_record(actor=actor, action="task.create", obj=task, changes=changes)
+    return task
+
+
+@dataclass
+class EvidenceFile:
+    file: UploadedFile
+    effective_on: datetime.date
+    description: str = ""
+
+
+def _validate_files(files: Sequence[EvidenceFile]) -> None:
+    limit = settings.CCHC_MAX_UPLOAD_BYTES
+    for item in files:
+        if item.file.size > limit:
+            raise ValidationError(
+                {
+                    "files": f"Tệp “{item.file.name}” nặng {item.file.size // 1024 // 1024} MB, "
+                    f"vượt giới hạn {limit // 1024 // 1024} MB."
+                }
+            )
+        if item.file.size == 0:
+            raise ValidationError({"files": f"Tệp “{item.file.name}” rỗng."})
+        if item.effective_on > today():
+            raise ValidationError(
+                {"effective_on": f"Ngày của văn bản “{item.file.name}” nằm trong tương lai."}
+            )
+
+
+def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update=None) -> Evidence:
+    digest = hashlib.sha256()
+    for chunk in item.file.chunks():
+        digest.update(chunk)
+    item.file.seek(0)
+    evidence = Evidence(
+        task=task,
+        update=update,
+        original_name=item.file.name[:255],
+        size=item.file.size,
+        sha256=digest.hexdigest(),
+        description=item.description,
+        effective_on=item.effective_on,
+        unit=unit,
+        uploaded_by=actor,
+    )
+    evidence.file.save(item.file.name, item.file, save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action="evidence.add",
+        obj=evidence,
+        changes={
+            "task": [None, task.pk],
+            "name": [None, evidence.original_name],
+            "sha256": [None, evidence.sha256],
+            "effective_on": [None, evidence.effective_on],
+        },
+    )
+    return evidence
+
+
+def _acting_unit(access, task: Task) -> Unit:
+    if access.covers(task.lead_unit.path, "unit_head", "focal", "office"):
+        return task.lead_unit
+    return permissions.supporting_unit_of(access, task) or task.plan.issuing_unit
+
+
+@transaction.atomic
+def task_update_post(
+    *,
+    actor,
+    task: Task,
+    note: str = "",
+    progress: int | None = None,
+    status: str | None = None,
+    deliverable: str = "",
+    completed_on: datetime.date | None = None,
+    reported_on: datetime.date | None = None,
+    files: Sequence[EvidenceFile] = (),
+) -> TaskUpdate:
+    """Post a progress entry, optionally moving progress and status, with evidence files.
+
+    Marking a task done requires its deliverable (what was produced, e.g. a decision's
+    number). Supporting units may add notes and evidence but not move progress or status.
+    """
+    task = (
+        Task.objects.select_for_update()
+        .select_related("plan__issuing_unit", "lead_unit")
+        .get(pk=task.pk)
+    )
+    access = access_for(actor)
+    _require(permissions.can_add_note(access, task), "Không có quyền cập nhật nhiệm vụ này.")
+    moves = (progress is not None and progress != task.progress) or (
+        status is not None and status != task.status
+    )
+    if moves:
+        _require(
+            permissions.can_report_progress(access, task),
+            "Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái của nhiệm vụ.",
+        )
+    new_status = status or task.status
+    new_progress = task.progress if progress is None else progress
+    errors = {}
+    if not 0 <= new_progress <= 100:
+        errors["progress"] = "Tiến độ phải từ 0 đến 100%."
+    if new_status not in TaskStatus.values:
+        errors["status"] = f"Trạng thái “{new_status}” không hợp lệ."
+    if new_status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+        if not deliverable.strip():
+            errors["deliverable"] = "Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có."
+        new_progress = 100
+    if not (note.strip() or moves or files):
+        errors["note"] = "Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu."
+    if errors:
+        raise ValidationError(errors)
+    _validate_files(files)
+
+    before = snapshot(task, TASK_FIELDS)
+    unit = _acting_unit(access, task)
+    update = TaskUpdate.objects.create(
+        task=task,
+        reported_on=reported_on or today(),
+        progress=new_progress,
+        status_before=task.status,
+        status_after=new_status,
+        note=note,
+        deliverable=deliverable,
+        author=actor,
+        unit=unit,
+    )
+    task.progress = new_progress
+    if new_status != task.status:
+        task.status = new_status
+        task.completed_on = (completed_on or update.reported_on) if new_status == "done" else None
+    if deliverable.strip():
+        task.result = deliverable.strip()
+    task.save()
+    audit_record(
+        actor=actor,
+        action="task.update_post",
+        obj=task,
+        changes=diff(task, TASK_FIELDS, before) | {"update": [None, update.pk]},
+    )
+    for item in files:
+        _store_evidence(actor=actor, task=task, unit=unit, item=item, update=update)
+    return update
+
+
+@transaction.atomic
+def evidence_add(*, actor, task: Task, item: EvidenceFile) -> Evidence:
+    task = Task.objects.select_related("plan__issuing_unit", "lead_unit").get(pk=task.pk)
+    access = access_for(actor)
+    _require(
+        permissions.can_add_note(access, task), "Không có quyền thêm tài liệu cho nhiệm vụ này."
+    )
+    _validate_files([item])
+    return _store_evidence(actor=actor, task=task, unit=_acting_unit(access, task), item=item)
+
+
+def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
+    ids = sorted(set(task_ids))
+    if not ids:
+        raise ValidationError("Chưa chọn nhiệm vụ nào.")
+    tasks = list(
+        Task.objects.select_for_update()
+        .select_related("plan__issuing_unit", "lead_unit")
+        .filter(pk__in=ids)
+    )
+    access = access_for(actor)
+    if len(tasks) != len(ids) or not all(permissions.can_office_task(access, t) for t in tasks):
+        raise PermissionDenied("Có nhiệm vụ không thuộc phạm vi quản lý của bạn.")
+    return tasks
+
+
+@transaction.atomic
+def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> int:
+    """Office bulk action: give the selected tasks another lead unit; one event per task."""
+    tasks = _bulk_tasks(actor, task_ids)
+    for task in tasks:
+        if task.lead_unit_id == lead_unit.pk:
+            continue
+        before = snapshot(task, TASK_FIELDS)
+        task.lead_unit = lead_unit
+        task.save(update_fields=["lead_unit", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="task.set_lead_unit",
+            obj=task,
+            changes=diff(task, TASK_FIELDS, before),
+        )
+    return len(tasks)
+
+
+@transaction.atomic
+def tasks_set_due(
+    *, actor, task_ids: Iterable[int], due_date: datetime.date, due_text: str = ""
+) -> int:
+    """Office bulk action: move the deadline of the selected tasks; one event per task."""
+    tasks = _bulk_tasks(actor, task_ids)
+    text = due_text or due_date.strftime("%d/%m/%Y")
+    for task in tasks:
+        before = snapshot(task, TASK_FIELDS)
+        task.due_date, task.due_text, task.is_recurring = due_date, text, False
+        task.search_text = task_search_text(task)
+        task.save(
+            update_fields=["due_date", "due_text", "is_recurring", "search_text", "updated_at"]
+        )
+        changes = diff(task, TASK_FIELDS, before)
+        if changes:
+            audit_record(actor=actor, action="task.set_due", obj=task, changes=changes)
+    return len(tasks)

@@ -1,0 +1,126 @@
+"""Timeliness of a task: the design's table, decided here and nowhere else.
+
+`timeliness()` judges one task in Python; `timeliness_expression()` is the same rule as a
+SQL CASE so lists, counts and exports can filter and group in the database. A test walks
+every row of the table through both and requires the same answer.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+
+class Timeliness:
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+    OVERDUE = "overdue"
+    DUE_SOON = "due_soon"
+    ON_TRACK = "on_track"
+    RECURRING = "recurring"
+    # Cancelled tasks are outside every count.
+    CANCELLED = "cancelled"
+
+    choices = [
+        (DONE_ON_TIME, _("Hoàn thành đúng hạn")),
+        (DONE_LATE, _("Hoàn thành quá hạn")),
+        (OVERDUE, _("Quá hạn")),
+        (DUE_SOON, _("Sắp đến hạn")),
+        (ON_TRACK, _("Đang thực hiện trong hạn")),
+        (RECURRING, _("Thường xuyên")),
+    ]
+    labels = dict(choices) | {CANCELLED: _("Đã hủy")}
+    # Bootstrap colour of each badge; the badge always carries its text too.
+    colours = {
+        DONE_ON_TIME: "success",
+        DONE_LATE: "warning",
+        OVERDUE: "danger",
+        DUE_SOON: "info",
+        ON_TRACK: "primary",
+        RECURRING: "secondary",
+        CANCELLED: "light",
+    }
+
+
+def soon_days() -> int:
+    return settings.CCHC_DUE_SOON_DAYS
+
+
+def timeliness(
+    *,
+    status: str,
+    due_date: datetime.date | None,
+    completed_on: datetime.date | None,
+    is_recurring: bool,
+    today: datetime.date,
+    due_soon_days: int | None = None,
+) -> str:
+    """The category of one task as of `today` (the reference date)."""
+    days = soon_days() if due_soon_days is None else due_soon_days
+    if status == "cancelled":
+        return Timeliness.CANCELLED
+    if status == "done":
+        if due_date is None or (completed_on is not None and completed_on <= due_date):
+            return Timeliness.DONE_ON_TIME
+        return Timeliness.DONE_LATE
+    if is_recurring:
+        return Timeliness.RECURRING
+    if due_date is None:
+        # Words that name no date ("Theo hướng dẫn của Bộ Nội vụ"): never overdue.
+        return Timeliness.ON_TRACK
+    if due_date < today:
+        return Timeliness.OVERDUE
+    if due_date <= today + datetime.timedelta(days=days):
+        return Timeliness.DUE_SOON
+    return Timeliness.ON_TRACK
+
+
+def task_timeliness(task, today: datetime.date, due_soon_days: int | None = None) -> str:
+    return timeliness(
+        status=task.status,
+        due_date=task.due_date,
+        completed_on=task.completed_on,
+        is_recurring=task.is_recurring,
+        today=today,
+        due_soon_days=due_soon_days,
+    )
+
+
+def timeliness_q(category: str, today: datetime.date, due_soon_days: int | None = None) -> Q:
+    """Q selecting the tasks of one category; the same rule as `timeliness()`."""
+    days = soon_days() if due_soon_days is None else due_soon_days
+    soon = today + datetime.timedelta(days=days)
+    open_ = ~Q(status__in=["done", "cancelled"])
+    dated = open_ & Q(is_recurring=False, due_date__isnull=False)
+    return {
+        Timeliness.CANCELLED: Q(status="cancelled"),
+        Timeliness.DONE_ON_TIME: Q(status="done")
+        & (Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))),
+        Timeliness.DONE_LATE: Q(status="done", due_date__isnull=False)
+        & (Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_date"))),
+        Timeliness.RECURRING: open_ & Q(is_recurring=True),
+        Timeliness.OVERDUE: dated & Q(due_date__lt=today),
+        Timeliness.DUE_SOON: dated & Q(due_date__gte=today, due_date__lte=soon),
+        Timeliness.ON_TRACK: open_
+        & Q(is_recurring=False)
+        & (Q(due_date__isnull=True) | Q(due_date__gt=soon)),
+    }[category]
+
+
+def timeliness_expression(today: datetime.date, due_soon_days: int | None = None) -> Case:
+    """CASE expression naming each row's category, for `.annotate(timeliness=...)`."""
+    order = [
+        Timeliness.CANCELLED,
+        Timeliness.DONE_ON_TIME,
+        Timeliness.DONE_LATE,
+        Timeliness.RECURRING,
+        Timeliness.OVERDUE,
+        Timeliness.DUE_SOON,
+        Timeliness.ON_TRACK,
+    ]
+    return Case(
+        *(When(timeliness_q(c, today, due_soon_days), then=Value(c)) for c in order),
+        default=Value(Timeliness.ON_TRACK),
+        output_field=CharField(),
+    )

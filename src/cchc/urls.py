@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cchc.web.urls import auth_urlpatterns
+
+urlpatterns = [
+    *auth_urlpatterns,
+    path("", include("cchc.web.urls")),
+    path("", include("cchc.plans.urls")),
+    path("admin/", admin.site.urls),
+]
