@@ -1,29 +1,40 @@
 from django.contrib import admin
 
+from cchc.audit.admin import AuditedModelAdmin
+
 from .models import Membership, Unit
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["user"]
+from .services import unit_create
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "short_name", "parent", "order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name", "short_name"]
     readonly_fields = ["path"]
-    inlines = [MembershipInline]
 
-    def has_add_permission(self, request):
-        # Units are created through the service so their path and audit event are written.
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a unit rewrites the paths of its whole branch: not an admin form's job.
+        return ["path", "parent", "code"] if obj else ["path"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        # A new unit goes through the service, which computes its path and audits it.
+        created = unit_create(
+            actor=request.user,
+            code=obj.code,
+            name=obj.name,
+            short_name=obj.short_name,
+            parent=obj.parent,
+            order=obj.order,
+        )
+        obj.pk, obj.path = created.pk, created.path
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
+    autocomplete_fields = ["user", "unit"]
     search_fields = ["user__username", "unit__code", "unit__name"]

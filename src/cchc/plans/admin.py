@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from cchc.audit.admin import AuditedModelAdmin
+
 from .models import Area, Plan, Section
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "name_en"]
 
 
@@ -26,5 +28,5 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedModelAdmin):
     list_display = ["plan", "area", "title", "order"]
