@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "cchc.core",
     "cchc.audit",
     "cchc.orgs",
@@ -156,6 +158,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Background work (report generation...) is queued in the database; `cchc db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Largest evidence file accepted, in bytes.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_MB", 20) * 1024 * 1024
