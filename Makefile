@@ -23,15 +23,17 @@ node_modules/.installed: package.json package-lock.json
 system-packages:
 	@bash scripts/system-packages.sh
 
+# The background worker (report generation) runs beside the web server and stops with it.
 run: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc collectstatic --noinput -v0
 	$(BIN)/cchc load_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)"
-	$(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
+	@mkdir -p var; $(BIN)/cchc db_worker >> var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --log-level warning
 
 test: install
-	$(BIN)/cchc collectstatic --noinput -v0
 	$(BIN)/pytest
 
 lint: install
