@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cchc.audit",
     "cchc.orgs",
     "cchc.plans",
+    "cchc.reporting",
     "cchc.web",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("cchc.web.urls")),
     path("", include("cchc.plans.urls")),
+    path("reporting/", include("cchc.reporting.urls")),
     path("admin/", admin.site.urls),
 ]
