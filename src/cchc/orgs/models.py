@@ -1,6 +1,18 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from cchc.core.text import fold
+
+
+def name_key(text: str | None) -> str:
+    """The form names are matched on: folded, one space after each comma or semicolon,
+    no punctuation at the ends ("Các cơ quan ,đơn vị." -> "cac co quan, don vi")."""
+    key = fold(text)
+    key = re.sub(r"\s*([,;])\s*", r"\1 ", key)
+    return key.strip(" .,;:-–—").strip()
 
 
 class Unit(models.Model):
@@ -61,3 +73,68 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit}"
+
+
+class UnitAlias(models.Model):
+    """Another name a plan uses for a unit ("Văn phòng TCCT", "VP UBND").
+
+    The office records one when an import meets a name it cannot match; the folded form is
+    unique, so one name always means one unit.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan, đơn vị"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    alias = models.CharField(_("tên gọi khác"), max_length=255)
+    # name_key(alias)
+    folded = models.CharField(max_length=255, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["folded"]
+        verbose_name = _("tên gọi khác của đơn vị")
+        verbose_name_plural = _("tên gọi khác của đơn vị")
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.unit}"
+
+
+class UnitGroupMode(models.TextChoices):
+    BELOW = "below", _("Tất cả cơ quan, đơn vị trực thuộc")
+    LIST = "list", _("Danh sách cơ quan, đơn vị được chọn")
+
+
+class UnitGroup(models.Model):
+    """What the collective words of a unit's plans mean ("Các cơ quan, đơn vị").
+
+    `owner` is the issuing unit whose plans use the words. The words are kept as written;
+    `folded` is the key imports match on.
+    """
+
+    owner = models.ForeignKey(
+        Unit,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.CASCADE,
+        related_name="unit_groups",
+    )
+    words = models.CharField(_("cụm từ"), max_length=255)
+    # name_key(words)
+    folded = models.CharField(max_length=255, editable=False)
+    mode = models.CharField(
+        _("phạm vi"), max_length=8, choices=UnitGroupMode.choices, default=UnitGroupMode.BELOW
+    )
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("các đơn vị"), blank=True, related_name="in_groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["owner__path", "folded"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "folded"], name="unit_group_unique")
+        ]
+        verbose_name = _("nhóm đơn vị")
+        verbose_name_plural = _("nhóm đơn vị")
+
+    def __str__(self) -> str:
+        return self.words

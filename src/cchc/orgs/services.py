@@ -1,9 +1,12 @@
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from cchc.audit.services import audit_record
 
-from .models import Membership, Unit
+from .access import access_for
+from .models import Membership, Role, Unit, UnitAlias, UnitGroup, UnitGroupMode, name_key
 
 
 def _require_admin(actor) -> None:
@@ -54,3 +57,101 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
             },
         )
     return membership
+
+
+# --- names plans use for units (import) -------------------------------------------------
+
+
+def _require_office(actor, unit: Unit | None = None) -> None:
+    """The office (of `unit`'s branch, when given) records what names mean."""
+    if actor is None:
+        return
+    access = access_for(actor)
+    allowed = access.covers(unit.path, Role.OFFICE) if unit else access.has(Role.OFFICE)
+    if not allowed:
+        raise PermissionDenied("Chỉ Văn phòng được khai báo tên gọi và nhóm đơn vị.")
+
+
+@transaction.atomic
+def unit_alias_create(*, actor, unit: Unit, alias: str) -> UnitAlias:
+    """Record that `alias` names `unit` in plans. One name means one unit, everywhere."""
+    _require_office(actor)
+    alias = " ".join(alias.split())
+    key = name_key(alias)
+    if not key:
+        raise ValidationError({"alias": "Tên gọi khác không được để trống."})
+    if not unit.is_active:
+        raise ValidationError({"unit": f"Đơn vị “{unit}” không còn hoạt động."})
+    existing = UnitAlias.objects.select_related("unit").filter(folded=key).first()
+    if existing is not None:
+        if existing.unit_id == unit.pk:
+            return existing
+        raise ValidationError(
+            {"alias": f"Tên “{alias}” đã được dùng cho đơn vị “{existing.unit.name}”."}
+        )
+    record = UnitAlias.objects.create(unit=unit, alias=alias, folded=key)
+    audit_record(
+        actor=actor,
+        action="unit_alias.create",
+        obj=record,
+        changes={"unit": [None, unit.code], "alias": [None, alias]},
+    )
+    return record
+
+
+@transaction.atomic
+def unit_group_define(
+    *, actor, owner: Unit, words: str, mode: str, units: Iterable[Unit] = ()
+) -> UnitGroup:
+    """Define (or redefine) what the collective words mean in `owner`'s plans."""
+    _require_office(actor, owner)
+    words = " ".join(words.split())
+    key = name_key(words)
+    chosen = sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
+    errors = {}
+    if not key:
+        errors["words"] = "Cụm từ chỉ nhóm đơn vị không được để trống."
+    if mode not in UnitGroupMode.values:
+        errors["mode"] = f"Phạm vi “{mode}” không hợp lệ."
+    elif mode == UnitGroupMode.LIST and not chosen:
+        errors["units"] = f"Cần chọn ít nhất một đơn vị cho nhóm “{words}”."
+    if errors:
+        raise ValidationError(errors)
+    if mode == UnitGroupMode.BELOW:
+        chosen = []
+    group = UnitGroup.objects.select_for_update().filter(owner=owner, folded=key).first()
+    before = None
+    if group is None:
+        group = UnitGroup.objects.create(owner=owner, words=words, folded=key, mode=mode)
+    else:
+        before = {
+            "words": group.words,
+            "mode": group.mode,
+            "units": sorted(u.code for u in group.units.all()),
+        }
+        group.words, group.mode = words, mode
+        group.save(update_fields=["words", "mode"])
+    group.units.set(chosen)
+    after = {"words": words, "mode": mode, "units": sorted(u.code for u in chosen)}
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="unit_group.define",
+            obj=group,
+            changes={
+                name: [before[name] if before else None, value]
+                for name, value in after.items()
+                if before is None or before[name] != value
+            }
+            | {"owner": [None, owner.code]},
+        )
+    return group
+
+
+def unit_group_members(group: UnitGroup) -> list[Unit]:
+    """The active units a group stands for, in tree order."""
+    if group.mode == UnitGroupMode.BELOW:
+        qs = Unit.objects.filter(path__startswith=group.owner.path).exclude(pk=group.owner_id)
+    else:
+        qs = group.units.all()
+    return list(qs.filter(is_active=True).order_by("path"))
