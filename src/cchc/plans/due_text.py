@@ -32,6 +32,14 @@ def _year(text: str, default: int) -> int:
 def _one(text: str, year: int) -> datetime.date | None:
     """A single point in time, or None when the words name no date."""
     y = _year(text, year)
+    # "ngày 15 tháng 12 năm 2023": the day, not the month's end.
+    match = re.search(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b", text)
+    if match:
+        day, month = int(match.group(1)), int(match.group(2))
+        try:
+            return datetime.date(int(match.group(3) or y), month, day)
+        except ValueError:
+            return None
     match = re.fullmatch(r"(?:thang\s+)?(\d{1,2})\s*/\s*((?:19|20)\d{2})", text)
     if match and 1 <= int(match.group(1)) <= 12:
         return _end_of_month(int(match.group(2)), int(match.group(1)))
@@ -48,11 +56,12 @@ def _one(text: str, year: int) -> datetime.date | None:
         q = match.group(1)
         quarter = ROMAN.get(q) or int(q)
         return _end_of_month(y, quarter * 3)
+    # "6 tháng cuối năm" before "6 tháng": the half year it names ends on 31/12.
+    if re.search(r"\b6\s+thang\s+cuoi\s+nam\b", text):
+        return datetime.date(y, 12, 31)
     match = re.search(r"\b(6|9)\s+thang(\s+dau\s+nam)?\b", text)
     if match:
         return _end_of_month(y, int(match.group(1)))
-    if re.search(r"\b6\s+thang\s+cuoi\s+nam\b", text):
-        return datetime.date(y, 12, 31)
     match = re.search(r"\bthang\s+(\d{1,2})\b", text)
     if match and 1 <= int(match.group(1)) <= 12:
         return _end_of_month(y, int(match.group(1)))
