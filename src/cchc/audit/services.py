@@ -5,8 +5,11 @@ import hashlib
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from .context import client_address
 from .models import AuditEvent, AuditHead
@@ -19,13 +22,27 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, list | tuple | set):
+    if isinstance(value, list | tuple):
+        # Order carries meaning: a change is [before, after].
+        return [_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
         return sorted((_jsonable(v) for v in value), key=str)
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def _client_ip() -> str | None:
+    """The request's address in the form the database stores it (IPv6 compressed and in
+    lower case), so the hash computed now matches the row read back; None if not an IP."""
+    value = (client_address.get() or "").strip()
+    try:
+        validate_ipv46_address(value)
+    except ValidationError:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
 
 
 def event_hash(event: AuditEvent) -> str:
@@ -68,7 +85,7 @@ def audit_record(
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(object_id or (obj.pk if obj is not None else "")),
         changes=_jsonable(changes or {}),
-        ip_address=client_address.get(),
+        ip_address=_client_ip(),
         prev_hash=head.last_hash or GENESIS,
     )
     event.hash = event_hash(event)
@@ -107,7 +124,20 @@ def verify_chain() -> tuple[int, str | None]:
         prev = event.hash
         expected_id += 1
         count += 1
+    # The head is written only by audit_record: it knows the last event the application
+    # appended, so removing the last events, or appending one by hand, shows here.
     head = AuditHead.objects.filter(pk=1).first()
-    if head and (head.last_id != count or (count and head.last_hash != prev)):
+    if head is None:
+        if count:
+            return count, f"the chain head is missing: events after event {count} cannot be checked"
+        return count, None
+    if count < head.last_id:
         return count, f"event {count + 1} and later are missing (the log ended at {head.last_id})"
+    if count > head.last_id:
+        return count, (
+            f"event {head.last_id + 1} was not written by the application "
+            f"(the log it wrote ended at event {head.last_id})"
+        )
+    if count and head.last_hash != prev:
+        return count, f"event {count} was changed or replaced after it was written"
     return count, None
