@@ -1,0 +1,505 @@
+"""A large, realistic organisation for benchmarks, built with bulk inserts.
+
+`seed_scale(units=1500, tasks=60000)` builds a unit tree four levels deep (a ministry, its
+corps and commands, their divisions and provincial commands, their sections and
+battalions), one issued plan at the root holding every task, supporting units, and a spread
+of statuses and deadlines so that every timeliness category has many rows. It writes one
+audit event summarising the seed instead of one per row.
+
+Scale data is recognised by the unit code prefix `S-`, so it can live beside the demo. A
+second run clears the previous scale data first (one more audit event says so).
+"""
+
+import datetime
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.audit.services import audit_record
+from cchc.orgs.models import Membership, Role, Unit
+from cchc.plans.due_text import parse_due_text
+from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
+from cchc.plans.services import task_search_text
+from cchc.plans.timeliness import Timeliness, soon_days
+
+PREFIX = "S-"
+BENCH_PASSWORD = "bench-pass-2026"
+BENCH_OFFICE = "bench.office"
+BENCH_FOCAL = "bench.focal"
+BATCH = 2000
+
+# Share of tasks in each category (per mille of the total); open tasks are about 68%.
+CATEGORY_WEIGHTS = {
+    Timeliness.DONE_ON_TIME: 240,
+    Timeliness.DONE_LATE: 70,
+    Timeliness.OVERDUE: 100,
+    Timeliness.DUE_SOON: 40,
+    Timeliness.ON_TRACK: 410,
+    Timeliness.RECURRING: 130,
+    Timeliness.CANCELLED: 10,
+}
+
+LEVEL1 = [
+    ("Quân khu 1", "QK1"),
+    ("Quân khu 2", "QK2"),
+    ("Quân khu 3", "QK3"),
+    ("Quân khu 4", "QK4"),
+    ("Quân khu 5", "QK5"),
+    ("Quân khu 7", "QK7"),
+    ("Quân khu 9", "QK9"),
+    ("Bộ Tư lệnh Thủ đô Hà Nội", "BTL Thủ đô"),
+    ("Quân đoàn 12", "QĐ12"),
+    ("Quân đoàn 34", "QĐ34"),
+    ("Quân chủng Phòng không – Không quân", "QC PK-KQ"),
+    ("Quân chủng Hải quân", "QC Hải quân"),
+    ("Bộ đội Biên phòng", "BĐBP"),
+    ("Cảnh sát biển Việt Nam", "CSB"),
+    ("Binh chủng Pháo binh", "BC Pháo binh"),
+    ("Binh chủng Công binh", "BC Công binh"),
+    ("Binh chủng Thông tin liên lạc", "BC TTLL"),
+    ("Binh chủng Hóa học", "BC Hóa học"),
+    ("Binh chủng Đặc công", "BC Đặc công"),
+    ("Binh chủng Tăng thiết giáp", "BC TTG"),
+    ("Tổng cục Công nghiệp quốc phòng", "TCCNQP"),
+    ("Bộ Tư lệnh Tác chiến không gian mạng", "BTL 86"),
+    ("Học viện Quốc phòng", "HVQP"),
+    ("Học viện Lục quân", "HVLQ"),
+    ("Học viện Kỹ thuật Quân sự", "HVKTQS"),
+    ("Học viện Quân y", "HVQY"),
+]
+PROVINCES = [
+    "Hà Giang", "Cao Bằng", "Lạng Sơn", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La",
+    "Yên Bái", "Tuyên Quang", "Thái Nguyên", "Phú Thọ", "Bắc Giang", "Quảng Ninh",
+    "Hải Phòng", "Hải Dương", "Hưng Yên", "Thái Bình", "Nam Định", "Ninh Bình", "Thanh Hóa",
+    "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế", "Đà Nẵng",
+    "Quảng Nam", "Quảng Ngãi", "Bình Định", "Phú Yên", "Khánh Hòa", "Gia Lai", "Đắk Lắk",
+    "Lâm Đồng", "Bình Dương", "Đồng Nai", "Tây Ninh", "Long An", "Tiền Giang", "Cần Thơ",
+    "An Giang", "Kiên Giang", "Cà Mau",
+]  # fmt: skip
+LEVEL2 = [
+    ("Bộ Tham mưu {p}", "BTM {ps}"),
+    ("Cục Chính trị {p}", "CCT {ps}"),
+    ("Cục Hậu cần – Kỹ thuật {p}", "CHC-KT {ps}"),
+    ("Sư đoàn {n}", "SĐ {n}"),
+    ("Lữ đoàn {n}", "LĐ {n}"),
+    ("Bộ Chỉ huy quân sự tỉnh {prov}", "BCHQS {prov}"),
+    ("Trường Quân sự {p}", "TQS {ps}"),
+    ("Bệnh viện Quân y {n}", "BVQY {n}"),
+    ("Trung đoàn {n}", "eTr {n}"),
+    ("Bộ Chỉ huy Bộ đội Biên phòng tỉnh {prov}", "BĐBP {prov}"),
+]
+LEVEL3 = [
+    ("Phòng Tham mưu", "P. Tham mưu"),
+    ("Phòng Chính trị", "P. Chính trị"),
+    ("Phòng Hậu cần", "P. Hậu cần"),
+    ("Phòng Kỹ thuật", "P. Kỹ thuật"),
+    ("Ban Tài chính", "Ban Tài chính"),
+    ("Ban Quân lực", "Ban Quân lực"),
+    ("Tiểu đoàn {n}", "d{n}"),
+    ("Đại đội {n}", "c{n}"),
+    ("Ban Chỉ huy quân sự huyện {n}", "BCHQS H{n}"),
+    ("Ban Tác huấn", "Ban Tác huấn"),
+]
+TITLES = {
+    1: [
+        "Xây dựng, ban hành kế hoạch cải cách hành chính năm {y} của {u}",
+        "Tuyên truyền về cải cách hành chính, chuyển đổi số tại {u}",
+        "Kiểm tra công tác cải cách hành chính tại {u}",
+        "Báo cáo định kỳ kết quả cải cách hành chính của {u}",
+        "Kiện toàn cán bộ đầu mối cải cách hành chính của {u}",
+    ],
+    2: [
+        "Rà soát văn bản quy định nội bộ của {u}",
+        "Sửa đổi quy chế làm việc của {u}",
+        "Phổ biến, giáo dục pháp luật cho cán bộ, chiến sĩ {u}",
+        "Theo dõi tình hình thi hành pháp luật tại {u}",
+    ],
+    3: [
+        "Rà soát, đơn giản hóa thủ tục hành chính thuộc thẩm quyền giải quyết của {u}",
+        "Thực hiện cơ chế một cửa trong giải quyết chế độ, chính sách tại {u}",
+        "Công khai thủ tục hành chính, tiếp nhận phản ánh, kiến nghị tại {u}",
+        "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính của {u}",
+    ],
+    4: [
+        "Rà soát chức năng, nhiệm vụ, cơ cấu tổ chức của {u}",
+        "Sắp xếp tổ chức, biên chế của {u} theo Nghị quyết số 05-NQ/TW",
+        "Xây dựng quy định chức trách, nhiệm vụ của cán bộ {u}",
+    ],
+    5: [
+        "Đánh giá, xếp loại cán bộ {u} gắn với kết quả cải cách hành chính",
+        "Tăng cường kỷ luật, kỷ cương hành chính tại {u}",
+        "Bồi dưỡng kiến thức, kỹ năng cải cách hành chính cho cán bộ {u}",
+        "Rà soát, cập nhật vị trí việc làm tại {u}",
+    ],
+    6: [
+        "Công khai tài chính, ngân sách của {u}",
+        "Thực hiện quy chế chi tiêu nội bộ của {u}",
+        "Quản lý, sử dụng tài sản công tại {u}",
+    ],
+    7: [
+        "Sử dụng chữ ký số chuyên dùng trong xử lý văn bản tại {u}",
+        "Số hóa hồ sơ, tài liệu lưu trữ của {u}",
+        "Bảo đảm an toàn thông tin mạng tại {u}",
+        "Triển khai phần mềm quản lý văn bản và điều hành tại {u}",
+    ],
+}
+DELIVERABLES = {
+    1: ["Kế hoạch được ban hành", "Báo cáo kết quả", "Thông báo kết luận kiểm tra"],
+    2: ["Báo cáo rà soát", "Quy chế được ban hành", "Hội nghị phổ biến pháp luật"],
+    3: ["Phương án đơn giản hóa", "100% hồ sơ giải quyết đúng hạn", "Kho hồ sơ điện tử"],
+    4: ["Báo cáo rà soát; đề án điều chỉnh", "Quyết định điều chỉnh tổ chức"],
+    5: ["Báo cáo đánh giá, xếp loại", "Lớp bồi dưỡng", "Danh mục vị trí việc làm"],
+    6: ["Quyết định công khai dự toán, quyết toán", "Quy chế chi tiêu nội bộ"],
+    7: ["100% văn bản đi được ký số", "Cơ sở dữ liệu số hóa", "Báo cáo an toàn thông tin"],
+}
+AREA_WEIGHTS = [18, 12, 14, 10, 18, 10, 18]
+RECURRING_TEXTS = ["Thường xuyên", "Cả năm", "Hằng năm"]
+UNDATED_TEXTS = ["Theo hướng dẫn của Bộ Nội vụ", "Đột xuất", "Theo chỉ đạo của cấp trên"]
+
+
+@dataclass
+class ScaleResult:
+    units: int
+    tasks: int
+    supporting: int
+    plan_id: int
+    root_id: int
+    focal_unit_id: int
+    seconds: float
+    categories: Counter = field(default_factory=Counter)
+    cleared: dict | None = None
+
+
+def _shape(n: int) -> tuple[int, int, int]:
+    """How many units on levels 1, 2 and 3 below the root, for n units in all."""
+    if n <= 1:
+        return 0, 0, 0
+    a = max(1, round(n ** (1 / 3)))
+    b = max(0, min(n - 1 - a, round(n ** (2 / 3))))
+    return a, b, n - 1 - a - b
+
+
+def _vn(day: datetime.date) -> str:
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+class _Deadlines:
+    """Deadline words and dates for each timeliness category, as of `today`."""
+
+    def __init__(self, rng: random.Random, year: int, today: datetime.date):
+        self.rng, self.year, self.today = rng, year, today
+        self.soon = soon_days()
+        roman = ["I", "II", "III", "IV"]
+        texts = [f"Tháng {m}/{year}" for m in range(1, 13)]
+        texts += [f"Quý {r}/{year}" for r in roman]
+        texts += [f"30/6/{year}", f"30/9/{year}", f"Trước 15/12/{year}", f"Năm {year}"]
+        texts += ["6 tháng đầu năm", "6 tháng cuối năm", f"Quý II/{year} – Quý IV/{year}"]
+        dated = [(t, parse_due_text(t, year).due_date) for t in texts]
+        dated = [(t, d) for t, d in dated if d is not None]
+        self.all = dated
+        self.past = [(t, d) for t, d in dated if d < today]
+        self.later = [(t, d) for t, d in dated if d > today + datetime.timedelta(days=self.soon)]
+
+    def relative(self, low: int, high: int) -> tuple[str, datetime.date]:
+        day = self.today + datetime.timedelta(days=self.rng.randint(low, high))
+        return f"Trước {_vn(day)}", day
+
+    def past_due(self) -> tuple[str, datetime.date]:
+        if self.past and self.rng.random() < 0.7:
+            return self.rng.choice(self.past)
+        return self.relative(-120, -1)
+
+    def for_category(self, category: str):
+        """(due_text, due_date, is_recurring, status, progress, completed_on)."""
+        rng, today = self.rng, self.today
+        if category == Timeliness.RECURRING:
+            return rng.choice(RECURRING_TEXTS), None, True, TaskStatus.IN_PROGRESS, 50, None
+        if category == Timeliness.DONE_ON_TIME:
+            text, due = rng.choice(self.all) if rng.random() < 0.8 else self.past_due()
+            completed = min(due, today) - datetime.timedelta(days=rng.randint(0, 25))
+            return text, due, False, TaskStatus.DONE, 100, completed
+        if category == Timeliness.DONE_LATE:
+            text, due = self.past_due()
+            late = rng.randint(1, max(1, (today - due).days))
+            return text, due, False, TaskStatus.DONE, 100, due + datetime.timedelta(days=late)
+        if category == Timeliness.OVERDUE:
+            text, due = self.past_due()
+            status = rng.choice([TaskStatus.IN_PROGRESS] * 4 + [TaskStatus.NOT_STARTED])
+            progress = rng.randrange(10, 90, 10) if status == TaskStatus.IN_PROGRESS else 0
+            return text, due, False, status, progress, None
+        if category == Timeliness.DUE_SOON:
+            text, due = self.relative(0, self.soon)
+            return text, due, False, TaskStatus.IN_PROGRESS, rng.randrange(50, 100, 10), None
+        if category == Timeliness.ON_TRACK:
+            roll = rng.random()
+            if roll < 0.1:
+                text, due = rng.choice(UNDATED_TEXTS), None
+            elif self.later and roll < 0.7:
+                text, due = rng.choice(self.later)
+            else:
+                text, due = self.relative(self.soon + 1, self.soon + 240)
+            status = rng.choice([TaskStatus.IN_PROGRESS] * 3 + [TaskStatus.NOT_STARTED])
+            progress = rng.randrange(10, 90, 10) if status == TaskStatus.IN_PROGRESS else 0
+            return text, due, False, status, progress, None
+        text, due = rng.choice(self.all)
+        return text, due, False, TaskStatus.CANCELLED, 0, None
+
+
+def scale_units():
+    return Unit.objects.filter(code__startswith=PREFIX)
+
+
+def scale_plans():
+    return Plan.objects.filter(issuing_unit__code__startswith=PREFIX)
+
+
+def clear_scale() -> dict | None:
+    """Remove the previous scale data (units with the `S-` prefix and their plans)."""
+    with transaction.atomic():
+        units = scale_units()
+        if not units.exists():
+            return None
+        plans = scale_plans()
+        through = Task.supporting_units.through
+        counts = {
+            "units": units.count(),
+            "plans": plans.count(),
+            "tasks": Task.objects.filter(plan__in=plans).count(),
+        }
+        Evidence.objects.filter(task__plan__in=plans).delete()
+        TaskUpdate.objects.filter(task__plan__in=plans).delete()
+        Task.objects.filter(parent_task__plan__in=plans).exclude(plan__in=plans).update(
+            parent_task=None
+        )
+        through.objects.filter(task__plan__in=plans).delete()
+        through.objects.filter(unit__code__startswith=PREFIX).delete()
+        Task.objects.filter(plan__in=plans).delete()
+        plans.delete()
+        Membership.objects.filter(unit__code__startswith=PREFIX).delete()
+        units.update(parent=None)
+        scale_units().delete()
+        audit_record(
+            actor=None,
+            action="scale.clear",
+            object_type="orgs.unit",
+            object_id=PREFIX,
+            changes={name: [n, 0] for name, n in counts.items()},
+        )
+    return counts
+
+
+def _build_units(rng: random.Random, n: int) -> tuple[list[Unit], dict[int, int]]:
+    """Insert the tree level by level; returns the units and each unit's depth by id."""
+    a, b, c = _shape(n)
+    seq = iter(range(1, n + 1))
+    numbers = iter(range(301, 100000))
+
+    def make(name, short, parent, order):
+        return Unit(
+            code=f"{PREFIX}{next(seq):05d}",
+            name=name[:255],
+            short_name=short[:64],
+            parent=parent,
+            order=order,
+        )
+
+    def insert(batch: list[Unit]) -> list[Unit]:
+        Unit.objects.bulk_create(batch, batch_size=BATCH)
+        for unit in batch:
+            prefix = unit.parent.path if unit.parent is not None else "/"
+            unit.path = f"{prefix}{unit.pk}/"
+        Unit.objects.bulk_update(batch, ["path"], batch_size=500)
+        return batch
+
+    root = insert([make("Bộ Quốc phòng (dữ liệu thử tải)", "BQP thử tải", None, 0)])[0]
+    levels = [[root]]
+
+    def children(parents: list[Unit], count: int, naming) -> list[Unit]:
+        if not parents or count <= 0:
+            return []
+        # Uneven branches: some parents have many children, some few.
+        weights = [rng.randint(1, 20) for _ in parents]
+        owners = [parents[i % len(parents)] for i in range(min(count, len(parents)))]
+        owners += rng.choices(parents, weights=weights, k=count - len(owners))
+        order: Counter = Counter()
+        batch = []
+        for parent in owners:
+            order[parent.pk] += 1
+            name, short = naming(parent, order[parent.pk])
+            batch.append(make(name, short, parent, order[parent.pk]))
+        batch.sort(key=lambda u: (u.parent.path, u.order))
+        return insert(batch)
+
+    def level1(parent, index):
+        name, short = LEVEL1[(index - 1) % len(LEVEL1)]
+        rounds = (index - 1) // len(LEVEL1)
+        return (f"{name} ({rounds + 1})", f"{short}-{rounds + 1}") if rounds else (name, short)
+
+    def level2(parent, index):
+        name, short = rng.choice(LEVEL2)
+        values = {
+            "p": parent.name,
+            "ps": parent.short_name,
+            "n": next(numbers),
+            "prov": rng.choice(PROVINCES),
+        }
+        return name.format(**values), short.format(**values)
+
+    def level3(parent, index):
+        name, short = LEVEL3[(index - 1) % len(LEVEL3)]
+        return (
+            f"{name.format(n=index)}, {parent.name}",
+            f"{short.format(n=index)} – {parent.short_name}",
+        )
+
+    levels.append(children([root], a, level1))
+    levels.append(children(levels[1], b, level2))
+    levels.append(children(levels[2], c, level3))
+    units = [u for level in levels for u in level]
+    depth = {u.pk: d for d, level in enumerate(levels) for u in level}
+    return units, depth
+
+
+def seed_scale(
+    *,
+    units: int,
+    tasks: int,
+    year: int | None = None,
+    today: datetime.date | None = None,
+    seed: int = 2026,
+) -> ScaleResult:
+    """Clear any previous scale data, then build `units` units and `tasks` tasks."""
+    if units < 1 or tasks < 0:
+        raise ValueError("units must be at least 1 and tasks at least 0")
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    year = year or today.year
+    rng = random.Random(seed)
+    cleared = clear_scale()
+    with transaction.atomic():
+        unit_list, depth = _build_units(rng, units)
+        root = unit_list[0]
+        issued_on = min(datetime.date(year, 1, 15), today)
+        plan = Plan.objects.create(
+            year=year,
+            title=f"Kế hoạch cải cách hành chính năm {year} (dữ liệu thử tải)",
+            issuing_unit=root,
+            document_number=f"{rng.randint(100, 999)}/KH-TT",
+            issued_on=issued_on,
+            status=PlanStatus.ISSUED,
+            purpose="Bảo đảm hệ thống đáp ứng khối lượng dữ liệu của một bộ, ngành lớn.",
+            requirements="Dữ liệu thử tải; không dùng cho báo cáo chính thức.",
+            implementation="Các cơ quan, đơn vị cập nhật tiến độ trên hệ thống.",
+        )
+        areas = {a.code: a for a in Area.objects.all()}
+        area_codes = sorted(areas)
+        deadlines = _Deadlines(rng, year, today)
+        categories = list(CATEGORY_WEIGHTS)
+        weights = list(CATEGORY_WEIGHTS.values())
+        # Deeper units hold most tasks; the root only a few.
+        leads = unit_list[1:] or unit_list
+        lead_weights = [1 + depth[u.pk] for u in leads]
+        chosen_leads = rng.choices(leads, weights=lead_weights, k=tasks)
+        chosen_categories = rng.choices(categories, weights=weights, k=tasks)
+        chosen_areas = rng.choices(area_codes, weights=AREA_WEIGHTS[: len(area_codes)], k=tasks)
+        numbering: Counter = Counter()
+        rows: list[Task] = []
+        for index in range(tasks):
+            area = chosen_areas[index]
+            lead = chosen_leads[index]
+            numbering[area] += 1
+            text, due, recurring, status, progress, completed = deadlines.for_category(
+                chosen_categories[index]
+            )
+            task = Task(
+                plan=plan,
+                area=areas[area],
+                code=f"{area}.{numbering[area]}",
+                order=index + 1,
+                title=rng.choice(TITLES.get(area, TITLES[1])).format(u=lead.name, y=year),
+                lead_unit=lead,
+                due_text=text,
+                due_date=due,
+                is_recurring=recurring,
+                deliverable=rng.choice(DELIVERABLES.get(area, DELIVERABLES[1])),
+                status=status,
+                progress=progress,
+                completed_on=completed,
+                result="Đã hoàn thành, có văn bản kèm theo." if status == TaskStatus.DONE else "",
+            )
+            task.search_text = task_search_text(task)
+            rows.append(task)
+        Task.objects.bulk_create(rows, batch_size=BATCH)
+
+        through = Task.supporting_units.through
+        links = []
+        unit_ids = [u.pk for u in unit_list]
+        for task in rows:
+            k = rng.choice((0, 0, 1, 1, 1, 2, 3))
+            for unit_id in set(rng.sample(unit_ids, min(k, len(unit_ids)))):
+                if unit_id != task.lead_unit_id:
+                    links.append(through(task_id=task.pk, unit_id=unit_id))
+        through.objects.bulk_create(links, batch_size=BATCH * 2)
+
+        focal_unit = _mid_sized_unit(unit_list, depth, rows)
+        users = _bench_users(root, focal_unit)
+        counts = Counter(chosen_categories)
+        audit_record(
+            actor=None,
+            action="scale.seed",
+            obj=plan,
+            changes={
+                "units": [None, len(unit_list)],
+                "tasks": [None, len(rows)],
+                "supporting_units": [None, len(links)],
+                "root": [None, root.code],
+                "categories": [None, dict(counts)],
+                "users": [None, users],
+            },
+        )
+    return ScaleResult(
+        units=len(unit_list),
+        tasks=len(rows),
+        supporting=len(links),
+        plan_id=plan.pk,
+        root_id=root.pk,
+        focal_unit_id=focal_unit.pk,
+        seconds=time.monotonic() - started,
+        categories=counts,
+        cleared=cleared,
+    )
+
+
+def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], rows: list[Task]) -> Unit:
+    """A unit on level 2 (else the deepest level there is) whose branch holds a median
+    number of tasks."""
+    by_id = {u.pk: u for u in unit_list}
+    level = 2 if any(d == 2 for d in depth.values()) else max(depth.values())
+    branch_tasks: Counter = Counter()
+    for task in rows:
+        for unit_id in task.lead_unit.path.strip("/").split("/"):
+            if depth.get(int(unit_id)) == level:
+                branch_tasks[int(unit_id)] += 1
+    candidates = sorted(
+        (u for u in unit_list if depth[u.pk] == level), key=lambda u: (branch_tasks[u.pk], u.pk)
+    )
+    return by_id[candidates[len(candidates) // 2].pk]
+
+
+def _bench_users(root: Unit, focal_unit: Unit) -> list[str]:
+    User = get_user_model()
+    password = make_password(BENCH_PASSWORD)
+    names = {BENCH_OFFICE: ("Trợ lý", "Thử tải"), BENCH_FOCAL: ("Đầu mối", "Thử tải")}
+    for username, (first, last) in names.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name, user.password = first, last, password
+        user.save()
+        unit, role = (root, Role.OFFICE) if username == BENCH_OFFICE else (focal_unit, Role.FOCAL)
+        Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    return list(names)

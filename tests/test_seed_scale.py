@@ -1,0 +1,93 @@
+import io
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from cchc.audit.models import AuditEvent
+from cchc.audit.services import verify_chain
+from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD
+from cchc.orgs.models import Membership, Role, Unit
+from cchc.plans.due_text import parse_due_text
+from cchc.plans.models import Plan, Task
+from cchc.plans.selectors import TaskFilters, task_list
+from cchc.plans.timeliness import Timeliness, task_timeliness
+
+CATEGORIES = {key for key, _ in Timeliness.choices}
+
+
+def seed(units=30, tasks=500) -> str:
+    out = io.StringIO()
+    call_command("seed_scale", units=units, tasks=tasks, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_scale_builds_the_tree_tasks_and_users():
+    output = seed()
+    units = list(Unit.objects.filter(code__startswith="S-"))
+    assert len(units) == 30
+    by_id = {u.pk: u for u in units}
+    roots = [u for u in units if u.parent_id is None]
+    assert len(roots) == 1
+    for unit in units:
+        parent_path = by_id[unit.parent_id].path if unit.parent_id else "/"
+        assert unit.path == f"{parent_path}{unit.pk}/"
+    assert max(u.depth for u in units) == 3
+
+    plan = Plan.objects.get(issuing_unit=roots[0])
+    tasks = list(plan.tasks.all())
+    assert len(tasks) == 500
+    today = timezone.localdate()
+    seen = Counter(task_timeliness(t, today) for t in tasks)
+    assert set(seen) >= CATEGORIES, seen
+    assert all(n >= 5 for category, n in seen.items() if category in CATEGORIES), seen
+    for task in tasks:
+        parsed = parse_due_text(task.due_text, plan.year)
+        assert (task.due_date, task.is_recurring) == (parsed.due_date, parsed.is_recurring)
+        assert task.search_text
+        if task.status == "done":
+            assert task.completed_on <= today
+    assert Task.supporting_units.through.objects.filter(task__plan=plan).count() > 100
+
+    # The bench users log in and see their scope through the real selectors.
+    office = get_user_model().objects.get(username=BENCH_OFFICE)
+    focal = get_user_model().objects.get(username=BENCH_FOCAL)
+    assert office.check_password(BENCH_PASSWORD)
+    assert Membership.objects.get(user=office).unit == roots[0]
+    focal_unit = Membership.objects.get(user=focal, role=Role.FOCAL).unit
+    assert focal_unit.depth == 2
+    assert task_list(user=office, filters=TaskFilters(), today=today).count() == 500
+    mine = task_list(user=focal, filters=TaskFilters(), today=today).count()
+    assert 0 < mine < 500
+
+    # One audit event for the whole seed.
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["scale.seed"]
+    assert verify_chain()[1] is None
+    assert BENCH_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_seed_scale_twice_replaces_the_previous_data(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", no_logins=True, stdout=io.StringIO())
+    demo_units, demo_tasks = Unit.objects.count(), Task.objects.count()
+    seed(units=12, tasks=100)
+    output = seed(units=20, tasks=150)
+    assert "Cleared" in output
+    assert Unit.objects.filter(code__startswith="S-").count() == 20
+    assert Unit.objects.count() == demo_units + 20
+    assert Task.objects.count() == demo_tasks + 150
+    assert Membership.objects.filter(user__username=BENCH_OFFICE).count() == 1
+    actions = list(AuditEvent.objects.filter(action__startswith="scale.").values_list("action"))
+    assert actions == [("scale.seed",), ("scale.clear",), ("scale.seed",)]
+    assert verify_chain()[1] is None
+
+
+@pytest.mark.django_db
+def test_seed_scale_with_one_unit():
+    seed(units=1, tasks=20)
+    assert Unit.objects.filter(code__startswith="S-").count() == 1
+    assert Task.objects.count() == 20
