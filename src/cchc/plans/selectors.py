@@ -1,17 +1,22 @@
 """Every read the web pages, exports and API share, already scoped to the user."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from cchc.audit.models import AuditEvent
+from cchc.audit.selectors import object_history
 from cchc.core.text import fold
 from cchc.orgs.access import access_for
-from cchc.orgs.models import Unit
+from cchc.orgs.models import Role, Unit
 
 from . import permissions
-from .models import Evidence, Plan, PlanStatus, Task, TaskUpdate
+from .models import Area, Evidence, Plan, PlanStatus, Task, TaskUpdate
 from .timeliness import Timeliness, timeliness_expression, timeliness_q
 
 
@@ -48,6 +53,8 @@ class TaskFilters:
     q: str = ""
     mine: bool = False  # only tasks the user's own units lead or support
     ids: list[int] = field(default_factory=list)
+    # Exactly this lead unit, not the units below it (added last: positional use stays valid).
+    lead_unit: int | None = None
 
 
 def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[Task]:
@@ -61,6 +68,8 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
     if filters.unit:
         unit = Unit.objects.filter(pk=filters.unit).only("path").first()
         qs = qs.filter(lead_unit__path__startswith=unit.path) if unit else qs.none()
+    if filters.lead_unit:
+        qs = qs.filter(lead_unit_id=filters.lead_unit)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.timeliness and filters.timeliness in Timeliness.labels:
@@ -218,3 +227,247 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         by_unit=by_unit,
         completion_rate=round(100 * done / counted, 2) if counted else None,
     )
+
+
+# --- reads added for the web interface --------------------------------------------------
+
+
+def area_list() -> QuerySet[Area]:
+    """The seven reform areas: reference data, the same for every user."""
+    return Area.objects.order_by("code")
+
+
+def _tree_order(units: list[Unit]) -> list[Unit]:
+    """Units depth-first, siblings by (order, name): the order people read an org chart in."""
+    by_parent: dict[int | None, list[Unit]] = {}
+    ids = {u.pk for u in units}
+    for unit in units:
+        key = unit.parent_id if unit.parent_id in ids else None
+        by_parent.setdefault(key, []).append(unit)
+    for siblings in by_parent.values():
+        siblings.sort(key=lambda u: (u.order, u.name))
+    out: list[Unit] = []
+    stack = list(reversed(by_parent.get(None, [])))
+    while stack:
+        unit = stack.pop()
+        out.append(unit)
+        stack.extend(reversed(by_parent.get(unit.pk, [])))
+    return out
+
+
+def unit_choices(*, user, roles: tuple[str, ...] = ()) -> list[Unit]:
+    """Active units in the user's scope for `roles` (any role when empty), in tree order.
+
+    What a filter or a bulk action may offer; the services still decide what is allowed.
+    """
+    access = access_for(user)
+    qs = Unit.objects.filter(is_active=True)
+    if not access.is_superuser:
+        paths = access.paths_for(*(roles or Role.values))
+        if not paths:
+            return []
+        qs = qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    return _tree_order(list(qs.only("id", "name", "short_name", "path", "parent_id", "order")))
+
+
+def units_by_id(*, ids) -> dict[int, Unit]:
+    """Names and paths of units, to label rows (unit names are not confidential)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=ids).only("id", "name", "short_name", "path", "order")
+    }
+
+
+def plan_tasks(*, user, plan: Plan, today: datetime.date) -> QuerySet[Task]:
+    """The plan's tasks the user may read, ordered by area, then section, for grouping."""
+    return task_list(user=user, filters=TaskFilters(plan=plan.pk), today=today).order_by(
+        "area__code",
+        F("section__order").asc(nulls_first=True),
+        "section_id",
+        "order",
+        "id",
+    )
+
+
+def parent_plan(*, user, plan: Plan) -> Plan | None:
+    """The plan this one concretises, when the user may read it."""
+    if not plan.parent_id:
+        return None
+    return plan_list(user=user).filter(pk=plan.parent_id).first()
+
+
+def child_plans(*, user, plan: Plan) -> QuerySet[Plan]:
+    """Plans that concretise this one, as far as the user may read them."""
+    return plan_list(user=user).filter(parent_id=plan.pk)
+
+
+def parent_task(*, user, task: Task, today: datetime.date) -> Task | None:
+    """The parent plan's task this one carries out, when the user may read it."""
+    if not task.parent_task_id:
+        return None
+    return (
+        task_list(user=user, filters=TaskFilters(), today=today)
+        .filter(pk=task.parent_task_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TaskAbilities:
+    """What the user may do on one task; pages show only the actions allowed."""
+
+    can_add_note: bool
+    can_report_progress: bool
+    is_office: bool
+
+
+def task_abilities(*, user, task: Task) -> TaskAbilities:
+    access = access_for(user)
+    return TaskAbilities(
+        can_add_note=permissions.can_add_note(access, task),
+        can_report_progress=permissions.can_report_progress(access, task),
+        is_office=permissions.can_office_task(access, task),
+    )
+
+
+def plan_can_manage(*, user, plan: Plan) -> bool:
+    return permissions.can_manage_plan(access_for(user), plan)
+
+
+@dataclass
+class TaskHistory:
+    """The task's audit events (and its evidence's), with names to label the ids in them."""
+
+    events: list[AuditEvent]
+    unit_names: dict[int, str]
+    area_names: dict[int, str]
+
+
+def task_history(*, user, task: Task) -> TaskHistory | None:
+    """The office's view of a task's history; None for anyone else."""
+    if not permissions.can_office_task(access_for(user), task):
+        return None
+    evidence_ids = list(Evidence.objects.filter(task=task).values_list("pk", flat=True))
+    events = list(
+        object_history(obj=task, extra=[("plans.evidence", evidence_ids)])
+        if evidence_ids
+        else object_history(obj=task)
+    )
+    unit_ids: set[int] = set()
+    for event in events:
+        for name in ("lead_unit_id", "supporting_units"):
+            pair = event.changes.get(name) if isinstance(event.changes, dict) else None
+            if isinstance(pair, list):
+                for value in pair:
+                    if isinstance(value, int):
+                        unit_ids.add(value)
+                    elif isinstance(value, list):
+                        unit_ids.update(v for v in value if isinstance(v, int))
+    return TaskHistory(
+        events=events,
+        unit_names={pk: str(u) for pk, u in units_by_id(ids=unit_ids).items()},
+        area_names=dict(Area.objects.values_list("pk", "name")),
+    )
+
+
+@dataclass
+class BranchRow:
+    """Dashboard row: one unit's branch (or, `direct`, the tasks the root unit leads itself)."""
+
+    unit_id: int
+    name: str
+    direct: bool
+    n: int = 0
+    done: int = 0
+    overdue: int = 0
+    progress_sum: float = 0.0
+
+    @property
+    def progress(self) -> int:
+        return round(self.progress_sum / self.n) if self.n else 0
+
+
+def summary_by_branch(*, by_unit: list[dict], root: int | None = None) -> tuple[Unit | None, list]:
+    """Roll `PlanSummary.by_unit` up to the branches just below `root`; one query.
+
+    Without a root, the root is the lowest unit above every lead unit. Each row covers a
+    whole branch, so its numbers match the task list filtered by that unit; the root's own
+    tasks form a separate `direct` row (matching the exact lead-unit filter). Returns the
+    root unit (None when the lead units share no ancestor) and the rows.
+    """
+    if not by_unit:
+        return None, []
+    segments = [r["lead_unit__path"].strip("/").split("/") for r in by_unit]
+    if root is None:
+        common: list[str] = []
+        for parts in zip(*segments, strict=False):
+            if len(set(parts)) != 1:
+                break
+            common.append(parts[0])
+    else:
+        # Every row lies under the root, so the root's path is a prefix of each row's path.
+        first = segments[0]
+        common = first[: first.index(str(root)) + 1] if str(root) in first else []
+    root_path = "/" + "".join(f"{part}/" for part in common)
+    rows: dict[tuple[bool, int], BranchRow] = {}
+    for r, parts in zip(by_unit, segments, strict=True):
+        if not r["lead_unit__path"].startswith(root_path):
+            continue
+        direct = len(parts) == len(common)
+        key = int(parts[-1]) if direct else int(parts[len(common)])
+        row = rows.setdefault((direct, key), BranchRow(unit_id=key, name="", direct=direct))
+        row.n += r["n"]
+        row.done += r["done"]
+        row.overdue += r["overdue"]
+        row.progress_sum += (r["progress"] or 0) * r["n"]
+    root_id = int(common[-1]) if common else None
+    units = units_by_id(ids={root_id, *(row.unit_id for row in rows.values())})
+    for row in rows.values():
+        unit = units.get(row.unit_id)
+        row.name = str(unit) if unit else f"#{row.unit_id}"
+    ordered = sorted(
+        rows.values(),
+        key=lambda row: (
+            not row.direct,
+            units[row.unit_id].order if row.unit_id in units else 0,
+            row.name,
+        ),
+    )
+    return units.get(root_id) if root_id else None, ordered
+
+
+def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Iterator[dict]:
+    """Every filtered task as a flat dict, streamed, for exports (never paginated).
+
+    Supporting units come from one extra query for the whole set, not one per row.
+    """
+    tasks = task_list(user=user, filters=filters, today=today)
+    through = Task.supporting_units.through
+    supporting: dict[int, list[str]] = {}
+    links = (
+        through.objects.filter(task_id__in=tasks.values("pk"))
+        .order_by("task_id", "unit__path")
+        .values_list("task_id", "unit__short_name", "unit__name")
+    )
+    for task_id, short_name, name in links.iterator(chunk_size=5000):
+        supporting.setdefault(task_id, []).append(short_name or name)
+    rows = tasks.values(
+        "id",
+        "code",
+        "title",
+        "area__code",
+        "area__name",
+        "lead_unit__name",
+        "due_text",
+        "due_date",
+        "status",
+        "progress",
+        "timeliness",
+        "deliverable",
+    )
+    for row in rows.iterator(chunk_size=2000):
+        row["supporting_units"] = ", ".join(supporting.pop(row["id"], ()))
+        yield row

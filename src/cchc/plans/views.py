@@ -1,7 +1,403 @@
+"""Pages of plans and tasks. Thin: read through selectors, write through services.
+
+No view touches the ORM to write; every object comes from a selector already scoped to the
+user (a guessed id answers 404) and every action is a service call (403 when refused).
+"""
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role
+
+from . import exports, selectors, services
+from .forms import DashboardForm, PlanIssueForm, TaskBulkForm, TaskFilterForm, TaskUpdateForm
+from .models import TaskStatus
+from .timeliness import Timeliness, task_timeliness
+
+# Tasks per page on a plan's page: a whole real plan (40-200 tasks) fits on one.
+PLAN_PAGE_SIZE = 200
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (a history restore wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _safe_next(request: HttpRequest, url: str | None, fallback: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+def _visible_plans(request: HttpRequest) -> list:
+    return list(selectors.plan_list(user=request.user)[:100])
+
+
+# --- dashboard ---------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("dashboard placeholder")
+    """The chosen plan in numbers, each number a link to the tasks behind it."""
+    user = request.user
+    form = DashboardForm(request.GET)
+    plan_id, unit_id = form.value("plan"), form.value("unit")
+    plans = _visible_plans(request)
+    if plan_id:
+        plan = selectors.plan_get(user=user, pk=plan_id)
+    else:
+        plan = selectors.default_plan(user=user) or (plans[0] if plans else None)
+    context: dict = {"plans": plans, "current_plan": plan, "nav_section": "dashboard"}
+    if plan is None:
+        return render(request, "plans/dashboard.html", context)
+
+    today = timezone.localdate()
+    summary = selectors.plan_summary(user=user, plan=plan, today=today, unit=unit_id)
+    root, branches = selectors.summary_by_branch(by_unit=summary.by_unit, root=unit_id)
+    overdue = list(
+        selectors.task_list(
+            user=user,
+            filters=selectors.TaskFilters(
+                plan=plan.pk, unit=unit_id, timeliness=Timeliness.OVERDUE
+            ),
+            today=today,
+        )[:20]
+    )
+    units = selectors.unit_choices(user=user)
+    # Every task of the plan in scope, cancelled ones included, as the task list counts them.
+    all_tasks = sum(row["n"] for row in summary.by_area)
+    categories = [
+        (code, label, summary.by_timeliness.get(code, 0)) for code, label in Timeliness.choices
+    ]
+    context |= {
+        "plan": plan,
+        "today": today,
+        "summary": summary,
+        "categories": categories,
+        "all_tasks": all_tasks,
+        "cancelled": all_tasks - summary.total,
+        "done": summary.by_timeliness[Timeliness.DONE_ON_TIME]
+        + summary.by_timeliness[Timeliness.DONE_LATE],
+        "branches": branches,
+        "root": root,
+        "overdue": overdue,
+        "overdue_count": summary.by_timeliness[Timeliness.OVERDUE],
+        "units": units,
+        "unit_id": unit_id,
+        "unit_outside_list": bool(unit_id) and unit_id not in {u.pk for u in units},
+    }
+    return render(request, "plans/dashboard.html", context)
+
+
+# --- plans -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = _visible_plans(request)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans,
+            "all_plans": selectors.plan_list(user=request.user),
+            "nav_section": "plans",
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's three parts, its tasks by area and section, and its place in the cascade."""
+    user = request.user
+    plan = selectors.plan_get(user=user, pk=pk)
+    today = timezone.localdate()
+    page = Paginator(selectors.plan_tasks(user=user, plan=plan, today=today), PLAN_PAGE_SIZE)
+    covered = list(selectors.covered_parent_tasks(user=user, plan=plan, today=today))
+    can_manage = selectors.plan_can_manage(user=user, plan=plan)
+    context = {
+        "plan": plan,
+        "current_plan": plan,
+        "nav_section": "plans",
+        "page": page.get_page(request.GET.get("page")),
+        "parent_plan": selectors.parent_plan(user=user, plan=plan),
+        "child_plans": list(selectors.child_plans(user=user, plan=plan)),
+        "covered": covered,
+        "covered_codes": {t.pk: t.code or f"#{t.pk}" for t in covered},
+        "uncovered": list(selectors.uncovered_parent_tasks(user=user, plan=plan, today=today)),
+        "can_issue": can_manage and plan.status == "draft",
+        "issue_form": PlanIssueForm(
+            initial={"document_number": plan.document_number, "issued_on": today}
+        ),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = PlanIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ngày ban hành không hợp lệ."))
+        return redirect("plans:plan-detail", pk=plan.pk)
+    try:
+        services.plan_issue(
+            actor=request.user,
+            plan=plan,
+            document_number=form.cleaned_data["document_number"],
+            issued_on=form.cleaned_data["issued_on"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã ban hành kế hoạch."))
+    return redirect("plans:plan-detail", pk=plan.pk)
+
+
+# --- tasks -----------------------------------------------------------------------------
+
+
+def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
+    """The task list, or only its results fragment when htmx asks (same URL, same data)."""
+    user = request.user
+    form = TaskFilterForm(request.GET)
+    filters = form.filters(mine=mine)
+    today = timezone.localdate()
+    tasks = selectors.task_list(user=user, filters=filters, today=today)
+    page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
+    can_bulk = not mine and access_for(user).has(Role.OFFICE)
+    context: dict = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "mine": mine,
+        "can_bulk": can_bulk,
+        "bulk_units": selectors.unit_choices(user=user, roles=(Role.OFFICE,)) if can_bulk else [],
+        "today": today,
+        "list_url": reverse("plans:task-mine" if mine else "plans:task-list"),
+        "query": request.GET.urlencode(),
+        "export_query": _export_query(request, mine),
+    }
+    if filters.lead_unit:
+        context["lead_unit"] = selectors.units_by_id(ids=[filters.lead_unit]).get(filters.lead_unit)
+    if _is_htmx(request):
+        response = render(request, "plans/partials/task_results.html", context)
+    else:
+        plans = _visible_plans(request)
+        units = selectors.unit_choices(user=user)
+        if filters.unit and filters.unit not in {u.pk for u in units}:
+            units = list(selectors.units_by_id(ids=[filters.unit]).values()) + units
+        context |= {
+            "plans": plans,
+            "current_plan": next((p for p in plans if p.pk == filters.plan), None),
+            "areas": list(selectors.area_list()),
+            "units": units,
+            "timeliness_choices": list(Timeliness.labels.items()),
+            "status_choices": TaskStatus.choices,
+            "nav_section": "mine" if mine else "tasks",
+        }
+        response = render(request, "plans/task_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _export_query(request: HttpRequest, mine: bool) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    if mine:
+        query["mine"] = "1"
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    return _task_list_page(request, mine=False)
+
+
+@login_required
+@require_GET
+def task_mine(request: HttpRequest) -> HttpResponse:
+    """“Nhiệm vụ của đơn vị”: tasks the user's units lead or support."""
+    return _task_list_page(request, mine=True)
+
+
+@login_required
+@require_GET
+def task_export(request: HttpRequest) -> FileResponse:
+    """XLSX of exactly the filtered tasks, all of them, streamed through a temporary file."""
+    filters = TaskFilterForm(request.GET).filters(mine=request.GET.get("mine") == "1")
+    today = timezone.localdate()
+    rows = selectors.task_export_rows(user=request.user, filters=filters, today=today)
+    # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        exports.tasks_xlsx(rows, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"nhiem-vu-{today:%Y%m%d}.xlsx",
+        content_type=XLSX_TYPE,
+    )
+
+
+@login_required
+@require_POST
+def task_bulk(request: HttpRequest) -> HttpResponse:
+    """Office bulk actions on the selected tasks; the services check every task."""
+    user = request.user
+    if not access_for(user).has(Role.OFFICE):
+        raise PermissionDenied(_("Chỉ Văn phòng được thao tác hàng loạt."))
+    units = selectors.unit_choices(user=user, roles=(Role.OFFICE,))
+    form = TaskBulkForm(request.POST, units=units)
+    back = _safe_next(request, request.POST.get("next"), reverse("plans:task-list"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if data["action"] == TaskBulkForm.SET_LEAD_UNIT:
+            unit = next(u for u in units if u.pk == data["lead_unit"])
+            count = services.tasks_set_lead_unit(actor=user, task_ids=data["ids"], lead_unit=unit)
+            message = ngettext(
+                "Đã đổi cơ quan chủ trì thành “%(unit)s” cho %(count)d nhiệm vụ.",
+                "Đã đổi cơ quan chủ trì thành “%(unit)s” cho %(count)d nhiệm vụ.",
+                count,
+            ) % {"unit": unit.name, "count": count}
+        else:
+            count = services.tasks_set_due(
+                actor=user,
+                task_ids=data["ids"],
+                due_date=data["due_date"],
+                due_text=data["due_text"],
+            )
+            message = ngettext(
+                "Đã đổi thời hạn thành %(due)s cho %(count)d nhiệm vụ.",
+                "Đã đổi thời hạn thành %(due)s cho %(count)d nhiệm vụ.",
+                count,
+            ) % {"due": data["due_text"] or data["due_date"].strftime("%d/%m/%Y"), "count": count}
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, message)
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    task = selectors.task_get(user=user, pk=pk)
+    today = timezone.localdate()
+    children = list(selectors.child_tasks(user=user, task=task, today=today))
+    context = {
+        "task": task,
+        "current_plan": task.plan,
+        "nav_section": "tasks",
+        "today": today,
+        "timeliness": task_timeliness(task, today),
+        "abilities": selectors.task_abilities(user=user, task=task),
+        "parent_task": selectors.parent_task(user=user, task=task, today=today),
+        "children": children,
+        "combined_progress": selectors.combined_progress(children),
+        "updates": selectors.task_updates(user=user, task=task),
+        "evidence": list(selectors.task_evidence(user=user, task=task)),
+        "history": selectors.task_history(user=user, task=task),
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post progress, a note and evidence files; the service enforces every rule again."""
+    user = request.user
+    task = selectors.task_get(user=user, pk=pk)
+    abilities = selectors.task_abilities(user=user, task=task)
+    if not abilities.can_add_note:
+        raise PermissionDenied(_("Không có quyền cập nhật nhiệm vụ này."))
+    can_report = abilities.can_report_progress
+    if request.method == "POST":
+        form = TaskUpdateForm(
+            request.POST, request.FILES, task=task, can_report_progress=can_report
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            effective_on = data.get("effective_on") or timezone.localdate()
+            files = [
+                services.EvidenceFile(
+                    file=upload,
+                    effective_on=effective_on,
+                    description=data.get("file_description", ""),
+                )
+                for upload in data.get("files", [])
+            ]
+            try:
+                services.task_update_post(
+                    actor=user,
+                    task=task,
+                    note=data["note"],
+                    progress=data.get("progress") if can_report else None,
+                    status=(data.get("status") or None) if can_report else None,
+                    deliverable=data["deliverable"],
+                    reported_on=data["reported_on"],
+                    files=files,
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
+                return redirect("plans:task-detail", pk=task.pk)
+    else:
+        form = TaskUpdateForm(task=task, can_report_progress=can_report)
+    context = {
+        "task": task,
+        "form": form,
+        "current_plan": task.plan,
+        "nav_section": "mine",
+        "abilities": abilities,
+        "timeliness": task_timeliness(task, timezone.localdate()),
+        "files_lost": request.method == "POST" and bool(request.FILES) and form.errors,
+    }
+    return render(request, "plans/task_update.html", context)
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp không còn trong kho lưu trữ.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

@@ -12,6 +12,10 @@ urlpatterns = [
 
 # Login and logout keep Django's standard names so settings.LOGIN_URL works.
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,0 +1,232 @@
+"""Forms validate input at the boundary; the services decide and write."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Task, TaskStatus
+from .selectors import TaskFilters
+from .timeliness import Timeliness
+
+# Dates are typed and shown dd/mm/yyyy whatever the browser's language (a native date
+# picker follows the browser's locale); yyyy-mm-dd is accepted too (settings).
+DATE_WIDGET = forms.DateInput(
+    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
+    format="%d/%m/%Y",
+)
+
+
+def bootstrap(form: forms.Form) -> None:
+    """Give every widget its Bootstrap class."""
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+
+
+class TaskFilterForm(forms.Form):
+    """The task list's filters, read from the query string.
+
+    Ids are not checked against the choices shown: the selectors scope every result to
+    the user anyway, and a link from the dashboard may name a unit outside the list.
+    """
+
+    plan = forms.IntegerField(required=False, min_value=1)
+    area = forms.IntegerField(required=False, min_value=1)
+    unit = forms.IntegerField(required=False, min_value=1)
+    lead_unit = forms.IntegerField(required=False, min_value=1)
+    timeliness = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(k, v) for k, v in Timeliness.labels.items()]
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "")] + TaskStatus.choices)
+    q = forms.CharField(required=False, max_length=200, strip=True)
+
+    def filters(self, **extra) -> TaskFilters:
+        """The valid filters; an invalid value is dropped rather than failing the page."""
+        self.is_valid()
+        data = self.cleaned_data
+        return TaskFilters(
+            plan=data.get("plan"),
+            area=data.get("area"),
+            unit=data.get("unit"),
+            lead_unit=data.get("lead_unit"),
+            timeliness=data.get("timeliness") or None,
+            status=data.get("status") or None,
+            q=data.get("q") or "",
+            **extra,
+        )
+
+
+class DashboardForm(forms.Form):
+    plan = forms.IntegerField(required=False, min_value=1)
+    unit = forms.IntegerField(required=False, min_value=1)
+
+    def value(self, name: str) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get(name)
+
+
+class IdListField(forms.Field):
+    """Several ids sent under one name (checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Danh sách nhiệm vụ không hợp lệ.")) from exc
+
+
+class TaskBulkForm(forms.Form):
+    SET_LEAD_UNIT = "set_lead_unit"
+    SET_DUE = "set_due"
+
+    ids = IdListField(required=False)
+    action = forms.ChoiceField(
+        choices=[(SET_LEAD_UNIT, _("Đổi cơ quan chủ trì")), (SET_DUE, _("Đổi thời hạn"))]
+    )
+    lead_unit = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=_("Cơ quan chủ trì mới")
+    )
+    due_date = forms.DateField(required=False, label=_("Hạn mới"), widget=DATE_WIDGET)
+    due_text = forms.CharField(
+        required=False, max_length=255, label=_("Thời gian hoàn thành (như văn bản)")
+    )
+    next = forms.CharField(required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The units the office may assign; a guessed id outside them is a form error.
+        self.fields["lead_unit"].choices = [("", "")] + [(u.pk, u.name) for u in units]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("ids"):
+            raise forms.ValidationError(_("Chưa chọn nhiệm vụ nào."))
+        if data.get("action") == self.SET_LEAD_UNIT and not data.get("lead_unit"):
+            self.add_error("lead_unit", _("Hãy chọn cơ quan chủ trì mới."))
+        if data.get("action") == self.SET_DUE and not data.get("due_date"):
+            self.add_error("due_date", _("Hãy nhập hạn mới."))
+        return data
+
+
+class PlanIssueForm(forms.Form):
+    document_number = forms.CharField(required=False, max_length=64, label=_("Số, ký hiệu"))
+    issued_on = forms.DateField(required=False, label=_("Ngày ban hành"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        self.fields["issued_on"].widget.attrs["class"] += " form-control-sm"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; the result is always a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class TaskUpdateForm(forms.Form):
+    """Post a progress entry with evidence files.
+
+    The status and progress fields exist only for users who may move them (the lead unit
+    and the office); supporting units add notes and evidence.
+    """
+
+    note = forms.CharField(
+        required=False,
+        label=_("Nội dung cập nhật"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    status = forms.ChoiceField(required=False, label=_("Trạng thái"), choices=TaskStatus.choices)
+    progress = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label=_("Tiến độ (%)"),
+        widget=forms.NumberInput(attrs={"step": 5}),
+    )
+    deliverable = forms.CharField(
+        required=False,
+        label=_("Sản phẩm đã có"),
+        help_text=_(
+            "Bắt buộc khi đánh dấu Hoàn thành: ghi sản phẩm đã có, "
+            "ví dụ số, ký hiệu của văn bản đã ban hành."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reported_on = forms.DateField(label=_("Ngày báo cáo"), widget=DATE_WIDGET)
+    files = MultipleFileField(
+        required=False,
+        label=_("Tài liệu kiểm chứng"),
+        help_text=_("Có thể chọn nhiều tệp."),
+    )
+    effective_on = forms.DateField(
+        required=False,
+        label=_("Ngày của văn bản"),
+        help_text=_("Ngày của văn bản, tài liệu được đính kèm (không phải ngày tải lên)."),
+        widget=DATE_WIDGET,
+    )
+    file_description = forms.CharField(required=False, max_length=500, label=_("Mô tả tài liệu"))
+
+    def __init__(self, *args, task: Task, can_report_progress: bool, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial",
+            {
+                "status": task.status,
+                "progress": task.progress,
+                "reported_on": today,
+                "effective_on": today,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.task = task
+        self.can_report_progress = can_report_progress
+        if not can_report_progress:
+            del self.fields["status"]
+            del self.fields["progress"]
+        bootstrap(self)
+
+    def clean_reported_on(self) -> datetime.date:
+        value = self.cleaned_data["reported_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày báo cáo không được ở tương lai."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        marking_done = status == TaskStatus.DONE and self.task.status != TaskStatus.DONE
+        if marking_done and not (data.get("deliverable") or "").strip():
+            self.add_error("deliverable", _("Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có."))
+        if data.get("files") and not data.get("effective_on") and "effective_on" not in self.errors:
+            self.add_error("effective_on", _("Hãy nhập ngày của văn bản đính kèm."))
+        return data
+
+    def add_service_errors(self, error: forms.ValidationError) -> None:
+        """Put a service's ValidationError next to the field it names."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                field = name if name in self.fields else None
+                for message in messages:
+                    self.add_error(field, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)

@@ -1,0 +1,284 @@
+"""Template helpers shared by every page: dates, percentages, badges, bars, nav, links.
+
+Colour never carries meaning alone: each badge shows its text (and an icon).
+"""
+
+import datetime
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role
+from cchc.plans.models import Task, TaskStatus
+from cchc.plans.selectors import plan_list
+from cchc.plans.timeliness import Timeliness
+
+register = template.Library()
+
+TIMELINESS_ICONS = {
+    Timeliness.DONE_ON_TIME: "bi-check-circle",
+    Timeliness.DONE_LATE: "bi-check2-square",
+    Timeliness.OVERDUE: "bi-exclamation-octagon",
+    Timeliness.DUE_SOON: "bi-hourglass-split",
+    Timeliness.ON_TRACK: "bi-arrow-right-circle",
+    Timeliness.RECURRING: "bi-arrow-repeat",
+    Timeliness.CANCELLED: "bi-x-circle",
+}
+
+ACTION_LABELS = {
+    "task.create": _("Tạo nhiệm vụ"),
+    "task.update_post": _("Cập nhật tiến độ"),
+    "task.set_lead_unit": _("Đổi cơ quan chủ trì"),
+    "task.set_due": _("Đổi thời hạn"),
+    "evidence.add": _("Thêm tài liệu kiểm chứng"),
+    "plan.create": _("Lập kế hoạch"),
+    "plan.update": _("Sửa kế hoạch"),
+    "plan.issue": _("Ban hành kế hoạch"),
+}
+
+CHANGE_LABELS = {
+    "supporting_units": _("cơ quan phối hợp"),
+    "update": _("lần cập nhật"),
+    "task": _("nhiệm vụ"),
+    "name": _("tên tệp"),
+    "sha256": _("mã băm SHA-256"),
+    "effective_on": _("ngày của văn bản"),
+}
+DATE_KEYS = {"due_date", "completed_on", "effective_on", "issued_on", "reported_on"}
+
+
+def _as_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+@register.filter
+def vndate(value) -> str:
+    """dd/mm/yyyy, or an empty string."""
+    day = _as_date(value)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+@register.filter
+def vndatetime(value) -> str:
+    """dd/mm/yyyy HH:MM in the local time zone."""
+    if not isinstance(value, datetime.datetime):
+        return vndate(value)
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def pct(value, decimals: int = 0) -> str:
+    """45 -> "45%", 66.667 with 1 decimal -> "66,7%"; None -> "—"."""
+    if value is None or value == "":
+        return "—"
+    decimals = int(decimals)
+    number = round(float(value), decimals)
+    if decimals == 0:
+        return f"{int(number)}%"
+    return f"{formats.number_format(number, decimals)}%"
+
+
+@register.filter
+def timeliness_label(code: str) -> str:
+    return str(Timeliness.labels.get(code, code or ""))
+
+
+@register.filter
+def status_label(code: str) -> str:
+    try:
+        return str(TaskStatus(code).label)
+    except ValueError:
+        return code or ""
+
+
+@register.simple_tag
+def timeliness_badge(code: str | None):
+    """The timeliness as a coloured badge that always carries its words and an icon."""
+    if not code:
+        return ""
+    colour = Timeliness.colours.get(code, "secondary")
+    extra = " border" if colour == "light" else ""
+    return format_html(
+        '<span class="badge text-bg-{}{} timeliness timeliness-{}">'
+        '<i class="bi {}" aria-hidden="true"></i> {}</span>',
+        colour,
+        extra,
+        code,
+        TIMELINESS_ICONS.get(code, "bi-circle"),
+        Timeliness.labels.get(code, code),
+    )
+
+
+@register.simple_tag
+def progress_bar(value, label: str = "", colour: str = "primary"):
+    """A Bootstrap progress bar whose number is always written out beside it."""
+    number = max(0, min(100, round(float(value or 0))))
+    return format_html(
+        '<div class="d-flex align-items-center gap-2 progress-cell">'
+        '<div class="progress flex-grow-1" role="progressbar" aria-label="{}" '
+        'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
+        '<div class="progress-bar bg-{} w-pct-{}"></div></div>'
+        '<span class="progress-number">{}%</span></div>',
+        label or _("Tiến độ"),
+        number,
+        colour,
+        number,
+        number,
+    )
+
+
+@register.simple_tag
+def options(choices: Iterable, selected=None):
+    """<option>s for (value, label) pairs, marking `selected` (compared as text)."""
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if str(v) == chosen else "", lbl) for v, lbl in choices),
+    )
+
+
+@register.simple_tag
+def unit_options(units: Iterable, selected=None):
+    """<option>s for units in tree order, indented by depth (fast for thousands of units)."""
+    units = list(units)
+    chosen = "" if selected is None else str(selected)
+    top = min((u.path.count("/") for u in units), default=0)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}{}</option>',
+        (
+            (
+                u.pk,
+                " selected" if str(u.pk) == chosen else "",
+                "\u00a0\u00a0" * (u.path.count("/") - top),
+                u.name,
+            )
+            for u in units
+        ),
+    )
+
+
+@register.simple_tag
+def url_with(viewname: str, **params) -> str:
+    """reverse(viewname) with the non-empty params as a query string."""
+    query = {k: v for k, v in params.items() if v not in (None, "", False)}
+    url = reverse(viewname)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _field_label(name: str) -> str:
+    if name in CHANGE_LABELS:
+        return str(CHANGE_LABELS[name])
+    try:
+        return str(Task._meta.get_field(name.removesuffix("_id")).verbose_name)
+    except Exception:  # not a task field: show the key as written
+        return name
+
+
+def _change_value(name: str, value, history) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "status":
+        return status_label(value)
+    if name == "lead_unit_id" and history is not None:
+        return history.unit_names.get(value, f"#{value}")
+    if name == "supporting_units" and isinstance(value, list) and history is not None:
+        return ", ".join(history.unit_names.get(v, f"#{v}") for v in value)
+    if name == "area_id" and history is not None:
+        return history.area_names.get(value, f"#{value}")
+    if name in DATE_KEYS:
+        return vndate(value) or str(value)
+    if name == "progress":
+        return f"{value}%"
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    return str(value)
+
+
+@register.simple_tag
+def audit_changes(event, history=None) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for each change an audit event records."""
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    rows = []
+    for name, pair in changes.items():
+        if isinstance(pair, list) and len(pair) == 2:
+            before, after = pair
+        else:
+            before, after = None, pair
+        shown_before = _change_value(name, before, history)
+        shown_after = _change_value(name, after, history)
+        # A created object lists every field; the empty ones say nothing.
+        if shown_before != shown_after:
+            rows.append((_field_label(name), shown_before, shown_after))
+    return rows
+
+
+@register.inclusion_tag("web/nav.html", takes_context=True)
+def main_nav(context) -> dict:
+    """The top navigation: plan switcher, links by role, the user and logout."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"user": None}
+    plans = context.get("plans")
+    if plans is None:
+        plans = list(plan_list(user=user)[:100])
+    access = access_for(user)
+    current = context.get("current_plan")
+    return {
+        "request": request,
+        "user": user,
+        "plans": plans,
+        "current_plan": current,
+        "show_mine": bool(access.roles() & {Role.FOCAL, Role.UNIT_HEAD}),
+        "show_admin": user.is_superuser,
+        "section": context.get("nav_section", ""),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, or None."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """Page numbers around the current one, with the paginator's ellipsis between."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def person_name(user) -> str:
+    """A person's name in Vietnamese order, family name first ("Nguyễn Thanh Phong")."""
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
