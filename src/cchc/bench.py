@@ -1,0 +1,741 @@
+"""`make bench`: time the main pages over HTTP against a real server, beside hand-written SQL.
+
+    python -m cchc.bench [--units 1500] [--tasks 60000] [--reps 10] [--export-reps 3] [--reseed]
+
+It uses its own data directory (`var/bench`, or `CCHC_BENCH_DATA_DIR`) and, when
+`DATABASE_URL` is set, that database. It migrates, seeds the scale organisation with
+`seed_scale` (skipped when the same numbers were seeded today), starts gunicorn with one
+worker, logs in as the office (`bench.office`, at the root) and as a focal officer
+(`bench.focal`), and times whole HTTP requests: the dashboard, the task list of one unit,
+the overdue tasks of the whole tree, and the XLSX export of every open task. Beside each,
+the same work as hand-written SQL on the same database. Exports are read back with
+openpyxl and their rows compared with the SQL count: an export is never truncated.
+
+Query counts come from a response header when the server sends one (X-Query-Count);
+otherwise the same request is replayed in-process through Django's test client under
+CaptureQueriesContext (marked "~"). A benchmark never fails on time: it prints.
+"""
+
+import argparse
+import http.cookiejar
+import io
+import math
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+HOSTS = "127.0.0.1,localhost,testserver"
+QUERY_HEADERS = ("X-Query-Count", "X-DB-Queries", "X-Queries", "X-SQL-Queries")
+OPEN_FILTER = "status=open"
+OPEN_FALLBACK = ("status=not_started", "status=in_progress")
+TARGET_UNIT_LIST_MS = 110
+TARGET_EXPORT_S = 3.0
+
+
+def configure() -> Path:
+    """Point Django at the bench's own data directory before settings are read."""
+    data_dir = Path(os.environ.get("CCHC_BENCH_DATA_DIR") or PROJECT_DIR / "var" / "bench")
+    # The static directory too, or whitenoise warns that it is missing.
+    (data_dir / "static").mkdir(parents=True, exist_ok=True)
+    os.environ["CCHC_DATA_DIR"] = str(data_dir)
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = HOSTS
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+    return data_dir
+
+
+# --- measuring -------------------------------------------------------------------------
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass
+class Response:
+    status: int | None
+    body: bytes
+    headers: dict
+    seconds: float
+    url: str
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and not self.error
+
+
+class Session:
+    """A browser-like HTTP client: cookies, CSRF token from the login page."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, path: str, data: dict | None = None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        headers = {"Referer": self.base + path} if data is not None else {}
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)
+        started = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=900) as resp:
+                content = resp.read()
+                return Response(
+                    resp.status,
+                    content,
+                    dict(resp.headers),
+                    time.perf_counter() - started,
+                    resp.url,
+                )
+        except urllib.error.HTTPError as exc:
+            content = exc.read()
+            return Response(
+                exc.code,
+                content,
+                dict(exc.headers),
+                time.perf_counter() - started,
+                exc.url,
+                f"HTTP {exc.code}",
+            )
+        except (urllib.error.URLError, OSError) as exc:
+            return Response(None, b"", {}, time.perf_counter() - started, path, str(exc))
+
+    def get(self, path: str) -> Response:
+        response = self.request(path)
+        if response.ok and urllib.parse.urlparse(response.url).path.startswith("/login/"):
+            response.error = "redirected to the login page"
+        return response
+
+    def cookie(self, name: str) -> str:
+        return next((c.value for c in self.jar if c.name == name), "")
+
+    def login(self, username: str, password: str, session_cookie: str) -> str:
+        """Log in through the login form; returns "" on success, else what went wrong."""
+        page = self.request("/login/")
+        if not page.ok:
+            return f"login page: {page.error or page.status}"
+        match = re.search(
+            rb'name="csrfmiddlewaretoken"\s+value="([^"]+)"|value="([^"]+)"\s+name="csrfmiddlewaretoken"',
+            page.body,
+        )
+        token = (match.group(1) or match.group(2)).decode() if match else self.cookie("csrftoken")
+        done = self.request(
+            "/login/",
+            {
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": token,
+                "next": "/healthz",
+            },
+        )
+        if done.error:
+            return f"login: {done.error}"
+        if urllib.parse.urlparse(done.url).path.startswith("/login/") or not self.cookie(
+            session_cookie
+        ):
+            return "login refused (wrong password or form changed)"
+        return ""
+
+
+def xlsx_rows(body: bytes) -> int:
+    """Data rows of the first sheet: the non-empty rows after the header row."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    try:
+        sheet = book.worksheets[0]
+        header_seen, rows = False, 0
+        for values in sheet.iter_rows(values_only=True):
+            filled = sum(1 for v in values if v not in (None, ""))
+            if not header_seen:
+                header_seen = filled >= 3
+                continue
+            if filled:
+                rows += 1
+        return rows
+    finally:
+        book.close()
+
+
+# --- the server ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data_dir: Path, port: int):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = data_dir / "gunicorn.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = os.environ | {"PYTHONUNBUFFERED": "1"}
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cchc.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "1",
+            "--timeout",
+            "900",
+            "--access-logfile",
+            "-",
+        ]
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(command, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer /healthz in 60 s; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^PPid:\s+(\d+)", status, re.M)
+            if match and int(match.group(1)) == self.proc.pid:
+                pids.append(int(entry.name))
+        return pids
+
+    def peak_memory_mb(self) -> float | None:
+        """VmHWM (peak resident set) of the worker, in MB."""
+        peaks = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+            if match:
+                peaks.append(int(match.group(1)) / 1024)
+        return max(peaks) if peaks else None
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+# --- the same work in hand-written SQL -------------------------------------------------
+
+
+@dataclass
+class Scope:
+    role: str
+    username: str
+    path: str  # the user's unit path
+
+
+class Sql:
+    """SELECTs equivalent to each page's work, for one user's scope."""
+
+    def __init__(self, today, soon_days: int, page_size: int):
+        import datetime
+
+        from django.db import connection
+
+        from cchc.orgs.models import Unit
+        from cchc.plans.models import Area, Plan, Task
+
+        q = connection.ops.quote_name
+        self.connection = connection
+        self.today = today
+        self.soon = today + datetime.timedelta(days=soon_days)
+        self.page = page_size
+        self.t = {
+            "task": q(Task._meta.db_table),
+            "unit": q(Unit._meta.db_table),
+            "area": q(Area._meta.db_table),
+            "plan": q(Plan._meta.db_table),
+            "through": q(Task.supporting_units.through._meta.db_table),
+            "order": q("order"),
+        }
+
+    def _from(self) -> str:
+        t = self.t
+        return (
+            f"FROM {t['task']} t JOIN {t['unit']} lu ON lu.id = t.lead_unit_id "
+            f"JOIN {t['area']} a ON a.id = t.area_id JOIN {t['plan']} p ON p.id = t.plan_id "
+            f"JOIN {t['unit']} pu ON pu.id = p.issuing_unit_id"
+        )
+
+    def _scope(self, scope: Scope) -> tuple[str, list]:
+        like = scope.path + "%"
+        if scope.role == "office":
+            return "p.status <> 'draft' AND (lu.path LIKE %s OR pu.path LIKE %s)", [like, like]
+        t = self.t
+        supports = (
+            f"EXISTS (SELECT 1 FROM {t['through']} s JOIN {t['unit']} su ON su.id = s.unit_id "
+            "WHERE s.task_id = t.id AND su.path LIKE %s)"
+        )
+        return f"p.status <> 'draft' AND (lu.path LIKE %s OR {supports})", [like, like]
+
+    def _case(self) -> tuple[str, list]:
+        return (
+            "CASE WHEN t.status = 'cancelled' THEN 'cancelled' "
+            "WHEN t.status = 'done' AND (t.due_date IS NULL OR t.completed_on <= t.due_date) "
+            "THEN 'done_on_time' WHEN t.status = 'done' THEN 'done_late' "
+            "WHEN t.is_recurring = %s THEN 'recurring' WHEN t.due_date IS NULL THEN 'on_track' "
+            "WHEN t.due_date < %s THEN 'overdue' WHEN t.due_date <= %s THEN 'due_soon' "
+            "ELSE 'on_track' END",
+            [True, self.today, self.soon],
+        )
+
+    def _overdue(self) -> tuple[str, list]:
+        return (
+            "t.status NOT IN ('done', 'cancelled') AND t.is_recurring = %s "
+            "AND t.due_date IS NOT NULL AND t.due_date < %s",
+            [False, self.today],
+        )
+
+    def _columns(self) -> tuple[str, list]:
+        case, params = self._case()
+        return (
+            "t.id, t.code, t.title, t.due_text, t.due_date, t.status, t.progress, "
+            f"t.completed_on, t.deliverable, lu.name, a.code, a.name, p.title, {case}",
+            params,
+        )
+
+    def _run(self, statements: list[tuple[str, list]]) -> int:
+        rows = 0
+        with self.connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                rows = len(cursor.fetchall())
+        return rows
+
+    def _page(self, where: str, params: list) -> list[tuple[str, list]]:
+        columns, cparams = self._columns()
+        order = f"ORDER BY t.plan_id, a.code, t.{self.t['order']}, t.id"
+        return [
+            (f"SELECT COUNT(*) {self._from()} WHERE {where}", params),
+            (
+                f"SELECT {columns} {self._from()} WHERE {where} {order} LIMIT {self.page}",
+                cparams + params,
+            ),
+        ]
+
+    def dashboard(self, scope: Scope, plan_id: int) -> list[tuple[str, list]]:
+        where, params = self._scope(scope)
+        where, params = f"t.plan_id = %s AND {where}", [plan_id, *params]
+        case, cparams = self._case()
+        overdue, oparams = self._overdue()
+        aggregates = (
+            "COUNT(*), AVG(t.progress), SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END)"
+        )
+        columns, colparams = self._columns()
+        order = f"ORDER BY t.plan_id, a.code, t.{self.t['order']}, t.id"
+        return [
+            (
+                f"SELECT {case} AS cat, COUNT(*) {self._from()} WHERE {where} GROUP BY cat",
+                cparams + params,
+            ),
+            (
+                f"SELECT a.id, a.code, a.name, {aggregates} {self._from()} WHERE {where} "
+                "GROUP BY a.id, a.code, a.name ORDER BY a.code",
+                oparams + params,
+            ),
+            (
+                f"SELECT lu.id, lu.name, lu.short_name, lu.path, {aggregates} {self._from()} "
+                f"WHERE {where} GROUP BY lu.id, lu.name, lu.short_name, lu.path ORDER BY lu.path",
+                oparams + params,
+            ),
+            (
+                f"SELECT {columns} {self._from()} WHERE {where} AND {overdue} {order} LIMIT 20",
+                colparams + params + oparams,
+            ),
+        ]
+
+    def unit_list(self, scope: Scope, unit_path: str) -> list[tuple[str, list]]:
+        where, params = self._scope(scope)
+        return self._page(f"lu.path LIKE %s AND {where}", [unit_path + "%", *params])
+
+    def overdue_list(self, scope: Scope) -> list[tuple[str, list]]:
+        where, params = self._scope(scope)
+        overdue, oparams = self._overdue()
+        return self._page(f"{overdue} AND {where}", oparams + params)
+
+    def open_where(self, scope: Scope) -> tuple[str, list]:
+        where, params = self._scope(scope)
+        return f"t.status NOT IN ('done', 'cancelled') AND {where}", params
+
+    def export(self, scope: Scope) -> list[tuple[str, list]]:
+        where, params = self.open_where(scope)
+        columns, cparams = self._columns()
+        t = self.t
+        order = f"ORDER BY t.plan_id, a.code, t.{t['order']}, t.id"
+        return [
+            (
+                f"SELECT s.task_id, su.short_name, su.name FROM {t['through']} s "
+                f"JOIN {t['unit']} su ON su.id = s.unit_id WHERE s.task_id IN "
+                f"(SELECT t.id {self._from()} WHERE {where}) ORDER BY s.task_id, su.path",
+                params,
+            ),
+            (f"SELECT {columns} {self._from()} WHERE {where} {order}", cparams + params),
+        ]
+
+    def count_open(self, scope: Scope) -> int:
+        where, params = self.open_where(scope)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) {self._from()} WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    def time(self, statements, reps: int) -> list[float]:
+        self._run(statements)  # warm the cache, as the HTTP side is warmed
+        samples = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            self._run(statements)
+            samples.append(time.perf_counter() - started)
+        return samples
+
+
+# --- the bench -------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    name: str
+    role: str
+    paths: list[str]
+    sql: list
+    reps: int
+    export: bool = False
+    samples: list[float] = field(default_factory=list)
+    sql_samples: list[float] = field(default_factory=list)
+    queries: str = "–"
+    note: str = ""
+    error: str = ""
+
+
+def count_queries_in_process(username: str, paths: list[str]) -> str:
+    """Replay the requests through Django's test client and count their queries."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username=username))
+    total = 0
+    for path in paths:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            if response.streaming:
+                for _ in response.streaming_content:
+                    pass
+            response.close()
+        if response.status_code != 200:
+            return f"HTTP {response.status_code}"
+        total += len(captured.captured_queries)
+    return f"~{total}"
+
+
+def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from cchc.audit.models import AuditEvent
+    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, scale_plans, scale_units
+    from cchc.orgs.models import Membership
+
+    today = timezone.localdate()
+    plan = scale_plans().filter(year=today.year).first()
+    last_seed = AuditEvent.objects.filter(action="scale.seed").order_by("-id").first()
+    seeded_today = last_seed is not None and timezone.localdate(last_seed.created_at) == today
+    ready = (
+        not reseed
+        and plan is not None
+        and seeded_today
+        and scale_units().count() == units
+        and plan.tasks.count() == tasks
+        and Membership.objects.filter(user__username__in=[BENCH_OFFICE, BENCH_FOCAL]).count() == 2
+    )
+    if ready:
+        return "already seeded today (use --reseed to rebuild)"
+    started = time.perf_counter()
+    out = io.StringIO()
+    call_command("seed_scale", units=units, tasks=tasks, stdout=out)
+    return f"seeded in {time.perf_counter() - started:.1f} s"
+
+
+def fmt_ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.0f}"
+
+
+def print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
+    right = {2, 3, 4, 5, 6}
+
+    def line(cells):
+        return " | ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    print(line(headers))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=1500)
+    parser.add_argument("--tasks", type=int, default=60000)
+    parser.add_argument("--reps", type=int, default=10, help="timed requests per page")
+    parser.add_argument("--export-reps", type=int, default=3, help="timed requests per export")
+    parser.add_argument("--reseed", action="store_true", help="rebuild the scale data")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    data_dir = configure()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD, scale_plans
+    from cchc.orgs.models import Membership, Role
+    from cchc.plans.timeliness import soon_days
+
+    db = settings.DATABASES["default"]
+    print(f"CCHC bench: {connection.vendor} {db['NAME']}; data in {data_dir}")
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"migrated in {time.perf_counter() - started:.1f} s")
+    seeded = ensure_seeded(args.units, args.tasks, args.reseed)
+    print(f"{args.units} units, {args.tasks} tasks: {seeded}")
+
+    today = timezone.localdate()
+    plan = scale_plans().get(year=today.year)
+    office_unit = Membership.objects.get(user__username=BENCH_OFFICE, role=Role.OFFICE).unit
+    focal_unit = Membership.objects.get(user__username=BENCH_FOCAL, role=Role.FOCAL).unit
+    scopes = {
+        "office": Scope("office", BENCH_OFFICE, office_unit.path),
+        "focal": Scope("focal", BENCH_FOCAL, focal_unit.path),
+    }
+    sql = Sql(today, soon_days(), settings.CCHC_PAGE_SIZE)
+    open_counts = {role: sql.count_open(scope) for role, scope in scopes.items()}
+    branch = plan.tasks.filter(lead_unit__path__startswith=focal_unit.path).count()
+    print(
+        f"today {today:%d/%m/%Y}; plan {plan.pk}; focal unit {focal_unit.pk} "
+        f"({focal_unit.name}: {branch} tasks in its branch); open tasks: "
+        f"office {open_counts['office']}, focal {open_counts['focal']}"
+    )
+
+    lines: list[Line] = []
+    for role, scope in scopes.items():
+        lines += [
+            Line("dashboard", role, ["/dashboard/"], sql.dashboard(scope, plan.pk), args.reps),
+            Line(
+                "task list of one unit",
+                role,
+                [f"/tasks/?unit={focal_unit.pk}"],
+                sql.unit_list(scope, focal_unit.path),
+                args.reps,
+            ),
+            Line(
+                "overdue, whole tree",
+                role,
+                ["/tasks/?timeliness=overdue"],
+                sql.overdue_list(scope),
+                args.reps,
+            ),
+            Line(
+                "export of open tasks",
+                role,
+                [f"/tasks/export.xlsx?{OPEN_FILTER}"],
+                sql.export(scope),
+                args.export_reps,
+                export=True,
+            ),
+        ]
+
+    server = Server(data_dir, args.port or free_port())
+    print(f"starting gunicorn on {server.base} (log: {server.log_path})")
+    memory: dict[str, float | None] = {}
+    try:
+        server.start()
+        sessions: dict[str, Session | str] = {}
+        for role, scope in scopes.items():
+            session = Session(server.base)
+            problem = session.login(scope.username, BENCH_PASSWORD, settings.SESSION_COOKIE_NAME)
+            sessions[role] = problem or session
+        for line in [x for x in lines if not x.export]:
+            run_http(line, sessions[line.role], open_counts[line.role])
+        memory["pages"] = server.peak_memory_mb()
+        for line in [x for x in lines if x.export]:
+            run_http(line, sessions[line.role], open_counts[line.role])
+        memory["all"] = server.peak_memory_mb()
+    finally:
+        server.stop()
+
+    for line in lines:
+        line.sql_samples = sql.time(line.sql, line.reps)
+        if not line.error and line.queries == "–":
+            line.queries = count_queries_in_process(scopes[line.role].username, line.paths)
+
+    report(lines, memory, open_counts)
+    return 0
+
+
+def run_http(line: Line, session, open_count: int) -> None:
+    if isinstance(session, str):
+        line.error = session
+        return
+    if line.export:
+        # The first export warms up and checks the filter: every open task, no more, no less.
+        rows, error = export_rows(session, line.paths)
+        if error:
+            line.error = error
+            return
+        if rows != open_count:
+            fallback = [f"/tasks/export.xlsx?{q}" for q in OPEN_FALLBACK]
+            fallback_rows, fallback_error = export_rows(session, fallback)
+            if not fallback_error and fallback_rows == open_count:
+                line.note = f"'{OPEN_FILTER}' gave {rows} rows, so one export per open status"
+                line.paths, rows = fallback, fallback_rows
+        verdict = "complete" if rows == open_count else "TRUNCATED OR WRONG"
+        line.note = "; ".join(
+            filter(None, [line.note, f"{rows} rows, SQL {open_count}: {verdict}"])
+        )
+    else:
+        warm = session.get(line.paths[0])
+        if not warm.ok:
+            line.error = warm.error or f"HTTP {warm.status}"
+            return
+    for _ in range(line.reps):
+        total, counted = 0.0, 0
+        for path in line.paths:
+            response = session.get(path)
+            if not response.ok:
+                line.error = response.error or f"HTTP {response.status}"
+                return
+            total += response.seconds
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            found = [headers[h.lower()] for h in QUERY_HEADERS if h.lower() in headers]
+            if found and found[0].isdigit():
+                counted += int(found[0])
+            else:
+                counted = -1
+        line.samples.append(total)
+        if counted >= 0:
+            line.queries = str(counted)
+
+
+def export_rows(session: Session, paths: list[str]) -> tuple[int, str]:
+    """Rows in all the exports, and "" or what went wrong."""
+    rows = 0
+    for path in paths:
+        response = session.get(path)
+        if not response.ok:
+            return 0, response.error or f"HTTP {response.status}"
+        try:
+            rows += xlsx_rows(response.body)
+        except Exception as exc:  # a broken file is a result to report, not a crash
+            return 0, f"unreadable XLSX: {exc}"
+    return rows, ""
+
+
+def report(lines: list[Line], memory: dict, open_counts: dict) -> None:
+    rows = []
+    for line in lines:
+        median = statistics.median(line.samples) if line.samples else None
+        sql_median = statistics.median(line.sql_samples) if line.sql_samples else None
+        ratio = f"{median / sql_median:,.1f}×" if median and sql_median else "–"
+        note = line.error or line.note
+        if len(line.paths) > 1 and not line.error:
+            note = f"{note} ({len(line.paths)} requests)"
+        rows.append(
+            [
+                line.name,
+                line.role,
+                fmt_ms(median) if not line.error else "error",
+                fmt_ms(p95(line.samples)) if line.samples else "–",
+                line.queries,
+                fmt_ms(sql_median),
+                ratio,
+                note,
+            ]
+        )
+    print()
+    print_table(
+        ["name", "role", "median ms", "p95 ms", "queries", "SQL median ms", "ratio", "note"],
+        rows,
+    )
+    print()
+    print("queries: '~' = counted by replaying the request in-process (test client).")
+    pages, peak = memory.get("pages"), memory.get("all")
+    print(
+        "server peak memory (VmHWM of the gunicorn worker): "
+        f"{f'{pages:.0f} MB' if pages else '–'} after the pages, "
+        f"{f'{peak:.0f} MB' if peak else '–'} after the exports"
+    )
+    print()
+    print(
+        f"Targets (a peer on this machine, same data): task list of one unit < "
+        f"{TARGET_UNIT_LIST_MS} ms; export of 40,000 rows < {TARGET_EXPORT_S:.0f} s; exports "
+        "never truncated."
+    )
+    for line in lines:
+        if line.error or not line.samples:
+            continue
+        median = statistics.median(line.samples)
+        if line.name == "task list of one unit":
+            verdict = "meets" if median * 1000 < TARGET_UNIT_LIST_MS else "misses"
+            print(f"  {line.role}: task list of one unit {median * 1000:.0f} ms: {verdict}")
+        if line.export:
+            rows = open_counts[line.role]
+            verdict = "meets" if median < TARGET_EXPORT_S else "misses"
+            size = "" if rows >= 40000 else " (fewer rows than the target's 40,000)"
+            print(f"  {line.role}: export of {rows:,} rows {median:.2f} s: {verdict}{size}")
+    print("Benchmarks never fail on time.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
