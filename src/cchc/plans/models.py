@@ -101,6 +101,10 @@ class Task(models.Model):
     supporting_units = models.ManyToManyField(
         Unit, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="supported_tasks"
     )
+    # The unit columns as the plan wrote them ("Các cơ quan, đơn vị", "VP"), kept like
+    # due_text; empty when the units were chosen in the application.
+    lead_unit_text = models.TextField(_("cơ quan chủ trì (như văn bản)"), blank=True)
+    supporting_units_text = models.TextField(_("cơ quan phối hợp (như văn bản)"), blank=True)
     due_date = models.DateField(_("hạn hoàn thành"), null=True, blank=True)
     due_text = models.CharField(_("thời gian hoàn thành (như văn bản)"), max_length=255, blank=True)
     is_recurring = models.BooleanField(_("thường xuyên"), default=False)

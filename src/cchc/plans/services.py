@@ -44,6 +44,8 @@ TASK_FIELDS = [
     "is_recurring",
     "deliverable",
     "notes",
+    "lead_unit_text",
+    "supporting_units_text",
     "parent_task_id",
     "status",
     "progress",
@@ -187,8 +189,13 @@ def task_create(
     notes: str = "",
     section: Section | None = None,
     parent_task: Task | None = None,
+    lead_unit_text: str = "",
+    supporting_units_text: str = "",
 ) -> Task:
-    """Add a task to a plan. The due date is read from `due_text` unless given."""
+    """Add a task to a plan. The due date is read from `due_text` unless given.
+
+    `lead_unit_text` and `supporting_units_text` keep the unit columns as an imported plan
+    wrote them ("Các cơ quan, đơn vị")."""
     if actor is not None:
         _require(
             permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
@@ -209,6 +216,8 @@ def task_create(
         deliverable=deliverable,
         notes=notes,
         parent_task=parent_task,
+        lead_unit_text=lead_unit_text,
+        supporting_units_text=supporting_units_text,
     )
     task.search_text = task_search_text(task)
     task.save()
@@ -385,7 +394,11 @@ def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
         .filter(pk__in=ids)
     )
     access = access_for(actor)
-    if len(tasks) != len(ids) or not all(permissions.can_office_task(access, t) for t in tasks):
+    # Changing a task's lead unit or deadline changes the plan: the office of the plan's
+    # issuing unit decides it, not the office of whichever unit leads the task.
+    if len(tasks) != len(ids) or not all(
+        permissions.can_manage_plan(access, t.plan) for t in tasks
+    ):
         raise PermissionDenied("Có nhiệm vụ không thuộc phạm vi quản lý của bạn.")
     return tasks
 
@@ -399,7 +412,9 @@ def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> i
             continue
         before = snapshot(task, TASK_FIELDS)
         task.lead_unit = lead_unit
-        task.save(update_fields=["lead_unit", "updated_at"])
+        # The words the plan wrote named the old unit.
+        task.lead_unit_text = ""
+        task.save(update_fields=["lead_unit", "lead_unit_text", "updated_at"])
         audit_record(
             actor=actor,
             action="task.set_lead_unit",
@@ -427,3 +442,102 @@ def tasks_set_due(
         if changes:
             audit_record(actor=actor, action="task.set_due", obj=task, changes=changes)
     return len(tasks)
+
+
+# Fields of a task that belong to the plan's text (not to its progress).
+EDITABLE_TASK_FIELDS = {
+    "area",
+    "section",
+    "code",
+    "order",
+    "title",
+    "description",
+    "lead_unit",
+    "due_text",
+    "due_date",
+    "is_recurring",
+    "deliverable",
+    "notes",
+    "lead_unit_text",
+    "supporting_units_text",
+    "parent_task",
+}
+
+
+@transaction.atomic
+def task_edit(
+    *, actor, task: Task, supporting_units: Iterable[Unit] | None = None, **fields
+) -> Task:
+    """Change what the plan says about a task (title, units, deadline...), not its progress.
+
+    A new `due_text` is read into the due date unless `due_date` is given too. Changing the
+    lead or supporting units without new words clears the words the plan wrote for them.
+    """
+    task = (
+        Task.objects.select_for_update()
+        .select_related("plan__issuing_unit", "lead_unit")
+        .get(pk=task.pk)
+    )
+    if actor is not None:
+        _require(
+            permissions.can_manage_plan(access_for(actor), task.plan),
+            "Không có quyền sửa kế hoạch.",
+        )
+    unknown = set(fields) - EDITABLE_TASK_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown task fields: {sorted(unknown)}")
+    before = snapshot(task, TASK_FIELDS)
+    old_order = task.order
+    old_supporting = sorted(task.supporting_units.values_list("pk", flat=True))
+    for name, value in fields.items():
+        setattr(task, name, value)
+    if "due_text" in fields and "due_date" not in fields:
+        parsed = parse_due_text(task.due_text, task.plan.year)
+        task.due_date = parsed.due_date
+        if "is_recurring" not in fields:
+            task.is_recurring = parsed.is_recurring
+    lead_moved = task.lead_unit_id != before["lead_unit_id"]
+    if lead_moved and "lead_unit_text" not in fields:
+        task.lead_unit_text = ""
+    if not task.title.strip():
+        raise ValidationError({"title": "Nội dung nhiệm vụ không được để trống."})
+    task.search_text = task_search_text(task)
+    changes = diff(task, TASK_FIELDS, before)
+    if task.order != old_order:
+        changes["order"] = [old_order, task.order]
+    if supporting_units is not None:
+        units = list(supporting_units)
+        new_supporting = sorted(u.pk for u in units)
+        if new_supporting != old_supporting:
+            task.supporting_units.set(units)
+            changes["supporting_units"] = [old_supporting, new_supporting]
+            if "supporting_units_text" not in fields:
+                task.supporting_units_text = ""
+                changes |= diff(task, ["supporting_units_text"], before)
+    if changes:
+        task.save()
+        audit_record(actor=actor, action="task.edit", obj=task, changes=changes)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor, task: Task) -> None:
+    """Remove a task from a draft plan. Tasks of an issued plan are cancelled, not deleted."""
+    task = Task.objects.select_for_update().select_related("plan__issuing_unit").get(pk=task.pk)
+    if actor is not None:
+        _require(
+            permissions.can_manage_plan(access_for(actor), task.plan),
+            "Không có quyền sửa kế hoạch.",
+        )
+    if task.plan.status != PlanStatus.DRAFT:
+        raise ValidationError("Chỉ xóa được nhiệm vụ của kế hoạch dự thảo.")
+    changes = {f: [getattr(task, f), None] for f in TASK_FIELDS}
+    changes["supporting_units"] = [
+        sorted(task.supporting_units.values_list("pk", flat=True)),
+        None,
+    ]
+    pk = task.pk
+    task.delete()
+    audit_record(
+        actor=actor, action="task.delete", object_type="plans.task", object_id=pk, changes=changes
+    )
