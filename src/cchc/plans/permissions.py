@@ -48,6 +48,10 @@ def task_q(access: Access) -> Q:
         access.unit_q("lead_unit", *OVERSIGHT_ROLES)
         | access.unit_q("plan__issuing_unit", *OVERSIGHT_ROLES)
     )
+    if access.has(*OVERSIGHT_ROLES):
+        # Overseeing a branch covers what its units work on, supporting work included: a
+        # leader sees every task that a unit below them sees.
+        oversight |= ~draft & _supports_in_scope(access, OVERSIGHT_ROLES)
     managers_drafts = draft & access.unit_q("plan__issuing_unit", *MANAGERS)
     q = oversight | managers_drafts
     if access.has(*UNIT_ROLES):
@@ -91,7 +95,8 @@ def can_add_note(access: Access, task: Task) -> bool:
 
 
 def evidence_q(access: Access) -> Q:
-    """Evidence the user may read: oversight of the task, its lead unit, or the uploader's unit."""
+    """Evidence the user may read: oversight of the task, its lead unit, or the uploader's unit
+    (for oversight roles: any uploader's unit in their branch)."""
     if access.is_superuser:
         return Q()
     return (
@@ -99,7 +104,7 @@ def evidence_q(access: Access) -> Q:
         & (
             access.unit_q("task__lead_unit", *OVERSIGHT_ROLES, *UNIT_ROLES)
             | access.unit_q("task__plan__issuing_unit", *OVERSIGHT_ROLES)
-            | access.unit_q("unit", *UNIT_ROLES)
+            | access.unit_q("unit", *OVERSIGHT_ROLES, *UNIT_ROLES)
         )
     ) | (
         Q(task__plan__status=PlanStatus.DRAFT)
