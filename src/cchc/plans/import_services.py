@@ -386,6 +386,7 @@ def import_preview(
         due = parse_due_text(task.due_text, year)
         row.due_date, row.is_recurring = due.due_date, due.is_recurring
         rows.append(row)
+    _check_lengths(parsed, title, problems)
     names = {}
     for p in problems:
         if p.kind and p.name:
@@ -430,6 +431,31 @@ def import_preview(
                 )
             )
     return preview
+
+
+def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> None:
+    """Values longer than their column would fail at the database, after other writes."""
+    limits = {
+        "code": (Task._meta.get_field("code").max_length, "STT"),
+        "due_text": (Task._meta.get_field("due_text").max_length, "Thời gian hoàn thành"),
+        "section": (Section._meta.get_field("title").max_length, "Tiêu đề mục"),
+    }
+    for task in parsed.tasks:
+        for name, (limit, label) in limits.items():
+            value = getattr(task, name)
+            if len(value) > limit:
+                problems.append(
+                    Problem(
+                        f"{label} dài {len(value)} ký tự, quá {limit} ký tự: “{value[:40]}…”.",
+                        sheet=task.sheet,
+                        row=task.row,
+                    )
+                )
+    if len(title) > Plan._meta.get_field("title").max_length:
+        problems.append(Problem("Tên kế hoạch quá 500 ký tự."))
+    limit = Plan._meta.get_field("document_number").max_length
+    if len(parsed.document_number) > limit:
+        problems.append(Problem(f"Số, ký hiệu “{parsed.document_number}” quá {limit} ký tự."))
 
 
 def _check_update_target(plan: Plan, unit: Unit, problems: list[Problem]) -> None:
