@@ -1,0 +1,345 @@
+"""The figures of a period, computed from the task data. Not scoped to a user: the services
+and selectors that call these check access first.
+
+Every count by timeliness goes through `plans.timeliness` (the CASE expression in SQL), with
+the period's reference date as the parameter. Each function runs a fixed number of queries,
+whatever the number of units and tasks.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.utils import timezone
+
+from cchc.orgs.models import Unit
+from cchc.plans.models import Area, Task, TaskStatus, TaskUpdate
+from cchc.plans.timeliness import Timeliness, timeliness_expression, timeliness_q
+
+from .models import ReportingPeriod, ReportNudge, ReportStatus, UnitReport
+
+# The categories counted in tables, in the design's order.
+CATEGORIES = [key for key, _label in Timeliness.choices]
+DONE = (Timeliness.DONE_ON_TIME, Timeliness.DONE_LATE)
+
+
+def completion_rate(counts: dict[str, int]) -> float | None:
+    """The Government Office's rate: done ÷ (done + overdue unfinished), in percent.
+
+    Unfinished tasks not yet due (and recurring ones) are left out; None when nothing counts.
+    """
+    done = sum(counts.get(c, 0) for c in DONE)
+    counted = done + counts.get(Timeliness.OVERDUE, 0)
+    return round(100 * done / counted, 2) if counted else None
+
+
+def empty_counts() -> dict[str, int]:
+    return {c: 0 for c in CATEGORIES}
+
+
+# --- one unit's tasks --------------------------------------------------------------------
+
+
+def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> list[dict]:
+    """The unit's tasks in the period's plan (those it leads, then those it supports), each
+    as plain data with its timeliness as of `as_of` and the updates written in the window."""
+    through = Task.supporting_units.through
+    supports = Exists(through.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk))
+    window_updates = TaskUpdate.objects.filter(
+        reported_on__gte=period.starts_on, reported_on__lte=period.ends_on
+    ).select_related("unit", "author")
+    tasks = (
+        Task.objects.filter(plan_id=period.plan_id)
+        .filter(Q(lead_unit_id=unit.pk) | supports)
+        .exclude(status=TaskStatus.CANCELLED)
+        .annotate(timeliness=timeliness_expression(as_of))
+        .select_related("area", "lead_unit")
+        .prefetch_related(Prefetch("updates", queryset=window_updates, to_attr="window_updates"))
+        .order_by("area__code", "order", "id")
+    )
+    rows = []
+    for task in tasks:
+        rows.append(
+            {
+                "id": task.pk,
+                "code": task.code,
+                "title": task.title,
+                "area": task.area.code,
+                "role": "lead" if task.lead_unit_id == unit.pk else "support",
+                "lead_unit": str(task.lead_unit),
+                "status": task.status,
+                "status_label": str(task.get_status_display()),
+                "timeliness": task.timeliness,
+                "timeliness_label": str(Timeliness.labels[task.timeliness]),
+                "progress": task.progress,
+                "due_text": task.due_text,
+                "due_date": task.due_date.isoformat() if task.due_date else None,
+                "completed_on": task.completed_on.isoformat() if task.completed_on else None,
+                "result": task.result,
+                "updates": [
+                    {
+                        "reported_on": u.reported_on.isoformat(),
+                        "progress": u.progress,
+                        "status": u.status_after,
+                        "note": u.note,
+                        "deliverable": u.deliverable,
+                        "unit": str(u.unit),
+                        "author": u.author.get_full_name() or u.author.username,
+                    }
+                    for u in sorted(task.window_updates, key=lambda u: (u.reported_on, u.pk))
+                ],
+            }
+        )
+    return rows
+
+
+def unit_figures(rows: list[dict], as_of: datetime.date) -> dict:
+    """Counts per timeliness category of the tasks the unit leads, in all and per area."""
+    total = empty_counts()
+    by_area: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["role"] != "lead":
+            continue
+        total[row["timeliness"]] += 1
+        area = by_area.setdefault(str(row["area"]), empty_counts())
+        area[row["timeliness"]] += 1
+    return {
+        "as_of": as_of.isoformat(),
+        "lead_tasks": sum(total.values()),
+        "supported_tasks": sum(1 for r in rows if r["role"] == "support"),
+        "by_timeliness": total,
+        "by_area": by_area,
+        "completion_rate": completion_rate(total),
+    }
+
+
+def _date(iso: str | None) -> str:
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def prefill_narrative(rows: list[dict]) -> dict[str, dict[str, str]]:
+    """A first draft of the narrative per area, from the task data: one line per task for
+    the results, one per overdue task for the limitations. The focal officer rewrites it."""
+    narrative: dict[str, dict[str, str]] = {}
+    for row in rows:
+        area = narrative.setdefault(str(row["area"]), {"results": "", "limitations": ""})
+        role = "" if row["role"] == "lead" else " (phối hợp)"
+        line = (
+            f"- {row['code']} {row['title']}{role}: {row['status_label'].lower()}, "
+            f"tiến độ {row['progress']}%"
+        )
+        if row["result"]:
+            line += f"; sản phẩm: {row['result']}"
+        notes = [u["note"] for u in row["updates"] if u["note"]]
+        if notes:
+            line += f". {notes[-1]}"
+        area["results"] += line.rstrip(".") + ".\n"
+        if row["timeliness"] == Timeliness.OVERDUE and row["role"] == "lead":
+            area["limitations"] += (
+                f"- Nhiệm vụ {row['code']} {row['title']} chậm so với thời hạn "
+                f"({row['due_text'] or _date(row['due_date'])}), tiến độ {row['progress']}%.\n"
+            )
+    return {
+        code: {"results": parts["results"].strip(), "limitations": parts["limitations"].strip()}
+        for code, parts in narrative.items()
+    }
+
+
+# --- the whole period --------------------------------------------------------------------
+
+
+def _tasks(period: ReportingPeriod, as_of: datetime.date):
+    return (
+        Task.objects.filter(plan_id=period.plan_id)
+        .exclude(status=TaskStatus.CANCELLED)
+        .annotate(timeliness=timeliness_expression(as_of))
+        .order_by()
+    )
+
+
+def _row(counts: dict[str, int], progress_sum: int) -> dict:
+    total = sum(counts.values())
+    return {
+        "counts": counts,
+        "total": total,
+        "completion_rate": completion_rate(counts),
+        "progress": round(progress_sum / total, 1) if total else None,
+    }
+
+
+def task_stats(period: ReportingPeriod, as_of: datetime.date) -> dict:
+    """Tasks of the period's plan by timeliness, per area (the seven, in order) and per lead
+    unit (in tree order), with totals, completion rates and mean progress. Three queries."""
+    tasks = _tasks(period, as_of)
+    areas = list(Area.objects.order_by("code"))
+    per_area: dict[int, dict[str, int]] = {a.pk: empty_counts() for a in areas}
+    area_progress: dict[int, int] = defaultdict(int)
+    for row in tasks.values("area_id", "timeliness").annotate(n=Count("id"), p=Sum("progress")):
+        per_area[row["area_id"]][row["timeliness"]] += row["n"]
+        area_progress[row["area_id"]] += row["p"] or 0
+    units: dict[int, dict] = {}
+    for row in tasks.values(
+        "lead_unit_id",
+        "lead_unit__name",
+        "lead_unit__short_name",
+        "lead_unit__code",
+        "lead_unit__path",
+        "timeliness",
+    ).annotate(n=Count("id"), p=Sum("progress")):
+        unit = units.setdefault(
+            row["lead_unit_id"],
+            {
+                "unit_id": row["lead_unit_id"],
+                "name": row["lead_unit__name"],
+                "short_name": row["lead_unit__short_name"],
+                "code": row["lead_unit__code"],
+                "path": row["lead_unit__path"],
+                "counts": empty_counts(),
+                "p": 0,
+            },
+        )
+        unit["counts"][row["timeliness"]] += row["n"]
+        unit["p"] += row["p"] or 0
+    total = empty_counts()
+    total_progress = 0
+    by_area = []
+    for area in areas:
+        counts = per_area[area.pk]
+        for c in CATEGORIES:
+            total[c] += counts[c]
+        total_progress += area_progress[area.pk]
+        by_area.append(
+            {"code": area.code, "name": area.name, **_row(counts, area_progress[area.pk])}
+        )
+    by_unit = []
+    for unit in sorted(units.values(), key=lambda u: u["path"]):
+        by_unit.append(
+            {
+                "unit_id": unit["unit_id"],
+                "name": unit["name"],
+                "short_name": unit["short_name"],
+                "code": unit["code"],
+                "path": unit["path"],
+                **_row(unit["counts"], unit["p"]),
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "by_area": by_area,
+        "by_unit": by_unit,
+        "total": _row(total, total_progress),
+    }
+
+
+def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
+    """Unfinished tasks past their deadline as of `as_of`, most overdue first, with their
+    lead units and days overdue. One query."""
+    rows = (
+        Task.objects.filter(plan_id=period.plan_id)
+        .filter(timeliness_q(Timeliness.OVERDUE, as_of))
+        .order_by("due_date", "area__code", "order", "id")
+        .values(
+            "id",
+            "code",
+            "title",
+            "area__code",
+            "lead_unit__name",
+            "lead_unit__short_name",
+            "due_date",
+            "due_text",
+            "progress",
+        )
+    )
+    return [
+        {
+            "id": r["id"],
+            "code": r["code"],
+            "title": r["title"],
+            "area": r["area__code"],
+            "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
+            "lead_unit_name": r["lead_unit__name"],
+            "due_date": r["due_date"].isoformat(),
+            "due_text": r["due_text"],
+            "days_overdue": (as_of - r["due_date"]).days,
+            "progress": r["progress"],
+        }
+        for r in rows
+    ]
+
+
+# --- who reported ------------------------------------------------------------------------
+
+ON_TIME, LATE, MISSING = "on_time", "late", "missing"
+SUBMISSION_LABELS = {ON_TIME: "Đúng hạn", LATE: "Muộn", MISSING: "Chưa gửi"}
+
+
+def submission_timeliness(
+    period: ReportingPeriod, first_submitted_at: datetime.datetime | None
+) -> tuple[str, int]:
+    """(on_time | late | missing, days late). A report's timeliness is that of its first
+    submission: a report the office returns for corrections was still sent on time."""
+    if first_submitted_at is None:
+        return MISSING, 0
+    sent_on = timezone.localdate(first_submitted_at)
+    late = (sent_on - period.due_on).days
+    return (LATE, late) if late > 0 else (ON_TIME, 0)
+
+
+def report_rows(period: ReportingPeriod) -> list[dict]:
+    """Every unit that must report, in tree order, with its report's state and timeliness.
+    Three queries: units, reports, nudges."""
+    units = list(period.units.order_by("path").only("id", "name", "short_name", "code", "path"))
+    reports = {
+        r.unit_id: r
+        for r in UnitReport.objects.filter(period=period).only(
+            "id", "unit_id", "status", "first_submitted_at", "last_submitted_at", "version"
+        )
+    }
+    nudges = {
+        row["unit_id"]: row
+        for row in ReportNudge.objects.filter(period=period)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"), last=Max("sent_at"))
+    }
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        first = report.first_submitted_at if report else None
+        state, days_late = submission_timeliness(period, first)
+        rows.append(
+            {
+                "unit": unit,
+                "unit_id": unit.pk,
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "report": report,
+                "status": report.status if report else None,
+                "first_submitted_at": first,
+                "submission": state,
+                "days_late": days_late,
+                "nudges": nudges.get(unit.pk, {}).get("n", 0),
+                "last_nudged_at": nudges.get(unit.pk, {}).get("last"),
+            }
+        )
+    return rows
+
+
+def report_counts(rows: list[dict]) -> dict:
+    """Reports due, on time, late, missing (with percentages of those due), and per state."""
+    due = len(rows)
+    counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
+    states = {s: 0 for s in ReportStatus.values} | {"none": 0}
+    for row in rows:
+        counts[row["submission"]] += 1
+        states[row["status"] or "none"] += 1
+
+    def pct(n: int) -> float | None:
+        return round(100 * n / due, 1) if due else None
+
+    return {
+        "due": due,
+        **counts,
+        "pct": {k: pct(v) for k, v in counts.items()},
+        "states": states,
+    }

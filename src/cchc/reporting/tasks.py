@@ -1,0 +1,12 @@
+"""Background work: django-tasks functions take ids and call one service."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def generate_report_file(export_id: int) -> int:
+    """Build the consolidated report's file of one export request."""
+    export = services.export_run(export_id=export_id)
+    return export.pk
