@@ -91,3 +91,47 @@ def test_seed_scale_with_one_unit():
     seed(units=1, tasks=20)
     assert Unit.objects.filter(code__startswith="S-").count() == 1
     assert Task.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_bench_sql_does_the_same_work_as_the_selectors():
+    """The bench's hand-written SQL selects what the pages select, on either database."""
+    from django.db import connection
+
+    from cchc.bench import Scope, Sql
+    from cchc.plans.selectors import plan_summary
+    from cchc.plans.timeliness import soon_days
+
+    seed(units=30, tasks=500)
+    today = timezone.localdate()
+    sql = Sql(today, soon_days(), 50)
+    plan = Plan.objects.get(issuing_unit__code__startswith="S-")
+    for username, role in [(BENCH_OFFICE, Role.OFFICE), (BENCH_FOCAL, Role.FOCAL)]:
+        user = get_user_model().objects.get(username=username)
+        unit = Membership.objects.get(user=user, role=role).unit
+        scope = Scope(role, username, unit.path)
+        tasks = task_list(user=user, filters=TaskFilters(), today=today)
+
+        assert sql.count_open(scope) == tasks.exclude(status__in=["done", "cancelled"]).count()
+        with connection.cursor() as cursor:
+            statements = sql.overdue_list(scope)
+            cursor.execute(*statements[0])
+            overdue = task_list(user=user, filters=TaskFilters(timeliness="overdue"), today=today)
+            assert cursor.fetchone()[0] == overdue.count()
+            cursor.execute(*statements[1])
+            assert [row[0] for row in cursor.fetchall()] == [t.pk for t in overdue[:50]]
+
+            statements = sql.unit_list(scope, unit.path)
+            cursor.execute(*statements[0])
+            mine = task_list(user=user, filters=TaskFilters(unit=unit.pk), today=today)
+            assert cursor.fetchone()[0] == mine.count()
+
+            statements = sql.dashboard(scope, plan.pk)
+            cursor.execute(*statements[0])
+            by_category = dict(cursor.fetchall())
+            by_category.pop("cancelled", None)
+            summary = plan_summary(user=user, plan=plan, today=today)
+            assert by_category == {k: v for k, v in summary.by_timeliness.items() if v}
+            for statement in statements[1:] + sql.export(scope):
+                cursor.execute(*statement)
+                cursor.fetchall()
