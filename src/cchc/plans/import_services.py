@@ -125,6 +125,11 @@ class UnitIndex:
                 return branch
         return found
 
+    def known(self, text: str) -> bool:
+        """Is this exact name a unit, alias, resolution or group (no "X/Parent" search)?"""
+        key = name_key(text)
+        return bool(self._exact(key)) or key in self.groups
+
     def members(self, group: UnitGroup) -> list[Unit]:
         if group.pk not in self._members:
             self._members[group.pk] = unit_group_members(group)
@@ -298,11 +303,40 @@ def _require_office(actor, unit: Unit) -> None:
         raise PermissionDenied("Chỉ Văn phòng của cơ quan ban hành được nhập kế hoạch.")
 
 
+def _rejoin(names: list[UnitName], index: UnitIndex) -> list[UnitName]:
+    """Put back together names the splitter cut at a comma or "và" that belongs to the name
+    ("Phòng Tuyên truyền và Đào tạo"): the longest run of pieces from one cell that is a
+    known unit, alias or group wins."""
+    out: list[UnitName] = []
+    i = 0
+    while i < len(names):
+        taken = 1
+        first = names[i]
+        for j in range(len(names), i + 1, -1):
+            run = names[i:j]
+            if any(
+                (n.sheet, n.row, n.column) != (first.sheet, first.row, first.column) for n in run
+            ):
+                continue
+            for joiner in (" và ", ", "):
+                text = joiner.join(n.text for n in run)
+                if index.known(text):
+                    out.append(UnitName(text, first.sheet, first.row, first.column, first.header))
+                    taken = j - i
+                    break
+            if taken > 1:
+                break
+        if taken == 1:
+            out.append(first)
+        i += taken
+    return out
+
+
 def _resolve_cell(
     names: list[UnitName], index: UnitIndex, problems: list[Problem], seen: set
 ) -> list[NameMatch]:
     matches = []
-    for name in names:
+    for name in _rejoin(names, index):
         found = index.match(name.text)
         if not found.ok:
             spot = (found.key, name.sheet, name.row, name.column)

@@ -412,9 +412,11 @@ def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> i
             continue
         before = snapshot(task, TASK_FIELDS)
         task.lead_unit = lead_unit
-        # The words the plan wrote named the old unit.
-        task.lead_unit_text = ""
-        task.save(update_fields=["lead_unit", "lead_unit_text", "updated_at"])
+        # The words the plan wrote named the old units.
+        task.lead_unit_text = task.supporting_units_text = ""
+        task.save(
+            update_fields=["lead_unit", "lead_unit_text", "supporting_units_text", "updated_at"]
+        )
         audit_record(
             actor=actor,
             action="task.set_lead_unit",
@@ -470,8 +472,9 @@ def task_edit(
 ) -> Task:
     """Change what the plan says about a task (title, units, deadline...), not its progress.
 
-    A new `due_text` is read into the due date unless `due_date` is given too. Changing the
-    lead or supporting units without new words clears the words the plan wrote for them.
+    A new `due_text` is read into the due date unless `due_date` is given too. The words the
+    plan wrote for the units (`lead_unit_text`, `supporting_units_text`) describe the lead
+    and supporting units together: changing either without new words clears both.
     """
     task = (
         Task.objects.select_for_update()
@@ -496,24 +499,24 @@ def task_edit(
         task.due_date = parsed.due_date
         if "is_recurring" not in fields:
             task.is_recurring = parsed.is_recurring
-    lead_moved = task.lead_unit_id != before["lead_unit_id"]
-    if lead_moved and "lead_unit_text" not in fields:
-        task.lead_unit_text = ""
+    new_words = "lead_unit_text" in fields or "supporting_units_text" in fields
+    units = None if supporting_units is None else list(supporting_units)
+    moved = task.lead_unit_id != before["lead_unit_id"] or (
+        units is not None and sorted(u.pk for u in units) != old_supporting
+    )
+    if moved and not new_words:
+        task.lead_unit_text = task.supporting_units_text = ""
     if not task.title.strip():
         raise ValidationError({"title": "Nội dung nhiệm vụ không được để trống."})
     task.search_text = task_search_text(task)
     changes = diff(task, TASK_FIELDS, before)
     if task.order != old_order:
         changes["order"] = [old_order, task.order]
-    if supporting_units is not None:
-        units = list(supporting_units)
+    if units is not None:
         new_supporting = sorted(u.pk for u in units)
         if new_supporting != old_supporting:
             task.supporting_units.set(units)
             changes["supporting_units"] = [old_supporting, new_supporting]
-            if "supporting_units_text" not in fields:
-                task.supporting_units_text = ""
-                changes |= diff(task, ["supporting_units_text"], before)
     if changes:
         task.save()
         audit_record(actor=actor, action="task.edit", obj=task, changes=changes)
