@@ -73,26 +73,29 @@ def test_a_docx_named_xlsx_is_read_for_what_it_is():
 
 
 def test_a_failure_late_in_the_import_writes_nothing(world, monkeypatch):
-    """All or nothing: a task that fails after others were written rolls them all back."""
-    from cchc.plans import services
+    """All or nothing: a failure after the plan and its tasks were written rolls them back."""
+    from cchc.plans import import_services
 
     rows = [["STT", "Nội dung", "Cơ quan chủ trì"], ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"]]
     rows += [[i, f"Việc {i}", "VP"] for i in range(1, 6)]
     parsed = parse_plan_file(xlsx_from_rows(rows), "kh.xlsx")
-    real = services.task_create
-    calls = []
 
     def failing(**kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+        assert Task.objects.filter(plan__title="Kế hoạch dở dang").count() == 5
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "task_create", failing)
+    monkeypatch.setattr(import_services, "audit_record", failing)
     plans, events = Plan.objects.count(), AuditEvent.objects.count()
     with pytest.raises(RuntimeError):
-        plan_import(actor=world.users["office"], parsed=parsed, year=2026, unit=world.units["TCCT"])
+        plan_import(
+            actor=world.users["office"],
+            parsed=parsed,
+            year=2026,
+            unit=world.units["TCCT"],
+            title="Kế hoạch dở dang",
+        )
     assert (Plan.objects.count(), AuditEvent.objects.count()) == (plans, events)
+    assert not Task.objects.filter(plan__title="Kế hoạch dở dang").exists()
 
 
 def test_problems_in_a_task_table_name_sheet_row_and_column():

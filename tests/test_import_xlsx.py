@@ -200,3 +200,35 @@ def test_a_formula_without_a_cached_value_names_its_cell(names):
     assert problem.row == 15 and problem.column == "F"
     assert "F15" in problem.message and "lưu lại" in problem.message
     assert "Phụ lục I" in str(problem)
+
+
+def test_a_unit_whose_name_has_và_or_a_comma_is_not_cut(names):
+    office, u = names.users["office"], names.units
+    org_services.unit_create(
+        actor=None, code="CTH-P3", name="Phòng Tuyên truyền và Đào tạo", parent=u["CTH"]
+    )
+    org_services.unit_create(
+        actor=None, code="CTC-P1", name="Phòng Kế hoạch, Tổng hợp", parent=u["CTC"]
+    )
+    data = xlsx_from_rows(
+        [
+            ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp"],
+            ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"],
+            [1, "Tập huấn", "Phòng Tuyên truyền và Đào tạo", "Phòng Kế hoạch, Tổng hợp và VP"],
+        ]
+    )
+    result = plan_import(
+        actor=office, parsed=parse_plan_file(data, "kh.xlsx"), year=2026, unit=u["TCCT"]
+    )
+    task = result.plan.tasks.get()
+    assert task.lead_unit.code == "CTH-P3"
+    assert sorted(x.code for x in task.supporting_units.all()) == ["CTC-P1", "VP"]
+
+
+def test_the_tasks_are_created_with_one_audit_event_listing_them(names):
+    plan = _import(names, xlsx_plan()).plan
+    event = AuditEvent.objects.get(action="task.create_many", object_id=str(plan.pk))
+    listed = event.changes["tasks"][1]
+    assert len(listed) == len(XLSX_EXPECTED)
+    assert {t["id"] for t in listed} == set(plan.tasks.values_list("pk", flat=True))
+    assert AuditEvent.objects.filter(action="plan.import", object_id=str(plan.pk)).exists()

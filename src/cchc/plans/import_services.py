@@ -612,6 +612,24 @@ class _Sections:
         return self.known[key]
 
 
+def _spec(sections: _Sections, row: TaskRow) -> services.TaskSpec:
+    p = row.parsed
+    return services.TaskSpec(
+        area=row.area,
+        section=sections.get(row.area, p.section),
+        code=p.code,
+        order=p.order,
+        title=p.title,
+        lead_unit=row.lead_unit,
+        supporting_units=row.supporting_units,
+        due_text=p.due_text,
+        deliverable=p.deliverable,
+        notes=p.notes,
+        lead_unit_text=p.lead_text,
+        supporting_units_text=p.supporting_text,
+    )
+
+
 def _create_task(actor, plan: Plan, sections: _Sections, row: TaskRow) -> Task:
     p = row.parsed
     return services.task_create(
@@ -676,10 +694,12 @@ def plan_import(
         **preview.plan_fields,
     )
     sections = _Sections(actor, plan)
+    areas = {a.code: a for a in Area.objects.all()}
     for s in parsed.sections:
-        sections.get(Area.objects.get(code=s.area_code), s.title)
-    for row in preview.rows:
-        _create_task(actor, plan, sections, row)
+        sections.get(areas[s.area_code], s.title)
+    services.tasks_create_many(
+        actor=actor, plan=plan, specs=[_spec(sections, row) for row in preview.rows]
+    )
     audit_record(
         actor=actor,
         action="plan.import",

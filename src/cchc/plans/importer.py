@@ -751,6 +751,10 @@ class _TableReader:
         texts = tuple(c.text for c in cells)
         if texts in self.header.texts:
             return True
+        # Cheap test first: a header again names the content column as a header would.
+        col = self.header.fields["title"]
+        if col >= len(cells) or header_field(cells[col].text) != "title":
+            return False
         header = read_header([cells])
         return header is not None and header.signature == self.header.signature
 
