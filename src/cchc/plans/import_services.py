@@ -18,11 +18,15 @@ A lead cell names one unit; when it names several, the first leads and the other
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from cchc.audit.services import audit_record
 from cchc.core.text import fold
@@ -754,3 +758,53 @@ def _apply(actor, plan: Plan, preview: ImportPreview) -> None:
             "changes": [None, [str(c) for c in preview.changes if c.kind != "move"]],
         },
     )
+
+
+# --- the web journey: a file waits between upload and confirmation -------------------------
+
+STAGING_DIR = "imports"
+
+
+def stage_file(*, actor, name: str, data: bytes) -> str:
+    """Keep an uploaded plan file until the office confirms it; returns its storage path.
+
+    Under the configured storage (never a process's memory), so any application process
+    can show the preview and write the plan."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils.text import get_valid_filename
+
+    token = secrets.token_urlsafe(12)
+    safe = get_valid_filename(fold(name).replace(" ", "-")) or "ke-hoach"
+    return default_storage.save(f"{STAGING_DIR}/{actor.pk}/{token}/{safe}", ContentFile(data))
+
+
+def staged_read(path: str) -> bytes:
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(path, "rb") as handle:
+        return handle.read()
+
+
+def staged_discard(path: str) -> None:
+    from django.core.files.storage import default_storage
+
+    if path and default_storage.exists(path):
+        default_storage.delete(path)
+
+
+def office_units(*, user) -> list[Unit]:
+    """Units whose plans this user may import: those in the scope of their office role."""
+    access = access_for(user)
+    qs = Unit.objects.filter(is_active=True).only("id", "code", "name", "path")
+    if not access.is_superuser:
+        paths = access.paths_for(Role.OFFICE)
+        if not paths:
+            return []
+        qs = qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    return list(qs.order_by("path"))
+
+
+def unit_choices() -> list[Unit]:
+    """Every active unit, in tree order: what a name in a plan may stand for."""
+    return list(Unit.objects.filter(is_active=True).only("id", "code", "name", "path"))

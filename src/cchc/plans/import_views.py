@@ -1,0 +1,367 @@
+"""Import a plan from a file in the browser, and download a plan as DOCX or XLSX.
+
+The journey (office only): upload → preview, where every task read and every problem is
+listed by sheet, row and column, and each name the system cannot match is resolved on the
+spot (a unit picked and saved as an alias, a group of units defined) → "Xác nhận" writes
+the plan. The file waits under the configured storage between the steps; the session
+only remembers where it is and what the office chose.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cchc.orgs import services as org_services
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role, Unit, UnitGroupMode
+
+from . import import_services, selectors
+from .import_services import ImportRefused
+from .importer import max_bytes, parse_plan_file
+from .models import Plan, PlanStatus
+from .plan_export import export_filename, plan_docx, plan_export_data, plan_xlsx
+
+SESSION_KEY = "plan_imports"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_office(user) -> None:
+    if not access_for(user).has(Role.OFFICE):
+        raise PermissionDenied(_("Chỉ Văn phòng được nhập kế hoạch từ tệp."))
+
+
+def _css(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = css
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp kế hoạch (.xlsx hoặc .docx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.docx"}),
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan ban hành"), queryset=Unit.objects.none()
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Tên kế hoạch"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("Để trống để lấy tên từ tệp."),
+    )
+    parent_plan = forms.ModelChoiceField(
+        label=gettext_lazy("Kế hoạch cấp trên"), queryset=Plan.objects.none(), required=False
+    )
+    update_plan = forms.ModelChoiceField(
+        label=gettext_lazy("Cập nhật kế hoạch dự thảo"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "Chọn khi tệp là bản sửa của một kế hoạch đang dự thảo: nhiệm vụ được đối chiếu "
+            "theo số thứ tự và nội dung, các thay đổi được liệt kê trước khi ghi."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = import_services.office_units(user=user)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        plans = selectors.plan_list(user=user)
+        self.fields["parent_plan"].queryset = plans
+        self.fields["update_plan"].queryset = plans.filter(
+            status=PlanStatus.DRAFT, issuing_unit__in=[u.pk for u in units]
+        )
+        self.fields["year"].initial = timezone.localdate().year
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+        _css(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise ValidationError(
+                _("Tệp nặng %(size).1f MB, vượt giới hạn %(limit)d MB.")
+                % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024}
+            )
+        return upload
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
+
+
+class GroupForm(forms.Form):
+    words = forms.CharField(max_length=255)
+    mode = forms.ChoiceField(choices=UnitGroupMode.choices)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True), required=False
+    )
+
+
+# --- the staged file ------------------------------------------------------------------------
+
+
+def _entry(request: HttpRequest, token: str) -> dict:
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if entry is None:
+        raise Http404(_("Không tìm thấy tệp đang nhập: có thể đã xác nhận hoặc đã hủy."))
+    return entry
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    entries = request.session.get(SESSION_KEY, {})
+    entry = entries.pop(token, None)
+    request.session[SESSION_KEY] = entries
+    if entry:
+        import_services.staged_discard(entry["path"])
+
+
+def _plan(pk, user) -> Plan | None:
+    return selectors.plan_get(user=user, pk=pk) if pk else None
+
+
+def _arguments(request: HttpRequest, entry: dict) -> dict:
+    user = request.user
+    unit = next((u for u in import_services.office_units(user=user) if u.pk == entry["unit"]), None)
+    if unit is None:
+        raise PermissionDenied(_("Không có quyền nhập kế hoạch cho đơn vị này."))
+    return {
+        "actor": user,
+        "year": entry["year"],
+        "unit": unit,
+        "title": entry["title"] or None,
+        "parent_plan": _plan(entry["parent"], user),
+        "update_plan": _plan(entry["update"], user),
+    }
+
+
+def _read(request: HttpRequest, entry: dict):
+    try:
+        data = import_services.staged_read(entry["path"])
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp đang nhập không còn trên máy chủ: hãy tải lên lại.")) from exc
+    return parse_plan_file(data, entry["name"])
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_office(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload_file = data["file"]
+        path = import_services.stage_file(
+            actor=request.user, name=upload_file.name, data=upload_file.read()
+        )
+        token = path.split("/")[-2]
+        entries = request.session.get(SESSION_KEY, {})
+        entries[token] = {
+            "path": path,
+            "name": upload_file.name,
+            "year": data["year"],
+            "unit": data["unit"].pk,
+            "title": data["title"],
+            "parent": data["parent_plan"].pk if data["parent_plan"] else None,
+            "update": data["update_plan"].pk if data["update_plan"] else None,
+        }
+        request.session[SESSION_KEY] = entries
+        return redirect("imports:preview", token=token)
+    return render(
+        request,
+        "plans/import/upload.html",
+        {"form": form, "limit_mb": max_bytes() // 1024 // 1024, "nav_section": "plans"},
+    )
+
+
+def _table(preview) -> list[dict]:
+    """The preview's rows in reading order, with a heading row where the area or the
+    sub-heading changes."""
+    items: list[dict] = []
+    area = section = None
+    for row in preview.rows:
+        key = row.area.pk if row.area else None
+        if key != area or not items:
+            area, section = key, None
+            label = str(row.area) if row.area else _("Chưa xác định lĩnh vực")
+            items.append({"kind": "area", "text": label})
+        if row.parsed.section and row.parsed.section != section:
+            section = row.parsed.section
+            items.append({"kind": "section", "text": section})
+        items.append({"kind": "task", "row": row})
+    return items
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    _require_office(request.user)
+    entry = _entry(request, token)
+    arguments = _arguments(request, entry)
+    parsed = _read(request, entry)
+    result = import_services.import_preview(parsed=parsed, **arguments)
+    unit = arguments["unit"]
+    branch = [u for u in import_services.unit_choices() if u.path.startswith(unit.path)]
+    context = {
+        "token": token,
+        "entry": entry,
+        "preview": result,
+        "parsed": parsed,
+        "items": _table(result),
+        "errors": result.errors,
+        "warnings": [p for p in result.problems if not p.is_error],
+        "changes": [c for c in result.changes if c.kind != "move"],
+        "units": import_services.unit_choices(),
+        "branch": [u for u in branch if u.pk != unit.pk],
+        "group_modes": UnitGroupMode.choices,
+        "nav_section": "plans",
+    }
+    return render(request, "plans/import/preview.html", context)
+
+
+@login_required
+@require_POST
+def alias(request: HttpRequest, token: str) -> HttpResponse:
+    """Resolve a name: it means this unit, from now on (saved as an alias)."""
+    _require_office(request.user)
+    _entry(request, token)
+    form = AliasForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chọn một đơn vị cho tên “%s”.") % request.POST.get("name", ""))
+    else:
+        try:
+            record = org_services.unit_alias_create(
+                actor=request.user, unit=form.cleaned_data["unit"], alias=form.cleaned_data["name"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận: “%(alias)s” là %(unit)s.")
+                % {"alias": record.alias, "unit": record.unit.name},
+            )
+    return redirect("imports:preview", token=token)
+
+
+@login_required
+@require_POST
+def group(request: HttpRequest, token: str) -> HttpResponse:
+    """Define what collective words mean in the issuing unit's plans."""
+    _require_office(request.user)
+    entry = _entry(request, token)
+    owner = _arguments(request, entry)["unit"]
+    form = GroupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nhóm đơn vị chưa hợp lệ: chọn phạm vi và các đơn vị."))
+    else:
+        data = form.cleaned_data
+        try:
+            defined = org_services.unit_group_define(
+                actor=request.user,
+                owner=owner,
+                words=data["words"],
+                mode=data["mode"],
+                units=data["units"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Đã định nghĩa nhóm “%(words)s”: %(count)d đơn vị.")
+                % {
+                    "words": defined.words,
+                    "count": len(org_services.unit_group_members(defined)),
+                },
+            )
+    return redirect("imports:preview", token=token)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    _require_office(request.user)
+    entry = _entry(request, token)
+    arguments = _arguments(request, entry)
+    parsed = _read(request, entry)
+    try:
+        result = import_services.plan_import(parsed=parsed, **arguments)
+    except ImportRefused as exc:
+        messages.error(
+            request,
+            _("Chưa nhập được: còn %d vấn đề cần xử lý (xem danh sách bên dưới).")
+            % len(exc.problems),
+        )
+        return redirect("imports:preview", token=token)
+    _forget(request, token)
+    plan = result.plan
+    if result.created:
+        messages.success(
+            request,
+            _("Đã nhập %(count)d nhiệm vụ vào kế hoạch “%(title)s” (dự thảo).")
+            % {"count": len(result.preview.rows), "title": plan.title},
+        )
+    elif result.listed_changes:
+        messages.success(
+            request,
+            _("Đã cập nhật kế hoạch “%(title)s”: %(count)d thay đổi.")
+            % {"title": plan.title, "count": len(result.listed_changes)},
+        )
+    else:
+        messages.info(request, _("Kế hoạch “%s” đã đúng như tệp: không thay đổi gì.") % plan.title)
+    return redirect(reverse("plans:plan-detail", args=[plan.pk]))
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    _entry(request, token)
+    _forget(request, token)
+    messages.info(request, _("Đã hủy nhập tệp."))
+    return redirect("imports:upload")
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as an official document, with the tasks this user may read."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
+    return _download(plan_docx(data), export_filename(plan, "docx"), DOCX_TYPE)
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's task table with status, timeliness and progress."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
+    return _download(plan_xlsx(data), export_filename(plan, "xlsx"), XLSX_TYPE)
