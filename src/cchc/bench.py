@@ -473,7 +473,7 @@ def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
     from django.utils import timezone
 
     from cchc.audit.models import AuditEvent
-    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, scale_plans, scale_units
+    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, analyze, scale_plans, scale_units
     from cchc.orgs.models import Membership
 
     today = timezone.localdate()
@@ -489,6 +489,7 @@ def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
         and Membership.objects.filter(user__username__in=[BENCH_OFFICE, BENCH_FOCAL]).count() == 2
     )
     if ready:
+        analyze()  # planner statistics as autovacuum would have them by now
         return "already seeded today (use --reseed to rebuild)"
     started = time.perf_counter()
     out = io.StringIO()

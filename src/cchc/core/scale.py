@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
@@ -463,6 +463,7 @@ def seed_scale(
                 "users": [None, users],
             },
         )
+    analyze()
     return ScaleResult(
         units=len(unit_list),
         tasks=len(rows),
@@ -474,6 +475,18 @@ def seed_scale(
         categories=counts,
         cleared=cleared,
     )
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's planner statistics: right after a bulk insert they still describe
+    the empty tables (autovacuum catches up later), and a page measured before then may get a
+    plan hundreds of times slower than it will have in service."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [Unit, Task, Task.supporting_units.through, Plan, Membership]
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], rows: list[Task]) -> Unit:
