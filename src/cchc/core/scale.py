@@ -279,7 +279,7 @@ def clear_scale() -> dict | None:
         )
         through.objects.filter(task__plan__in=plans).delete()
         through.objects.filter(unit__code__startswith=PREFIX).delete()
-        Task.objects.filter(plan__in=plans).delete()
+        _delete_tasks(Task.objects.filter(plan__in=plans))
         plans.delete()
         Membership.objects.filter(unit__code__startswith=PREFIX).delete()
         units.update(parent=None)
@@ -292,6 +292,25 @@ def clear_scale() -> dict | None:
             changes={name: [n, 0] for name, n in counts.items()},
         )
     return counts
+
+
+def _delete_tasks(tasks) -> None:
+    """Delete tasks in one statement when nothing else points at them.
+
+    Django's collector would load every task and delete them a hundred at a time (12 s for
+    60,000 on PostgreSQL). When no row of any model refers to these tasks (the usual case
+    for scale data nobody has worked on), a single DELETE does the same; otherwise the
+    collector does its usual, careful work.
+    """
+    for rel in Task._meta.related_objects:
+        if rel.related_model is Task.supporting_units.through:
+            continue
+        referring = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": tasks})
+        if referring.exists():
+            tasks.delete()
+            return
+    # `_raw_delete` is the collector's own fast path (used when nothing cascades).
+    tasks._raw_delete(tasks.db)
 
 
 def _build_units(rng: random.Random, n: int) -> tuple[list[Unit], dict[int, int]]:
