@@ -67,4 +67,4 @@ def independent_counts(tasks, as_of: datetime.date) -> dict[str, int]:
 def rate(counts: dict[str, int]) -> float | None:
     done = counts["done_on_time"] + counts["done_late"]
     counted = done + counts["overdue"]
-    return round(100 * done / counted, 2) if counted else None
+    return int(10000 * done / counted) / 100 if counted else None

@@ -27,10 +27,12 @@ def completion_rate(counts: dict[str, int]) -> float | None:
     """The Government Office's rate: done ÷ (done + overdue unfinished), in percent.
 
     Unfinished tasks not yet due (and recurring ones) are left out; None when nothing counts.
+    Cut (not rounded) to two decimals, as the published figures are: 16,051 done and 223
+    overdue give 98.62% (and 1.38% overdue), not 98.63%.
     """
     done = sum(counts.get(c, 0) for c in DONE)
     counted = done + counts.get(Timeliness.OVERDUE, 0)
-    return round(100 * done / counted, 2) if counted else None
+    return (10000 * done // counted) / 100 if counted else None
 
 
 def empty_counts() -> dict[str, int]:

@@ -1,0 +1,1000 @@
+"""The consolidated report as files: pure builders, data in, bytes out.
+
+`render(payload, fmt)` takes `consolidation.document_data()` (plain JSON data) and returns
+DOCX, XLSX or PDF bytes. Nothing here reads the database or the clock: the same payload
+gives the same bytes (fixed core properties and zip timestamps).
+
+The DOCX is a template with {{placeholders}} filled in. The built-in template
+(`default_template()`) has the layout of Nghị định 30/2020/NĐ-CP; the office may upload its
+own DOCX instead. In a template:
+- a placeholder inside any paragraph (also in tables, headers and footers) is replaced by
+  its text: see SCALARS;
+- a paragraph holding only {{noi_nhan}} is repeated once per recipient, keeping its format;
+- a body paragraph holding only {{noi_dung}} (sections I–V) or {{phu_luc}} (the statistics
+  tables and charts) is replaced by that generated content.
+"""
+
+import copy
+import datetime
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
+
+# --- the placeholders ------------------------------------------------------------------
+
+SCALARS = {
+    "co_quan_chu_quan": "Tên cơ quan chủ quản, chữ in hoa (dòng trên tên cơ quan ban hành)",
+    "co_quan": "Tên cơ quan ban hành, chữ in hoa",
+    "ky_hieu_co_quan": "Chữ viết tắt tên cơ quan (dùng trong ký hiệu văn bản)",
+    "so_ky_hieu": "“Số: 12/BC-TCCT” (để trống số khi chưa phê duyệt)",
+    "dia_danh_ngay": "“Hà Nội, ngày 20 tháng 3 năm 2026”",
+    "ten_loai": "Tên loại văn bản: “BÁO CÁO”",
+    "trich_yeu": "“Kết quả thực hiện công tác cải cách hành chính quý I năm 2026”",
+    "ky_bao_cao": "Kỳ báo cáo: “quý I năm 2026”",
+    "nam": "Năm của kế hoạch",
+    "ngay_chot_so_lieu": "Ngày chốt số liệu, dd/mm/yyyy",
+    "quyen_han": "Quyền hạn ký: “KT. CHỦ NHIỆM”, “TM. …” (có thể để trống)",
+    "chuc_vu": "Chức vụ người ký, chữ in hoa",
+    "nguoi_ky": "Họ tên người ký",
+}
+LISTS = {"noi_nhan": "Nơi nhận: một đoạn cho mỗi nơi, “- …;”, dòng cuối “- Lưu: VT, ….”"}
+BLOCKS = {
+    "noi_dung": "Nội dung báo cáo, mục I đến V (đoạn chỉ chứa {{noi_dung}})",
+    "phu_luc": "Phụ lục: các biểu số liệu và biểu đồ (đoạn chỉ chứa {{phu_luc}})",
+}
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+SECTION_HEADINGS = {
+    "I": "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+    "II": "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH THEO TỪNG LĨNH VỰC",
+    "III": "III. ĐÁNH GIÁ CHUNG",
+    "IV": "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI",
+    "V": "V. KIẾN NGHỊ, ĐỀ XUẤT",
+}
+ASSESSMENT_HEADINGS = [
+    ("strengths", "1. Ưu điểm"),
+    ("limitations", "2. Hạn chế, tồn tại"),
+    ("causes", "3. Nguyên nhân"),
+]
+TABLE_TITLES = {
+    "by_area": "Biểu 1. Nhiệm vụ theo tình trạng thực hiện và lĩnh vực",
+    "by_unit": "Biểu 2. Nhiệm vụ theo tình trạng thực hiện và cơ quan chủ trì",
+    "reports": "Biểu 3. Tình hình gửi báo cáo của các cơ quan, đơn vị",
+    "overdue": "Biểu 4. Nhiệm vụ quá hạn chưa hoàn thành",
+}
+CHART_TITLES = {
+    "by_area": "Biểu đồ 1. Tiến độ bình quân theo lĩnh vực (%)",
+    "by_unit": "Biểu đồ 2. Tiến độ bình quân theo cơ quan, đơn vị (%)",
+}
+# Sheet names (at most 31 characters).
+SHEET_NAMES = {
+    "by_area": "Theo lĩnh vực",
+    "by_unit": "Theo cơ quan chủ trì",
+    "reports": "Gửi báo cáo",
+    "overdue": "Nhiệm vụ quá hạn",
+}
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class PdfUnavailable(Exception):
+    """LibreOffice is not installed here, so no PDF; the DOCX still works."""
+
+
+Progress = Callable[[int, str], None]
+
+
+def _noop(_pct: int, _stage: str) -> None:
+    return None
+
+
+# --- formatting helpers ----------------------------------------------------------------
+
+
+def vn_date(iso: str | None) -> str:
+    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def pct(value: float | None) -> str:
+    """98.62 -> “98,62”; None -> “–” (nothing to count)."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def place_and_date(place: str, iso: str | None, year: int) -> str:
+    """Nghị định 30: days below 10 and months 1–2 are written with a leading zero."""
+    if not iso:
+        return f"{place}, ngày      tháng      năm {year}"
+    d = datetime.date.fromisoformat(iso)
+    day = f"{d.day:02d}"
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"{place}, ngày {day} tháng {month} năm {d.year}"
+
+
+def number_line(payload: dict) -> str:
+    number = payload["document_number"]
+    if not number:
+        return f"Số:        {payload['number_suffix']}"
+    return f"Số: {number}" if "/" in number else f"Số: {number}{payload['number_suffix']}"
+
+
+def scalars(payload: dict) -> dict[str, str]:
+    signer = payload["signer"]
+    return {
+        "co_quan_chu_quan": payload["parent_body"].upper(),
+        "co_quan": payload["issuing_body"].upper(),
+        "ky_hieu_co_quan": payload["issuing_short"],
+        "so_ky_hieu": number_line(payload),
+        "dia_danh_ngay": place_and_date(
+            payload["place"], payload["issued_on"], payload["period"]["year"]
+        ),
+        "ten_loai": payload["title"],
+        "trich_yeu": payload["summary"],
+        "ky_bao_cao": payload["period"]["phrase"],
+        "nam": str(payload["period"]["year"]),
+        "ngay_chot_so_lieu": vn_date(payload["as_of"]),
+        "quyen_han": signer["authority"].upper(),
+        "chuc_vu": signer["title"].upper(),
+        "nguoi_ky": signer["name"],
+    }
+
+
+def recipient_lines(payload: dict) -> list[str]:
+    items = [r.rstrip(";.") for r in payload["recipients"]]
+    lines = [f"- {r};" for r in items]
+    lines.append(f"- Lưu: VT, {payload['issuing_short']}.")
+    return lines
+
+
+# --- the statistics tables, shared by DOCX and XLSX ------------------------------------
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    # Relative column widths (they are scaled to the page).
+    widths: list[float]
+    total: list | None = None
+    note: str = ""
+
+
+def _count_cells(row: dict, categories: list[str]) -> list:
+    return [row["total"], *(row["counts"][c] for c in categories), row["completion_rate"]]
+
+
+def tables(payload: dict) -> list[Table]:
+    """The appendix's four tables: cells are int, float (a percentage, None when nothing
+    counts), str, or datetime.date."""
+    categories = [key for key, _label in payload["categories"]]
+    labels = [label for _key, label in payload["categories"]]
+    stats = payload["stats"]
+    count_headers = ["Tổng số", *labels, "Tỷ lệ hoàn thành (%)"]
+    count_widths = [1.6] * len(categories) + [1.6, 1.8]
+    by_area = Table(
+        key="by_area",
+        title=TABLE_TITLES["by_area"],
+        headers=["STT", "Lĩnh vực", *count_headers],
+        rows=[[a["code"], a["name"], *_count_cells(a, categories)] for a in stats["by_area"]],
+        widths=[1.2, 5.0, *count_widths],
+        total=["", "Tổng cộng", *_count_cells(stats["total"], categories)],
+        note="Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành ÷ (số đã hoàn thành + số quá hạn "
+        "chưa hoàn thành); nhiệm vụ chưa đến hạn và nhiệm vụ thường xuyên không tính.",
+    )
+    by_unit = Table(
+        key="by_unit",
+        title=TABLE_TITLES["by_unit"],
+        headers=["STT", "Cơ quan chủ trì", *count_headers],
+        rows=[
+            [i, u["name"], *_count_cells(u, categories)]
+            for i, u in enumerate(stats["by_unit"], start=1)
+        ],
+        widths=[1.2, 5.0, *count_widths],
+        total=["", "Tổng cộng", *_count_cells(stats["total"], categories)],
+    )
+    reports = payload["reports"]
+    on_time = sum(1 for r in reports if r["submission"] == "on_time")
+    late = sum(1 for r in reports if r["submission"] == "late")
+    missing = sum(1 for r in reports if r["submission"] == "missing")
+    report_table = Table(
+        key="reports",
+        title=TABLE_TITLES["reports"],
+        headers=["STT", "Cơ quan, đơn vị", "Trạng thái", "Ngày gửi", "Thời hạn", "Số ngày muộn"],
+        rows=[
+            [
+                i,
+                r["name"],
+                r["status"],
+                datetime.date.fromisoformat(r["submitted_on"]) if r["submitted_on"] else "",
+                r["submission_label"],
+                r["days_late"] if r["submission"] == "late" else "",
+            ]
+            for i, r in enumerate(reports, start=1)
+        ],
+        widths=[1.0, 6.0, 3.0, 2.4, 2.2, 1.8],
+        note=(
+            f"Phải báo cáo: {len(reports)}; gửi đúng hạn: {on_time}; gửi muộn: {late}; "
+            f"chưa gửi: {missing}. Hạn gửi: {vn_date(payload['period']['due_on'])}."
+        ),
+    )
+    overdue = Table(
+        key="overdue",
+        title=TABLE_TITLES["overdue"],
+        headers=[
+            "STT",
+            "Nhiệm vụ",
+            "Lĩnh vực",
+            "Cơ quan chủ trì",
+            "Thời hạn",
+            "Số ngày quá hạn",
+            "Tiến độ (%)",
+        ],
+        rows=[
+            [
+                i,
+                f"{t['code']} {t['title']}".strip(),
+                t["area"],
+                t["lead_unit"],
+                datetime.date.fromisoformat(t["due_date"]),
+                t["days_overdue"],
+                t["progress"],
+            ]
+            for i, t in enumerate(payload["overdue"], start=1)
+        ],
+        widths=[1.0, 7.0, 1.4, 3.2, 2.2, 1.6, 1.6],
+        note=f"Tính đến ngày {vn_date(payload['as_of'])}.",
+    )
+    return [by_area, by_unit, report_table, overdue]
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return pct(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+# --- DOCX --------------------------------------------------------------------------------
+
+W = nsdecls("w")
+BORDER = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+TABLE_FONT = 20  # half-points: 10 pt
+
+
+def _run(text: str, *, bold: bool = False, size: int = TABLE_FONT) -> str:
+    props = f'{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _cell(text: str, width: int, *, bold=False, align="left") -> str:
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:p><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>'
+        f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>{_run(text, bold=bold)}</w:p>'
+        "</w:tc>"
+    )
+
+
+def table_xml(table: Table, page_width_twips: int) -> str:
+    """A bordered table as WordprocessingML, built as text: python-docx's cell-by-cell API
+    is far too slow for thousands of rows."""
+    scale = page_width_twips / sum(table.widths)
+    widths = [int(w * scale) for w in table.widths]
+    borders = "".join(
+        BORDER.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    parts = [
+        f'<w:tbl {W}><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr><w:tblGrid>",
+        "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+        "<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>",
+        "".join(
+            _cell(h, w, bold=True, align="center")
+            for h, w in zip(table.headers, widths, strict=True)
+        ),
+        "</w:tr>",
+    ]
+
+    def row_xml(cells: list, bold: bool = False) -> str:
+        out = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
+        for value, width in zip(cells, widths, strict=True):
+            numeric = isinstance(value, int | float) or value is None
+            align = "right" if numeric and not isinstance(value, bool) else "left"
+            if isinstance(value, datetime.date):
+                align = "center"
+            out.append(_cell(cell_text(value), width, bold=bold, align=align))
+        out.append("</w:tr>")
+        return "".join(out)
+
+    parts.extend(row_xml(row) for row in table.rows)
+    if table.total is not None:
+        parts.append(row_xml(table.total, bold=True))
+    parts.append("</w:tbl>")
+    return "".join(parts)
+
+
+def _paragraph(
+    doc,
+    text: str = "",
+    *,
+    bold=False,
+    italic=False,
+    align=None,
+    indent=True,
+    size=None,
+    space_after=6,
+    keep_with_next=False,
+):
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_after = Pt(space_after)
+    fmt.space_before = Pt(0)
+    if indent:
+        fmt.first_line_indent = Cm(1)
+    if align is not None:
+        p.alignment = align
+    elif indent:
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if keep_with_next:
+        fmt.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def _lines(doc, text: str, empty: str) -> None:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        _paragraph(doc, empty, italic=True)
+        return
+    for line in lines:
+        _paragraph(doc, line)
+
+
+def _heading(doc, text: str) -> None:
+    _paragraph(doc, text, bold=True, keep_with_next=True)
+
+
+def area_sentence(row: dict, categories: list[str]) -> str:
+    c = row["counts"]
+    done = c["done_on_time"] + c["done_late"]
+    text = (
+        f"Số liệu: {row['total']} nhiệm vụ; hoàn thành {done} ({c['done_on_time']} đúng hạn, "
+        f"{c['done_late']} quá hạn); quá hạn chưa hoàn thành {c['overdue']}; đang thực hiện "
+        f"trong hạn {c['due_soon'] + c['on_track']}; thường xuyên {c['recurring']}"
+    )
+    if row["completion_rate"] is not None:
+        text += f"; tỷ lệ hoàn thành {pct(row['completion_rate'])}%"
+    return text + "."
+
+
+def build_body(doc, payload: dict) -> None:
+    """Sections I–V, appended to `doc`."""
+    n = payload["narrative"]
+    plan = payload["plan"]
+    reference = plan["title"]
+    if plan["document_number"]:
+        reference = f"Kế hoạch số {plan['document_number']}"
+        if plan["issued_on"]:
+            reference += f" ngày {vn_date(plan['issued_on'])}"
+        reference += f" ({plan['title']})"
+    _paragraph(
+        doc,
+        f"Thực hiện {reference}, {payload['issuing_body']} báo cáo kết quả thực hiện công tác "
+        f"cải cách hành chính {payload['period']['phrase']} (số liệu từ ngày "
+        f"{vn_date(payload['period']['starts_on'])} đến ngày {vn_date(payload['as_of'])}) "
+        "như sau:",
+    )
+    _heading(doc, SECTION_HEADINGS["I"])
+    _lines(doc, n.get("direction", ""), "Chưa có nội dung.")
+    if payload["missing_units"]:
+        _paragraph(
+            doc, "Cơ quan, đơn vị chưa gửi báo cáo: " + "; ".join(payload["missing_units"]) + "."
+        )
+    else:
+        _paragraph(doc, "Tất cả cơ quan, đơn vị phải báo cáo đã gửi báo cáo.")
+    if payload["not_accepted_units"]:
+        _paragraph(
+            doc,
+            "Báo cáo đã gửi nhưng chưa được tiếp nhận (chưa tổng hợp): "
+            + "; ".join(payload["not_accepted_units"])
+            + ".",
+        )
+    _heading(doc, SECTION_HEADINGS["II"])
+    categories = [key for key, _label in payload["categories"]]
+    by_area = {a["code"]: a for a in payload["stats"]["by_area"]}
+    for area in payload["areas"]:
+        _heading(doc, f"{area['code']}. {area['name']}")
+        _paragraph(doc, area_sentence(by_area[area["code"]], categories), italic=True)
+        _lines(doc, n.get(f"area_{area['code']}", ""), "Chưa có đơn vị báo cáo nội dung này.")
+    _heading(doc, SECTION_HEADINGS["III"])
+    for key, title in ASSESSMENT_HEADINGS:
+        _heading(doc, title)
+        _lines(doc, n.get(key, ""), "Chưa có nội dung.")
+    _heading(doc, SECTION_HEADINGS["IV"])
+    _lines(doc, n.get("next_tasks", ""), "Chưa có nội dung.")
+    _heading(doc, SECTION_HEADINGS["V"])
+    _lines(doc, n.get("proposals", ""), "Không có kiến nghị.")
+
+
+def build_appendix(doc, payload: dict, page_width_twips: int, on_progress: Progress) -> None:
+    """The statistics tables and the charts, appended to `doc`."""
+    p = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.add_run().add_break(WD_BREAK.PAGE)
+    _paragraph(
+        doc, "PHỤ LỤC", bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    _paragraph(
+        doc,
+        "SỐ LIỆU THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH "
+        + payload["period"]["phrase"].upper(),
+        bold=True,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=0,
+    )
+    _paragraph(
+        doc,
+        f"(Kèm theo {number_line(payload).replace('Số:', 'Báo cáo số').strip()}; "
+        f"số liệu tính đến ngày {vn_date(payload['as_of'])})",
+        italic=True,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    for i, table in enumerate(tables(payload)):
+        on_progress(55 + 8 * i, f"Đang dựng {table.title[:7].lower()}")
+        _paragraph(doc, table.title, bold=True, indent=False, keep_with_next=True)
+        anchor = _paragraph(doc, indent=False, space_after=6)
+        anchor._p.addprevious(parse_xml(table_xml(table, page_width_twips)))
+        if table.note:
+            note = anchor.add_run(table.note)
+            note.italic = True
+            note.font.size = Pt(11)
+    on_progress(88, "Đang chèn biểu đồ")
+    width = Cm(page_width_twips / 567)
+    for key, title in CHART_TITLES.items():
+        _paragraph(doc, title, bold=True, indent=False, keep_with_next=True)
+        png = chart_png(payload["charts"][key])
+        if png is None:
+            _paragraph(
+                doc,
+                "(Không vẽ được biểu đồ: máy chủ thiếu thư viện matplotlib.)",
+                italic=True,
+                indent=False,
+            )
+            continue
+        p = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+        p.add_run().add_picture(io.BytesIO(png), width=width)
+
+
+def chart_png(rows: list[list]) -> bytes | None:
+    """A horizontal bar chart of mean progress (0–100 %), one bar per row, as PNG bytes."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    labels = [_wrap(str(label), 48) for label, _value in rows]
+    values = [float(value or 0) for _label, value in rows]
+    height = max(2.0, 0.45 * len(rows) + 1.0)
+    fig = Figure(figsize=(8.0, height), dpi=120)
+    ax = fig.add_subplot()
+    positions = list(range(len(rows)))
+    bars = ax.barh(positions, values, color="#2f5597")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Tiến độ bình quân (%)", fontsize=9)
+    for bar, value in zip(bars, values, strict=True):
+        ax.text(
+            bar.get_width() + 1,
+            bar.get_y() + bar.get_height() / 2,
+            pct(value),
+            va="center",
+            fontsize=8,
+        )
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", metadata={"Software": None})
+    return out.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines[:3])
+
+
+# --- the template ----------------------------------------------------------------------
+
+
+def _set_cell_text(cell, lines: list[tuple[str, dict]]) -> None:
+    """Fill a table cell with centred paragraphs; each item is (text, run options)."""
+    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    for text, opts in lines:
+        p = cell.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.first_line_indent = Cm(0)
+        if opts.get("rule"):
+            # The short rule under a name (Nghị định 30): a bottom border on a narrow paragraph.
+            p.paragraph_format.left_indent = Cm(opts["rule"])
+            p.paragraph_format.right_indent = Cm(opts["rule"])
+            p._p.get_or_add_pPr().append(
+                parse_xml(
+                    f'<w:pBdr {W}><w:bottom w:val="single" w:sz="6" w:space="1" '
+                    'w:color="000000"/></w:pBdr>'
+                )
+            )
+            p.paragraph_format.space_after = Pt(6)
+            continue
+        run = p.add_run(text)
+        run.bold = opts.get("bold") or None
+        run.italic = opts.get("italic") or None
+        run.underline = opts.get("underline") or None
+        run.font.size = Pt(opts.get("size", 13))
+        if opts.get("align") == "left":
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+def _borderless(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.append(
+        parse_xml(
+            f"<w:tblBorders {W}>"
+            + "".join(
+                f'<w:{side} w:val="nil"/>'
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+            )
+            + "</w:tblBorders>"
+        )
+    )
+
+
+def _widths(table, *widths) -> None:
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def default_template() -> bytes:
+    """The built-in template: Nghị định 30/2020/NĐ-CP layout, A4, Times New Roman, with the
+    placeholders the office may keep, move or restyle in its own copy."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(14)
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        rfonts.set(qn(attr), "Times New Roman")
+    normal.paragraph_format.space_after = Pt(6)
+
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header.autofit = False
+    _borderless(header)
+    _widths(header, Cm(6.5), Cm(9.5))
+    left, right = header.rows[0].cells
+    _set_cell_text(
+        left,
+        [
+            ("{{co_quan_chu_quan}}", {"size": 13}),
+            ("{{co_quan}}", {"size": 13, "bold": True}),
+            ("", {"rule": 1.8}),
+            ("{{so_ky_hieu}}", {"size": 13}),
+        ],
+    )
+    _set_cell_text(
+        right,
+        [
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 13, "bold": True}),
+            ("Độc lập - Tự do - Hạnh phúc", {"size": 14, "bold": True, "underline": True}),
+            ("", {}),
+            ("{{dia_danh_ngay}}", {"size": 14, "italic": True}),
+        ],
+    )
+    _paragraph(doc, indent=False, space_after=12)
+    _paragraph(
+        doc, "{{ten_loai}}", bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    _paragraph(
+        doc,
+        "{{trich_yeu}}",
+        bold=True,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=0,
+    )
+    rule = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    rule.paragraph_format.left_indent = Cm(6)
+    rule.paragraph_format.right_indent = Cm(6)
+    rule._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {W}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+        )
+    )
+    _paragraph(doc, "{{noi_dung}}")
+
+    sign = doc.add_table(rows=1, cols=2)
+    sign.autofit = False
+    _borderless(sign)
+    _widths(sign, Cm(7.5), Cm(8.5))
+    left, right = sign.rows[0].cells
+    _set_cell_text(
+        left,
+        [
+            ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, "align": "left"}),
+            ("{{noi_nhan}}", {"size": 11, "align": "left"}),
+        ],
+    )
+    _set_cell_text(
+        right,
+        [
+            ("{{quyen_han}}", {"size": 14, "bold": True}),
+            ("{{chuc_vu}}", {"size": 14, "bold": True}),
+            ("", {}),
+            ("", {}),
+            ("", {}),
+            ("", {}),
+            ("{{nguoi_ky}}", {"size": 14, "bold": True}),
+        ],
+    )
+    _paragraph(doc, "{{phu_luc}}", indent=False)
+    return _finish(doc, title="Mẫu báo cáo kết quả thực hiện công tác cải cách hành chính")
+
+
+def check_template(content: bytes) -> list[str]:
+    """What is wrong with an uploaded template (empty when it can be used)."""
+    try:
+        doc = Document(io.BytesIO(content))
+    except Exception:
+        return ["Tệp không phải văn bản DOCX hợp lệ."]
+    problems = []
+    found = set()
+    for paragraph in _all_paragraphs(doc):
+        for name in PLACEHOLDER.findall(paragraph.text):
+            found.add(name)
+            if name not in SCALARS | LISTS | BLOCKS:
+                problems.append(f"Không hiểu ô trống {{{{{name}}}}}.")
+    body_blocks = {
+        m.group(1)
+        for p in doc.paragraphs
+        if (m := PLACEHOLDER.fullmatch(p.text.strip())) and m.group(1) in BLOCKS
+    }
+    if "noi_dung" not in body_blocks:
+        problems.append("Mẫu cần một đoạn riêng chỉ chứa {{noi_dung}} (nội dung báo cáo).")
+    for name in (found & set(BLOCKS)) - body_blocks:
+        problems.append(f"{{{{{name}}}}} phải nằm trong một đoạn riêng, ngoài bảng.")
+    return problems
+
+
+def _all_paragraphs(doc):
+    """Every paragraph: body, table cells (nested too), headers and footers."""
+
+    def walk(container):
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(doc)
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            if not part.is_linked_to_previous:
+                yield from walk(part)
+
+
+def _fill_scalars(paragraph, values: dict[str, str]) -> None:
+    def sub(text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+    for run in paragraph.runs:
+        if "{{" in run.text:
+            run.text = sub(run.text)
+    if "{{" in paragraph.text and PLACEHOLDER.search(paragraph.text):
+        # Word split a placeholder over several runs: the paragraph's text goes into its
+        # first run (and its format); the other runs are emptied.
+        text = sub(paragraph.text)
+        runs = paragraph.runs
+        runs[0].text = text
+        for run in runs[1:]:
+            run.text = ""
+
+
+def _fill_list(paragraph, lines: list[str]) -> None:
+    anchor = paragraph._p
+    for line in lines:
+        clone = copy.deepcopy(anchor)
+        anchor.addprevious(clone)
+        p = Paragraph(clone, paragraph._parent)
+        if p.runs:
+            p.runs[0].text = line
+            for run in p.runs[1:]:
+                run.text = ""
+        else:
+            p.add_run(line)
+    anchor.getparent().remove(anchor)
+
+
+def _fill_block(doc, paragraph, build: Callable[[], None]) -> None:
+    """Run `build` (which appends to the end of the body), then move what it appended to
+    where the placeholder paragraph stands."""
+    body = doc.element.body
+
+    def content_end() -> int:
+        children = list(body)
+        return len(children) - (1 if children and children[-1].tag == qn("w:sectPr") else 0)
+
+    start = content_end()
+    build()
+    new = list(body)[start : content_end()]
+    anchor = paragraph._p
+    for el in new:
+        anchor.addprevious(el)
+    anchor.getparent().remove(anchor)
+
+
+def _page_width_twips(doc) -> int:
+    section = doc.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    return int(width / 635)  # EMU -> twips
+
+
+def build_docx(
+    payload: dict, template: bytes | None = None, on_progress: Progress = _noop
+) -> bytes:
+    """The consolidated report as DOCX, from `template` (an uploaded DOCX) or the built-in
+    one."""
+    on_progress(20, "Đang dựng văn bản")
+    doc = Document(io.BytesIO(template or default_template()))
+    values = scalars(payload)
+    lists = {"noi_nhan": recipient_lines(payload)}
+    blocks = []
+    for paragraph in list(_all_paragraphs(doc)):
+        match = PLACEHOLDER.fullmatch(paragraph.text.strip())
+        if match and match.group(1) in LISTS:
+            _fill_list(paragraph, lists[match.group(1)])
+        elif match and match.group(1) in BLOCKS:
+            blocks.append((match.group(1), paragraph))
+        elif "{{" in paragraph.text:
+            _fill_scalars(paragraph, values)
+    width = _page_width_twips(doc)
+    for name, paragraph in blocks:
+        if name == "noi_dung":
+            on_progress(35, "Đang dựng nội dung báo cáo")
+            _fill_block(doc, paragraph, lambda: build_body(doc, payload))
+        else:
+            _fill_block(doc, paragraph, lambda: build_appendix(doc, payload, width, on_progress))
+    on_progress(92, "Đang ghi tệp DOCX")
+    return _finish(doc, title=f"{payload['title']} {payload['summary']}", payload=payload)
+
+
+def _fixed_datetime(payload: dict | None) -> datetime.datetime:
+    iso = (payload or {}).get("issued_on") or (payload or {}).get("as_of")
+    day = datetime.date.fromisoformat(iso) if iso else datetime.date(2000, 1, 1)
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+
+
+def _finish(doc, *, title: str, payload: dict | None = None) -> bytes:
+    props = doc.core_properties
+    when = _fixed_datetime(payload)
+    props.author = (payload or {}).get("issuing_body", "")
+    props.last_modified_by = props.author
+    props.title = title
+    props.subject = ""
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = when.replace(tzinfo=None)
+    props.modified = when.replace(tzinfo=None)
+    props.last_printed = when.replace(tzinfo=None)
+    out = io.BytesIO()
+    doc.save(out)
+    return normalize_zip(out.getvalue(), when)
+
+
+CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> bytes:
+    """Rewrite an OOXML zip with fixed member timestamps and fixed core dates, so that the
+    same content gives the same bytes."""
+    stamp = (
+        (when or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .encode()
+    )
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, data)
+    return out.getvalue()
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+def build_xlsx(payload: dict) -> bytes:
+    """The same four tables, one sheet each."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    bold = Font(name="Times New Roman", bold=True, size=12)
+    normal = Font(name="Times New Roman", size=12)
+    for table in tables(payload):
+        ws = wb.create_sheet(SHEET_NAMES[table.key])
+        ws.append([table.title])
+        ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
+        ws.append(
+            [
+                f"{payload['issuing_body']} – {payload['summary']}; số liệu tính đến ngày "
+                f"{vn_date(payload['as_of'])}"
+            ]
+        )
+        ws["A2"].font = Font(name="Times New Roman", italic=True, size=11)
+        ws.append([])
+        ws.append(table.headers)
+        header_row = ws.max_row
+        for cell in ws[header_row]:
+            cell.font, cell.border = bold, border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        rows = [*table.rows, *([table.total] if table.total else [])]
+        for i, row in enumerate(rows):
+            ws.append(row)
+            is_total = table.total is not None and i == len(rows) - 1
+            for cell in ws[ws.max_row]:
+                cell.border = border
+                cell.font = bold if is_total else normal
+                if isinstance(cell.value, datetime.date):
+                    cell.number_format = "DD/MM/YYYY"
+                elif isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+        if table.note:
+            ws.append([])
+            ws.append([table.note])
+            ws.cell(ws.max_row, 1).font = Font(name="Times New Roman", italic=True, size=11)
+        for index, width in enumerate(table.widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = max(6, width * 5)
+        ws.freeze_panes = ws.cell(header_row + 1, 1)
+    wb.properties.creator = payload["issuing_body"]
+    wb.properties.title = f"{payload['title']} {payload['summary']}"
+    when = _fixed_datetime(payload)
+    wb.properties.created = when.replace(tzinfo=None)
+    out = io.BytesIO()
+    wb.save(out)
+    return normalize_zip(out.getvalue(), when)
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_available() -> bool:
+    return soffice_path() is not None
+
+
+def docx_to_pdf(content: bytes, timeout: int = 600) -> bytes:
+    """Convert DOCX bytes to PDF with LibreOffice headless, in a private profile so that
+    parallel conversions do not clash."""
+    binary = soffice_path()
+    if binary is None:
+        raise PdfUnavailable(
+            "Máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui) nên chưa xuất được "
+            "PDF; hãy tải bản DOCX."
+        )
+    with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as tmp:
+        source = os.path.join(tmp, "bao-cao.docx")
+        with open(source, "wb") as fh:
+            fh.write(content)
+        profile = os.path.join(tmp, "profile")
+        result = subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                source,
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        target = os.path.join(tmp, "bao-cao.pdf")
+        if result.returncode != 0 or not os.path.exists(target):
+            raise RuntimeError(
+                "LibreOffice không chuyển được sang PDF: "
+                + (result.stderr or result.stdout).decode(errors="replace")[-500:]
+            )
+        with open(target, "rb") as fh:
+            return fh.read()
+
+
+def render(
+    payload: dict, fmt: str, *, template: bytes | None = None, on_progress: Progress = _noop
+) -> bytes:
+    """DOCX, XLSX or PDF bytes of the consolidated report."""
+    if fmt == "xlsx":
+        on_progress(40, "Đang dựng bảng tính")
+        return build_xlsx(payload)
+    if fmt == "pdf" and not pdf_available():
+        docx_to_pdf(b"")  # raises PdfUnavailable with its message
+    docx = build_docx(payload, template, on_progress)
+    if fmt == "docx":
+        return docx
+    if fmt == "pdf":
+        on_progress(94, "Đang chuyển sang PDF")
+        return docx_to_pdf(docx)
+    raise ValueError(f"Unknown format {fmt!r}")
