@@ -64,7 +64,9 @@ class XlsxWriter:
 
     def __init__(self, out: IO[bytes], *, sheet_title: str, columns: Sequence[Column]):
         self.out = out
-        self.sheet_title = _ILLEGAL.sub("", sheet_title)[:31] or "Sheet1"
+        # Excel refuses colons, slashes, ?, *, brackets in sheet names, and end quotes.
+        title = re.sub(r"[:\\/?*\[\]]", "-", _ILLEGAL.sub("", sheet_title))
+        self.sheet_title = title.strip("'")[:31] or "Sheet1"
         self.columns = list(columns)
         self.letters = [column_letter(i) for i in range(len(self.columns))]
         self.rows = 0
