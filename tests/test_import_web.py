@@ -8,10 +8,14 @@ import docx
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitAlias, UnitGroup
+from cchc.plans.import_bench import build_workbook
 from cchc.plans.models import Plan
 from cchc.urls import urlpatterns as project_urls
 from tests.fixtures_plans import fast_passwords, xlsx_plan  # noqa: F401 (a fixture)
@@ -146,3 +150,21 @@ def test_the_plan_downloads(office, client, world):
     client.login(username="focal_a", password=PASSWORD)
     draft_url = reverse("imports:plan-export-docx", args=[world.draft.pk])
     assert client.get(draft_url).status_code == 404
+
+
+def test_the_preview_reads_a_fixed_number_of_queries(office, world):
+    """The preview of 1,000 tasks costs the same queries as that of a few."""
+    names = []
+    for i in range(1, 6):
+        unit = org_services.unit_create(
+            actor=None, code=f"Q{i}", name=f"Cục thử số {i}", parent=world.units["TCCT"]
+        )
+        names.append(unit.name)
+    counts = []
+    for tasks in (10, 1000):
+        preview_url = _upload(office, world, data=build_workbook(tasks, names))
+        with CaptureQueriesContext(connection) as queries:
+            page = office.get(preview_url)
+        assert page.status_code == 200 and "aria-disabled" not in page.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] and counts[1] < 40

@@ -219,7 +219,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     parsed = _read(request, entry)
     result = import_services.import_preview(parsed=parsed, **arguments)
     unit = arguments["unit"]
-    branch = [u for u in import_services.unit_choices() if u.path.startswith(unit.path)]
+    units = import_services.unit_choices()
+    branch = [u for u in units if u.path.startswith(unit.path) and u.pk != unit.pk]
     context = {
         "token": token,
         "entry": entry,
@@ -229,8 +230,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         "errors": result.errors,
         "warnings": [p for p in result.problems if not p.is_error],
         "changes": [c for c in result.changes if c.kind != "move"],
-        "units": import_services.unit_choices(),
-        "branch": [u for u in branch if u.pk != unit.pk],
+        "units": units,
+        "branch": branch,
         "group_modes": UnitGroupMode.choices,
         "nav_section": "plans",
     }
