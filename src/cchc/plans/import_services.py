@@ -185,8 +185,6 @@ class TaskRow:
     supporting_units: list[Unit]
     due_date: datetime.date | None
     is_recurring: bool
-    lead_groups: list[str] = field(default_factory=list)
-    supporting_groups: list[str] = field(default_factory=list)
 
     def values(self) -> dict:
         """The task's fields as compared with a stored task."""
@@ -400,7 +398,6 @@ def import_preview(
             first = lead[0]
             row.lead_unit = unit if first.group else first.units[0]
             extra = [u for m in lead for u in m.units]
-            row.lead_groups = [m.group.words for m in lead if m.group]
             if len(lead) > 1 or first.group:
                 lead_name = row.lead_unit.name
                 problems.append(
@@ -415,7 +412,6 @@ def import_preview(
                         severity=WARNING,
                     )
                 )
-        row.supporting_groups = [m.group.words for m in supporting if m.group]
         chosen: dict[int, Unit] = {}
         for u in extra + [u for m in supporting if m.ok for u in m.units]:
             if row.lead_unit is None or u.pk != row.lead_unit.pk:

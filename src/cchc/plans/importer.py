@@ -23,7 +23,6 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -35,16 +34,6 @@ from cchc.core.text import fold
 
 ERROR = "error"
 WARNING = "warning"
-
-FIELD_LABELS = {
-    "code": "STT",
-    "title": "Nội dung",
-    "lead": "Cơ quan chủ trì",
-    "supporting": "Cơ quan phối hợp",
-    "due": "Thời gian hoàn thành",
-    "deliverable": "Sản phẩm",
-    "notes": "Ghi chú",
-}
 
 
 @dataclass
@@ -1054,9 +1043,3 @@ def parse_plan_file(data: bytes, filename: str) -> ParsedPlan:
     if not plan.tasks and not plan.errors:
         plan.problem("Bảng nhiệm vụ không có nhiệm vụ nào.")
     return plan
-
-
-def iter_unit_names(plan: ParsedPlan) -> Iterator[UnitName]:
-    for task in plan.tasks:
-        yield from task.lead_names
-        yield from task.supporting_names
