@@ -232,3 +232,28 @@ def test_the_tasks_are_created_with_one_audit_event_listing_them(names):
     assert len(listed) == len(XLSX_EXPECTED)
     assert {t["id"] for t in listed} == set(plan.tasks.values_list("pk", flat=True))
     assert AuditEvent.objects.filter(action="plan.import", object_id=str(plan.pk)).exists()
+
+
+def test_areas_numbered_with_arabic_numbers_and_sub_headings_in_capitals():
+    data = xlsx_from_rows(
+        [
+            ["TT", "NỘI DUNG", "ĐƠN VỊ CHỦ TRÌ", "THỜI HẠN"],
+            ["1", "Công tác chỉ đạo, điều hành"],
+            ["1.1", "Ban hành kế hoạch", "VP", "Tháng 1"],
+            ["", "CÔNG TÁC TUYÊN TRUYỀN"],
+            ["1.2", "Tuyên truyền", "CTH", "Cả năm"],
+            ["2", "Cải cách thể chế"],
+            ["2.1", "Rà soát", "CTH", "Quý II"],
+            ["3", "Hiện đại hóa hành chính"],
+            ["3.1", "Chữ ký số", "CTC", "Năm 2026"],
+        ]
+    )
+    parsed = parse_plan_file(data, "kh.xlsx")
+    assert not parsed.errors
+    got = [(t.area_code, t.section, t.code) for t in parsed.tasks]
+    assert got == [
+        (1, "", "1.1"),
+        (1, "CÔNG TÁC TUYÊN TRUYỀN", "1.2"),
+        (2, "", "2.1"),
+        (7, "", "3.1"),
+    ]
