@@ -166,6 +166,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Largest evidence file accepted, in bytes.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_MB", 20) * 1024 * 1024
+# Largest plan file (XLSX/DOCX) accepted for import, in MB.
+CCHC_IMPORT_MAX_MB = env_int("CCHC_IMPORT_MAX_MB", 20)
+# Place name written before the date on official documents ("Hà Nội, ngày …").
+CCHC_DOCUMENT_PLACE = os.environ.get("CCHC_DOCUMENT_PLACE", "Hà Nội")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A task due within this many days (today included) is "due soon".
 CCHC_DUE_SOON_DAYS = env_int("CCHC_DUE_SOON_DAYS", 7)
