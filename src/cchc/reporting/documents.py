@@ -4,14 +4,15 @@
 DOCX, XLSX or PDF bytes. Nothing here reads the database or the clock: the same payload
 gives the same bytes (fixed core properties and zip timestamps).
 
-The DOCX is a template with {{placeholders}} filled in. The built-in template
-(`default_template()`) has the layout of Nghị định 30/2020/NĐ-CP; the office may upload its
-own DOCX instead. In a template:
-- a placeholder inside any paragraph (also in tables, headers and footers) is replaced by
-  its text: see SCALARS;
-- a paragraph holding only {{noi_nhan}} is repeated once per recipient, keeping its format;
+The DOCX is laid out by the shared official-document builder (documents.official: Nghị
+định 30/2020/NĐ-CP), with sections I–V, the signature and a landscape appendix of tables
+and charts. The office may replace that layout with its own DOCX template, without code:
+- a placeholder {{name}} inside any paragraph (also in tables, headers and footers) is
+  replaced by its text: see SCALARS (case does not matter);
+- a paragraph holding {{noi_nhan}} is repeated once per recipient, keeping its format;
 - a body paragraph holding only {{noi_dung}} (sections I–V) or {{phu_luc}} (the statistics
   tables and charts) is replaced by that generated content.
+`default_template()` is the built-in layout with those placeholders: a starting point.
 """
 
 import copy
@@ -28,13 +29,13 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
+
+from cchc.documents import official
 
 # --- the placeholders ------------------------------------------------------------------
 
@@ -43,6 +44,7 @@ SCALARS = {
     "co_quan": "Tên cơ quan ban hành, chữ in hoa",
     "ky_hieu_co_quan": "Chữ viết tắt tên cơ quan (dùng trong ký hiệu văn bản)",
     "so_ky_hieu": "“Số: 12/BC-TCCT” (để trống số khi chưa phê duyệt)",
+    "so_van_ban": "Chỉ số và ký hiệu: “12/BC-TCCT” (“      /BC-TCCT” khi chưa phê duyệt)",
     "dia_danh_ngay": "“Hà Nội, ngày 20 tháng 3 năm 2026”",
     "ten_loai": "Tên loại văn bản: “BÁO CÁO”",
     "trich_yeu": "“Kết quả thực hiện công tác cải cách hành chính quý I năm 2026”",
@@ -52,13 +54,14 @@ SCALARS = {
     "quyen_han": "Quyền hạn ký: “KT. CHỦ NHIỆM”, “TM. …” (có thể để trống)",
     "chuc_vu": "Chức vụ người ký, chữ in hoa",
     "nguoi_ky": "Họ tên người ký",
+    "luu": "Nơi lưu: “VT, TCCT”",
 }
-LISTS = {"noi_nhan": "Nơi nhận: một đoạn cho mỗi nơi, “- …;”, dòng cuối “- Lưu: VT, ….”"}
+LISTS = {"noi_nhan": "Nơi nhận: đoạn chứa ô này được lặp lại cho mỗi nơi nhận, “- …;”"}
 BLOCKS = {
     "noi_dung": "Nội dung báo cáo, mục I đến V (đoạn chỉ chứa {{noi_dung}})",
     "phu_luc": "Phụ lục: các biểu số liệu và biểu đồ (đoạn chỉ chứa {{phu_luc}})",
 }
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 
 SECTION_HEADINGS = {
     "I": "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
@@ -117,16 +120,6 @@ def pct(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def place_and_date(place: str, iso: str | None, year: int) -> str:
-    """Nghị định 30: days below 10 and months 1–2 are written with a leading zero."""
-    if not iso:
-        return f"{place}, ngày      tháng      năm {year}"
-    d = datetime.date.fromisoformat(iso)
-    day = f"{d.day:02d}"
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"{place}, ngày {day} tháng {month} năm {d.year}"
-
-
 def number_line(payload: dict) -> str:
     number = payload["document_number"]
     if not number:
@@ -141,8 +134,11 @@ def scalars(payload: dict) -> dict[str, str]:
         "co_quan": payload["issuing_body"].upper(),
         "ky_hieu_co_quan": payload["issuing_short"],
         "so_ky_hieu": number_line(payload),
-        "dia_danh_ngay": place_and_date(
-            payload["place"], payload["issued_on"], payload["period"]["year"]
+        "so_van_ban": number_line(payload).removeprefix("Số: ").removeprefix("Số:"),
+        "dia_danh_ngay": official.date_line(
+            payload["place"],
+            datetime.date.fromisoformat(payload["issued_on"]) if payload["issued_on"] else None,
+            payload["period"]["year"],
         ),
         "ten_loai": payload["title"],
         "trich_yeu": payload["summary"],
@@ -150,16 +146,10 @@ def scalars(payload: dict) -> dict[str, str]:
         "nam": str(payload["period"]["year"]),
         "ngay_chot_so_lieu": vn_date(payload["as_of"]),
         "quyen_han": signer["authority"].upper(),
-        "chuc_vu": signer["title"].upper(),
+        "chuc_vu": signer["title"].upper() or "THỦ TRƯỞNG",
         "nguoi_ky": signer["name"],
+        "luu": f"VT, {payload['issuing_short']}",
     }
-
-
-def recipient_lines(payload: dict) -> list[str]:
-    items = [r.rstrip(";.") for r in payload["recipients"]]
-    lines = [f"- {r};" for r in items]
-    lines.append(f"- Lưu: VT, {payload['issuing_short']}.")
-    return lines
 
 
 # --- the statistics tables, shared by DOCX and XLSX ------------------------------------
@@ -279,7 +269,8 @@ def cell_text(value) -> str:
 
 W = nsdecls("w")
 BORDER = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-TABLE_FONT = 20  # half-points: 10 pt
+TABLE_FONT = 22  # half-points: 11 pt
+TWIPS_PER_MM = 1440 / 25.4
 
 
 def _run(text: str, *, bold: bool = False, size: int = TABLE_FONT) -> str:
@@ -289,17 +280,17 @@ def _run(text: str, *, bold: bool = False, size: int = TABLE_FONT) -> str:
 
 def _cell(text: str, width: int, *, bold=False, align="left") -> str:
     return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
         f'<w:p><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/>'
         f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>{_run(text, bold=bold)}</w:p>'
         "</w:tc>"
     )
 
 
-def table_xml(table: Table, page_width_twips: int) -> str:
-    """A bordered table as WordprocessingML, built as text: python-docx's cell-by-cell API
-    is far too slow for thousands of rows."""
-    scale = page_width_twips / sum(table.widths)
+def table_xml(table: Table, width_twips: int) -> str:
+    """A bordered table as WordprocessingML, its header row repeated on every page. Built as
+    text: python-docx's cell-by-cell API is far too slow for thousands of rows."""
+    scale = width_twips / sum(table.widths)
     widths = [int(w * scale) for w in table.widths]
     borders = "".join(
         BORDER.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -323,10 +314,12 @@ def table_xml(table: Table, page_width_twips: int) -> str:
     def row_xml(cells: list, bold: bool = False) -> str:
         out = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
         for value, width in zip(cells, widths, strict=True):
-            numeric = isinstance(value, int | float) or value is None
-            align = "right" if numeric and not isinstance(value, bool) else "left"
             if isinstance(value, datetime.date):
                 align = "center"
+            elif isinstance(value, int | float) or value is None:
+                align = "right"
+            else:
+                align = "left"
             out.append(_cell(cell_text(value), width, bold=bold, align=align))
         out.append("</w:tr>")
         return "".join(out)
@@ -338,53 +331,58 @@ def table_xml(table: Table, page_width_twips: int) -> str:
     return "".join(parts)
 
 
-def _paragraph(
-    doc,
-    text: str = "",
-    *,
-    bold=False,
-    italic=False,
-    align=None,
-    indent=True,
-    size=None,
-    space_after=6,
-    keep_with_next=False,
-):
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.space_after = Pt(space_after)
-    fmt.space_before = Pt(0)
-    if indent:
-        fmt.first_line_indent = Cm(1)
-    if align is not None:
-        p.alignment = align
-    elif indent:
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if keep_with_next:
-        fmt.keep_with_next = True
-    if text:
-        run = p.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-        if size:
-            run.font.size = Pt(size)
-    return p
+class TemplateWriter:
+    """Writes the body into an uploaded template with the calls OfficialDocument offers
+    (add_heading, add_paragraph, add_appendix), so one builder serves both."""
+
+    def __init__(self, document):
+        self.document = document
+
+    @property
+    def _text_width_mm(self) -> float:
+        section = self.document.sections[-1]
+        return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+
+    def _para(self, text: str, *, bold=False, italic=False, align="justify", indent=True):
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = official.ALIGN[align]
+        fmt = paragraph.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(3), Pt(3)
+        if indent:
+            fmt.first_line_indent = Mm(10)
+        if text:
+            run = paragraph.add_run(text)
+            run.bold, run.italic = bold or None, italic or None
+        return paragraph
+
+    def add_heading(self, text: str, level: int = 1) -> None:
+        self._para(text, bold=level <= 2, italic=level == 3).paragraph_format.keep_with_next = True
+
+    def add_paragraph(self, text: str, *, bold=False, italic=False, align="justify") -> None:
+        for line in (text or "").split("\n"):
+            if line.strip():
+                self._para(line.strip(), bold=bold, italic=italic, align=align)
+
+    def add_appendix(self, title: str, subtitle: str = "", note: str = "", **_kw) -> None:
+        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for text, bold, italic in (
+            (title.upper(), True, False),
+            (subtitle, True, False),
+            (note, False, True),
+        ):
+            if text:
+                self._para(text, bold=bold, italic=italic, align="center", indent=False)
 
 
-def _lines(doc, text: str, empty: str) -> None:
+def _lines(writer, text: str, empty: str) -> None:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not lines:
-        _paragraph(doc, empty, italic=True)
+        writer.add_paragraph(empty, italic=True)
         return
-    for line in lines:
-        _paragraph(doc, line)
+    writer.add_paragraph("\n".join(lines))
 
 
-def _heading(doc, text: str) -> None:
-    _paragraph(doc, text, bold=True, keep_with_next=True)
-
-
-def area_sentence(row: dict, categories: list[str]) -> str:
+def area_sentence(row: dict) -> str:
     c = row["counts"]
     done = c["done_on_time"] + c["done_late"]
     text = (
@@ -397,8 +395,8 @@ def area_sentence(row: dict, categories: list[str]) -> str:
     return text + "."
 
 
-def build_body(doc, payload: dict) -> None:
-    """Sections I–V, appended to `doc`."""
+def build_body(writer, payload: dict) -> None:
+    """Sections I–V through `writer` (an OfficialDocument or a TemplateWriter)."""
     n = payload["narrative"]
     plan = payload["plan"]
     reference = plan["title"]
@@ -407,93 +405,82 @@ def build_body(doc, payload: dict) -> None:
         if plan["issued_on"]:
             reference += f" ngày {vn_date(plan['issued_on'])}"
         reference += f" ({plan['title']})"
-    _paragraph(
-        doc,
+    writer.add_paragraph(
         f"Thực hiện {reference}, {payload['issuing_body']} báo cáo kết quả thực hiện công tác "
         f"cải cách hành chính {payload['period']['phrase']} (số liệu từ ngày "
         f"{vn_date(payload['period']['starts_on'])} đến ngày {vn_date(payload['as_of'])}) "
-        "như sau:",
+        "như sau:"
     )
-    _heading(doc, SECTION_HEADINGS["I"])
-    _lines(doc, n.get("direction", ""), "Chưa có nội dung.")
+    writer.add_heading(SECTION_HEADINGS["I"])
+    _lines(writer, n.get("direction", ""), "Chưa có nội dung.")
     if payload["missing_units"]:
-        _paragraph(
-            doc, "Cơ quan, đơn vị chưa gửi báo cáo: " + "; ".join(payload["missing_units"]) + "."
+        writer.add_paragraph(
+            "Cơ quan, đơn vị chưa gửi báo cáo: " + "; ".join(payload["missing_units"]) + "."
         )
     else:
-        _paragraph(doc, "Tất cả cơ quan, đơn vị phải báo cáo đã gửi báo cáo.")
+        writer.add_paragraph("Tất cả cơ quan, đơn vị phải báo cáo đã gửi báo cáo.")
     if payload["not_accepted_units"]:
-        _paragraph(
-            doc,
+        writer.add_paragraph(
             "Báo cáo đã gửi nhưng chưa được tiếp nhận (chưa tổng hợp): "
             + "; ".join(payload["not_accepted_units"])
-            + ".",
+            + "."
         )
-    _heading(doc, SECTION_HEADINGS["II"])
-    categories = [key for key, _label in payload["categories"]]
+    writer.add_heading(SECTION_HEADINGS["II"])
     by_area = {a["code"]: a for a in payload["stats"]["by_area"]}
     for area in payload["areas"]:
-        _heading(doc, f"{area['code']}. {area['name']}")
-        _paragraph(doc, area_sentence(by_area[area["code"]], categories), italic=True)
-        _lines(doc, n.get(f"area_{area['code']}", ""), "Chưa có đơn vị báo cáo nội dung này.")
-    _heading(doc, SECTION_HEADINGS["III"])
+        writer.add_heading(f"{area['code']}. {area['name']}", level=2)
+        writer.add_paragraph(area_sentence(by_area[area["code"]]), italic=True)
+        _lines(writer, n.get(f"area_{area['code']}", ""), "Chưa có đơn vị báo cáo nội dung này.")
+    writer.add_heading(SECTION_HEADINGS["III"])
     for key, title in ASSESSMENT_HEADINGS:
-        _heading(doc, title)
-        _lines(doc, n.get(key, ""), "Chưa có nội dung.")
-    _heading(doc, SECTION_HEADINGS["IV"])
-    _lines(doc, n.get("next_tasks", ""), "Chưa có nội dung.")
-    _heading(doc, SECTION_HEADINGS["V"])
-    _lines(doc, n.get("proposals", ""), "Không có kiến nghị.")
+        writer.add_heading(title, level=2)
+        _lines(writer, n.get(key, ""), "Chưa có nội dung.")
+    writer.add_heading(SECTION_HEADINGS["IV"])
+    _lines(writer, n.get("next_tasks", ""), "Chưa có nội dung.")
+    writer.add_heading(SECTION_HEADINGS["V"])
+    _lines(writer, n.get("proposals", ""), "Không có kiến nghị.")
 
 
-def build_appendix(doc, payload: dict, page_width_twips: int, on_progress: Progress) -> None:
-    """The statistics tables and the charts, appended to `doc`."""
-    p = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p.add_run().add_break(WD_BREAK.PAGE)
-    _paragraph(
-        doc, "PHỤ LỤC", bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
-    )
-    _paragraph(
-        doc,
+def _small_paragraph(document, text: str, *, bold=False, italic=False, keep=False):
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.space_after = Pt(3)
+    paragraph.paragraph_format.keep_with_next = keep or None
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold or None, italic or None
+        run.font.size = Pt(12)
+    return paragraph
+
+
+def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None:
+    """The statistics tables and the charts, through `writer`."""
+    number = number_line(payload).replace("Số:", "").strip()
+    writer.add_appendix(
+        "PHỤ LỤC",
         "SỐ LIỆU THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH "
         + payload["period"]["phrase"].upper(),
-        bold=True,
-        indent=False,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        space_after=0,
+        f"(Kèm theo Báo cáo số {number}; số liệu tính đến ngày {vn_date(payload['as_of'])})",
     )
-    _paragraph(
-        doc,
-        f"(Kèm theo {number_line(payload).replace('Số:', 'Báo cáo số').strip()}; "
-        f"số liệu tính đến ngày {vn_date(payload['as_of'])})",
-        italic=True,
-        indent=False,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
+    document = writer.document
+    width_mm = writer._text_width_mm
     for i, table in enumerate(tables(payload)):
-        on_progress(55 + 8 * i, f"Đang dựng {table.title[:7].lower()}")
-        _paragraph(doc, table.title, bold=True, indent=False, keep_with_next=True)
-        anchor = _paragraph(doc, indent=False, space_after=6)
-        anchor._p.addprevious(parse_xml(table_xml(table, page_width_twips)))
-        if table.note:
-            note = anchor.add_run(table.note)
-            note.italic = True
-            note.font.size = Pt(11)
-    on_progress(88, "Đang chèn biểu đồ")
-    width = Cm(page_width_twips / 567)
+        on_progress(50 + 8 * i, f"Đang dựng {table.title.split('.')[0].lower()}")
+        _small_paragraph(document, table.title, bold=True, keep=True)
+        anchor = _small_paragraph(document, table.note, italic=True)
+        anchor._p.addprevious(parse_xml(table_xml(table, int(width_mm * TWIPS_PER_MM))))
+    on_progress(85, "Đang vẽ biểu đồ")
     for key, title in CHART_TITLES.items():
-        _paragraph(doc, title, bold=True, indent=False, keep_with_next=True)
+        _small_paragraph(document, title, bold=True, keep=True)
         png = chart_png(payload["charts"][key])
         if png is None:
-            _paragraph(
-                doc,
-                "(Không vẽ được biểu đồ: máy chủ thiếu thư viện matplotlib.)",
-                italic=True,
-                indent=False,
+            _small_paragraph(
+                document, "(Không vẽ được biểu đồ: máy chủ thiếu thư viện matplotlib.)", italic=True
             )
             continue
-        p = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-        p.add_run().add_picture(io.BytesIO(png), width=width)
+        paragraph = _small_paragraph(document, "")
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, 200)))
 
 
 def chart_png(rows: list[list]) -> bytes | None:
@@ -543,149 +530,82 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines[:3])
 
 
-# --- the template ----------------------------------------------------------------------
-
-
-def _set_cell_text(cell, lines: list[tuple[str, dict]]) -> None:
-    """Fill a table cell with centred paragraphs; each item is (text, run options)."""
-    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-    for text, opts in lines:
-        p = cell.add_paragraph()
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.first_line_indent = Cm(0)
-        if opts.get("rule"):
-            # The short rule under a name (Nghị định 30): a bottom border on a narrow paragraph.
-            p.paragraph_format.left_indent = Cm(opts["rule"])
-            p.paragraph_format.right_indent = Cm(opts["rule"])
-            p._p.get_or_add_pPr().append(
-                parse_xml(
-                    f'<w:pBdr {W}><w:bottom w:val="single" w:sz="6" w:space="1" '
-                    'w:color="000000"/></w:pBdr>'
-                )
-            )
-            p.paragraph_format.space_after = Pt(6)
-            continue
-        run = p.add_run(text)
-        run.bold = opts.get("bold") or None
-        run.italic = opts.get("italic") or None
-        run.underline = opts.get("underline") or None
-        run.font.size = Pt(opts.get("size", 13))
-        if opts.get("align") == "left":
-            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-
-
-def _borderless(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    tbl_pr.append(
-        parse_xml(
-            f"<w:tblBorders {W}>"
-            + "".join(
-                f'<w:{side} w:val="nil"/>'
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-            )
-            + "</w:tblBorders>"
-        )
+def _header(payload: dict) -> official.DocumentHeader:
+    issued = payload["issued_on"]
+    number = payload["document_number"]
+    if number and "/" not in number:
+        number += payload["number_suffix"]
+    return official.DocumentHeader(
+        parent_body=payload["parent_body"],
+        issuing_body=payload["issuing_body"],
+        kind=payload["title"],
+        summary=payload["summary"],
+        number=number,
+        symbol=payload["number_suffix"].lstrip("/"),
+        place=payload["place"],
+        date=datetime.date.fromisoformat(issued) if issued else None,
+        year=payload["period"]["year"],
     )
 
 
-def _widths(table, *widths) -> None:
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+def _signature(payload: dict) -> official.Signature:
+    signer = payload["signer"]
+    return official.Signature(
+        authority=signer["authority"], title=signer["title"] or "THỦ TRƯỞNG", name=signer["name"]
+    )
+
+
+def build_docx(
+    payload: dict, template: bytes | None = None, on_progress: Progress = _noop
+) -> bytes:
+    """The consolidated report as DOCX: the shared official layout (documents.official), or
+    the office's uploaded template with its placeholders filled."""
+    if template:
+        return _build_from_template(payload, template, on_progress)
+    on_progress(20, "Đang dựng văn bản")
+    doc = official.OfficialDocument(_header(payload))
+    on_progress(30, "Đang dựng nội dung báo cáo")
+    build_body(doc, payload)
+    doc.sign(
+        _signature(payload),
+        recipients=payload["recipients"],
+        archive=f"VT, {payload['issuing_short']}",
+    )
+    build_appendix(doc, payload, on_progress)
+    on_progress(92, "Đang ghi tệp DOCX")
+    return _finish(doc.document, title=f"{payload['title']} {payload['summary']}", payload=payload)
+
+
+# --- the office's own template -----------------------------------------------------------
 
 
 def default_template() -> bytes:
-    """The built-in template: Nghị định 30/2020/NĐ-CP layout, A4, Times New Roman, with the
-    placeholders the office may keep, move or restyle in its own copy."""
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(14)
-    rpr = normal.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        rfonts.set(qn(attr), "Times New Roman")
-    normal.paragraph_format.space_after = Pt(6)
-
-    header = doc.add_table(rows=1, cols=2)
-    header.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header.autofit = False
-    _borderless(header)
-    _widths(header, Cm(6.5), Cm(9.5))
-    left, right = header.rows[0].cells
-    _set_cell_text(
-        left,
-        [
-            ("{{co_quan_chu_quan}}", {"size": 13}),
-            ("{{co_quan}}", {"size": 13, "bold": True}),
-            ("", {"rule": 1.8}),
-            ("{{so_ky_hieu}}", {"size": 13}),
-        ],
-    )
-    _set_cell_text(
-        right,
-        [
-            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 13, "bold": True}),
-            ("Độc lập - Tự do - Hạnh phúc", {"size": 14, "bold": True, "underline": True}),
-            ("", {}),
-            ("{{dia_danh_ngay}}", {"size": 14, "italic": True}),
-        ],
-    )
-    _paragraph(doc, indent=False, space_after=12)
-    _paragraph(
-        doc, "{{ten_loai}}", bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
-    )
-    _paragraph(
-        doc,
-        "{{trich_yeu}}",
-        bold=True,
-        indent=False,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        space_after=0,
-    )
-    rule = _paragraph(doc, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    rule.paragraph_format.left_indent = Cm(6)
-    rule.paragraph_format.right_indent = Cm(6)
-    rule._p.get_or_add_pPr().append(
-        parse_xml(
-            f'<w:pBdr {W}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+    """The built-in layout as a template: documents.official's header, title and signature
+    with placeholders where the values go. The office edits it in Word and uploads it."""
+    doc = official.OfficialDocument(
+        official.DocumentHeader(
+            parent_body="{{co_quan_chu_quan}}",
+            issuing_body="{{co_quan}}",
+            kind="{{ten_loai}}",
+            summary="{{trich_yeu}}",
+            number="{{so_van_ban}}",
+            place="{{dia_danh_ngay}}",
         )
     )
-    _paragraph(doc, "{{noi_dung}}")
-
-    sign = doc.add_table(rows=1, cols=2)
-    sign.autofit = False
-    _borderless(sign)
-    _widths(sign, Cm(7.5), Cm(8.5))
-    left, right = sign.rows[0].cells
-    _set_cell_text(
-        left,
-        [
-            ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, "align": "left"}),
-            ("{{noi_nhan}}", {"size": 11, "align": "left"}),
-        ],
+    doc.add_paragraph("{{noi_dung}}")
+    doc.sign(
+        official.Signature(authority="{{quyen_han}}", title="{{chuc_vu}}", name="{{nguoi_ky}}"),
+        recipients=["{{noi_nhan}}"],
+        archive="{{luu}}",
     )
-    _set_cell_text(
-        right,
-        [
-            ("{{quyen_han}}", {"size": 14, "bold": True}),
-            ("{{chuc_vu}}", {"size": 14, "bold": True}),
-            ("", {}),
-            ("", {}),
-            ("", {}),
-            ("", {}),
-            ("{{nguoi_ky}}", {"size": 14, "bold": True}),
-        ],
-    )
-    _paragraph(doc, "{{phu_luc}}", indent=False)
-    return _finish(doc, title="Mẫu báo cáo kết quả thực hiện công tác cải cách hành chính")
+    doc.document.add_paragraph("{{phu_luc}}")
+    for paragraph in _all_paragraphs(doc.document):
+        # The place and date line is one value here, with its blanks for the day.
+        if paragraph.text.startswith("{{dia_danh_ngay}}"):
+            paragraph.runs[0].text = "{{dia_danh_ngay}}"
+            for run in paragraph.runs[1:]:
+                run.text = ""
+    return _finish(doc.document, title="Mẫu báo cáo kết quả thực hiện công tác CCHC")
 
 
 def check_template(content: bytes) -> list[str]:
@@ -698,13 +618,14 @@ def check_template(content: bytes) -> list[str]:
     found = set()
     for paragraph in _all_paragraphs(doc):
         for name in PLACEHOLDER.findall(paragraph.text):
+            name = name.lower()
             found.add(name)
             if name not in SCALARS | LISTS | BLOCKS:
                 problems.append(f"Không hiểu ô trống {{{{{name}}}}}.")
     body_blocks = {
-        m.group(1)
+        m.group(1).lower()
         for p in doc.paragraphs
-        if (m := PLACEHOLDER.fullmatch(p.text.strip())) and m.group(1) in BLOCKS
+        if (m := PLACEHOLDER.fullmatch(p.text.strip())) and m.group(1).lower() in BLOCKS
     }
     if "noi_dung" not in body_blocks:
         problems.append("Mẫu cần một đoạn riêng chỉ chứa {{noi_dung}} (nội dung báo cáo).")
@@ -737,14 +658,18 @@ def _all_paragraphs(doc):
                 yield from walk(part)
 
 
+def _names(text: str) -> set[str]:
+    return {name.lower() for name in PLACEHOLDER.findall(text)}
+
+
 def _fill_scalars(paragraph, values: dict[str, str]) -> None:
     def sub(text: str) -> str:
-        return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+        return PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), text)
 
     for run in paragraph.runs:
         if "{{" in run.text:
             run.text = sub(run.text)
-    if "{{" in paragraph.text and PLACEHOLDER.search(paragraph.text):
+    if PLACEHOLDER.search(paragraph.text):
         # Word split a placeholder over several runs: the paragraph's text goes into its
         # first run (and its format); the other runs are emptied.
         text = sub(paragraph.text)
@@ -755,6 +680,7 @@ def _fill_scalars(paragraph, values: dict[str, str]) -> None:
 
 
 def _fill_list(paragraph, lines: list[str]) -> None:
+    """Repeat the paragraph once per line, keeping its format."""
     anchor = paragraph._p
     for line in lines:
         clone = copy.deepcopy(anchor)
@@ -787,37 +713,27 @@ def _fill_block(doc, paragraph, build: Callable[[], None]) -> None:
     anchor.getparent().remove(anchor)
 
 
-def _page_width_twips(doc) -> int:
-    section = doc.sections[-1]
-    width = section.page_width - section.left_margin - section.right_margin
-    return int(width / 635)  # EMU -> twips
-
-
-def build_docx(
-    payload: dict, template: bytes | None = None, on_progress: Progress = _noop
-) -> bytes:
-    """The consolidated report as DOCX, from `template` (an uploaded DOCX) or the built-in
-    one."""
-    on_progress(20, "Đang dựng văn bản")
-    doc = Document(io.BytesIO(template or default_template()))
+def _build_from_template(payload: dict, template: bytes, on_progress: Progress) -> bytes:
+    on_progress(20, "Đang điền mẫu văn bản")
+    doc = Document(io.BytesIO(template))
     values = scalars(payload)
-    lists = {"noi_nhan": recipient_lines(payload)}
+    recipients = [f"- {r.rstrip(';. ')};" for r in payload["recipients"]]
     blocks = []
     for paragraph in list(_all_paragraphs(doc)):
-        match = PLACEHOLDER.fullmatch(paragraph.text.strip())
-        if match and match.group(1) in LISTS:
-            _fill_list(paragraph, lists[match.group(1)])
-        elif match and match.group(1) in BLOCKS:
-            blocks.append((match.group(1), paragraph))
-        elif "{{" in paragraph.text:
+        names = _names(paragraph.text)
+        if "noi_nhan" in names:
+            _fill_list(paragraph, recipients)
+        elif names & set(BLOCKS) and PLACEHOLDER.fullmatch(paragraph.text.strip()):
+            blocks.append((names.pop(), paragraph))
+        elif names:
             _fill_scalars(paragraph, values)
-    width = _page_width_twips(doc)
+    writer = TemplateWriter(doc)
     for name, paragraph in blocks:
         if name == "noi_dung":
-            on_progress(35, "Đang dựng nội dung báo cáo")
-            _fill_block(doc, paragraph, lambda: build_body(doc, payload))
+            on_progress(30, "Đang dựng nội dung báo cáo")
+            _fill_block(doc, paragraph, lambda: build_body(writer, payload))
         else:
-            _fill_block(doc, paragraph, lambda: build_appendix(doc, payload, width, on_progress))
+            _fill_block(doc, paragraph, lambda: build_appendix(writer, payload, on_progress))
     on_progress(92, "Đang ghi tệp DOCX")
     return _finish(doc, title=f"{payload['title']} {payload['summary']}", payload=payload)
 
@@ -829,22 +745,18 @@ def _fixed_datetime(payload: dict | None) -> datetime.datetime:
 
 
 def _finish(doc, *, title: str, payload: dict | None = None) -> bytes:
+    """Save with fixed core properties and zip timestamps: same content, same bytes."""
     props = doc.core_properties
-    when = _fixed_datetime(payload)
+    when = _fixed_datetime(payload).replace(tzinfo=None)
     props.author = (payload or {}).get("issuing_body", "")
     props.last_modified_by = props.author
     props.title = title
-    props.subject = ""
-    props.comments = ""
-    props.keywords = ""
-    props.category = ""
+    props.subject = props.comments = props.keywords = props.category = ""
     props.revision = 1
-    props.created = when.replace(tzinfo=None)
-    props.modified = when.replace(tzinfo=None)
-    props.last_printed = when.replace(tzinfo=None)
+    props.created = props.modified = props.last_printed = when
     out = io.BytesIO()
     doc.save(out)
-    return normalize_zip(out.getvalue(), when)
+    return normalize_zip(out.getvalue(), _fixed_datetime(payload))
 
 
 CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

@@ -1,0 +1,62 @@
+"""`cchc consolidate --period ID --format docx|xlsx|pdf -o FILE`: the consolidated report of a
+period, built at once (no worker needed). An approved report gives its approved document."""
+
+import datetime
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cchc.reporting import consolidation, documents, services
+from cchc.reporting.models import ConsolidatedReport, ConsolidatedStatus, ReportingPeriod
+
+
+class Command(BaseCommand):
+    help = "Build a period's consolidated report (DOCX, XLSX or PDF)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--period", type=int, required=True, help="the period's id")
+        parser.add_argument("--format", choices=["docx", "xlsx", "pdf"], default="docx")
+        parser.add_argument("-o", "--output", required=True, help="file to write ('-': stdout)")
+        parser.add_argument(
+            "--date",
+            help="reference date dd/mm/yyyy for the figures (default: today; a period's "
+            "figures stop at its window's end anyway)",
+        )
+
+    def handle(self, *args, **options) -> None:
+        period = ReportingPeriod.objects.filter(pk=options["period"]).first()
+        if period is None:
+            raise CommandError(f"Không có kỳ báo cáo số {options['period']}.")
+        today = timezone.localdate()
+        if options["date"]:
+            try:
+                today = datetime.datetime.strptime(options["date"], "%d/%m/%Y").date()
+            except ValueError as exc:
+                raise CommandError("--date phải có dạng dd/mm/yyyy.") from exc
+        report = ConsolidatedReport.objects.filter(period=period).first()
+        if report is not None and report.status == ConsolidatedStatus.APPROVED:
+            payload, template = report.approved_data, report.template
+        else:
+            payload = consolidation.document_data(period, report, today=today)
+            template = services.active_template(period.plan.issuing_unit)
+        template_bytes = None
+        if template is not None and options["format"] != "xlsx":
+            with template.file.open("rb") as fh:
+                template_bytes = fh.read()
+        try:
+            content = documents.render(payload, options["format"], template=template_bytes)
+        except documents.PdfUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        if options["output"] == "-":
+            sys.stdout.buffer.write(content)
+            return
+        Path(options["output"]).write_bytes(content)
+        missing = payload["missing_units"]
+        self.stdout.write(
+            f"{options['output']}: {len(content):,} bytes; "
+            f"{len(payload['reports']) - len(missing)}/{len(payload['reports'])} units reported"
+            + (f"; missing: {', '.join(missing[:10])}" if missing else "")
+            + ("…" if len(missing) > 10 else "")
+        )

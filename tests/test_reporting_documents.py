@@ -1,0 +1,399 @@
+"""The consolidated report's files, opened with python-docx and openpyxl, every number
+checked against counts computed here from the tasks, one at a time, with plans.timeliness."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from docx import Document
+from openpyxl import load_workbook
+
+from cchc.plans import services as plan_services
+from cchc.plans.models import Area, Task
+from cchc.plans.timeliness import task_timeliness
+from cchc.reporting import consolidation, documents, services
+from cchc.reporting.models import ConsolidatedStatus, ExportStatus, ReportExport
+from tests.test_reporting_board import enrich
+from tests.test_reporting_world import (
+    LATE,
+    ON_TIME,
+    independent_counts,
+    make_period,
+    rate,
+    submit,
+    write,
+)
+
+D = datetime.date
+AS_OF = D(2026, 6, 14)
+CATEGORIES = ["done_on_time", "done_late", "overdue", "due_soon", "on_track", "recurring"]
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def fmt(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+@pytest.fixture
+def scenario(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    enrich(world)
+    period = make_period(world)
+    office = world.users["office"]
+    cth = write(
+        world,
+        period,
+        "CTH",
+        "focal_a",
+        results="Tổ chức 5 hội nghị tuyên truyền về CCHC",
+        proposals="Bổ sung kinh phí tuyên truyền",
+        next_tasks="Sơ kết 6 tháng",
+    )
+    submit(world, cth, "head_a", now=ON_TIME)
+    services.unit_report_accept(actor=office, report=cth)
+    ctc = write(
+        world,
+        period,
+        "CTC",
+        "focal_b",
+        narrative={"3": {"results": "Rà soát 12 thủ tục", "causes": "Thiếu cán bộ chuyên trách"}},
+    )
+    submit(world, ctc, "head_b", now=LATE)
+    services.unit_report_accept(actor=office, report=ctc)
+    return period
+
+
+AFTER_DEADLINE = D(2026, 6, 21)
+
+
+def payload_for(period, today=AFTER_DEADLINE):
+    return consolidation.document_data(period, None, today=today)
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def find_table(doc, first_headers: list[str]):
+    for table in doc.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header[: len(first_headers)] == first_headers:
+            return table_rows(table)
+    raise AssertionError(f"no table {first_headers}")
+
+
+def test_the_docx_has_the_official_title_sections_and_unit_narratives(world, scenario):
+    doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2026" in texts
+    header = " ".join(c.text for c in doc.tables[0].rows[0].cells)
+    assert "BỘ QUỐC PHÒNG" in header and "TỔNG CỤC CHÍNH TRỊ" in header
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "Số:" in header
+    headings = [
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+        "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH THEO TỪNG LĨNH VỰC",
+        *[f"{a.code}. {a.name}" for a in Area.objects.order_by("code")],
+        "III. ĐÁNH GIÁ CHUNG",
+        "1. Ưu điểm",
+        "2. Hạn chế, tồn tại",
+        "3. Nguyên nhân",
+        "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI",
+        "V. KIẾN NGHỊ, ĐỀ XUẤT",
+    ]
+    positions = [texts.index(h) for h in headings]
+    assert positions == sorted(positions), "sections out of order"
+
+    def section(start: str, end: str) -> list[str]:
+        return texts[texts.index(start) + 1 : texts.index(end)]
+
+    area1 = section(headings[2], headings[3])
+    assert "- Cục Tuyên huấn: Tổ chức 5 hội nghị tuyên truyền về CCHC" in area1
+    area3 = section(headings[4], headings[5])
+    assert "- Cục Cán bộ: Rà soát 12 thủ tục" in area3
+    causes = section("3. Nguyên nhân", "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI")
+    assert "- Cục Cán bộ: Thiếu cán bộ chuyên trách" in causes
+    assert "- Cục Tuyên huấn: Bổ sung kinh phí tuyên truyền" in section(
+        "V. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC"
+    )
+    assert "- Cục Tuyên huấn: Sơ kết 6 tháng" in section(
+        "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", "V. KIẾN NGHỊ, ĐỀ XUẤT"
+    )
+    # The unit that has not reported is named.
+    assert "Cơ quan, đơn vị chưa gửi báo cáo: Phòng Thông tin." in texts
+    signature = " ".join(c.text for c in doc.tables[1].rows[0].cells)
+    assert "Nơi nhận:" in signature and "- Lưu: VT, TCCT." in signature
+
+
+def test_every_number_of_the_docx_tables_matches_independent_counts(world, scenario):
+    doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
+    tasks = list(Task.objects.filter(plan=world.plan).select_related("area", "lead_unit"))
+
+    rows = find_table(doc, ["STT", "Lĩnh vực"])
+    assert len(rows) == 1 + 7 + 1
+    for area, row in zip(Area.objects.order_by("code"), rows[1:8], strict=True):
+        counts = independent_counts([t for t in tasks if t.area_id == area.pk], AS_OF)
+        assert row[1] == area.name
+        assert row[2:] == [
+            str(sum(counts.values())),
+            *(str(counts[c]) for c in CATEGORIES),
+            fmt(rate(counts)),
+        ]
+    total = independent_counts(tasks, AS_OF)
+    assert rows[-1][1:] == [
+        "Tổng cộng",
+        str(sum(total.values())),
+        *(str(total[c]) for c in CATEGORIES),
+        fmt(rate(total)),
+    ]
+
+    rows = find_table(doc, ["STT", "Cơ quan chủ trì"])
+    leads = sorted({t.lead_unit for t in tasks}, key=lambda u: u.path)
+    assert [r[1] for r in rows[1:-1]] == [u.name for u in leads]
+    for unit, row in zip(leads, rows[1:-1], strict=True):
+        counts = independent_counts([t for t in tasks if t.lead_unit_id == unit.pk], AS_OF)
+        assert row[2:] == [
+            str(sum(counts.values())),
+            *(str(counts[c]) for c in CATEGORIES),
+            fmt(rate(counts)),
+        ], unit.name
+
+    rows = find_table(doc, ["STT", "Cơ quan, đơn vị", "Trạng thái"])
+    assert rows[1:] == [
+        ["1", "Cục Tuyên huấn", "Đã tiếp nhận", "18/06/2026", "Đúng hạn", ""],
+        ["2", "Phòng Thông tin", "Chưa lập", "", "Chưa gửi", ""],
+        ["3", "Cục Cán bộ", "Đã tiếp nhận", "23/06/2026", "Muộn", "3"],
+    ]
+
+    rows = find_table(doc, ["STT", "Nhiệm vụ", "Lĩnh vực"])
+    overdue = sorted(
+        (t for t in tasks if task_timeliness(t, AS_OF) == "overdue"),
+        key=lambda t: (t.due_date, t.area.code, t.order, t.pk),
+    )
+    assert len(overdue) == 2
+    assert rows[1:] == [
+        [
+            str(i),
+            f"{t.code} {t.title}",
+            str(t.area.code),
+            str(t.lead_unit),
+            t.due_date.strftime("%d/%m/%Y"),
+            str((AS_OF - t.due_date).days),
+            str(t.progress),
+        ]
+        for i, t in enumerate(overdue, start=1)
+    ]
+
+
+def test_the_xlsx_has_the_same_tables_one_sheet_each(world, scenario):
+    book = load_workbook(io.BytesIO(documents.render(payload_for(scenario), "xlsx")))
+    assert book.sheetnames == [
+        "Theo lĩnh vực",
+        "Theo cơ quan chủ trì",
+        "Gửi báo cáo",
+        "Nhiệm vụ quá hạn",
+    ]
+    tasks = list(Task.objects.filter(plan=world.plan))
+    sheet = book["Theo lĩnh vực"]
+    assert sheet["A1"].value == "Biểu 1. Nhiệm vụ theo tình trạng thực hiện và lĩnh vực"
+    assert [c.value for c in sheet[4]][:3] == ["STT", "Lĩnh vực", "Tổng số"]
+    for area, row in zip(
+        Area.objects.order_by("code"), sheet.iter_rows(min_row=5, max_row=11), strict=True
+    ):
+        counts = independent_counts([t for t in tasks if t.area_id == area.pk], AS_OF)
+        values = [c.value for c in row]
+        assert values[:3] == [area.code, area.name, sum(counts.values())]
+        assert values[3:9] == [counts[c] for c in CATEGORIES]
+        assert values[9] == rate(counts)
+    total_row = [c.value for c in sheet[12]]
+    total = independent_counts(tasks, AS_OF)
+    assert total_row[1:9] == ["Tổng cộng", sum(total.values()), *(total[c] for c in CATEGORIES)]
+
+    sheet = book["Gửi báo cáo"]
+    data = [[c.value for c in row] for row in sheet.iter_rows(min_row=5, max_row=7)]
+    assert data[2][:3] == [3, "Cục Cán bộ", "Đã tiếp nhận"]
+    assert data[2][3] == datetime.datetime(2026, 6, 23) and data[2][4:] == ["Muộn", 3]
+    sheet = book["Nhiệm vụ quá hạn"]
+    assert sheet.cell(5, 6).value == (AS_OF - D(2026, 5, 31)).days
+
+
+def test_the_same_inputs_give_the_same_bytes(world, scenario):
+    payload = payload_for(scenario)
+    for fmt_ in ("docx", "xlsx"):
+        assert documents.render(payload, fmt_) == documents.render(payload, fmt_)
+    # After the window's end, the day it is built on does not change the figures.
+    assert consolidation.data_hash(
+        payload_for(scenario, D(2026, 6, 21))
+    ) == consolidation.data_hash(payload_for(scenario, D(2026, 7, 30)))
+
+
+def test_the_approved_report_is_frozen_and_offered_ever_after(
+    world, scenario, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = IMMEDIATE
+    office, leader = world.users["office"], world.users["leader"]
+    report = services.consolidated_open(actor=office, period=scenario, today=D(2026, 6, 21))
+    report = services.consolidated_save(
+        actor=office,
+        report=report,
+        expected_version=report.version,
+        narrative={"proposals": "Đề nghị Bộ bổ sung biên chế."},
+        signer_authority="KT. Chủ nhiệm",
+        signer_title="Phó Chủ nhiệm",
+        signer_name="Thiếu tướng Nguyễn Văn A",
+    )
+    services.consolidated_send(actor=office, report=report)
+    with pytest.raises(PermissionDenied):
+        services.consolidated_approve(
+            actor=office, report=report, document_number="15/BC-CT", issued_on=D(2026, 6, 22)
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consolidated_approve(
+            actor=leader, report=report, document_number="15/BC-CT", issued_on=D(2026, 6, 22)
+        )
+    report.refresh_from_db()
+    assert report.status == ConsolidatedStatus.APPROVED
+    finals = {e.format: e for e in ReportExport.objects.filter(final=True)}
+    assert {f: e.status for f, e in finals.items()} == {
+        "docx": ExportStatus.DONE,
+        "xlsx": ExportStatus.DONE,
+    }
+    with finals["docx"].file.open("rb") as fh:
+        approved_bytes = fh.read()
+    doc = Document(io.BytesIO(approved_bytes))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Đề nghị Bộ bổ sung biên chế." in texts
+    header = " ".join(c.text for c in doc.tables[0].rows[0].cells)
+    assert "Số: 15/BC-CT" in header and "Hà Nội, ngày 22 tháng 6 năm 2026" in header
+    signature = " ".join(c.text for c in doc.tables[1].rows[0].cells)
+    assert "KT. CHỦ NHIỆM" in signature and "Thiếu tướng Nguyễn Văn A" in signature
+
+    # Tasks change afterwards; the approved document does not.
+    plan_services.task_update_post(
+        actor=world.users["focal_a"],
+        task=world.tasks["a_overdue"],
+        status="done",
+        deliverable="Xong",
+        reported_on=D(2026, 6, 13),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.export_request(actor=leader, period=scenario, fmt="docx")
+    again.refresh_from_db()
+    assert again.final and again.status == ExportStatus.DONE
+    with again.file.open("rb") as fh:
+        assert fh.read() == approved_bytes
+    with pytest.raises(ValidationError):
+        services.consolidated_save(
+            actor=office, report=report, expected_version=report.version, narrative={}
+        )
+
+
+def test_the_office_replaces_the_template_without_code(world, scenario):
+    office = world.users["office"]
+    bad = Document()
+    bad.add_paragraph("{{khong_co}}")
+    out = io.BytesIO()
+    bad.save(out)
+    with pytest.raises(ValidationError) as refused:
+        services.template_upload(
+            actor=office,
+            unit=world.plan.issuing_unit,
+            name="Sai",
+            file=SimpleUploadedFile("sai.docx", out.getvalue()),
+        )
+    assert any("noi_dung" in m for m in refused.value.messages)
+    assert any("khong_co" in m for m in refused.value.messages)
+
+    template = Document(io.BytesIO(documents.default_template()))
+    template.paragraphs[0].insert_paragraph_before("MẪU RIÊNG CỦA VĂN PHÒNG NĂM {{nam}}")
+    out = io.BytesIO()
+    template.save(out)
+    with pytest.raises(PermissionDenied):
+        services.template_upload(
+            actor=world.users["focal_a"],
+            unit=world.plan.issuing_unit,
+            name="Mẫu",
+            file=SimpleUploadedFile("mau.docx", out.getvalue()),
+        )
+    services.template_upload(
+        actor=office,
+        unit=world.plan.issuing_unit,
+        name="Mẫu của Văn phòng",
+        file=SimpleUploadedFile("mau.docx", out.getvalue()),
+    )
+    export = ReportExport.objects.create(period=scenario, format="docx")
+    services.export_run(export_id=export.pk, today=D(2026, 6, 21))
+    export.refresh_from_db()
+    with export.file.open("rb") as fh:
+        doc = Document(fh)
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "MẪU RIÊNG CỦA VĂN PHÒNG NĂM 2026"
+    assert "- Cục Tuyên huấn: Tổ chức 5 hội nghị tuyên truyền về CCHC" in texts
+    assert not any("{{" in t for t in texts)
+    assert find_table(doc, ["STT", "Lĩnh vực"])[-1][1] == "Tổng cộng"
+
+
+def test_the_background_task_builds_the_file_with_progress(
+    world, scenario, settings, django_capture_on_commit_callbacks
+):
+    from cchc.reporting.tasks import generate_report_file
+
+    export = ReportExport.objects.create(period=scenario, format="xlsx", requested_by=None)
+    # The worker's function, run directly.
+    assert generate_report_file.call(export.pk) == export.pk
+    export.refresh_from_db()
+    assert (export.status, export.progress) == (ExportStatus.DONE, 100)
+    assert export.filename == "bao-cao-cchc-six-months-2026.xlsx"
+    # Through the task backend: enqueued after the request's transaction commits.
+    settings.TASKS = IMMEDIATE
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = services.export_request(actor=world.users["office"], period=scenario, fmt="xlsx")
+    queued.refresh_from_db()
+    assert queued.status == ExportStatus.DONE and queued.task_result_id
+    # Identical inputs: the file already built is reused.
+    assert queued.input_hash == export.input_hash and queued.file.name == export.file.name
+
+
+@pytest.mark.skipif(not documents.pdf_available(), reason="LibreOffice is not installed")
+def test_pdf_is_converted_by_libreoffice(world, scenario):
+    pdf = documents.render(payload_for(scenario), "pdf")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_without_libreoffice_pdf_fails_clearly_and_docx_still_works(world, scenario, monkeypatch):
+    monkeypatch.setattr(documents, "soffice_path", lambda: None)
+    with pytest.raises(documents.PdfUnavailable, match="LibreOffice"):
+        documents.render(payload_for(scenario), "pdf")
+    export = ReportExport.objects.create(period=scenario, format="pdf")
+    services.export_run(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED and "LibreOffice" in export.error
+    assert documents.render(payload_for(scenario), "docx")[:2] == b"PK"
+
+
+def test_the_consolidate_command(world, scenario, tmp_path):
+    target = tmp_path / "bao-cao.docx"
+    call_command(
+        "consolidate",
+        "--period",
+        str(scenario.pk),
+        "--format",
+        "docx",
+        "-o",
+        str(target),
+        "--date",
+        "21/06/2026",
+    )
+    doc = Document(str(target))
+    assert "BÁO CÁO" in [p.text for p in doc.paragraphs]
+    xlsx = tmp_path / "bang.xlsx"
+    call_command("consolidate", "--period", str(scenario.pk), "--format", "xlsx", "-o", str(xlsx))
+    assert load_workbook(str(xlsx)).sheetnames[0] == "Theo lĩnh vực"
+    with pytest.raises(CommandError):
+        call_command("consolidate", "--period", "999999", "-o", str(target))
