@@ -245,3 +245,17 @@ def test_bulk_rejects_a_unit_outside_the_office_scope(world, office):
     assert response.status_code == 200
     task.refresh_from_db()
     assert task.lead_unit == world.units["CTH"]
+
+
+def test_open_status_means_neither_done_nor_cancelled(world, office):
+    from cchc.plans import services
+
+    services.task_update_post(
+        actor=world.users["focal_a"],
+        task=world.tasks["a_soon"],
+        status="done",
+        deliverable="Báo cáo rà soát",
+    )
+    response = office.get(reverse("plans:task-list"), {"plan": world.plan.pk, "status": "open"})
+    assert codes(response) == ["1.1", "3.1", "5.1", "7.1"]
+    assert "Chưa hoàn thành" in response.content.decode()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Task, TaskStatus
-from .selectors import TaskFilters
+from .selectors import OPEN, TaskFilters
 from .timeliness import Timeliness
 
 # Dates are typed and shown dd/mm/yyyy whatever the browser's language (a native date
@@ -25,6 +25,12 @@ def bootstrap(form: forms.Form) -> None:
         field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
 
+# "Chưa hoàn thành" (open) first: what people look for most.
+STATUS_FILTER_CHOICES = [(OPEN, _("Chưa hoàn thành (chưa thực hiện, đang thực hiện)"))] + list(
+    TaskStatus.choices
+)
+
+
 class TaskFilterForm(forms.Form):
     """The task list's filters, read from the query string.
 
@@ -39,7 +45,7 @@ class TaskFilterForm(forms.Form):
     timeliness = forms.ChoiceField(
         required=False, choices=[("", "")] + [(k, v) for k, v in Timeliness.labels.items()]
     )
-    status = forms.ChoiceField(required=False, choices=[("", "")] + TaskStatus.choices)
+    status = forms.ChoiceField(required=False, choices=[("", "")] + STATUS_FILTER_CHOICES)
     q = forms.CharField(required=False, max_length=200, strip=True)
 
     def filters(self, **extra) -> TaskFilters:

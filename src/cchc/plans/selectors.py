@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -16,7 +17,7 @@ from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
 from . import permissions
-from .models import Area, Evidence, Plan, PlanStatus, Task, TaskUpdate
+from .models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
 from .timeliness import Timeliness, timeliness_expression, timeliness_q
 
 
@@ -41,6 +42,10 @@ def default_plan(*, user) -> Plan | None:
     if not plans:
         return None
     return max(plans, key=lambda p: (p.year, p.issuing_unit.path.count("/")))
+
+
+# A status filter value beside the real statuses: every task not done and not cancelled.
+OPEN = "open"
 
 
 @dataclass
@@ -70,7 +75,9 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
         qs = qs.filter(lead_unit__path__startswith=unit.path) if unit else qs.none()
     if filters.lead_unit:
         qs = qs.filter(lead_unit_id=filters.lead_unit)
-    if filters.status:
+    if filters.status == OPEN:
+        qs = qs.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+    elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.timeliness and filters.timeliness in Timeliness.labels:
         qs = qs.filter(timeliness_q(filters.timeliness, today))
@@ -237,16 +244,16 @@ def area_list() -> QuerySet[Area]:
     return Area.objects.order_by("code")
 
 
-def _tree_order(units: list[Unit]) -> list[Unit]:
+def _tree_order(units: list) -> list:
     """Units depth-first, siblings by (order, name): the order people read an org chart in."""
-    by_parent: dict[int | None, list[Unit]] = {}
+    by_parent: dict[int | None, list] = {}
     ids = {u.pk for u in units}
     for unit in units:
         key = unit.parent_id if unit.parent_id in ids else None
         by_parent.setdefault(key, []).append(unit)
     for siblings in by_parent.values():
         siblings.sort(key=lambda u: (u.order, u.name))
-    out: list[Unit] = []
+    out: list = []
     stack = list(reversed(by_parent.get(None, [])))
     while stack:
         unit = stack.pop()
@@ -255,7 +262,21 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def unit_choices(*, user, roles: tuple[str, ...] = ()) -> list[Unit]:
+class UnitChoice(NamedTuple):
+    """A unit as a choice in a list: light enough to offer thousands of them."""
+
+    pk: int
+    name: str
+    short_name: str
+    path: str
+    parent_id: int | None
+    order: int
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+def unit_choices(*, user, roles: tuple[str, ...] = ()) -> list[UnitChoice]:
     """Active units in the user's scope for `roles` (any role when empty), in tree order.
 
     What a filter or a bulk action may offer; the services still decide what is allowed.
@@ -267,7 +288,14 @@ def unit_choices(*, user, roles: tuple[str, ...] = ()) -> list[Unit]:
         if not paths:
             return []
         qs = qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
-    return _tree_order(list(qs.only("id", "name", "short_name", "path", "parent_id", "order")))
+    rows = qs.order_by().values_list("id", "name", "short_name", "path", "parent_id", "order")
+    return _tree_order([UnitChoice(*row) for row in rows])
+
+
+def units_in_scope(*, user, units, roles: tuple[str, ...]) -> list:
+    """The units of a list that lie in the user's scope for `roles` (no query)."""
+    access = access_for(user)
+    return [u for u in units if access.covers(u.path, *roles)]
 
 
 def units_by_id(*, ids) -> dict[int, Unit]:

@@ -25,13 +25,28 @@ from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
 from . import exports, selectors, services
-from .forms import DashboardForm, PlanIssueForm, TaskBulkForm, TaskFilterForm, TaskUpdateForm
-from .models import TaskStatus
+from .forms import (
+    STATUS_FILTER_CHOICES,
+    DashboardForm,
+    PlanIssueForm,
+    TaskBulkForm,
+    TaskFilterForm,
+    TaskUpdateForm,
+)
 from .timeliness import Timeliness, task_timeliness
 
 # Tasks per page on a plan's page: a whole real plan (40-200 tasks) fits on one.
 PLAN_PAGE_SIZE = 200
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_DEFERRED = [
+    "description",
+    "notes",
+    "result",
+    "search_text",
+    "plan__purpose",
+    "plan__requirements",
+    "plan__implementation",
+]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -187,7 +202,8 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     form = TaskFilterForm(request.GET)
     filters = form.filters(mine=mine)
     today = timezone.localdate()
-    tasks = selectors.task_list(user=user, filters=filters, today=today)
+    # The list shows none of the long texts: leave them in the database.
+    tasks = selectors.task_list(user=user, filters=filters, today=today).defer(*LIST_DEFERRED)
     page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
     can_bulk = not mine and access_for(user).has(Role.OFFICE)
     context: dict = {
@@ -196,7 +212,6 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "page": page,
         "mine": mine,
         "can_bulk": can_bulk,
-        "bulk_units": selectors.unit_choices(user=user, roles=(Role.OFFICE,)) if can_bulk else [],
         "today": today,
         "list_url": reverse("plans:task-mine" if mine else "plans:task-list"),
         "query": request.GET.urlencode(),
@@ -209,15 +224,21 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     else:
         plans = _visible_plans(request)
         units = selectors.unit_choices(user=user)
+        bulk_units = (
+            selectors.units_in_scope(user=user, units=units, roles=(Role.OFFICE,))
+            if can_bulk
+            else []
+        )
         if filters.unit and filters.unit not in {u.pk for u in units}:
             units = list(selectors.units_by_id(ids=[filters.unit]).values()) + units
         context |= {
+            "bulk_units": bulk_units,
             "plans": plans,
             "current_plan": next((p for p in plans if p.pk == filters.plan), None),
             "areas": list(selectors.area_list()),
             "units": units,
             "timeliness_choices": list(Timeliness.labels.items()),
-            "status_choices": TaskStatus.choices,
+            "status_choices": STATUS_FILTER_CHOICES,
             "nav_section": "mine" if mine else "tasks",
         }
         response = render(request, "plans/task_list.html", context)
@@ -276,8 +297,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not access_for(user).has(Role.OFFICE):
         raise PermissionDenied(_("Chỉ Văn phòng được thao tác hàng loạt."))
-    units = selectors.unit_choices(user=user, roles=(Role.OFFICE,))
-    form = TaskBulkForm(request.POST, units=units)
+    form = TaskBulkForm(request.POST, units=selectors.unit_choices(user=user, roles=(Role.OFFICE,)))
     back = _safe_next(request, request.POST.get("next"), reverse("plans:task-list"))
     if not form.is_valid():
         for errors in form.errors.values():
@@ -287,7 +307,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if data["action"] == TaskBulkForm.SET_LEAD_UNIT:
-            unit = next(u for u in units if u.pk == data["lead_unit"])
+            unit = selectors.units_by_id(ids=[data["lead_unit"]])[data["lead_unit"]]
             count = services.tasks_set_lead_unit(actor=user, task_ids=data["ids"], lead_unit=unit)
             message = ngettext(
                 "Đã đổi cơ quan chủ trì thành “%(unit)s” cho %(count)d nhiệm vụ.",

@@ -21,8 +21,10 @@
     var boxes = form.querySelectorAll("input[name=ids]");
     var checked = 0;
     boxes.forEach(function (box) { if (box.checked) checked += 1; });
-    var counter = form.querySelector("[data-selected-count]");
-    if (counter) counter.textContent = String(checked);
+    // The counter sits beside the bulk controls, outside the swapped list.
+    document.querySelectorAll("[data-selected-count]").forEach(function (counter) {
+      counter.textContent = String(checked);
+    });
     var all = form.querySelector("[data-check-all]");
     if (all) {
       all.checked = boxes.length > 0 && checked === boxes.length;
@@ -44,6 +46,11 @@
     } else if (box.matches("input[name=ids]")) {
       updateSelectedCount(box.form);
     }
+  });
+
+  // A new page of results starts with nothing selected.
+  document.addEventListener("htmx:afterSwap", function () {
+    updateSelectedCount(document.getElementById("bulk-form"));
   });
 
   // Ask before a bulk change: the button carries the question in data-confirm.
