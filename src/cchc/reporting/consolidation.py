@@ -99,11 +99,9 @@ def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str
         f"{counts['due']} cơ quan, đơn vị phải báo cáo, {counts['on_time']} đơn vị gửi đúng hạn, "
         f"{counts['late']} đơn vị gửi muộn, {counts['missing']} đơn vị chưa gửi.",
     ]
-    area_one = _gather(
-        [(_unit_name(r.unit), r.accepted_version.part(1, "results")) for r in reports]
-    )
-    if area_one:
-        direction.append(area_one)
+    nudges = period.nudges.count()
+    if nudges:
+        direction.append(f"Văn phòng đã đôn đốc {nudges} lượt cơ quan, đơn vị chậm gửi báo cáo.")
     narrative = {"direction": "\n".join(direction)}
     for area in stats["by_area"]:
         gathered = _gather(

@@ -1,0 +1,225 @@
+"""Reporting in the demo: the quý I and 6 tháng periods of the department's plan, with unit
+reports in every state, so that the board and the consolidated report show content at once.
+
+`load_reporting_demo()` runs after the demo loader (cchc.core.demo) and is idempotent: a
+period that exists is left alone, and so is any unit report already there. Every write goes
+through the reporting services, as the demo's people (the office, unit heads, focal
+officers, the leader), so the audit chain holds.
+
+States in 6 tháng, unit by unit in tree order: accepted, accepted, submitted late and
+accepted, submitted (awaiting the office), returned with a comment, draft, … and the last
+two units missing. Quý I: every unit accepted but one late and one missing, and its
+consolidated report approved by the leader; 6 tháng has a consolidated draft.
+"""
+
+import datetime
+from collections import Counter
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.orgs.models import Membership, Role, Unit
+from cchc.plans.models import Plan, PlanStatus
+
+from . import data, rules, services
+from .models import ConsolidatedReport, PeriodKind, ReportingPeriod, UnitReport
+
+DEPARTMENT = "TCCT"
+OFFICE_USER = "vanphong"
+LEADER_USER = "thutruong"
+
+SIX_MONTHS_STATES = ["accepted", "accepted", "late", "submitted", "returned", "draft"]
+QUY_1_STATES = ["accepted", "accepted", "late", "accepted", "accepted"]
+
+LIMITATIONS = [
+    "Một số nhiệm vụ triển khai chậm so với kế hoạch; việc cập nhật tiến độ chưa thường xuyên.",
+    "Chất lượng một số văn bản tham mưu chưa cao, còn phải chỉnh sửa nhiều lần.",
+    "Việc số hóa hồ sơ, tài liệu còn chậm; hạ tầng công nghệ thông tin chưa đồng bộ.",
+    "Công tác tuyên truyền về cải cách hành chính có lúc chưa thường xuyên, hình thức chưa "
+    "đa dạng.",
+]
+CAUSES = [
+    "Lực lượng cán bộ làm công tác cải cách hành chính còn kiêm nhiệm, thường xuyên biến động.",
+    "Khối lượng nhiệm vụ chuyên môn lớn, thời gian triển khai ngắn.",
+    "Kinh phí bảo đảm cho ứng dụng công nghệ thông tin còn hạn chế.",
+]
+PROPOSALS = [
+    "Đề nghị Văn phòng Tổng cục Chính trị tổ chức tập huấn nghiệp vụ cải cách hành chính cho "
+    "cán bộ đầu mối.",
+    "Đề nghị bổ sung kinh phí nâng cấp hạ tầng mạng và thiết bị số hóa hồ sơ.",
+    "Đề nghị hướng dẫn thống nhất mẫu báo cáo và bộ chỉ số đánh giá cải cách hành chính.",
+]
+NEXT_TASKS = [
+    "Tiếp tục rà soát, hoàn thiện văn bản quản lý nội bộ; đẩy nhanh các nhiệm vụ còn chậm.",
+    "Hoàn thành số hóa hồ sơ, tài liệu theo kế hoạch; duy trì cập nhật tiến độ trên hệ thống.",
+    "Đẩy mạnh tuyên truyền về cải cách hành chính; chuẩn bị sơ kết, tổng kết theo quy định.",
+]
+OPENING = (
+    "Đơn vị đã quán triệt, triển khai Kế hoạch cải cách hành chính của Tổng cục Chính trị; "
+    "phân công cán bộ đầu mối, đưa nội dung cải cách hành chính vào chương trình công tác."
+)
+
+
+def _pick(items: list[str], unit: Unit, salt: int = 0) -> str:
+    return items[(unit.pk + salt) % len(items)]
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+class ReportingDemo:
+    def __init__(self, *, today: datetime.date | None = None):
+        self.today = today or timezone.localdate()
+        self.now = timezone.now()
+        self.created: Counter = Counter()
+        users = get_user_model().objects.filter(username__in=[OFFICE_USER, LEADER_USER])
+        by_name = {u.username: u for u in users}
+        self.office = by_name.get(OFFICE_USER)
+        self.leader = by_name.get(LEADER_USER)
+        self.people: dict[tuple[str, str], object] = {}
+        for m in Membership.objects.filter(role__in=[Role.UNIT_HEAD, Role.FOCAL]).select_related(
+            "user", "unit"
+        ):
+            self.people.setdefault((m.unit.path, m.role), m.user)
+
+    def person(self, unit: Unit, role: str):
+        """The user holding `role` on the unit or on the nearest unit above it."""
+        path = unit.path
+        while path.count("/") > 1:
+            user = self.people.get((path, role))
+            if user is not None:
+                return user
+            path = path[: path[:-1].rfind("/") + 1]
+        return None
+
+    def plan(self) -> Plan | None:
+        return (
+            Plan.objects.filter(issuing_unit__code=DEPARTMENT, year=self.today.year)
+            .exclude(status=PlanStatus.DRAFT)
+            .order_by("id")
+            .first()
+        )
+
+    def run(self) -> Counter:
+        plan = self.plan()
+        if plan is None:
+            return self.created
+        with transaction.atomic():
+            quy_1 = self.period(plan, PeriodKind.QUY_1)
+            if quy_1 is not None:
+                self.reports(quy_1, QUY_1_STATES)
+                self.consolidated(quy_1, approve=True)
+            six = self.period(plan, PeriodKind.SIX_MONTHS)
+            if six is not None:
+                self.reports(six, SIX_MONTHS_STATES)
+                self.consolidated(six, approve=False)
+        return self.created
+
+    def period(self, plan: Plan, kind: str) -> ReportingPeriod | None:
+        existing = ReportingPeriod.objects.filter(plan=plan, kind=kind).first()
+        if existing is not None:
+            return existing
+        window = rules.default_window(kind, plan.year)
+        if window.starts_on > self.today:
+            return None
+        self.created["reporting periods"] += 1
+        return services.period_open(actor=self.office, plan=plan, kind=kind)
+
+    def _submitted_at(self, period: ReportingPeriod, late: bool) -> datetime.datetime:
+        if late:
+            when = _at(period.due_on + datetime.timedelta(days=3), 15)
+        else:
+            when = _at(period.due_on - datetime.timedelta(days=2), 9)
+        return min(when, self.now - datetime.timedelta(minutes=5))
+
+    def narrative(self, period: ReportingPeriod, unit: Unit) -> dict:
+        rows = data.unit_tasks(period, unit, period.as_of(self.today))
+        narrative = {
+            code: {"results": parts["results"]}
+            for code, parts in data.prefill_narrative(rows).items()
+        }
+        area_one = narrative.setdefault("1", {"results": ""})
+        area_one["results"] = f"{OPENING}\n{area_one['results']}".strip()
+        first = min(narrative)
+        narrative[first]["limitations"] = _pick(LIMITATIONS, unit)
+        narrative[first]["causes"] = _pick(CAUSES, unit)
+        return narrative
+
+    def reports(self, period: ReportingPeriod, pattern: list[str]) -> None:
+        units = list(period.units.order_by("path"))
+        done = set(UnitReport.objects.filter(period=period).values_list("unit_id", flat=True))
+        # The last two units never report: the board shows them missing.
+        for index, unit in enumerate(units[:-2]):
+            if unit.pk in done:
+                continue
+            state = pattern[index % len(pattern)]
+            focal = self.person(unit, Role.FOCAL)
+            head = self.person(unit, Role.UNIT_HEAD)
+            if focal is None or head is None:
+                continue
+            report = services.unit_report_open(
+                actor=focal, period=period, unit=unit, today=self.today
+            )
+            report = services.unit_report_save(
+                actor=focal,
+                period=period,
+                unit=unit,
+                expected_version=report.version,
+                narrative=self.narrative(period, unit),
+                proposals=_pick(PROPOSALS, unit),
+                next_tasks=_pick(NEXT_TASKS, unit, 1),
+                today=self.today,
+            )
+            self.created["unit reports"] += 1
+            if state == "draft":
+                continue
+            services.unit_report_submit(
+                actor=head,
+                report=report,
+                expected_version=report.version,
+                now=self._submitted_at(period, late=state == "late"),
+            )
+            if state in ("accepted", "late"):
+                services.unit_report_accept(actor=self.office, report=report)
+            elif state == "returned":
+                services.unit_report_return(
+                    actor=self.office,
+                    report=report,
+                    comment="Đề nghị bổ sung số liệu cụ thể về kết quả số hóa hồ sơ và nêu rõ "
+                    "nguyên nhân các nhiệm vụ chậm tiến độ.",
+                )
+        missing = [
+            row["unit"] for row in data.report_rows(period) if row["submission"] == "missing"
+        ]
+        if missing and not period.nudges.exists():
+            services.report_nudge(actor=self.office, period=period, units=missing[:3])
+
+    def consolidated(self, period: ReportingPeriod, *, approve: bool) -> None:
+        if ConsolidatedReport.objects.filter(period=period).exists() or self.office is None:
+            return
+        report = services.consolidated_open(actor=self.office, period=period, today=self.today)
+        report = services.consolidated_save(
+            actor=self.office,
+            report=report,
+            expected_version=report.version,
+            narrative={},
+            signer_authority="KT. Chủ nhiệm",
+            signer_title="Phó Chủ nhiệm",
+            signer_name="Trung tướng Trần Quốc Hưng",
+        )
+        self.created["consolidated reports"] += 1
+        if not approve or self.leader is None:
+            return
+        report = services.consolidated_send(actor=self.office, report=report)
+        issued_on = min(period.due_on + datetime.timedelta(days=5), self.today)
+        services.consolidated_approve(
+            actor=self.leader, report=report, document_number="45/BC-CT", issued_on=issued_on
+        )
+
+
+def load_reporting_demo(*, today: datetime.date | None = None) -> Counter:
+    """Add the demo's reporting periods and reports (what is missing of them); returns what
+    was created. Does nothing before the demo plan exists."""
+    return ReportingDemo(today=today).run()
