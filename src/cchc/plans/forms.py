@@ -16,6 +16,21 @@ DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
     format="%d/%m/%Y",
 )
+# Fixed, not the active language's: an English browser would otherwise read 01/02 as 2 January.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+DATE_ERRORS = {
+    "invalid": _("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 30/06/2026."),
+    "required": _("Hãy nhập ngày."),
+}
+
+
+def date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DATE_WIDGET,
+        error_messages=DATE_ERRORS,
+        **kwargs,
+    )
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -98,7 +113,7 @@ class TaskBulkForm(forms.Form):
     lead_unit = forms.TypedChoiceField(
         coerce=int, empty_value=None, required=False, label=_("Cơ quan chủ trì mới")
     )
-    due_date = forms.DateField(required=False, label=_("Hạn mới"), widget=DATE_WIDGET)
+    due_date = date_field(required=False, label=_("Hạn mới"))
     due_text = forms.CharField(
         required=False, max_length=255, label=_("Thời gian hoàn thành (như văn bản)")
     )
@@ -122,7 +137,7 @@ class TaskBulkForm(forms.Form):
 
 class PlanIssueForm(forms.Form):
     document_number = forms.CharField(required=False, max_length=64, label=_("Số, ký hiệu"))
-    issued_on = forms.DateField(required=False, label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    issued_on = date_field(required=False, label=_("Ngày ban hành"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,6 +182,11 @@ class TaskUpdateForm(forms.Form):
         max_value=100,
         label=_("Tiến độ (%)"),
         widget=forms.NumberInput(attrs={"step": 5}),
+        error_messages={
+            "invalid": _("Tiến độ là một số nguyên từ 0 đến 100."),
+            "min_value": _("Tiến độ phải từ 0 đến 100%."),
+            "max_value": _("Tiến độ phải từ 0 đến 100%."),
+        },
     )
     deliverable = forms.CharField(
         required=False,
@@ -177,17 +197,16 @@ class TaskUpdateForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    reported_on = forms.DateField(label=_("Ngày báo cáo"), widget=DATE_WIDGET)
+    reported_on = date_field(label=_("Ngày báo cáo"))
     files = MultipleFileField(
         required=False,
-        label=_("Tài liệu kiểm chứng"),
+        label=_("Chọn tệp"),
         help_text=_("Có thể chọn nhiều tệp."),
     )
-    effective_on = forms.DateField(
+    effective_on = date_field(
         required=False,
         label=_("Ngày của văn bản"),
         help_text=_("Ngày của văn bản, tài liệu được đính kèm (không phải ngày tải lên)."),
-        widget=DATE_WIDGET,
     )
     file_description = forms.CharField(required=False, max_length=500, label=_("Mô tả tài liệu"))
 

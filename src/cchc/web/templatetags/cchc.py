@@ -9,7 +9,7 @@ from html import escape as html_escape
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -254,6 +254,7 @@ def main_nav(context) -> dict:
         "current_plan": current,
         "show_mine": bool(access.roles() & {Role.FOCAL, Role.UNIT_HEAD}),
         "show_admin": user.is_superuser,
+        "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
         "csrf_token": context.get("csrf_token"),
     }
@@ -281,3 +282,12 @@ def person_name(user) -> str:
         return ""
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.get_username()
+
+
+@register.simple_tag
+def optional_url(viewname: str, *args) -> str:
+    """reverse(), or "" when that page is not installed (links to other apps' pages)."""
+    try:
+        return reverse(viewname, args=args)
+    except NoReverseMatch:
+        return ""
