@@ -259,3 +259,14 @@ def test_open_status_means_neither_done_nor_cancelled(world, office):
     response = office.get(reverse("plans:task-list"), {"plan": world.plan.pk, "status": "open"})
     assert codes(response) == ["1.1", "3.1", "5.1", "7.1"]
     assert "Chưa hoàn thành" in response.content.decode()
+
+
+def test_dates_are_read_day_first_whatever_the_browser_language(world, office):
+    task = world.tasks["a_soon"]
+    office.post(
+        reverse("plans:task-bulk"),
+        {"ids": [task.pk], "action": "set_due", "due_date": "01/02/2026"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    task.refresh_from_db()
+    assert task.due_date == datetime.date(2026, 2, 1)
