@@ -223,6 +223,19 @@ def test_the_xlsx_has_the_same_tables_one_sheet_each(world, scenario):
     assert sheet.cell(5, 6).value == (AS_OF - D(2026, 5, 31)).days
 
 
+def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
+    payload = payload_for(scenario)
+    # Word's manual line break (\x0b) starts a new line; other control characters go.
+    payload["narrative"]["area_1"] = "Dán từ Word\x0bcó ký tự \x01lạ"
+    payload["overdue"][0]["title"] = "Nhiệm vụ\x02 lạ"
+    doc = Document(io.BytesIO(documents.render(payload, "docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Dán từ Word" in texts and "có ký tự lạ" in texts
+    assert find_table(doc, ["STT", "Nhiệm vụ", "Lĩnh vực"])[1][1].endswith("Nhiệm vụ lạ")
+    book = load_workbook(io.BytesIO(documents.render(payload, "xlsx")))
+    assert book["Nhiệm vụ quá hạn"].cell(5, 2).value.endswith("Nhiệm vụ lạ")
+
+
 def test_the_same_inputs_give_the_same_bytes(world, scenario):
     payload = payload_for(scenario)
     for fmt_ in ("docx", "xlsx"):

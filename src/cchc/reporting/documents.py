@@ -275,7 +275,7 @@ TWIPS_PER_MM = 1440 / 25.4
 
 def _run(text: str, *, bold: bool = False, size: int = TABLE_FONT) -> str:
     props = f'{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{xml_text(text)}</w:t></w:r>'
 
 
 def _cell(text: str, width: int, *, bold=False, align="left") -> str:
@@ -331,9 +331,59 @@ def table_xml(table: Table, width_twips: int) -> str:
     return "".join(parts)
 
 
-class TemplateWriter:
-    """Writes the body into an uploaded template with the calls OfficialDocument offers
-    (add_heading, add_paragraph, add_appendix), so one builder serves both."""
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+JC = {"justify": "both", "center": "center", "left": "left", "right": "right"}
+
+
+def xml_text(text: str) -> str:
+    """Text safe inside w:t: escaped, without the control characters XML forbids."""
+    return escape(CONTROL_CHARS.sub("", text))
+
+
+class BodyWriter:
+    """Sections I–V as paragraphs formatted as documents.official's body (justified, 10 mm
+    first line, 3 pt before and after), inserted in one go by `flush()`. python-docx's
+    add_paragraph scans the whole body each time: too slow for 1,500 units' narratives."""
+
+    def __init__(self, document):
+        self.document = document
+        self.parts: list[str] = []
+
+    def _para(self, text: str, *, bold=False, italic=False, align="justify", keep=False):
+        ppr = "<w:keepNext/>" if keep else ""
+        ppr += '<w:spacing w:before="60" w:after="60"/><w:ind w:firstLine="567"/>'
+        ppr += f'<w:jc w:val="{JC[align]}"/>'
+        rpr = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+        self.parts.append(
+            f"<w:p><w:pPr>{ppr}</w:pPr><w:r><w:rPr>{rpr}</w:rPr>"
+            f'<w:t xml:space="preserve">{xml_text(text)}</w:t></w:r></w:p>'
+        )
+
+    def add_heading(self, text: str, level: int = 1) -> None:
+        self._para(text, bold=level <= 2, italic=level == 3, keep=True)
+
+    def add_paragraph(self, text: str, *, bold=False, italic=False, align="justify") -> None:
+        for line in (text or "").split("\n"):
+            if line.strip():
+                self._para(line.strip(), bold=bold, italic=italic, align=align)
+
+    def flush(self, before=None) -> None:
+        """Insert what was written before `before` (an element), or at the body's end."""
+        root = parse_xml(f"<w:body {W}>{''.join(self.parts)}</w:body>")
+        self.parts = []
+        body = self.document.element.body
+        if before is None:
+            last = body[-1] if len(body) else None
+            before = last if last is not None and last.tag == qn("w:sectPr") else None
+        for element in list(root):
+            if before is None:
+                body.append(element)
+            else:
+                before.addprevious(element)
+
+
+class TemplateAppendix:
+    """The appendix's opening in an uploaded template (no section of its own there)."""
 
     def __init__(self, document):
         self.document = document
@@ -343,26 +393,6 @@ class TemplateWriter:
         section = self.document.sections[-1]
         return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
 
-    def _para(self, text: str, *, bold=False, italic=False, align="justify", indent=True):
-        paragraph = self.document.add_paragraph()
-        paragraph.alignment = official.ALIGN[align]
-        fmt = paragraph.paragraph_format
-        fmt.space_before, fmt.space_after = Pt(3), Pt(3)
-        if indent:
-            fmt.first_line_indent = Mm(10)
-        if text:
-            run = paragraph.add_run(text)
-            run.bold, run.italic = bold or None, italic or None
-        return paragraph
-
-    def add_heading(self, text: str, level: int = 1) -> None:
-        self._para(text, bold=level <= 2, italic=level == 3).paragraph_format.keep_with_next = True
-
-    def add_paragraph(self, text: str, *, bold=False, italic=False, align="justify") -> None:
-        for line in (text or "").split("\n"):
-            if line.strip():
-                self._para(line.strip(), bold=bold, italic=italic, align=align)
-
     def add_appendix(self, title: str, subtitle: str = "", note: str = "", **_kw) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         for text, bold, italic in (
@@ -371,7 +401,10 @@ class TemplateWriter:
             (note, False, True),
         ):
             if text:
-                self._para(text, bold=bold, italic=italic, align="center", indent=False)
+                paragraph = self.document.add_paragraph()
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = paragraph.add_run(text)
+                run.bold, run.italic = bold or None, italic or None
 
 
 def _lines(writer, text: str, empty: str) -> None:
@@ -396,7 +429,7 @@ def area_sentence(row: dict) -> str:
 
 
 def build_body(writer, payload: dict) -> None:
-    """Sections I–V through `writer` (an OfficialDocument or a TemplateWriter)."""
+    """Sections I–V through `writer` (a BodyWriter; an OfficialDocument works too)."""
     n = payload["narrative"]
     plan = payload["plan"]
     reference = plan["title"]
@@ -454,7 +487,8 @@ def _small_paragraph(document, text: str, *, bold=False, italic=False, keep=Fals
 
 
 def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None:
-    """The statistics tables and the charts, through `writer`."""
+    """The statistics tables and the charts: `writer` is the OfficialDocument (a landscape
+    section of its own) or a TemplateAppendix."""
     number = number_line(payload).replace("Số:", "").strip()
     writer.add_appendix(
         "PHỤ LỤC",
@@ -565,7 +599,9 @@ def build_docx(
     on_progress(20, "Đang dựng văn bản")
     doc = official.OfficialDocument(_header(payload))
     on_progress(30, "Đang dựng nội dung báo cáo")
-    build_body(doc, payload)
+    writer = BodyWriter(doc.document)
+    build_body(writer, payload)
+    writer.flush()
     doc.sign(
         _signature(payload),
         recipients=payload["recipients"],
@@ -727,13 +763,19 @@ def _build_from_template(payload: dict, template: bytes, on_progress: Progress) 
             blocks.append((names.pop(), paragraph))
         elif names:
             _fill_scalars(paragraph, values)
-    writer = TemplateWriter(doc)
     for name, paragraph in blocks:
         if name == "noi_dung":
             on_progress(30, "Đang dựng nội dung báo cáo")
-            _fill_block(doc, paragraph, lambda: build_body(writer, payload))
+            writer = BodyWriter(doc)
+            build_body(writer, payload)
+            writer.flush(before=paragraph._p)
+            paragraph._p.getparent().remove(paragraph._p)
         else:
-            _fill_block(doc, paragraph, lambda: build_appendix(writer, payload, on_progress))
+            _fill_block(
+                doc,
+                paragraph,
+                lambda: build_appendix(TemplateAppendix(doc), payload, on_progress),
+            )
     on_progress(92, "Đang ghi tệp DOCX")
     return _finish(doc, title=f"{payload['title']} {payload['summary']}", payload=payload)
 
@@ -818,7 +860,8 @@ def build_xlsx(payload: dict) -> bytes:
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         rows = [*table.rows, *([table.total] if table.total else [])]
         for i, row in enumerate(rows):
-            ws.append(row)
+            # openpyxl refuses the control characters XML forbids.
+            ws.append([CONTROL_CHARS.sub("", v) if isinstance(v, str) else v for v in row])
             is_total = table.total is not None and i == len(rows) - 1
             for cell in ws[ws.max_row]:
                 cell.border = border
