@@ -200,7 +200,7 @@ class TaskUpdateForm(forms.Form):
     reported_on = date_field(label=_("Ngày báo cáo"))
     files = MultipleFileField(
         required=False,
-        label=_("Chọn tệp"),
+        label=_("Tài liệu kiểm chứng"),
         help_text=_("Có thể chọn nhiều tệp."),
     )
     effective_on = date_field(
