@@ -1,6 +1,6 @@
 """Access rules for plans, tasks and evidence (built on orgs.access)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from cchc.orgs.access import OVERSIGHT_ROLES, UNIT_ROLES, Access
 from cchc.orgs.models import Role
@@ -30,13 +30,16 @@ def plan_q(access: Access) -> Q:
     return drafts | published
 
 
-def _supports_in_scope(access: Access, roles) -> Exists | Q:
-    through = Task.supporting_units.through
+def supported_in_scope_q(access: Access, *roles: str) -> Q:
+    """Tasks that a unit in scope of these roles supports.
+
+    An IN over the through table filtered by unit path uses its indexes; a correlated
+    EXISTS made the database visit every task.
+    """
     if access.is_superuser:
         return Q()
-    return Exists(
-        through.objects.filter(task_id=OuterRef("pk")).filter(access.unit_q("unit", *roles))
-    )
+    through = Task.supporting_units.through
+    return Q(pk__in=through.objects.filter(access.unit_q("unit", *roles)).values("task_id"))
 
 
 def task_q(access: Access) -> Q:
@@ -51,12 +54,12 @@ def task_q(access: Access) -> Q:
     if access.has(*OVERSIGHT_ROLES):
         # Overseeing a branch covers what its units work on, supporting work included: a
         # leader sees every task that a unit below them sees.
-        oversight |= ~draft & _supports_in_scope(access, OVERSIGHT_ROLES)
+        oversight |= ~draft & supported_in_scope_q(access, *OVERSIGHT_ROLES)
     managers_drafts = draft & access.unit_q("plan__issuing_unit", *MANAGERS)
     q = oversight | managers_drafts
     if access.has(*UNIT_ROLES):
         q |= ~draft & (
-            access.unit_q("lead_unit", *UNIT_ROLES) | _supports_in_scope(access, UNIT_ROLES)
+            access.unit_q("lead_unit", *UNIT_ROLES) | supported_in_scope_q(access, *UNIT_ROLES)
         )
     return q
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
 from cchc.core.text import fold
-from cchc.orgs.access import access_for
+from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
 
 from . import permissions
@@ -37,11 +37,20 @@ def plan_get(*, user, pk: int) -> Plan:
 
 
 def default_plan(*, user) -> Plan | None:
-    """The plan a user lands on: this year's issued plan nearest to their unit."""
-    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT)[:50])
+    """The plan a user lands on: the latest year's issued plan of the user's own unit or,
+    failing that, of the nearest unit above it; any readable plan as a last resort."""
+    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT)[:200])
     if not plans:
         return None
-    return max(plans, key=lambda p: (p.year, p.issuing_unit.path.count("/")))
+    access = access_for(user)
+    own_paths = [p for paths in access.paths.values() for p in paths]
+
+    def nearness(plan: Plan) -> int:
+        # Depth of the issuing unit when it is the user's unit or above it, else -1.
+        path = plan.issuing_unit.path
+        return path.count("/") if any(own.startswith(path) for own in own_paths) else -1
+
+    return max(plans, key=lambda p: (p.year, nearness(p), -p.issuing_unit.path.count("/")))
 
 
 # A status filter value beside the real statuses: every task not done and not cancelled.
@@ -85,14 +94,8 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
         for word in fold(filters.q).split():
             qs = qs.filter(search_text__contains=word)
     if filters.mine:
-        through = Task.supporting_units.through
-        own = access.unit_q("lead_unit", "unit_head", "focal")
-        supports = Exists(
-            through.objects.filter(task_id=OuterRef("pk")).filter(
-                access.unit_q("unit", "unit_head", "focal")
-            )
-        )
-        qs = qs.filter(own | supports)
+        own = access.unit_q("lead_unit", *UNIT_ROLES)
+        qs = qs.filter(own | permissions.supported_in_scope_q(access, *UNIT_ROLES))
     if filters.ids:
         qs = qs.filter(pk__in=filters.ids)
     return (

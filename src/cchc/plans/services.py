@@ -486,11 +486,22 @@ def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
 
 @transaction.atomic
 def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> int:
-    """Office bulk action: give the selected tasks another lead unit; one event per task."""
+    """Office bulk action: give the selected tasks another lead unit; one event per task.
+    Returns how many tasks changed."""
     tasks = _bulk_tasks(actor, task_ids)
+    outside = [t for t in tasks if not lead_unit.path.startswith(t.plan.issuing_unit.path)]
+    if outside:
+        raise ValidationError(
+            {
+                "lead_unit": f"“{lead_unit.name}” không thuộc cơ quan ban hành kế hoạch của "
+                f"nhiệm vụ {outside[0].code or outside[0].pk}."
+            }
+        )
+    changed = 0
     for task in tasks:
         if task.lead_unit_id == lead_unit.pk:
             continue
+        changed += 1
         before = snapshot(task, TASK_FIELDS)
         task.lead_unit = lead_unit
         # The words the plan wrote named the old units.
@@ -504,17 +515,22 @@ def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> i
             obj=task,
             changes=diff(task, TASK_FIELDS, before),
         )
-    return len(tasks)
+    return changed
 
 
 @transaction.atomic
 def tasks_set_due(
     *, actor, task_ids: Iterable[int], due_date: datetime.date, due_text: str = ""
 ) -> int:
-    """Office bulk action: move the deadline of the selected tasks; one event per task."""
+    """Office bulk action: move the deadline of the selected open tasks; one event per task.
+    Done and cancelled tasks keep theirs (moving it would rewrite whether they were on
+    time). Returns how many tasks changed."""
     tasks = _bulk_tasks(actor, task_ids)
     text = due_text or due_date.strftime("%d/%m/%Y")
+    changed = 0
     for task in tasks:
+        if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            continue
         before = snapshot(task, TASK_FIELDS)
         task.due_date, task.due_text, task.is_recurring = due_date, text, False
         task.search_text = task_search_text(task)
@@ -523,8 +539,9 @@ def tasks_set_due(
         )
         changes = diff(task, TASK_FIELDS, before)
         if changes:
+            changed += 1
             audit_record(actor=actor, action="task.set_due", obj=task, changes=changes)
-    return len(tasks)
+    return changed
 
 
 # Fields of a task that belong to the plan's text (not to its progress).

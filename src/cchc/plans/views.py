@@ -329,6 +329,11 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
+        unchanged = len(set(data["ids"])) - count
+        if unchanged:
+            message += " " + _(
+                "%(n)d nhiệm vụ còn lại giữ nguyên (đã như vậy, hoặc đã hoàn thành/hủy bỏ)."
+            ) % {"n": unchanged}
         messages.success(request, message)
     return redirect(back)
 
