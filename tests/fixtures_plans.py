@@ -20,17 +20,8 @@ import zipfile
 
 import docx
 import openpyxl
-import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The world's personas hash their passwords with a fast hasher: these tests are about
-    plans, and PBKDF2 for nine users makes each test seconds slower."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 XLSX_HEADER = [
     "Noi dung\n nhiem vu",

@@ -167,12 +167,6 @@ def test_the_matrix_covers_every_role_and_action():
 # --- fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def yesterday() -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=1)
 

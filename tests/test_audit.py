@@ -37,12 +37,6 @@ from cchc.plans.services import EvidenceFile
 CLIENT_IP = "203.0.113.7"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def client_ip():
     """The client address as the middleware sets it for a request."""

@@ -16,11 +16,6 @@ from cchc.plans.models import Area
 PLAN_YEAR = 2026
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 D = datetime.date
 
 # (words as written, due date, is recurring)

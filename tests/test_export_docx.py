@@ -19,7 +19,6 @@ from cchc.documents.official import (
     date_line,
 )
 from cchc.plans.plan_export import plan_docx, plan_export_data
-from tests.fixtures_plans import fast_passwords  # noqa: F401 (a fixture)
 
 
 def _document(**header) -> docx.Document:

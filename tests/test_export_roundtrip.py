@@ -9,7 +9,7 @@ from cchc.plans import services
 from cchc.plans.import_services import plan_import
 from cchc.plans.importer import parse_plan_file
 from cchc.plans.plan_export import plan_docx, plan_export_data, plan_xlsx
-from tests.fixtures_plans import docx_plan, fast_passwords, xlsx_plan  # noqa: F401 (a fixture)
+from tests.fixtures_plans import docx_plan, xlsx_plan
 
 
 @pytest.fixture

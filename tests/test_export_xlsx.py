@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 
 from cchc.plans import services
 from cchc.plans.plan_export import plan_export_data, plan_xlsx
-from tests.fixtures_plans import fast_passwords  # noqa: F401 (a fixture)
 
 
 def _sheet(world, user="office"):

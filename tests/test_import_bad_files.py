@@ -8,11 +8,10 @@ from cchc.audit.models import AuditEvent
 from cchc.plans.import_services import ImportRefused, plan_import
 from cchc.plans.importer import parse_plan_file
 from cchc.plans.models import Plan, Task
-from tests.fixtures_plans import (  # noqa: F401 (fast_passwords is a fixture)
+from tests.fixtures_plans import (
     corrupted,
     docx_plan,
     encrypted_ooxml,
-    fast_passwords,
     old_binary,
     xlsm_content,
     xlsx_from_rows,

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitGroupMode
 from cchc.plans.models import Plan
-from tests.fixtures_plans import docx_plan, fast_passwords, xlsx_plan  # noqa: F401 (a fixture)
+from tests.fixtures_plans import docx_plan, xlsx_plan
 
 
 def _call(*args):

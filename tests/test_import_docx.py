@@ -13,7 +13,6 @@ from tests.fixtures_plans import (  # noqa: F401 (a fixture)
     DOCX_HEADER,
     docx_from_table,
     docx_plan,
-    fast_passwords,
 )
 
 

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cchc.audit.models import AuditEvent
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitAlias, UnitGroupMode, name_key
-from tests.fixtures_plans import fast_passwords  # noqa: F401 (a fixture)
 
 
 def test_name_key_ignores_diacritics_case_and_comma_spacing():

@@ -8,7 +8,7 @@ from cchc.audit.models import AuditEvent
 from cchc.plans import services
 from cchc.plans.import_services import ImportRefused, import_preview, plan_import
 from cchc.plans.importer import parse_plan_file
-from tests.fixtures_plans import fast_passwords, xlsx_from_rows  # noqa: F401 (a fixture)
+from tests.fixtures_plans import xlsx_from_rows
 
 HEADER = ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]
 FIRST = [

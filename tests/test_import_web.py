@@ -1,6 +1,5 @@
-"""The browser journey of importing a plan: upload, preview, resolve names, confirm; and the
-plan's downloads. Until src/cchc/urls.py includes cchc.plans.import_urls, this module
-routes them itself."""
+"""The import pages over HTTP: upload, preview, resolve names, confirm; and the plan's
+downloads."""
 
 import io
 
@@ -10,20 +9,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitAlias, UnitGroup
 from cchc.plans.import_bench import build_workbook
 from cchc.plans.models import Plan
-from cchc.urls import urlpatterns as project_urls
-from tests.fixtures_plans import fast_passwords, xlsx_plan  # noqa: F401 (a fixture)
+from tests.fixtures_plans import xlsx_plan
 from tests.world import PASSWORD
-
-if not any(getattr(p, "namespace", None) == "imports" for p in project_urls):
-    urlpatterns = [*project_urls, path("plans/", include("cchc.plans.import_urls"))]
-    pytestmark = pytest.mark.urls(__name__)
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from cchc.orgs.models import UnitGroupMode
 from cchc.plans.import_services import ImportRefused, import_preview, plan_import
 from cchc.plans.importer import parse_plan_file
 from cchc.plans.models import Plan, Task
-from tests.fixtures_plans import (  # noqa: F401 (fast_passwords is a fixture)
+from tests.fixtures_plans import (
     XLSX_EXPECTED,
-    fast_passwords,
     xlsx_from_rows,
     xlsx_plan,
 )

@@ -22,12 +22,6 @@ from cchc.plans.timeliness import Timeliness, task_timeliness
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -34,12 +34,6 @@ RECURRING = Timeliness.RECURRING
 CANCELLED = Timeliness.CANCELLED
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The world creates nine users; the default hasher would spend seconds on them.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def day(offset: int | None) -> datetime.date | None:
     return None if offset is None else TODAY + datetime.timedelta(days=offset)
 

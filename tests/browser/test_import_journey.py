@@ -2,20 +2,16 @@
 does not know, confirms, and downloads the plan as an official document."""
 
 import pytest
-from django.urls import include, path
 
 from cchc.plans.models import Plan
-from cchc.urls import urlpatterns as project_urls
-from tests.browser.conftest import browser, live_world, login, page, screenshot  # noqa: F401
 from tests.fixtures_plans import xlsx_plan
 
-pytestmark = [pytest.mark.browser]
-if not any(getattr(p, "namespace", None) == "imports" for p in project_urls):
-    urlpatterns = [*project_urls, path("plans/", include("cchc.plans.import_urls"))]
-    pytestmark.append(pytest.mark.urls(__name__))
+from .conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
 
 
-def test_office_imports_a_plan_from_excel(page, live_world, tmp_path):  # noqa: F811
+def test_office_imports_a_plan_from_excel(page, live_world, tmp_path):
     source = tmp_path / "ke-hoach-2026.xlsx"
     source.write_bytes(xlsx_plan())
     login(page, "office")
