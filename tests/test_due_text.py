@@ -210,3 +210,7 @@ def test_explicit_due_date_and_recurring_flag_win_over_the_words(world):
         D(2027, 5, 15),
         False,
     )
+
+
+def test_before_a_month_of_a_year_means_that_months_end():
+    assert parse_due_text("Trước 6/2023", 2026) == (D(2023, 6, 30), False)

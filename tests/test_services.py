@@ -151,6 +151,16 @@ def test_reopening_a_done_task_clears_its_completion_date(world):
         ({"status": "finished"}, "status"),
         ({}, "note"),
         ({"note": "   "}, "note"),
+        ({"note": "x", "reported_on": datetime.date(2999, 1, 1)}, "reported_on"),
+        (
+            {
+                "note": "x",
+                "status": "done",
+                "deliverable": "QĐ",
+                "completed_on": datetime.date(2999, 1, 1),
+            },
+            "completed_on",
+        ),
     ],
 )
 def test_invalid_updates_name_their_field(world, settings, kwargs, field):
@@ -692,3 +702,40 @@ def test_units_see_no_parent_tasks_they_do_not_work_on(world):
             list(selectors.uncovered_parent_tasks(user=user, plan=world.plan, today=world.today))
             == []
         )
+
+
+@pytest.mark.parametrize("field", ["status", "issuing_unit"])
+def test_plan_edit_cannot_issue_or_move_the_plan(world, field):
+    value = PlanStatus.ISSUED if field == "status" else world.units["CTH"]
+    with pytest.raises(ValueError):
+        services.plan_update(actor=world.users["office"], plan=world.draft, **{field: value})
+    world.draft.refresh_from_db()
+    assert world.draft.status == PlanStatus.DRAFT
+    assert world.draft.issuing_unit == world.units["TCCT"]
+
+
+def test_bulk_lead_unit_stays_inside_the_plans_branch(world):
+    with pytest.raises(ValidationError) as info:
+        services.tasks_set_lead_unit(
+            actor=world.users["office"],
+            task_ids=[world.tasks["b_track"].pk],
+            lead_unit=world.units["BQP"],
+        )
+    assert "lead_unit" in info.value.error_dict
+    assert fresh(world.tasks["b_track"]).lead_unit == world.units["CTC"]
+
+
+def test_bulk_deadline_leaves_done_tasks_alone(world):
+    done = world.tasks["a_soon"]
+    services.task_update_post(
+        actor=world.users["focal_a"], task=done, status="done", deliverable="QĐ số 1"
+    )
+    before = fresh(done).due_date
+    changed = services.tasks_set_due(
+        actor=world.users["office"],
+        task_ids=[done.pk, world.tasks["b_track"].pk],
+        due_date=datetime.date(2026, 12, 31),
+    )
+    assert changed == 1
+    assert fresh(done).due_date == before
+    assert fresh(world.tasks["b_track"]).due_date == datetime.date(2026, 12, 31)

@@ -40,8 +40,9 @@ def _one(text: str, year: int) -> datetime.date | None:
             return datetime.date(int(match.group(3) or y), month, day)
         except ValueError:
             return None
-    match = re.fullmatch(r"(?:thang\s+)?(\d{1,2})\s*/\s*((?:19|20)\d{2})", text)
-    if match and 1 <= int(match.group(1)) <= 12:
+    # "6/2023", "Trước 6/2023": a month of a year (not the tail of "30/6/2023").
+    match = re.search(r"(?<![\d/.])(\d{1,2})\s*/\s*((?:19|20)\d{2})\b", text)
+    if match and 1 <= int(match.group(1)) <= 12 and not re.search(r"\bquy\b", text):
         return _end_of_month(int(match.group(2)), int(match.group(1)))
     match = re.search(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b", text)
     if match and not text.startswith("thang") and not text.startswith("quy"):

@@ -110,6 +110,21 @@ def plan_create(
     return plan
 
 
+# What an edit may change. The status moves only through plan_issue (with its checks), and
+# the issuing unit never: that would move the plan out of its own branch.
+PLAN_EDITABLE = {
+    "year",
+    "title",
+    "document_number",
+    "issued_on",
+    "parent",
+    "parent_id",
+    "purpose",
+    "requirements",
+    "implementation",
+}
+
+
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, **fields) -> Plan:
     plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
@@ -117,9 +132,9 @@ def plan_update(*, actor, plan: Plan, **fields) -> Plan:
         _require(
             permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
         )
-    unknown = set(fields) - {f.removesuffix("_id") for f in PLAN_FIELDS} - set(PLAN_FIELDS)
+    unknown = set(fields) - PLAN_EDITABLE
     if unknown:
-        raise ValueError(f"Unknown plan fields: {sorted(unknown)}")
+        raise ValueError(f"Plan fields not editable here: {sorted(unknown)}")
     before = snapshot(plan, PLAN_FIELDS)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -419,6 +434,10 @@ def task_update_post(
         new_progress = 100
     if not (note.strip() or moves or files):
         errors["note"] = "Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu."
+    # A report speaks of what has happened: its dates cannot lie ahead of today.
+    for name, value in (("reported_on", reported_on), ("completed_on", completed_on)):
+        if value is not None and value > today():
+            errors[name] = f"Ngày {value:%d/%m/%Y} nằm trong tương lai."
     if errors:
         raise ValidationError(errors)
     _validate_files(files)
