@@ -617,6 +617,11 @@ def main(argv: list[str] | None = None) -> int:
             line.queries = count_queries_in_process(scopes[line.role].username, line.paths)
 
     report(lines, memory, open_counts)
+
+    from cchc.plans.import_bench import bench_import
+
+    print()
+    print(bench_import(tasks=1000))
     return 0
 
 
