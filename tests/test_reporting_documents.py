@@ -236,6 +236,22 @@ def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
     assert book["Nhiệm vụ quá hạn"].cell(5, 2).value.endswith("Nhiệm vụ lạ")
 
 
+def test_the_charts_are_png_images_in_the_docx(world, scenario):
+    pytest.importorskip("matplotlib")
+    doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
+    images = [r for r in doc.part.rels.values() if r.reltype.endswith("/image")]
+    assert len(images) == 2
+    assert all(r.target_part.blob.startswith(b"\x89PNG") for r in images)
+
+
+def test_without_matplotlib_the_docx_says_the_chart_is_missing(world, scenario, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
+    assert sum("thiếu thư viện matplotlib" in p.text for p in doc.paragraphs) == 2
+
+
 def test_the_same_inputs_give_the_same_bytes(world, scenario):
     payload = payload_for(scenario)
     for fmt_ in ("docx", "xlsx"):

@@ -315,11 +315,11 @@ def unit_report_submit(
     into a new version. A repeat naming the same `expected_version` (a double click, a retry)
     returns the submission already made instead of making another."""
     report = _locked_report(report)
+    has_head = permissions.unit_has_head(report.unit)
+    _system_or(actor, lambda a: permissions.can_submit_report(a, report.unit, has_head=has_head))
     done = report.versions.filter(based_on_version=expected_version).first()
     if done is not None:
         return done
-    has_head = permissions.unit_has_head(report.unit)
-    _system_or(actor, lambda a: permissions.can_submit_report(a, report.unit, has_head=has_head))
     if not report.is_editable:
         raise ValidationError(
             _("Báo cáo đang ở trạng thái “%(status)s”, không gửi lại được.")
