@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -71,6 +73,9 @@ def test_the_period_list_offers_the_office_a_new_period(world):
     assert response.status_code == 302 and response.url == f"/reporting/periods/{period.pk}/"
     assert period.due_on.strftime("%d/%m/%Y") == "20/03/2026"
     assert login("focal_a").post("/reporting/", {"plan": world.plan.pk}).status_code == 403
+    submit(world, write(world, period, "CTH", "focal_a"), "head_a")
+    listed = office.get("/reporting/").content.decode()
+    assert re.search(r'<td class="num">\s*1 / 3\s*</td>', listed)
     # A focal officer sees the reports their unit owes.
     mine = login("focal_a").get("/reporting/").content.decode()
     assert "Báo cáo của đơn vị tôi" in mine and "Soạn báo cáo" in mine

@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from cchc.orgs.access import UNIT_ROLES, access_for
@@ -26,6 +27,11 @@ from .models import (
 )
 
 
+def _count(queryset) -> Coalesce:
+    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def period_list(*, user) -> QuerySet[ReportingPeriod]:
     """Periods of the plans the user may read, with how many units must report and how many
     have submitted."""
@@ -35,11 +41,14 @@ def period_list(*, user) -> QuerySet[ReportingPeriod]:
         )
         .select_related("plan__issuing_unit")
         .annotate(
-            units_due=Count("units", distinct=True),
-            units_submitted=Count(
-                "unit_reports",
-                filter=Q(unit_reports__first_submitted_at__isnull=False),
-                distinct=True,
+            # Counted in subqueries: joining units and reports at once would multiply rows.
+            units_due=_count(
+                ReportingPeriod.units.through.objects.filter(reportingperiod_id=OuterRef("pk"))
+            ),
+            units_submitted=_count(
+                UnitReport.objects.filter(
+                    period_id=OuterRef("pk"), first_submitted_at__isnull=False
+                )
             ),
         )
         .order_by("-plan__year", "plan_id", "-ends_on", "-id")
