@@ -34,7 +34,7 @@ def test_seed_scale_builds_the_tree_tasks_and_users():
     assert len(roots) == 1
     for unit in units:
         parent_path = by_id[unit.parent_id].path if unit.parent_id else "/"
-        assert unit.path == f"{parent_path}{unit.pk}/"
+        assert unit.path == f"{parent_path}{unit.pk:08d}/"
     assert max(u.depth for u in units) == 3
 
     plan = Plan.objects.get(issuing_unit=roots[0])

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
-from cchc.orgs.models import Membership, Role, Unit
+from cchc.orgs.models import Membership, Role, Unit, unit_path
 from cchc.plans.due_text import parse_due_text
 from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
 from cchc.plans.services import task_search_text
@@ -331,8 +331,7 @@ def _build_units(rng: random.Random, n: int) -> tuple[list[Unit], dict[int, int]
     def insert(batch: list[Unit]) -> list[Unit]:
         Unit.objects.bulk_create(batch, batch_size=BATCH)
         for unit in batch:
-            prefix = unit.parent.path if unit.parent is not None else "/"
-            unit.path = f"{prefix}{unit.pk}/"
+            unit.path = unit_path(unit.parent.path if unit.parent is not None else None, unit.pk)
         Unit.objects.bulk_update(batch, ["path"], batch_size=500)
         return batch
 

@@ -15,8 +15,18 @@ def name_key(text: str | None) -> str:
     return key.strip(" .,;:-–—").strip()
 
 
+def unit_path(parent_path: str | None, pk: int) -> str:
+    """The path of unit `pk` under a parent with `parent_path` (None for a root).
+
+    Ids are zero-padded so that sorting paths as text walks the tree in order
+    ("/00000008/00000009/" before "/00000008/00000011/").
+    """
+    return f"{parent_path or '/'}{pk:08d}/"
+
+
 class Unit(models.Model):
-    """An agency or unit. `path` ("/1/4/17/") makes "this unit and all below" one prefix test."""
+    """An agency or unit. `path` ("/00000001/00000004/") makes "this unit and all below" one
+    prefix test, and ordering by it walks the tree."""
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)

@@ -6,7 +6,7 @@ from django.db import transaction
 from cchc.audit.services import audit_record
 
 from .access import access_for
-from .models import Membership, Role, Unit, UnitAlias, UnitGroup, UnitGroupMode, name_key
+from .models import Membership, Role, Unit, UnitAlias, UnitGroup, UnitGroupMode, name_key, unit_path
 
 
 def _require_admin(actor) -> None:
@@ -15,8 +15,7 @@ def _require_admin(actor) -> None:
 
 
 def _set_path(unit: Unit) -> None:
-    prefix = unit.parent.path if unit.parent_id else "/"
-    unit.path = f"{prefix}{unit.pk}/"
+    unit.path = unit_path(unit.parent.path if unit.parent_id else None, unit.pk)
 
 
 @transaction.atomic

@@ -441,7 +441,8 @@ def summary_by_branch(*, by_unit: list[dict], root: int | None = None) -> tuple[
     else:
         # Every row lies under the root, so the root's path is a prefix of each row's path.
         first = segments[0]
-        common = first[: first.index(str(root)) + 1] if str(root) in first else []
+        at = next((i for i, part in enumerate(first) if int(part) == root), None)
+        common = first[: at + 1] if at is not None else []
     root_path = "/" + "".join(f"{part}/" for part in common)
     rows: dict[tuple[bool, int], BranchRow] = {}
     for r, parts in zip(by_unit, segments, strict=True):
