@@ -619,9 +619,11 @@ def main(argv: list[str] | None = None) -> int:
     report(lines, memory, open_counts)
 
     from cchc.plans.import_bench import bench_import
+    from cchc.reporting.bench import bench_consolidated_docx
 
     print()
     print(bench_import(tasks=1000))
+    print(bench_consolidated_docx())
     return 0
 
 

@@ -1,83 +1,28 @@
-"""Journeys 3 (report) and 4 (consolidate) walked in Chromium, as people would.
-
-tests/browser/ holds one Playwright session for its own tests; a second sync Playwright
-cannot start beside it in the same thread, so this journey drives its browser from a
-thread of its own (sharing the test's database connection, as the live server does).
-"""
+"""Journeys 3 (report) and 4 (consolidate) walked in Chromium, as people would."""
 
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from django.db import connections
-from django.utils import timezone
 from docx import Document
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from cchc.audit.services import verify_chain
 from cchc.reporting import services
 from cchc.reporting.models import ConsolidatedStatus, ReportExport, ReportStatus, UnitReport
-from tests.browser.conftest import CHROMIUM, login
-from tests.world import build_world
+
+from .conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def in_own_thread(fn) -> None:
-    main = connections["default"]
-    shared = main.vendor == "sqlite" and main.is_in_memory_db()
-    if shared:
-        main.inc_thread_sharing()
-    outcome: dict = {}
-
-    def target() -> None:
-        if shared:
-            connections["default"] = main
-        try:
-            fn()
-        except BaseException as exc:  # re-raised in the test's thread
-            outcome["error"] = exc
-        finally:
-            if not shared:
-                connections.close_all()
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if shared:
-        main.dec_thread_sharing()
-    if "error" in outcome:
-        raise outcome["error"]
-
-
-@pytest.fixture
-def live_world(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world(today=timezone.localdate())
-
-
-def test_journeys_3_and_4(live_server, live_world, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (make install installs it on Debian)")
-
-    def walk() -> None:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-            )
-            try:
-                page = browser.new_context(locale="vi-VN").new_page()
-                page.set_default_timeout(15_000)
-                page.base_url = live_server.url
-                journey(page, live_world, browser, tmp_path)
-            finally:
-                browser.close()
-                # Playwright runs this code in a context of its own: the database
-                # connections it opened are only reachable from here.
-                connections.close_all()
-
-    in_own_thread(walk)
+def test_journeys_3_and_4(page, browser, live_world, tmp_path):
+    try:
+        journey(page, live_world, browser, tmp_path)
+    finally:
+        # The other people's tabs would keep polling the live server after the test.
+        for context in browser.contexts:
+            if context is not page.context:
+                context.close()
 
 
 def confirm_dialogs(tab) -> None:
@@ -163,4 +108,5 @@ def journey(page, world, browser, tmp_path) -> None:
     expect(leader.get_by_text("Đã phê duyệt báo cáo tổng hợp.")).to_be_visible()
     expect(leader.get_by_text("số 15/BC-CT ngày 22/06/2026")).to_be_visible()
     assert world.plan.reporting_periods.get().consolidated.status == ConsolidatedStatus.APPROVED
+    screenshot(leader, "journey-4-leader-approved")
     assert verify_chain()[1] is None

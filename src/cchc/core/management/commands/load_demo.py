@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from cchc.core.demo import DemoLoader, logins
+from cchc.reporting.demo import load_reporting_demo
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -23,7 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        created = DemoLoader().run()
+        today = timezone.localdate()
+        created = DemoLoader(today=today).run()
+        created += load_reporting_demo(today=today)
         if created:
             summary = ", ".join(f"{n} {what}" for what, n in sorted(created.items()))
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
