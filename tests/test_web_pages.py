@@ -217,3 +217,12 @@ def test_task_mine_lists_the_units_tasks(world, client, monkeypatch):
     assert "Nhiệm vụ của đơn vị" in text
     assert reverse("plans:task-update", args=[world.tasks["b_track"].pk]) in text
     assert "Quá hạn" in text  # 1.1, supported by Cục CB, is overdue
+
+
+def test_plan_page_shows_its_history_to_the_office_only(world, office, client):
+    url = reverse("plans:plan-detail", args=[world.plan.pk])
+    page = office.get(url).content.decode()
+    assert "Lịch sử thay đổi" in page
+    assert "25/KH-CT" in page.split("Lịch sử thay đổi", 1)[1]  # the issue event's number
+    client.force_login(world.users["focal_a"])
+    assert "Lịch sử thay đổi" not in client.get(url).content.decode()

@@ -370,7 +370,8 @@ def plan_can_manage(*, user, plan: Plan) -> bool:
 
 @dataclass
 class TaskHistory:
-    """The task's audit events (and its evidence's), with names to label the ids in them."""
+    """An object's audit events (a task's include its evidence's), with names to label the
+    ids in them."""
 
     events: list[AuditEvent]
     unit_names: dict[int, str]
@@ -401,6 +402,25 @@ def task_history(*, user, task: Task) -> TaskHistory | None:
         events=events,
         unit_names={pk: str(u) for pk, u in units_by_id(ids=unit_ids).items()},
         area_names=dict(Area.objects.values_list("pk", "name")),
+    )
+
+
+def plan_history(*, user, plan: Plan) -> TaskHistory | None:
+    """The plan's own audit events (create, edits, import, issue), for its office only."""
+    if not permissions.can_manage_plan(access_for(user), plan):
+        return None
+    events = list(object_history(obj=plan))
+    unit_ids = {
+        v
+        for e in events
+        if isinstance(e.changes, dict)
+        for v in (e.changes.get("issuing_unit_id") or [])
+        if isinstance(v, int)
+    }
+    return TaskHistory(
+        events=events,
+        unit_names={pk: str(u) for pk, u in units_by_id(ids=unit_ids).items()},
+        area_names={},
     )
 
 

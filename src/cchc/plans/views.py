@@ -164,6 +164,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "covered_codes": {t.pk: t.code or f"#{t.pk}" for t in covered},
         "uncovered": list(selectors.uncovered_parent_tasks(user=user, plan=plan, today=today)),
         "can_issue": can_manage and plan.status == "draft",
+        "history": selectors.plan_history(user=user, plan=plan),
         "issue_form": PlanIssueForm(
             initial={"document_number": plan.document_number, "issued_on": today}
         ),
