@@ -14,3 +14,14 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def person_name(user) -> str:
+    """A person's name in Vietnamese order, family name first ("Nguyễn Thanh Phong").
+
+    Django's get_full_name() puts the given name first, which reads wrong in Vietnamese.
+    """
+    if user is None:
+        return ""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 
+from cchc.core.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Task, TaskStatus, TaskUpdate
 from cchc.plans.timeliness import Timeliness, timeliness_expression, timeliness_q
@@ -86,7 +87,7 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
                         "note": u.note,
                         "deliverable": u.deliverable,
                         "unit": str(u.unit),
-                        "author": u.author.get_full_name() or u.author.username,
+                        "author": person_name(u.author),
                     }
                     for u in sorted(task.window_updates, key=lambda u: (u.reported_on, u.pk))
                 ],

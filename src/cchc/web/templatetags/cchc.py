@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core import text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans.models import Task, TaskStatus
@@ -278,10 +279,7 @@ def page_numbers(page) -> list:
 @register.filter
 def person_name(user) -> str:
     """A person's name in Vietnamese order, family name first ("Nguyễn Thanh Phong")."""
-    if user is None:
-        return ""
-    name = f"{user.last_name} {user.first_name}".strip()
-    return name or user.get_username()
+    return text.person_name(user)
 
 
 @register.simple_tag
