@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from cchc.audit.admin import AuditedModelAdmin
 
-from .models import Membership, Unit
+from .models import Membership, Unit, UnitAlias, UnitGroup
 from .services import unit_create
 
 
@@ -38,3 +38,27 @@ class MembershipAdmin(AuditedModelAdmin):
     list_filter = ["role"]
     autocomplete_fields = ["user", "unit"]
     search_fields = ["user__username", "unit__code", "unit__name"]
+
+
+class NamesAdmin(AuditedModelAdmin):
+    """Aliases and groups are made where they are needed (the import preview, which folds
+    and checks them); here the office's admin reviews and removes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitAlias)
+class UnitAliasAdmin(NamesAdmin):
+    list_display = ["alias", "unit", "created_at"]
+    search_fields = ["alias", "unit__name", "unit__code"]
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(NamesAdmin):
+    list_display = ["words", "owner", "mode", "created_at"]
+    list_filter = ["mode"]
+    search_fields = ["words", "owner__name"]
