@@ -623,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(bench_import(tasks=1000))
-    print(bench_consolidated_docx())
+    print(bench_consolidated_docx().line())
     return 0
 
 
