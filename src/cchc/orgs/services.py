@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
 
@@ -11,7 +12,7 @@ from .models import Membership, Role, Unit, UnitAlias, UnitGroup, UnitGroupMode,
 
 def _require_admin(actor) -> None:
     if actor is not None and not actor.is_superuser:
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức."))
 
 
 def _set_path(unit: Unit) -> None:
@@ -25,7 +26,7 @@ def unit_create(
     """Create a unit. `actor=None` is the system itself (demo loader, data migrations)."""
     _require_admin(actor)
     if Unit.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"Mã đơn vị “{code}” đã tồn tại."})
+        raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã tồn tại.") % {"code": code}})
     unit = Unit.objects.create(
         code=code, name=name, short_name=short_name, parent=parent, order=order
     )
@@ -68,7 +69,7 @@ def _require_office(actor, unit: Unit | None = None) -> None:
     access = access_for(actor)
     allowed = access.covers(unit.path, Role.OFFICE) if unit else access.has(Role.OFFICE)
     if not allowed:
-        raise PermissionDenied("Chỉ Văn phòng được khai báo tên gọi và nhóm đơn vị.")
+        raise PermissionDenied(_("Chỉ Văn phòng được khai báo tên gọi và nhóm đơn vị."))
 
 
 @transaction.atomic
@@ -78,15 +79,20 @@ def unit_alias_create(*, actor, unit: Unit, alias: str) -> UnitAlias:
     alias = " ".join(alias.split())
     key = name_key(alias)
     if not key:
-        raise ValidationError({"alias": "Tên gọi khác không được để trống."})
+        raise ValidationError({"alias": _("Tên gọi khác không được để trống.")})
     if not unit.is_active:
-        raise ValidationError({"unit": f"Đơn vị “{unit}” không còn hoạt động."})
+        raise ValidationError(
+            {"unit": _("Đơn vị “%(unit)s” không còn hoạt động.") % {"unit": unit}}
+        )
     existing = UnitAlias.objects.select_related("unit").filter(folded=key).first()
     if existing is not None:
         if existing.unit_id == unit.pk:
             return existing
         raise ValidationError(
-            {"alias": f"Tên “{alias}” đã được dùng cho đơn vị “{existing.unit.name}”."}
+            {
+                "alias": _("Tên “%(alias)s” đã được dùng cho đơn vị “%(unit)s”.")
+                % {"alias": alias, "unit": existing.unit.name}
+            }
         )
     record = UnitAlias.objects.create(unit=unit, alias=alias, folded=key)
     audit_record(
@@ -109,11 +115,11 @@ def unit_group_define(
     chosen = sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
     errors = {}
     if not key:
-        errors["words"] = "Cụm từ chỉ nhóm đơn vị không được để trống."
+        errors["words"] = _("Cụm từ chỉ nhóm đơn vị không được để trống.")
     if mode not in UnitGroupMode.values:
-        errors["mode"] = f"Phạm vi “{mode}” không hợp lệ."
+        errors["mode"] = _("Phạm vi “%(mode)s” không hợp lệ.") % {"mode": mode}
     elif mode == UnitGroupMode.LIST and not chosen:
-        errors["units"] = f"Cần chọn ít nhất một đơn vị cho nhóm “{words}”."
+        errors["units"] = _("Cần chọn ít nhất một đơn vị cho nhóm “%(words)s”.") % {"words": words}
     if errors:
         raise ValidationError(errors)
     if mode == UnitGroupMode.BELOW:

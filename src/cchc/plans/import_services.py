@@ -27,6 +27,8 @@ from operator import or_
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record
 from cchc.core.text import fold
@@ -154,20 +156,22 @@ class UnitIndex:
             result.kind = "unit"
             result.candidates = sorted(units, key=lambda u: u.path)
             names = "; ".join(f"{u.name} ({u.code})" for u in result.candidates)
-            result.message = f"“{text}” khớp với nhiều đơn vị: {names}. Chọn một đơn vị."
+            result.message = _("“%(name)s” khớp với nhiều đơn vị: %(units)s. Chọn một đơn vị.") % {
+                "name": text,
+                "units": names,
+            }
         elif is_collective(text):
             result.kind = "group"
-            result.message = (
-                f"Cụm từ “{text}” chỉ một nhóm đơn vị chưa được định nghĩa cho "
-                f"{self.issuing_unit.name}: định nghĩa nhóm (tất cả đơn vị trực thuộc hoặc "
-                "danh sách chọn) rồi nhập lại."
-            )
+            result.message = _(
+                "Cụm từ “%(words)s” chỉ một nhóm đơn vị chưa được định nghĩa cho %(unit)s: "
+                "định nghĩa nhóm (tất cả đơn vị trực thuộc hoặc danh sách chọn) rồi nhập lại."
+            ) % {"words": text, "unit": self.issuing_unit.name}
         else:
             result.kind = "unit"
-            result.message = (
-                f"Không tìm thấy đơn vị “{text}” (theo mã, tên, tên viết tắt hay tên gọi "
+            result.message = _(
+                "Không tìm thấy đơn vị “%(name)s” (theo mã, tên, tên viết tắt hay tên gọi "
                 "khác): chọn đơn vị tương ứng để lưu thành tên gọi khác."
-            )
+            ) % {"name": text}
         self._cache[key] = result
         return result
 
@@ -221,23 +225,23 @@ def task_values(task: Task) -> dict:
 
 
 FIELD_NAMES = {
-    "area": "lĩnh vực",
-    "section": "mục",
-    "code": "số thứ tự",
-    "title": "nội dung",
-    "lead_unit": "cơ quan chủ trì",
-    "supporting_units": "cơ quan phối hợp",
-    "due_text": "thời gian hoàn thành",
-    "deliverable": "sản phẩm",
-    "notes": "ghi chú",
-    "lead_unit_text": "cơ quan chủ trì (như văn bản)",
-    "supporting_units_text": "cơ quan phối hợp (như văn bản)",
-    "purpose": "mục đích",
-    "requirements": "yêu cầu",
-    "implementation": "tổ chức thực hiện",
-    "document_number": "số, ký hiệu",
-    "issued_on": "ngày ban hành",
-    "parent": "kế hoạch cấp trên",
+    "area": gettext_lazy("lĩnh vực"),
+    "section": gettext_lazy("mục"),
+    "code": gettext_lazy("số thứ tự"),
+    "title": gettext_lazy("nội dung"),
+    "lead_unit": gettext_lazy("cơ quan chủ trì"),
+    "supporting_units": gettext_lazy("cơ quan phối hợp"),
+    "due_text": gettext_lazy("thời gian hoàn thành"),
+    "deliverable": gettext_lazy("sản phẩm"),
+    "notes": gettext_lazy("ghi chú"),
+    "lead_unit_text": gettext_lazy("cơ quan chủ trì (như văn bản)"),
+    "supporting_units_text": gettext_lazy("cơ quan phối hợp (như văn bản)"),
+    "purpose": gettext_lazy("mục đích"),
+    "requirements": gettext_lazy("yêu cầu"),
+    "implementation": gettext_lazy("tổ chức thực hiện"),
+    "document_number": gettext_lazy("số, ký hiệu"),
+    "issued_on": gettext_lazy("ngày ban hành"),
+    "parent": gettext_lazy("kế hoạch cấp trên"),
 }
 
 
@@ -255,16 +259,17 @@ class Change:
     def __str__(self) -> str:
         label = f"{self.code} {self.title}".strip()
         if self.kind == "add":
-            return f"+ Thêm nhiệm vụ {label}"
+            return _("+ Thêm nhiệm vụ %(task)s") % {"task": label}
         if self.kind == "remove":
-            return f"- Xóa nhiệm vụ {label}"
+            return _("- Xóa nhiệm vụ %(task)s") % {"task": label}
         what = "; ".join(
-            f"{FIELD_NAMES.get(k, k)}: “{_show(a)}” → “{_show(b)}”"
+            _("%(field)s: “%(before)s” → “%(after)s”")
+            % {"field": FIELD_NAMES.get(k, k), "before": _show(a), "after": _show(b)}
             for k, (a, b) in self.fields.items()
         )
         if self.kind == "plan":
-            return f"~ Kế hoạch: {what}"
-        return f"~ Sửa nhiệm vụ {label}: {what}"
+            return _("~ Kế hoạch: %(changes)s") % {"changes": what}
+        return _("~ Sửa nhiệm vụ %(task)s: %(changes)s") % {"task": label, "changes": what}
 
 
 def _show(value) -> str:
@@ -302,7 +307,7 @@ class ImportPreview:
 
 def _require_office(actor, unit: Unit) -> None:
     if actor is not None and not access_for(actor).covers(unit.path, Role.OFFICE):
-        raise PermissionDenied("Chỉ Văn phòng của cơ quan ban hành được nhập kế hoạch.")
+        raise PermissionDenied(_("Chỉ Văn phòng của cơ quan ban hành được nhập kế hoạch."))
 
 
 def _rejoin(names: list[UnitName], index: UnitIndex) -> list[UnitName]:
@@ -400,11 +405,19 @@ def import_preview(
             extra = [u for m in lead for u in m.units]
             if len(lead) > 1 or first.group:
                 lead_name = row.lead_unit.name
+                if first.group:
+                    message = _(
+                        "Ô ghi nhóm cơ quan chủ trì (“%(text)s”): %(unit)s được ghi là chủ trì, "
+                        "các đơn vị còn lại là phối hợp."
+                    )
+                else:
+                    message = _(
+                        "Ô ghi nhiều cơ quan chủ trì (“%(text)s”): %(unit)s được ghi là chủ trì, "
+                        "các đơn vị còn lại là phối hợp."
+                    )
                 problems.append(
                     Problem(
-                        f"Ô ghi {'nhóm' if first.group else 'nhiều'} cơ quan chủ trì "
-                        f"(“{task.lead_text}”): {lead_name} được ghi là chủ trì, các đơn vị "
-                        "còn lại là phối hợp.",
+                        message % {"text": task.lead_text, "unit": lead_name},
                         sheet=task.lead_names[0].sheet,
                         row=task.lead_names[0].row,
                         column=task.lead_names[0].column,
@@ -459,9 +472,12 @@ def import_preview(
         if update_plan is None and preview.changes:
             problems.append(
                 Problem(
-                    f"Đã có kế hoạch “{title}” năm {year} của {unit.name} (số {preview.target.pk}) "
-                    "với nội dung khác tệp này. Chọn “cập nhật kế hoạch” (lệnh: --update "
-                    f"{preview.target.pk}) để áp dụng thay đổi, hoặc đặt tên khác."
+                    _(
+                        "Đã có kế hoạch “%(title)s” năm %(year)s của %(unit)s (số %(pk)s) với nội "
+                        "dung khác tệp này. Chọn “cập nhật kế hoạch” (lệnh: --update %(pk)s) để "
+                        "áp dụng thay đổi, hoặc đặt tên khác."
+                    )
+                    % {"title": title, "year": year, "unit": unit.name, "pk": preview.target.pk}
                 )
             )
     return preview
@@ -470,9 +486,9 @@ def import_preview(
 def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> None:
     """Values longer than their column would fail at the database, after other writes."""
     limits = {
-        "code": (Task._meta.get_field("code").max_length, "STT"),
-        "due_text": (Task._meta.get_field("due_text").max_length, "Thời gian hoàn thành"),
-        "section": (Section._meta.get_field("title").max_length, "Tiêu đề mục"),
+        "code": (Task._meta.get_field("code").max_length, _("STT")),
+        "due_text": (Task._meta.get_field("due_text").max_length, _("Thời gian hoàn thành")),
+        "section": (Section._meta.get_field("title").max_length, _("Tiêu đề mục")),
     }
     for task in parsed.tasks:
         for name, (limit, label) in limits.items():
@@ -480,26 +496,43 @@ def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> N
             if len(value) > limit:
                 problems.append(
                     Problem(
-                        f"{label} dài {len(value)} ký tự, quá {limit} ký tự: “{value[:40]}…”.",
+                        _("%(label)s dài %(length)d ký tự, quá %(limit)d ký tự: “%(start)s…”.")
+                        % {
+                            "label": label,
+                            "length": len(value),
+                            "limit": limit,
+                            "start": value[:40],
+                        },
                         sheet=task.sheet,
                         row=task.row,
                     )
                 )
     if len(title) > Plan._meta.get_field("title").max_length:
-        problems.append(Problem("Tên kế hoạch quá 500 ký tự."))
+        problems.append(Problem(_("Tên kế hoạch quá 500 ký tự.")))
     limit = Plan._meta.get_field("document_number").max_length
     if len(parsed.document_number) > limit:
-        problems.append(Problem(f"Số, ký hiệu “{parsed.document_number}” quá {limit} ký tự."))
+        problems.append(
+            Problem(
+                _("Số, ký hiệu “%(number)s” quá %(limit)d ký tự.")
+                % {"number": parsed.document_number, "limit": limit}
+            )
+        )
 
 
 def _check_update_target(plan: Plan, unit: Unit, problems: list[Problem]) -> None:
     if plan.issuing_unit_id != unit.pk:
         problems.append(
-            Problem(f"Kế hoạch số {plan.pk} không phải của {unit.name}: không cập nhật được.")
+            Problem(
+                _("Kế hoạch số %(pk)s không phải của %(unit)s: không cập nhật được.")
+                % {"pk": plan.pk, "unit": unit.name}
+            )
         )
     elif plan.status != PlanStatus.DRAFT:
         problems.append(
-            Problem(f"Kế hoạch số {plan.pk} đã ban hành: chỉ cập nhật được kế hoạch đang dự thảo.")
+            Problem(
+                _("Kế hoạch số %(pk)s đã ban hành: chỉ cập nhật được kế hoạch đang dự thảo.")
+                % {"pk": plan.pk}
+            )
         )
 
 

@@ -246,7 +246,10 @@ def alias(request: HttpRequest, token: str) -> HttpResponse:
     _entry(request, token)
     form = AliasForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Chọn một đơn vị cho tên “%s”.") % request.POST.get("name", ""))
+        messages.error(
+            request,
+            _("Chọn một đơn vị cho tên “%(name)s”.") % {"name": request.POST.get("name", "")},
+        )
     else:
         try:
             record = org_services.unit_alias_create(
@@ -309,8 +312,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ImportRefused as exc:
         messages.error(
             request,
-            _("Chưa nhập được: còn %d vấn đề cần xử lý (xem danh sách bên dưới).")
-            % len(exc.problems),
+            _("Chưa nhập được: còn %(count)d vấn đề cần xử lý (xem danh sách bên dưới).")
+            % {"count": len(exc.problems)},
         )
         return redirect("imports:preview", token=token)
     _forget(request, token)
@@ -328,7 +331,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             % {"title": plan.title, "count": len(result.listed_changes)},
         )
     else:
-        messages.info(request, _("Kế hoạch “%s” đã đúng như tệp: không thay đổi gì.") % plan.title)
+        messages.info(
+            request,
+            _("Kế hoạch “%(title)s” đã đúng như tệp: không thay đổi gì.") % {"title": plan.title},
+        )
     return redirect(reverse("plans:plan-detail", args=[plan.pk]))
 
 

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.core.text import fold
 
@@ -59,9 +61,9 @@ class Problem:
         if self.sheet:
             parts.append(self.sheet)
         if self.row is not None:
-            parts.append(f"dòng {self.row}")
+            parts.append(_("dòng %(row)s") % {"row": self.row})
         if self.column:
-            label = f"cột {self.column}"
+            label = _("cột %(column)s") % {"column": self.column}
             if self.header:
                 label += f" ({self.header})"
             parts.append(label)
@@ -69,7 +71,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.where()
-        return f"{where}: {self.message}" if where else self.message
+        return (
+            _("%(where)s: %(message)s") % {"where": where, "message": self.message}
+            if where
+            else self.message
+        )
 
 
 @dataclass
@@ -151,18 +157,28 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 OLD_FORMATS = {
-    ".xls": "Tệp .xls (Excel 97-2003) không được hỗ trợ: mở bằng Excel và lưu lại dưới dạng "
-    "“Sổ làm việc Excel (.xlsx)”.",
-    ".doc": "Tệp .doc (Word 97-2003) không được hỗ trợ: mở bằng Word và lưu lại dưới dạng "
-    "“Tài liệu Word (.docx)”.",
-    ".xlsm": "Tệp .xlsm (Excel có macro) không được nhận: lưu lại dưới dạng "
-    "“Sổ làm việc Excel (.xlsx)”.",
-    ".xlsb": "Tệp .xlsb (Excel nhị phân) không được hỗ trợ: lưu lại dưới dạng "
-    "“Sổ làm việc Excel (.xlsx)”.",
-    ".docm": "Tệp .docm (Word có macro) không được nhận: lưu lại dưới dạng "
-    "“Tài liệu Word (.docx)”.",
-    ".ods": "Tệp .ods không được hỗ trợ: lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”.",
-    ".odt": "Tệp .odt không được hỗ trợ: lưu lại dưới dạng “Tài liệu Word (.docx)”.",
+    ".xls": gettext_lazy(
+        "Tệp .xls (Excel 97-2003) không được hỗ trợ: mở bằng Excel và lưu lại dưới dạng "
+        "“Sổ làm việc Excel (.xlsx)”."
+    ),
+    ".doc": gettext_lazy(
+        "Tệp .doc (Word 97-2003) không được hỗ trợ: mở bằng Word và lưu lại dưới dạng "
+        "“Tài liệu Word (.docx)”."
+    ),
+    ".xlsm": gettext_lazy(
+        "Tệp .xlsm (Excel có macro) không được nhận: lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”."
+    ),
+    ".xlsb": gettext_lazy(
+        "Tệp .xlsb (Excel nhị phân) không được hỗ trợ: lưu lại dưới dạng "
+        "“Sổ làm việc Excel (.xlsx)”."
+    ),
+    ".docm": gettext_lazy(
+        "Tệp .docm (Word có macro) không được nhận: lưu lại dưới dạng “Tài liệu Word (.docx)”."
+    ),
+    ".ods": gettext_lazy(
+        "Tệp .ods không được hỗ trợ: lưu lại dưới dạng “Sổ làm việc Excel (.xlsx)”."
+    ),
+    ".odt": gettext_lazy("Tệp .odt không được hỗ trợ: lưu lại dưới dạng “Tài liệu Word (.docx)”."),
 }
 
 CONTENT_TYPES = {
@@ -181,21 +197,21 @@ def _check_file(data: bytes, filename: str, plan: ParsedPlan) -> str | None:
     """The file's real format ("xlsx"/"docx"), or None after recording why it is refused."""
     ext = PurePath(filename).suffix.lower()
     if not data:
-        plan.problem("Tệp rỗng.")
+        plan.problem(_("Tệp rỗng."))
         return None
     if len(data) > max_bytes():
         plan.problem(
-            f"Tệp nặng {len(data) / 1024 / 1024:.1f} MB, vượt giới hạn "
-            f"{max_bytes() // 1024 // 1024} MB."
+            _("Tệp nặng %(size).1f MB, vượt giới hạn %(limit)d MB.")
+            % {"size": len(data) / 1024 / 1024, "limit": max_bytes() // 1024 // 1024}
         )
         return None
     if ext in OLD_FORMATS:
-        plan.problem(OLD_FORMATS[ext])
+        plan.problem(str(OLD_FORMATS[ext]))
         return None
     if ext not in (".xlsx", ".docx"):
         plan.problem(
-            f"Không nhận tệp “{ext or filename}”: chỉ nhận kế hoạch dạng Excel (.xlsx) "
-            "hoặc Word (.docx)."
+            _("Không nhận tệp “%(name)s”: chỉ nhận kế hoạch dạng Excel (.xlsx) hoặc Word (.docx).")
+            % {"name": ext or filename}
         )
         return None
     kind = "Excel" if ext == ".xlsx" else "Word"
@@ -204,60 +220,89 @@ def _check_file(data: bytes, filename: str, plan: ParsedPlan) -> str | None:
         # EncryptionInfo stream; an OLE file without one is an old .xls/.doc renamed.
         if "EncryptionInfo".encode("utf-16-le") in data:
             plan.problem(
-                f"Tệp {kind} được đặt mật khẩu: mở tệp, gỡ mật khẩu (Tệp > Thông tin > "
-                "Bảo vệ) rồi tải lên lại."
+                _(
+                    "Tệp %(kind)s được đặt mật khẩu: mở tệp, gỡ mật khẩu (Tệp > Thông tin > "
+                    "Bảo vệ) rồi tải lên lại."
+                )
+                % {"kind": kind}
             )
         else:
             old = ".xls" if ext == ".xlsx" else ".doc"
             plan.problem(
-                f"Tệp có đuôi {ext} nhưng thực chất là định dạng cũ {old}. " + OLD_FORMATS[old]
+                _("Tệp có đuôi %(ext)s nhưng thực chất là định dạng cũ %(old)s.")
+                % {"ext": ext, "old": old}
+                + " "
+                + str(OLD_FORMATS[old])
             )
         return None
     if not data.startswith(ZIP_SIGNATURE):
         plan.problem(
-            f"Tệp không phải tệp {kind} thật (có thể là tệp khác được đổi đuôi thành {ext}): "
-            f"mở bằng {kind} và lưu lại dưới dạng {ext}."
+            _(
+                "Tệp không phải tệp %(kind)s thật (có thể là tệp khác được đổi đuôi thành "
+                "%(ext)s): mở bằng %(kind)s và lưu lại dưới dạng %(ext)s."
+            )
+            % {"kind": kind, "ext": ext}
         )
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        plan.problem(f"Tệp {kind} bị hỏng, không đọc được: mở bằng {kind} để sửa rồi lưu lại.")
+        plan.problem(
+            _("Tệp %(kind)s bị hỏng, không đọc được: mở bằng %(kind)s để sửa rồi lưu lại.")
+            % {"kind": kind}
+        )
         return None
     total = sum(i.file_size for i in infos)
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
             plan.problem(
-                f"Tệp bị từ chối: phần “{info.filename}” giải nén ra "
-                f"{info.file_size // 1024 // 1024} MB (gấp {ratio:.0f} lần), "
-                "dấu hiệu của tệp nén độc hại."
+                _(
+                    "Tệp bị từ chối: phần “%(part)s” giải nén ra %(size)d MB (gấp %(ratio).0f "
+                    "lần), dấu hiệu của tệp nén độc hại."
+                )
+                % {"part": info.filename, "size": info.file_size // 1024 // 1024, "ratio": ratio}
             )
             return None
     if total > UNCOMPRESSED_FACTOR * max_bytes():
         plan.problem(
-            f"Tệp bị từ chối: nội dung giải nén ra {total // 1024 // 1024} MB, vượt giới hạn "
-            f"{UNCOMPRESSED_FACTOR * max_bytes() // 1024 // 1024} MB."
+            _("Tệp bị từ chối: nội dung giải nén ra %(size)d MB, vượt giới hạn %(limit)d MB.")
+            % {
+                "size": total // 1024 // 1024,
+                "limit": UNCOMPRESSED_FACTOR * max_bytes() // 1024 // 1024,
+            }
         )
         return None
     try:
         types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
         bad_member = archive.testzip()
     except KeyError:
-        plan.problem(f"Tệp không phải tệp {kind} thật (thiếu [Content_Types].xml).")
+        plan.problem(
+            _("Tệp không phải tệp %(kind)s thật (thiếu [Content_Types].xml).") % {"kind": kind}
+        )
         return None
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError):
         bad_member = "?"
     if bad_member is not None:
-        plan.problem(f"Tệp {kind} bị hỏng, không đọc được: mở bằng {kind} để sửa rồi lưu lại.")
+        plan.problem(
+            _("Tệp %(kind)s bị hỏng, không đọc được: mở bằng %(kind)s để sửa rồi lưu lại.")
+            % {"kind": kind}
+        )
         return None
     found = [fmt for ctype, fmt in CONTENT_TYPES.items() if f'ContentType="{ctype}"' in types]
     if not found:
-        plan.problem(f"Tệp không phải tệp {kind} thật (không có sổ làm việc hay tài liệu).")
+        plan.problem(
+            _("Tệp không phải tệp %(kind)s thật (không có sổ làm việc hay tài liệu).")
+            % {"kind": kind}
+        )
         return None
     if found[0] in OLD_FORMATS:
-        plan.problem(f"Tệp có đuôi {ext} nhưng chứa macro. " + OLD_FORMATS[found[0]])
+        plan.problem(
+            _("Tệp có đuôi %(ext)s nhưng chứa macro.") % {"ext": ext}
+            + " "
+            + str(OLD_FORMATS[found[0]])
+        )
         return None
     # A .docx renamed .xlsx (or the reverse) is read for what it is.
     return found[0]
@@ -625,10 +670,13 @@ class _TableReader:
             elif not numbered_roman and current is not None and (not found or current in found):
                 area = None  # a sub-heading in capitals, within the area above
             else:
-                names = ", ".join(str(c) for c in found) or "không lĩnh vực nào"
+                names = ", ".join(str(c) for c in found) or _("không lĩnh vực nào")
                 self.plan.problem(
-                    f"Không xác định được lĩnh vực của tiêu đề “{text}” (khớp: {names}). "
-                    "Sửa tiêu đề theo tên một trong bảy lĩnh vực cải cách hành chính.",
+                    _(
+                        "Không xác định được lĩnh vực của tiêu đề “%(title)s” (khớp: %(areas)s). "
+                        "Sửa tiêu đề theo tên một trong bảy lĩnh vực cải cách hành chính."
+                    )
+                    % {"title": text, "areas": names},
                     **self._where(row, col),
                 )
                 self.state["area"] = None
@@ -647,8 +695,11 @@ class _TableReader:
         if current is None:
             if not self.state.get("bad_area"):
                 self.plan.problem(
-                    f"Tiêu đề “{text}” đứng trước mọi lĩnh vực: thêm dòng tiêu đề lĩnh vực "
-                    "(ví dụ “I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH”) phía trên.",
+                    _(
+                        "Tiêu đề “%(title)s” đứng trước mọi lĩnh vực: thêm dòng tiêu đề lĩnh vực "
+                        "(ví dụ “I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH”) phía trên."
+                    )
+                    % {"title": text},
                     **self._where(row, col),
                 )
             return
@@ -697,7 +748,7 @@ class _TableReader:
 
         def joined(name: str, sep: str = "\n") -> str:
             col = f.get(name)
-            return sep.join(t for t, _, _ in self.parts.get(col, [])) if col is not None else ""
+            return sep.join(t for t, *__ in self.parts.get(col, [])) if col is not None else ""
 
         task.title = joined("title")
         task.lead_text = joined("lead")
@@ -706,7 +757,7 @@ class _TableReader:
         task.deliverable = joined("deliverable")
         notes = [joined("notes")] if joined("notes") else []
         for col, label in sorted(self.header.extras.items()):
-            text = "\n".join(t for t, _, _ in self.parts.get(col, []))
+            text = "\n".join(t for t, *__ in self.parts.get(col, []))
             if text:
                 notes.append(f"{label}: {text}")
         task.notes = "\n".join(notes)
@@ -715,18 +766,24 @@ class _TableReader:
                 for piece in split_units(text):
                     target.append(UnitName(piece, **self._where(row, col)))
         where = self._where(task.row, f["title"])
-        label = f"Nhiệm vụ {task.code}".strip() if task.code else "Nhiệm vụ"
+        label = (
+            (_("Nhiệm vụ %(code)s") % {"code": task.code}).strip() if task.code else _("Nhiệm vụ")
+        )
         if not task.title:
-            self.plan.problem(f"{label} không có nội dung.", **where)
+            self.plan.problem(_("%(task)s không có nội dung.") % {"task": label}, **where)
         if task.area_code is None and not self.state.get("bad_area"):
             self.plan.problem(
-                f"{label} (“{_short(task.title)}”) không thuộc lĩnh vực nào: thêm dòng tiêu đề "
-                "lĩnh vực phía trên.",
+                _(
+                    "%(task)s (“%(title)s”) không thuộc lĩnh vực nào: thêm dòng tiêu đề "
+                    "lĩnh vực phía trên."
+                )
+                % {"task": label, "title": _short(task.title)},
                 **where,
             )
         if not task.lead_names:
             self.plan.problem(
-                f"{label} (“{_short(task.title)}”) chưa có cơ quan chủ trì.",
+                _("%(task)s (“%(title)s”) chưa có cơ quan chủ trì.")
+                % {"task": label, "title": _short(task.title)},
                 **self._where(task.row, f["lead"]),
             )
         self.plan.tasks.append(task)
@@ -808,9 +865,12 @@ def _xlsx_formulas_without_value(data: bytes, plan: ParsedPlan, wanted: dict) ->
                     cached = values[r - 1][c].text if c < len(values[r - 1]) else ""
                     if not cached:
                         plan.problem(
-                            f"Ô {get_column_letter(c + 1)}{r} chứa công thức {value} nhưng tệp "
-                            "không lưu giá trị đã tính: mở tệp bằng Excel, lưu lại rồi tải lên.",
-                            sheet=f"Trang tính “{title}”",
+                            _(
+                                "Ô %(cell)s chứa công thức %(formula)s nhưng tệp không lưu giá "
+                                "trị đã tính: mở tệp bằng Excel, lưu lại rồi tải lên."
+                            )
+                            % {"cell": f"{get_column_letter(c + 1)}{r}", "formula": value},
+                            sheet=_("Trang tính “%(name)s”") % {"name": title},
                             row=r,
                             column=get_column_letter(c + 1),
                             header=header.labels.get(c, ""),
@@ -827,7 +887,9 @@ def _parse_xlsx(data: bytes, plan: ParsedPlan) -> None:
         # Merged ranges are only known to a full (not read-only) workbook.
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
-        plan.problem(f"Tệp Excel bị hỏng, không đọc được ({type(exc).__name__}).")
+        plan.problem(
+            _("Tệp Excel bị hỏng, không đọc được (%(error)s).") % {"error": type(exc).__name__}
+        )
         return
     state: dict = {}
     found: dict = {}
@@ -844,18 +906,21 @@ def _parse_xlsx(data: bytes, plan: ParsedPlan) -> None:
         start, header = located
         if not plan.title:
             plan.title = _title_above(rows[: start - header.rows])
-        sheet = f"Trang tính “{ws.title}”"
+        sheet = _("Trang tính “%(name)s”") % {"name": ws.title}
         reader = _TableReader(plan, sheet, header, state, lambda c: get_column_letter(c + 1))
         for r in range(start, len(rows)):
             reader.feed(r + 1, rows[r])
         reader.finish()
         found[ws.title] = (start + 1, header, rows)
     if not found:
-        names = ", ".join(f"“{t}”" for t in skipped) or "(không có trang tính nào)"
+        names = ", ".join(f"“{t}”" for t in skipped) or _("(không có trang tính nào)")
         plan.problem(
-            f"Không tìm thấy bảng nhiệm vụ: trang tính {names} không có dòng tiêu đề nhận ra "
-            "được. Bảng cần dòng tiêu đề với các cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ trì, "
-            "Cơ quan phối hợp, Thời gian hoàn thành, Sản phẩm."
+            _(
+                "Không tìm thấy bảng nhiệm vụ: trang tính %(sheets)s không có dòng tiêu đề nhận "
+                "ra được. Bảng cần dòng tiêu đề với các cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ "
+                "trì, Cơ quan phối hợp, Thời gian hoàn thành, Sản phẩm."
+            )
+            % {"sheets": names}
         )
     elif has_formulas:
         _xlsx_formulas_without_value(data, plan, found)
@@ -948,7 +1013,10 @@ def _read_front_matter(plan: ParsedPlan, text: str) -> None:
                 try:
                     plan.issued_on = datetime.date(year, month, day)
                 except ValueError:
-                    plan.problem(f"Ngày ban hành “{line.strip()}” không phải ngày có thật.")
+                    plan.problem(
+                        _("Ngày ban hành “%(date)s” không phải ngày có thật.")
+                        % {"date": line.strip()}
+                    )
 
 
 def _parse_docx(data: bytes, plan: ParsedPlan) -> None:
@@ -958,7 +1026,9 @@ def _parse_docx(data: bytes, plan: ParsedPlan) -> None:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds of error on a damaged file
-        plan.problem(f"Tệp Word bị hỏng, không đọc được ({type(exc).__name__}).")
+        plan.problem(
+            _("Tệp Word bị hỏng, không đọc được (%(error)s).") % {"error": type(exc).__name__}
+        )
         return
     state: dict = {}
     part = ""
@@ -980,7 +1050,7 @@ def _parse_docx(data: bytes, plan: ParsedPlan) -> None:
                 continue
             task_tables += 1
             start, header = located
-            sheet = f"Bảng {tables}"
+            sheet = _("Bảng %(number)d") % {"number": tables}
             reader = _TableReader(plan, sheet, header, state, lambda c: str(c + 1))
             for r in range(start, len(rows)):
                 reader.feed(r + 1, rows[r])
@@ -1019,9 +1089,11 @@ def _parse_docx(data: bytes, plan: ParsedPlan) -> None:
     plan.implementation = "\n".join(texts["implementation"])
     if not task_tables:
         plan.problem(
-            "Không tìm thấy bảng nhiệm vụ trong tài liệu: cần một bảng có dòng tiêu đề với các "
-            "cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ trì, Cơ quan phối hợp, Thời gian hoàn "
-            "thành, Sản phẩm."
+            _(
+                "Không tìm thấy bảng nhiệm vụ trong tài liệu: cần một bảng có dòng tiêu đề với "
+                "các cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ trì, Cơ quan phối hợp, Thời gian "
+                "hoàn thành, Sản phẩm."
+            )
         )
 
 
@@ -1041,5 +1113,5 @@ def parse_plan_file(data: bytes, filename: str) -> ParsedPlan:
     else:
         _parse_docx(data, plan)
     if not plan.tasks and not plan.errors:
-        plan.problem("Bảng nhiệm vụ không có nhiệm vụ nào.")
+        plan.problem(_("Bảng nhiệm vụ không có nhiệm vụ nào."))
     return plan

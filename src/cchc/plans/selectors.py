@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
@@ -32,7 +33,7 @@ def plan_list(*, user) -> QuerySet[Plan]:
 def plan_get(*, user, pk: int) -> Plan:
     plan = plan_list(user=user).filter(pk=pk).first()
     if plan is None:
-        raise Http404("Không tìm thấy kế hoạch.")
+        raise Http404(_("Không tìm thấy kế hoạch."))
     return plan
 
 
@@ -113,7 +114,7 @@ def task_get(*, user, pk: int) -> Task:
         .first()
     )
     if task is None:
-        raise Http404("Không tìm thấy nhiệm vụ.")
+        raise Http404(_("Không tìm thấy nhiệm vụ."))
     return task
 
 
@@ -144,7 +145,7 @@ def evidence_get(*, user, pk: int) -> Evidence:
         .first()
     )
     if evidence is None:
-        raise Http404("Không tìm thấy tài liệu.")
+        raise Http404(_("Không tìm thấy tài liệu."))
     return evidence
 
 
@@ -203,7 +204,7 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     """Counts in a fixed number of queries, whatever the number of tasks."""
     tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
     tasks = tasks.order_by()
-    by_timeliness = {key: 0 for key, _ in Timeliness.choices}
+    by_timeliness = {key: 0 for key, __ in Timeliness.choices}
     for row in tasks.values("timeliness").annotate(n=Count("id")):
         by_timeliness[row["timeliness"]] = row["n"]
     by_timeliness.pop(Timeliness.CANCELLED, None)

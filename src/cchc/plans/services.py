@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.core.text import fold
@@ -88,7 +89,7 @@ def plan_create(
     if actor is not None:
         _require(
             access_for(actor).covers(issuing_unit.path, "office"),
-            "Chỉ Văn phòng của cơ quan ban hành được lập kế hoạch.",
+            _("Chỉ Văn phòng của cơ quan ban hành được lập kế hoạch."),
         )
     plan = Plan.objects.create(
         year=year,
@@ -130,7 +131,7 @@ def plan_update(*, actor, plan: Plan, **fields) -> Plan:
     plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
     if actor is not None:
         _require(
-            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
         )
     unknown = set(fields) - PLAN_EDITABLE
     if unknown:
@@ -153,11 +154,13 @@ def plan_issue(
     """Issue a draft plan: from now on its units see and work on their tasks."""
     plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
     if actor is not None:
-        _require(permissions.can_manage_plan(access_for(actor), plan), "Không có quyền ban hành.")
+        _require(
+            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền ban hành.")
+        )
     if plan.status != PlanStatus.DRAFT:
-        raise ValidationError("Kế hoạch đã được ban hành.")
+        raise ValidationError(_("Kế hoạch đã được ban hành."))
     if not plan.tasks.exists():
-        raise ValidationError("Kế hoạch chưa có nhiệm vụ nào.")
+        raise ValidationError(_("Kế hoạch chưa có nhiệm vụ nào."))
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.ISSUED
     plan.document_number = document_number or plan.document_number
@@ -173,7 +176,7 @@ def plan_issue(
 def section_create(*, actor, plan: Plan, area: Area, title: str, order: int = 0) -> Section:
     if actor is not None:
         _require(
-            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
         )
     section = Section.objects.create(plan=plan, area=area, title=title, order=order)
     audit_record(
@@ -213,7 +216,7 @@ def task_create(
     wrote them ("Các cơ quan, đơn vị")."""
     if actor is not None:
         _require(
-            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
         )
     parsed = parse_due_text(due_text, plan.year)
     task = Task(
@@ -272,7 +275,7 @@ def tasks_create_many(*, actor, plan: Plan, specs: Sequence[TaskSpec]) -> list[T
     every task created with its fields."""
     if actor is not None:
         _require(
-            permissions.can_manage_plan(access_for(actor), plan), "Không có quyền sửa kế hoạch."
+            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
         )
     tasks = []
     for spec in specs:
@@ -338,15 +341,22 @@ def _validate_files(files: Sequence[EvidenceFile]) -> None:
         if item.file.size > limit:
             raise ValidationError(
                 {
-                    "files": f"Tệp “{item.file.name}” nặng {item.file.size // 1024 // 1024} MB, "
-                    f"vượt giới hạn {limit // 1024 // 1024} MB."
+                    "files": _("Tệp “%(name)s” nặng %(size)d MB, vượt giới hạn %(limit)d MB.")
+                    % {
+                        "name": item.file.name,
+                        "size": item.file.size // 1024 // 1024,
+                        "limit": limit // 1024 // 1024,
+                    }
                 }
             )
         if item.file.size == 0:
-            raise ValidationError({"files": f"Tệp “{item.file.name}” rỗng."})
+            raise ValidationError({"files": _("Tệp “%(name)s” rỗng.") % {"name": item.file.name}})
         if item.effective_on > today():
             raise ValidationError(
-                {"effective_on": f"Ngày của văn bản “{item.file.name}” nằm trong tương lai."}
+                {
+                    "effective_on": _("Ngày của văn bản “%(name)s” nằm trong tương lai.")
+                    % {"name": item.file.name}
+                }
             )
 
 
@@ -412,32 +422,32 @@ def task_update_post(
         .get(pk=task.pk)
     )
     access = access_for(actor)
-    _require(permissions.can_add_note(access, task), "Không có quyền cập nhật nhiệm vụ này.")
+    _require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
     moves = (progress is not None and progress != task.progress) or (
         status is not None and status != task.status
     )
     if moves:
         _require(
             permissions.can_report_progress(access, task),
-            "Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái của nhiệm vụ.",
+            _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái của nhiệm vụ."),
         )
     new_status = status or task.status
     new_progress = task.progress if progress is None else progress
     errors = {}
     if not 0 <= new_progress <= 100:
-        errors["progress"] = "Tiến độ phải từ 0 đến 100%."
+        errors["progress"] = _("Tiến độ phải từ 0 đến 100%.")
     if new_status not in TaskStatus.values:
-        errors["status"] = f"Trạng thái “{new_status}” không hợp lệ."
+        errors["status"] = _("Trạng thái “%(status)s” không hợp lệ.") % {"status": new_status}
     if new_status == TaskStatus.DONE and task.status != TaskStatus.DONE:
         if not deliverable.strip():
-            errors["deliverable"] = "Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có."
+            errors["deliverable"] = _("Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có.")
         new_progress = 100
     if not (note.strip() or moves or files):
-        errors["note"] = "Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu."
+        errors["note"] = _("Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu.")
     # A report speaks of what has happened: its dates cannot lie ahead of today.
     for name, value in (("reported_on", reported_on), ("completed_on", completed_on)):
         if value is not None and value > today():
-            errors[name] = f"Ngày {value:%d/%m/%Y} nằm trong tương lai."
+            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": f"{value:%d/%m/%Y}"}
     if errors:
         raise ValidationError(errors)
     _validate_files(files)
@@ -478,7 +488,8 @@ def evidence_add(*, actor, task: Task, item: EvidenceFile) -> Evidence:
     task = Task.objects.select_related("plan__issuing_unit", "lead_unit").get(pk=task.pk)
     access = access_for(actor)
     _require(
-        permissions.can_add_note(access, task), "Không có quyền thêm tài liệu cho nhiệm vụ này."
+        permissions.can_add_note(access, task),
+        _("Không có quyền thêm tài liệu cho nhiệm vụ này."),
     )
     _validate_files([item])
     return _store_evidence(actor=actor, task=task, unit=_acting_unit(access, task), item=item)
@@ -487,7 +498,7 @@ def evidence_add(*, actor, task: Task, item: EvidenceFile) -> Evidence:
 def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
     ids = sorted(set(task_ids))
     if not ids:
-        raise ValidationError("Chưa chọn nhiệm vụ nào.")
+        raise ValidationError(_("Chưa chọn nhiệm vụ nào."))
     tasks = list(
         Task.objects.select_for_update()
         .select_related("plan__issuing_unit", "lead_unit")
@@ -499,7 +510,7 @@ def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
     if len(tasks) != len(ids) or not all(
         permissions.can_manage_plan(access, t.plan) for t in tasks
     ):
-        raise PermissionDenied("Có nhiệm vụ không thuộc phạm vi quản lý của bạn.")
+        raise PermissionDenied(_("Có nhiệm vụ không thuộc phạm vi quản lý của bạn."))
     return tasks
 
 
@@ -512,8 +523,10 @@ def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> i
     if outside:
         raise ValidationError(
             {
-                "lead_unit": f"“{lead_unit.name}” không thuộc cơ quan ban hành kế hoạch của "
-                f"nhiệm vụ {outside[0].code or outside[0].pk}."
+                "lead_unit": _(
+                    "“%(unit)s” không thuộc cơ quan ban hành kế hoạch của nhiệm vụ %(task)s."
+                )
+                % {"unit": lead_unit.name, "task": outside[0].code or outside[0].pk}
             }
         )
     changed = 0
@@ -601,7 +614,7 @@ def task_edit(
     if actor is not None:
         _require(
             permissions.can_manage_plan(access_for(actor), task.plan),
-            "Không có quyền sửa kế hoạch.",
+            _("Không có quyền sửa kế hoạch."),
         )
     unknown = set(fields) - EDITABLE_TASK_FIELDS
     if unknown:
@@ -624,7 +637,7 @@ def task_edit(
     if moved and not new_words:
         task.lead_unit_text = task.supporting_units_text = ""
     if not task.title.strip():
-        raise ValidationError({"title": "Nội dung nhiệm vụ không được để trống."})
+        raise ValidationError({"title": _("Nội dung nhiệm vụ không được để trống.")})
     task.search_text = task_search_text(task)
     changes = diff(task, TASK_FIELDS, before)
     if task.order != old_order:
@@ -647,10 +660,10 @@ def task_delete(*, actor, task: Task) -> None:
     if actor is not None:
         _require(
             permissions.can_manage_plan(access_for(actor), task.plan),
-            "Không có quyền sửa kế hoạch.",
+            _("Không có quyền sửa kế hoạch."),
         )
     if task.plan.status != PlanStatus.DRAFT:
-        raise ValidationError("Chỉ xóa được nhiệm vụ của kế hoạch dự thảo.")
+        raise ValidationError(_("Chỉ xóa được nhiệm vụ của kế hoạch dự thảo."))
     changes = {f: [getattr(task, f), None] for f in TASK_FIELDS}
     changes["supporting_units"] = [
         sorted(task.supporting_units.values_list("pk", flat=True)),

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
@@ -40,26 +42,32 @@ from cchc.documents import official
 # --- the placeholders ------------------------------------------------------------------
 
 SCALARS = {
-    "co_quan_chu_quan": "Tên cơ quan chủ quản, chữ in hoa (dòng trên tên cơ quan ban hành)",
-    "co_quan": "Tên cơ quan ban hành, chữ in hoa",
-    "ky_hieu_co_quan": "Chữ viết tắt tên cơ quan (dùng trong ký hiệu văn bản)",
-    "so_ky_hieu": "“Số: 12/BC-TCCT” (để trống số khi chưa phê duyệt)",
-    "so_van_ban": "Chỉ số và ký hiệu: “12/BC-TCCT” (“      /BC-TCCT” khi chưa phê duyệt)",
-    "dia_danh_ngay": "“Hà Nội, ngày 20 tháng 3 năm 2026”",
-    "ten_loai": "Tên loại văn bản: “BÁO CÁO”",
-    "trich_yeu": "“Kết quả thực hiện công tác cải cách hành chính quý I năm 2026”",
-    "ky_bao_cao": "Kỳ báo cáo: “quý I năm 2026”",
-    "nam": "Năm của kế hoạch",
-    "ngay_chot_so_lieu": "Ngày chốt số liệu, dd/mm/yyyy",
-    "quyen_han": "Quyền hạn ký: “KT. CHỦ NHIỆM”, “TM. …” (có thể để trống)",
-    "chuc_vu": "Chức vụ người ký, chữ in hoa",
-    "nguoi_ky": "Họ tên người ký",
-    "luu": "Nơi lưu: “VT, TCCT”",
+    "co_quan_chu_quan": gettext_lazy(
+        "Tên cơ quan chủ quản, chữ in hoa (dòng trên tên cơ quan ban hành)"
+    ),
+    "co_quan": gettext_lazy("Tên cơ quan ban hành, chữ in hoa"),
+    "ky_hieu_co_quan": gettext_lazy("Chữ viết tắt tên cơ quan (dùng trong ký hiệu văn bản)"),
+    "so_ky_hieu": gettext_lazy("“Số: 12/BC-TCCT” (để trống số khi chưa phê duyệt)"),
+    "so_van_ban": gettext_lazy(
+        "Chỉ số và ký hiệu: “12/BC-TCCT” (“      /BC-TCCT” khi chưa phê duyệt)"
+    ),
+    "dia_danh_ngay": gettext_lazy("“Hà Nội, ngày 20 tháng 3 năm 2026”"),
+    "ten_loai": gettext_lazy("Tên loại văn bản: “BÁO CÁO”"),
+    "trich_yeu": gettext_lazy("“Kết quả thực hiện công tác cải cách hành chính quý I năm 2026”"),
+    "ky_bao_cao": gettext_lazy("Kỳ báo cáo: “quý I năm 2026”"),
+    "nam": gettext_lazy("Năm của kế hoạch"),
+    "ngay_chot_so_lieu": gettext_lazy("Ngày chốt số liệu, dd/mm/yyyy"),
+    "quyen_han": gettext_lazy("Quyền hạn ký: “KT. CHỦ NHIỆM”, “TM. …” (có thể để trống)"),
+    "chuc_vu": gettext_lazy("Chức vụ người ký, chữ in hoa"),
+    "nguoi_ky": gettext_lazy("Họ tên người ký"),
+    "luu": gettext_lazy("Nơi lưu: “VT, TCCT”"),
 }
-LISTS = {"noi_nhan": "Nơi nhận: đoạn chứa ô này được lặp lại cho mỗi nơi nhận, “- …;”"}
+LISTS = {
+    "noi_nhan": gettext_lazy("Nơi nhận: đoạn chứa ô này được lặp lại cho mỗi nơi nhận, “- …;”")
+}
 BLOCKS = {
-    "noi_dung": "Nội dung báo cáo, mục I đến V (đoạn chỉ chứa {{noi_dung}})",
-    "phu_luc": "Phụ lục: các biểu số liệu và biểu đồ (đoạn chỉ chứa {{phu_luc}})",
+    "noi_dung": gettext_lazy("Nội dung báo cáo, mục I đến V (đoạn chỉ chứa {{noi_dung}})"),
+    "phu_luc": gettext_lazy("Phụ lục: các biểu số liệu và biểu đồ (đoạn chỉ chứa {{phu_luc}})"),
 }
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 
@@ -499,11 +507,13 @@ def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None
     document = writer.document
     width_mm = writer._text_width_mm
     for i, table in enumerate(tables(payload)):
-        on_progress(50 + 8 * i, f"Đang dựng {table.title.split('.')[0].lower()}")
+        on_progress(
+            50 + 8 * i, _("Đang dựng %(table)s") % {"table": table.title.split(".")[0].lower()}
+        )
         _small_paragraph(document, table.title, bold=True, keep=True)
         anchor = _small_paragraph(document, table.note, italic=True)
         anchor._p.addprevious(parse_xml(table_xml(table, int(width_mm * TWIPS_PER_MM))))
-    on_progress(85, "Đang vẽ biểu đồ")
+    on_progress(85, _("Đang vẽ biểu đồ"))
     for key, title in CHART_TITLES.items():
         _small_paragraph(document, title, bold=True, keep=True)
         png = chart_png(payload["charts"][key])
@@ -596,9 +606,9 @@ def build_docx(
     the office's uploaded template with its placeholders filled."""
     if template:
         return _build_from_template(payload, template, on_progress)
-    on_progress(20, "Đang dựng văn bản")
+    on_progress(20, _("Đang dựng văn bản"))
     doc = official.OfficialDocument(_header(payload))
-    on_progress(30, "Đang dựng nội dung báo cáo")
+    on_progress(30, _("Đang dựng nội dung báo cáo"))
     writer = BodyWriter(doc.document)
     build_body(writer, payload)
     writer.flush()
@@ -608,7 +618,7 @@ def build_docx(
         archive=f"VT, {payload['issuing_short']}",
     )
     build_appendix(doc, payload, on_progress)
-    on_progress(92, "Đang ghi tệp DOCX")
+    on_progress(92, _("Đang ghi tệp DOCX"))
     return _finish(doc.document, title=f"{payload['title']} {payload['summary']}", payload=payload)
 
 
@@ -649,7 +659,7 @@ def check_template(content: bytes) -> list[str]:
     try:
         doc = Document(io.BytesIO(content))
     except Exception:
-        return ["Tệp không phải văn bản DOCX hợp lệ."]
+        return [_("Tệp không phải văn bản DOCX hợp lệ.")]
     problems = []
     found = set()
     for paragraph in _all_paragraphs(doc):
@@ -657,16 +667,21 @@ def check_template(content: bytes) -> list[str]:
             name = name.lower()
             found.add(name)
             if name not in SCALARS | LISTS | BLOCKS:
-                problems.append(f"Không hiểu ô trống {{{{{name}}}}}.")
+                problems.append(
+                    _("Không hiểu ô trống %(placeholder)s.") % {"placeholder": f"{{{{{name}}}}}"}
+                )
     body_blocks = {
         m.group(1).lower()
         for p in doc.paragraphs
         if (m := PLACEHOLDER.fullmatch(p.text.strip())) and m.group(1).lower() in BLOCKS
     }
     if "noi_dung" not in body_blocks:
-        problems.append("Mẫu cần một đoạn riêng chỉ chứa {{noi_dung}} (nội dung báo cáo).")
+        problems.append(_("Mẫu cần một đoạn riêng chỉ chứa {{noi_dung}} (nội dung báo cáo)."))
     for name in (found & set(BLOCKS)) - body_blocks:
-        problems.append(f"{{{{{name}}}}} phải nằm trong một đoạn riêng, ngoài bảng.")
+        problems.append(
+            _("%(placeholder)s phải nằm trong một đoạn riêng, ngoài bảng.")
+            % {"placeholder": f"{{{{{name}}}}}"}
+        )
     return problems
 
 
@@ -750,7 +765,7 @@ def _fill_block(doc, paragraph, build: Callable[[], None]) -> None:
 
 
 def _build_from_template(payload: dict, template: bytes, on_progress: Progress) -> bytes:
-    on_progress(20, "Đang điền mẫu văn bản")
+    on_progress(20, _("Đang điền mẫu văn bản"))
     doc = Document(io.BytesIO(template))
     values = scalars(payload)
     recipients = [f"- {r.rstrip(';. ')};" for r in payload["recipients"]]
@@ -765,7 +780,7 @@ def _build_from_template(payload: dict, template: bytes, on_progress: Progress) 
             _fill_scalars(paragraph, values)
     for name, paragraph in blocks:
         if name == "noi_dung":
-            on_progress(30, "Đang dựng nội dung báo cáo")
+            on_progress(30, _("Đang dựng nội dung báo cáo"))
             writer = BodyWriter(doc)
             build_body(writer, payload)
             writer.flush(before=paragraph._p)
@@ -776,7 +791,7 @@ def _build_from_template(payload: dict, template: bytes, on_progress: Progress) 
                 paragraph,
                 lambda: build_appendix(TemplateAppendix(doc), payload, on_progress),
             )
-    on_progress(92, "Đang ghi tệp DOCX")
+    on_progress(92, _("Đang ghi tệp DOCX"))
     return _finish(doc, title=f"{payload['title']} {payload['summary']}", payload=payload)
 
 
@@ -911,8 +926,10 @@ def docx_to_pdf(content: bytes, timeout: int = 600) -> bytes:
     binary = soffice_path()
     if binary is None:
         raise PdfUnavailable(
-            "Máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui) nên chưa xuất được "
-            "PDF; hãy tải bản DOCX."
+            _(
+                "Máy chủ chưa cài LibreOffice (gói libreoffice-writer-nogui) nên chưa xuất được "
+                "PDF; hãy tải bản DOCX."
+            )
         )
     with tempfile.TemporaryDirectory(prefix="cchc-pdf-") as tmp:
         source = os.path.join(tmp, "bao-cao.docx")
@@ -938,8 +955,8 @@ def docx_to_pdf(content: bytes, timeout: int = 600) -> bytes:
         target = os.path.join(tmp, "bao-cao.pdf")
         if result.returncode != 0 or not os.path.exists(target):
             raise RuntimeError(
-                "LibreOffice không chuyển được sang PDF: "
-                + (result.stderr or result.stdout).decode(errors="replace")[-500:]
+                _("LibreOffice không chuyển được sang PDF: %(output)s")
+                % {"output": (result.stderr or result.stdout).decode(errors="replace")[-500:]}
             )
         with open(target, "rb") as fh:
             return fh.read()
@@ -950,7 +967,7 @@ def render(
 ) -> bytes:
     """DOCX, XLSX or PDF bytes of the consolidated report."""
     if fmt == "xlsx":
-        on_progress(40, "Đang dựng bảng tính")
+        on_progress(40, _("Đang dựng bảng tính"))
         return build_xlsx(payload)
     if fmt == "pdf" and not pdf_available():
         docx_to_pdf(b"")  # raises PdfUnavailable with its message
@@ -958,6 +975,6 @@ def render(
     if fmt == "docx":
         return docx
     if fmt == "pdf":
-        on_progress(94, "Đang chuyển sang PDF")
+        on_progress(94, _("Đang chuyển sang PDF"))
         return docx_to_pdf(docx)
     raise ValueError(f"Unknown format {fmt!r}")

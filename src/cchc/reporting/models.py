@@ -91,9 +91,9 @@ class ReportingPeriod(models.Model):
     def title_phrase(self) -> str:
         """The words after “cải cách hành chính” in the report's title."""
         if self.kind == PeriodKind.AD_HOC and self.title:
-            return f"{self.title} năm {self.year}"
+            return _("%(words)s năm %(year)s") % {"words": self.title, "year": self.year}
         words = str(KIND_PHRASES[self.kind])
-        return f"{words} năm {self.year}".strip()
+        return (_("%(words)s năm %(year)s") % {"words": words, "year": self.year}).strip()
 
     def as_of(self, today: datetime.date) -> datetime.date:
         """The reference date of the period's figures: its window's end, or today before then."""
@@ -205,7 +205,7 @@ class UnitReportVersion(models.Model):
         verbose_name_plural = _("các bản đã gửi")
 
     def __str__(self) -> str:
-        return f"{self.report} – lần {self.number}"
+        return _("%(report)s – lần %(number)s") % {"report": self.report, "number": self.number}
 
     def part(self, area_code: int | str, part: str) -> str:
         return (self.narrative or {}).get(str(area_code), {}).get(part, "")
@@ -344,7 +344,7 @@ class ConsolidatedReport(models.Model):
         verbose_name_plural = _("báo cáo tổng hợp")
 
     def __str__(self) -> str:
-        return f"Báo cáo tổng hợp – {self.period.label}"
+        return _("Báo cáo tổng hợp – %(period)s") % {"period": self.period.label}
 
     @property
     def is_editable(self) -> bool:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Unit
@@ -64,7 +65,7 @@ def period_get(*, user, pk: int) -> ReportingPeriod:
         .first()
     )
     if period is None:
-        raise Http404("Không tìm thấy kỳ báo cáo.")
+        raise Http404(_("Không tìm thấy kỳ báo cáo."))
     return period
 
 
@@ -135,7 +136,7 @@ def board(*, user, period: ReportingPeriod, today: datetime.date) -> Board:
     A fixed number of queries, whatever the number of units and tasks."""
     access = access_for(user)
     if not permissions.can_view_board(access, period):
-        raise PermissionDenied("Chỉ Văn phòng và lãnh đạo xem được bảng theo dõi kỳ báo cáo.")
+        raise PermissionDenied(_("Chỉ Văn phòng và lãnh đạo xem được bảng theo dõi kỳ báo cáo."))
     from cchc.plans.timeliness import Timeliness
 
     rows = data.report_rows(period)
@@ -204,9 +205,9 @@ def unit_report_page(
     access = access_for(user)
     can_write = permissions.can_write_report(access, unit)
     if not (can_write or permissions.can_view_board(access, period)):
-        raise Http404("Không tìm thấy báo cáo.")
+        raise Http404(_("Không tìm thấy báo cáo."))
     if not period.units.filter(pk=unit.pk).exists():
-        raise Http404("Đơn vị không phải báo cáo kỳ này.")
+        raise Http404(_("Đơn vị không phải báo cáo kỳ này."))
     report = (
         UnitReport.objects.filter(period=period, unit=unit)
         .select_related("updated_by", "decided_by")
@@ -255,7 +256,7 @@ def report_get(*, user, pk: int) -> UnitReport:
         .first()
     )
     if report is None or not permissions.can_read_report(access_for(user), report):
-        raise Http404("Không tìm thấy báo cáo.")
+        raise Http404(_("Không tìm thấy báo cáo."))
     return report
 
 
@@ -263,7 +264,7 @@ def version_get(*, user, report_pk: int, number: int) -> UnitReportVersion:
     report = report_get(user=user, pk=report_pk)
     version = report.versions.filter(number=number).select_related("submitted_by").first()
     if version is None:
-        raise Http404("Không tìm thấy bản đã gửi.")
+        raise Http404(_("Không tìm thấy bản đã gửi."))
     version.report = report
     return version
 
@@ -273,7 +274,7 @@ def attachment_get(*, user, pk: int):
 
     attachment = UnitReportAttachment.objects.filter(pk=pk).select_related("report").first()
     if attachment is None:
-        raise Http404("Không tìm thấy tệp.")
+        raise Http404(_("Không tìm thấy tệp."))
     report_get(user=user, pk=attachment.report_id)
     return attachment
 
@@ -283,7 +284,7 @@ def attachment_get(*, user, pk: int):
 
 def consolidated_get(*, user, period: ReportingPeriod) -> ConsolidatedReport | None:
     if not permissions.can_read_consolidated(access_for(user), period):
-        raise PermissionDenied("Không có quyền xem báo cáo tổng hợp.")
+        raise PermissionDenied(_("Không có quyền xem báo cáo tổng hợp."))
     return (
         ConsolidatedReport.objects.filter(period=period)
         .select_related("updated_by", "sent_by", "decided_by", "template")
@@ -295,7 +296,7 @@ def export_get(*, user, pk: int) -> ReportExport:
     export = ReportExport.objects.filter(pk=pk).select_related("period__plan__issuing_unit")
     export = export.first()
     if export is None or not permissions.can_read_consolidated(access_for(user), export.period):
-        raise Http404("Không tìm thấy tệp báo cáo.")
+        raise Http404(_("Không tìm thấy tệp báo cáo."))
     return export
 
 
