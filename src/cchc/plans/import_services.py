@@ -27,6 +27,7 @@ from operator import or_
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -837,3 +838,25 @@ def office_units(*, user) -> list[Unit]:
 def unit_choices() -> list[Unit]:
     """Every active unit, in tree order: what a name in a plan may stand for."""
     return list(Unit.objects.filter(is_active=True).only("id", "code", "name", "path"))
+
+
+def staged_clear(*, older_than: datetime.timedelta) -> int:
+    """Remove uploaded plan files left unconfirmed for longer than `older_than` (the office
+    closed the preview and never came back); returns how many were removed."""
+    from django.core.files.storage import default_storage
+
+    cutoff = timezone.now() - older_than
+    removed = 0
+    users, __ = (
+        default_storage.listdir(STAGING_DIR) if default_storage.exists(STAGING_DIR) else ([], [])
+    )
+    for user in users:
+        tokens, __ = default_storage.listdir(f"{STAGING_DIR}/{user}")
+        for token in tokens:
+            __, files = default_storage.listdir(f"{STAGING_DIR}/{user}/{token}")
+            for name in files:
+                path = f"{STAGING_DIR}/{user}/{token}/{name}"
+                if default_storage.get_modified_time(path) < cutoff:
+                    default_storage.delete(path)
+                    removed += 1
+    return removed
