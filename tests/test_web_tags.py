@@ -59,3 +59,26 @@ def test_tags_load_in_templates():
         Context({"d": datetime.date(2026, 1, 2)})
     )
     assert out.startswith("02/01/2026") and "Quá hạn" in out
+
+
+def test_a_plans_history_names_its_actions_and_fields_in_vietnamese():
+    class Event:
+        def __init__(self, changes):
+            self.changes = changes
+
+    for action in ("plan.import", "plan.import_update", "task.create_many", "task.edit"):
+        assert cchc.audit_action(action) != action
+    created = cchc.audit_changes(
+        Event(
+            {"year": [None, 2026], "document_number": [None, "12/KH-VP"], "status": [None, "draft"]}
+        )
+    )
+    assert created == [
+        ("năm", "—", "2026"),
+        ("số, ký hiệu", "—", "12/KH-VP"),
+        ("trạng thái", "—", "Dự thảo"),
+    ]
+    imported = cchc.audit_changes(
+        Event({"file": [None, "kh.xlsx"], "tasks": [None, [{"id": 1}, {"id": 2}]]})
+    )
+    assert imported == [("tệp", "—", "kh.xlsx"), ("số nhiệm vụ", "—", "2")]

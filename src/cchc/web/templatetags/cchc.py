@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.core import text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
-from cchc.plans.models import Task, TaskStatus
+from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
 from cchc.plans.selectors import plan_list
 from cchc.plans.timeliness import Timeliness
 
@@ -43,6 +43,11 @@ ACTION_LABELS = {
     "plan.create": _("Lập kế hoạch"),
     "plan.update": _("Sửa kế hoạch"),
     "plan.issue": _("Ban hành kế hoạch"),
+    "plan.import": _("Nhập kế hoạch từ tệp"),
+    "plan.import_update": _("Cập nhật kế hoạch từ tệp"),
+    "task.create_many": _("Tạo các nhiệm vụ"),
+    "task.edit": _("Sửa nhiệm vụ"),
+    "task.delete": _("Xóa nhiệm vụ"),
 }
 
 CHANGE_LABELS = {
@@ -52,6 +57,9 @@ CHANGE_LABELS = {
     "name": _("tên tệp"),
     "sha256": _("mã băm SHA-256"),
     "effective_on": _("ngày của văn bản"),
+    "file": _("tệp"),
+    "tasks": _("số nhiệm vụ"),
+    "changes": _("thay đổi"),
 }
 DATE_KEYS = {"due_date", "completed_on", "effective_on", "issued_on", "reported_on"}
 
@@ -105,10 +113,12 @@ def timeliness_label(code: str) -> str:
 
 @register.filter
 def status_label(code: str) -> str:
-    try:
-        return str(TaskStatus(code).label)
-    except ValueError:
-        return code or ""
+    for choices in (TaskStatus, PlanStatus):
+        try:
+            return str(choices(code).label)
+        except ValueError:
+            continue
+    return code or ""
 
 
 @register.simple_tag
@@ -192,10 +202,13 @@ def audit_action(action: str) -> str:
 def _field_label(name: str) -> str:
     if name in CHANGE_LABELS:
         return str(CHANGE_LABELS[name])
-    try:
-        return str(Task._meta.get_field(name.removesuffix("_id")).verbose_name)
-    except Exception:  # not a task field: show the key as written
-        return name
+    # Tasks and plans share the history table; a plan's own fields are named by the plan.
+    for model in (Task, Plan):
+        try:
+            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
+        except Exception:  # not a field of this model
+            continue
+    return name
 
 
 def _change_value(name: str, value, history) -> str:
@@ -203,7 +216,12 @@ def _change_value(name: str, value, history) -> str:
         return "—"
     if name == "status":
         return status_label(value)
-    if name == "lead_unit_id" and history is not None:
+    if name == "tasks" and isinstance(value, list):
+        # task.create_many lists every task it made: the count is what a reader needs.
+        return str(len(value))
+    if name == "changes" and isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if name in ("lead_unit_id", "issuing_unit_id") and history is not None:
         return history.unit_names.get(value, f"#{value}")
     if name == "supporting_units" and isinstance(value, list) and history is not None:
         return ", ".join(history.unit_names.get(v, f"#{v}") for v in value)
