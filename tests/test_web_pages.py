@@ -226,3 +226,10 @@ def test_plan_page_shows_its_history_to_the_office_only(world, office, client):
     assert "25/KH-CT" in page.split("Lịch sử thay đổi", 1)[1]  # the issue event's number
     client.force_login(world.users["focal_a"])
     assert "Lịch sử thay đổi" not in client.get(url).content.decode()
+
+
+def test_plan_list_offers_the_import_to_the_office_only(world, office, client):
+    upload = reverse("imports:upload")
+    assert upload in office.get(reverse("plans:plan-list")).content.decode()
+    client.force_login(world.users["leader"])
+    assert upload not in client.get(reverse("plans:plan-list")).content.decode()

@@ -138,6 +138,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "plans": plans,
             "all_plans": selectors.plan_list(user=request.user),
+            # The way into the import journey (the import pages check again).
+            "can_import": access_for(request.user).has(Role.OFFICE),
             "nav_section": "plans",
         },
     )
