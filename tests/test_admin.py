@@ -41,3 +41,16 @@ def test_admin_renames_a_unit_with_before_and_after(world, client):
     event = AuditEvent.objects.latest("id")
     assert event.action == "unit.admin_update"
     assert event.changes == {"name": ["Cục Cán bộ", "Cục Cán bộ (mới)"]}
+
+
+def test_admin_grants_a_membership_through_the_service(world, client):
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    person = make_user("new_focal")
+    client.force_login(admin)
+    form = {"user": person.pk, "unit": world.units["CTC"].pk, "role": "focal"}
+    response = client.post(reverse("admin:orgs_membership_add"), form)
+    assert response.status_code == 302
+    event = AuditEvent.objects.latest("id")
+    assert event.action == "membership.grant"
+    assert event.changes["role"] == [None, "focal"]
+    assert verify_chain()[1] is None

@@ -3,7 +3,7 @@ from django.contrib import admin
 from cchc.audit.admin import AuditedModelAdmin
 
 from .models import Membership, Unit, UnitAlias, UnitGroup
-from .services import unit_create
+from .services import membership_grant, unit_create
 
 
 @admin.register(Unit)
@@ -34,10 +34,20 @@ class UnitAdmin(AuditedModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedModelAdmin):
+    """A membership is granted through the service and revoked by deleting it (audited);
+    changing one in place would hide who held which role when."""
+
     list_display = ["user", "unit", "role"]
     list_filter = ["role"]
     autocomplete_fields = ["user", "unit"]
     search_fields = ["user__username", "unit__code", "unit__name"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        granted = membership_grant(actor=request.user, user=obj.user, unit=obj.unit, role=obj.role)
+        obj.pk = granted.pk
 
 
 class NamesAdmin(AuditedModelAdmin):
