@@ -21,6 +21,7 @@ import datetime
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from functools import reduce
 from operator import or_
 
@@ -665,23 +666,9 @@ def _spec(sections: _Sections, row: TaskRow) -> services.TaskSpec:
 
 
 def _create_task(actor, plan: Plan, sections: _Sections, row: TaskRow) -> Task:
-    p = row.parsed
-    return services.task_create(
-        actor=actor,
-        plan=plan,
-        area=row.area,
-        section=sections.get(row.area, p.section),
-        code=p.code,
-        order=p.order,
-        title=p.title,
-        lead_unit=row.lead_unit,
-        supporting_units=row.supporting_units,
-        due_text=p.due_text,
-        deliverable=p.deliverable,
-        notes=p.notes,
-        lead_unit_text=p.lead_text,
-        supporting_units_text=p.supporting_text,
-    )
+    spec = _spec(sections, row)
+    fields = {f.name: getattr(spec, f.name) for f in dataclass_fields(spec)}
+    return services.task_create(actor=actor, plan=plan, **fields)
 
 
 @transaction.atomic
