@@ -74,7 +74,11 @@ def enrich(world):
         due_date=D(2026, 1, 31),
     )
     plan_services.task_update_post(
-        actor=world.users["focal_b"], task=cancelled, status="cancelled", note="Không làm nữa"
+        actor=world.users["focal_b"],
+        task=cancelled,
+        status="cancelled",
+        note="Không làm nữa",
+        reported_on=D(2026, 2, 1),
     )
     return overdue
 

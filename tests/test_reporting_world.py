@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from cchc.plans.timeliness import Timeliness, task_timeliness
+from cchc.plans.timeliness import Timeliness, timeliness
 from cchc.reporting import services
 from cchc.reporting.models import ReportingPeriod
 
@@ -55,10 +55,19 @@ def submit(world, report, user: str, now=ON_TIME):
 
 
 def independent_counts(tasks, as_of: datetime.date) -> dict[str, int]:
-    """Counts per category judged one task at a time by the Python rule."""
+    """Counts per category judged one task at a time by the Python rule, on the state each
+    task's own updates gave it as of `as_of` (read here without plans.history)."""
     counts = {key: 0 for key, _label in Timeliness.choices}
     for task in tasks:
-        category = task_timeliness(task, as_of)
+        known = [u for u in task.updates.all() if u.reported_on <= as_of]
+        last = max(known, key=lambda u: (u.reported_on, u.pk), default=None)
+        category = timeliness(
+            status=last.status_after if last else "not_started",
+            due_date=task.due_date,
+            completed_on=last.completed_on if last else None,
+            is_recurring=task.is_recurring,
+            today=as_of,
+        )
         if category != Timeliness.CANCELLED:
             counts[category] += 1
     return counts

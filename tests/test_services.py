@@ -442,6 +442,7 @@ def busy_world(world):
         status="done",
         deliverable="Quyết định",
         completed_on=D(2026, 6, 10),
+        reported_on=D(2026, 6, 10),
     )  # done on time (due 20/6)
     services.task_update_post(
         actor=u["focal_a"],
@@ -449,11 +450,18 @@ def busy_world(world):
         status="done",
         deliverable="Kế hoạch",
         completed_on=D(2026, 6, 14),
+        reported_on=D(2026, 6, 14),
     )  # done late (due 12/6)
     services.task_update_post(
-        actor=u["focal_b"], task=t["b_recurring"], status="cancelled", note="Bỏ"
+        actor=u["focal_b"],
+        task=t["b_recurring"],
+        status="cancelled",
+        note="Bỏ",
+        reported_on=world.today,
     )
-    services.task_update_post(actor=u["focal_b"], task=t["b_track"], progress=35, note="A")
+    services.task_update_post(
+        actor=u["focal_b"], task=t["b_track"], progress=35, note="A", reported_on=world.today
+    )
     area = {a.code: a for a in Area.objects.all()}
     extra = [
         ("6.1", area[6], world.units["CTC"], D(2026, 6, 1), ""),  # overdue
@@ -609,7 +617,11 @@ def test_child_tasks_of_a_parent_task(world):
 def test_combined_progress_of_the_child_tasks(world):
     office, parent = world.users["office"], world.tasks["parent_task"]
     services.task_update_post(
-        actor=world.users["focal_a"], task=world.tasks["a_soon"], progress=45, note="A"
+        actor=world.users["focal_a"],
+        task=world.tasks["a_soon"],
+        progress=45,
+        note="A",
+        reported_on=world.today,
     )
     second = services.task_create(
         actor=office,
@@ -621,7 +633,9 @@ def test_combined_progress_of_the_child_tasks(world):
         due_text="Quý III/2026",
         parent_task=parent,
     )
-    services.task_update_post(actor=world.users["focal_b"], task=second, progress=20, note="B")
+    services.task_update_post(
+        actor=world.users["focal_b"], task=second, progress=20, note="B", reported_on=world.today
+    )
     children = list(selectors.child_tasks(user=office, task=parent, today=world.today))
     assert {c.pk for c in children} == {world.tasks["a_soon"].pk, second.pk}
     assert selectors.combined_progress(children) == round((45 + 20) / 2)

@@ -149,7 +149,8 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class TaskUpdate(models.Model):
-    """A dated progress entry. Never edited: a correction is a new entry."""
+    """A dated progress entry: the task's whole state as reported on `reported_on`. Never
+    edited: a correction is a new entry."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
     reported_on = models.DateField(_("ngày báo cáo"))
@@ -158,12 +159,16 @@ class TaskUpdate(models.Model):
     status_after = models.CharField(_("trạng thái"), max_length=16, choices=TaskStatus.choices)
     note = models.TextField(_("nội dung cập nhật"), blank=True)
     deliverable = models.TextField(_("sản phẩm đã có"), blank=True)
+    # The task's completion date after this update: set while the task stays done, so the
+    # state as of any date is one row (see plans.history).
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
+        indexes = [models.Index(fields=["task", "reported_on", "id"], name="update_task_asof")]
         verbose_name = _("cập nhật tiến độ")
         verbose_name_plural = _("cập nhật tiến độ")
 

@@ -18,8 +18,9 @@ from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
 
 from . import permissions
+from .history import annotate_state, state_q
 from .models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
-from .timeliness import Timeliness, timeliness_expression, timeliness_q
+from .timeliness import Timeliness
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -73,9 +74,11 @@ class TaskFilters:
 
 
 def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[Task]:
-    """Tasks the user may read, filtered, each annotated with its `timeliness`."""
+    """Tasks the user may read, filtered, each with its state as of `today` (the reference
+    date: `state_status`, `state_progress`, `state_completed_on`, `state_result`) and its
+    `timeliness` as of then. Status and timeliness filters apply to that state."""
     access = access_for(user)
-    qs = Task.objects.filter(permissions.task_q(access))
+    qs = annotate_state(Task.objects.filter(permissions.task_q(access)), today)
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
     if filters.area:
@@ -86,11 +89,11 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
     if filters.lead_unit:
         qs = qs.filter(lead_unit_id=filters.lead_unit)
     if filters.status == OPEN:
-        qs = qs.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+        qs = qs.exclude(state_status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
     elif filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(state_status=filters.status)
     if filters.timeliness and filters.timeliness in Timeliness.labels:
-        qs = qs.filter(timeliness_q(filters.timeliness, today))
+        qs = qs.filter(state_q(filters.timeliness, today))
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(search_text__contains=word)
@@ -99,10 +102,8 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
         qs = qs.filter(own | permissions.supported_in_scope_q(access, *UNIT_ROLES))
     if filters.ids:
         qs = qs.filter(pk__in=filters.ids)
-    return (
-        qs.annotate(timeliness=timeliness_expression(today))
-        .select_related("plan", "area", "lead_unit", "section")
-        .order_by("plan_id", "area__code", "order", "id")
+    return qs.select_related("plan", "area", "lead_unit", "section").order_by(
+        "plan_id", "area__code", "order", "id"
     )
 
 
@@ -164,7 +165,7 @@ def combined_progress(rows) -> int | None:
     rows = list(rows)
     if not rows:
         return None
-    return round(sum(r.progress for r in rows) / len(rows))
+    return round(sum(r.state_progress for r in rows) / len(rows))
 
 
 def uncovered_parent_tasks(*, user, plan: Plan, today: datetime.date) -> QuerySet[Task]:
@@ -208,13 +209,13 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     for row in tasks.values("timeliness").annotate(n=Count("id")):
         by_timeliness[row["timeliness"]] = row["n"]
     by_timeliness.pop(Timeliness.CANCELLED, None)
-    overdue_filter = timeliness_q(Timeliness.OVERDUE, today)
+    overdue_filter = state_q(Timeliness.OVERDUE, today)
     by_area = list(
         tasks.values("area_id", "area__code", "area__name")
         .annotate(
             n=Count("id"),
-            progress=Avg("progress"),
-            done=Count("id", filter=Q(status="done")),
+            progress=Avg("state_progress"),
+            done=Count("id", filter=Q(state_status="done")),
             overdue=Count("id", filter=overdue_filter),
         )
         .order_by("area__code")
@@ -223,8 +224,8 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         tasks.values("lead_unit_id", "lead_unit__name", "lead_unit__short_name", "lead_unit__path")
         .annotate(
             n=Count("id"),
-            progress=Avg("progress"),
-            done=Count("id", filter=Q(status="done")),
+            progress=Avg("state_progress"),
+            done=Count("id", filter=Q(state_status="done")),
             overdue=Count("id", filter=overdue_filter),
         )
         .order_by("lead_unit__path")
@@ -516,11 +517,12 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
         "lead_unit__name",
         "due_text",
         "due_date",
-        "status",
-        "progress",
+        "state_status",
+        "state_progress",
         "timeliness",
         "deliverable",
     )
     for row in rows.iterator(chunk_size=2000):
         row["supporting_units"] = ", ".join(supporting.pop(row["id"], ()))
+        row["status"], row["progress"] = row.pop("state_status"), row.pop("state_progress")
         yield row

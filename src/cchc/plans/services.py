@@ -19,6 +19,7 @@ from cchc.orgs.models import Unit
 
 from . import permissions
 from .due_text import parse_due_text
+from .history import task_state
 from .models import Area, Evidence, Plan, PlanStatus, Section, Task, TaskStatus, TaskUpdate
 
 PLAN_FIELDS = [
@@ -398,6 +399,31 @@ def _acting_unit(access, task: Task) -> Unit:
     return permissions.supporting_unit_of(access, task) or task.plan.issuing_unit
 
 
+def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
+    """Errors of a progress entry by field name (empty when it may be written)."""
+    errors = {}
+    if not 0 <= progress <= 100:
+        errors["progress"] = _("Tiến độ phải từ 0 đến 100%.")
+    if status not in TaskStatus.values:
+        errors["status"] = _("Trạng thái “%(status)s” không hợp lệ.") % {"status": status}
+    # A report speaks of what has happened: its dates cannot lie ahead of today.
+    for name, value in (("reported_on", on), ("completed_on", completed_on)):
+        if value is not None and value > today():
+            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": f"{value:%d/%m/%Y}"}
+    if completed_on is not None and completed_on > on and "completed_on" not in errors:
+        errors["completed_on"] = _("Ngày hoàn thành không được sau ngày báo cáo (%(date)s).") % {
+            "date": f"{on:%d/%m/%Y}"
+        }
+    later = max((u.reported_on for u in history), default=None)
+    if moves and later is not None and on < later and "reported_on" not in errors:
+        # A late entry may add what was said then, not contradict what was reported since.
+        errors["reported_on"] = _(
+            "Nhiệm vụ đã có cập nhật ngày %(date)s: cập nhật ghi cho ngày trước đó chỉ được "
+            "bổ sung nội dung và tài liệu, không thay đổi tiến độ, trạng thái."
+        ) % {"date": f"{later:%d/%m/%Y}"}
+    return errors
+
+
 @transaction.atomic
 def task_update_post(
     *,
@@ -423,31 +449,38 @@ def task_update_post(
     )
     access = access_for(actor)
     _require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
-    moves = (progress is not None and progress != task.progress) or (
-        status is not None and status != task.status
+    on = reported_on or today()
+    history = list(task.updates.all())
+    # The entry speaks of its own date: compare with the state as of then, not today's.
+    prior = task_state(history, on)
+    moves = (progress is not None and progress != prior.progress) or (
+        status is not None and status != prior.status
     )
     if moves:
         _require(
             permissions.can_report_progress(access, task),
             _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái của nhiệm vụ."),
         )
-    new_status = status or task.status
-    new_progress = task.progress if progress is None else progress
-    errors = {}
-    if not 0 <= new_progress <= 100:
-        errors["progress"] = _("Tiến độ phải từ 0 đến 100%.")
-    if new_status not in TaskStatus.values:
-        errors["status"] = _("Trạng thái “%(status)s” không hợp lệ.") % {"status": new_status}
-    if new_status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+    new_status = status or prior.status
+    new_progress = prior.progress if progress is None else progress
+    errors = _check_entry(
+        history=history,
+        on=on,
+        moves=moves,
+        status=new_status,
+        progress=new_progress,
+        completed_on=completed_on,
+    )
+    new_completed = None
+    if new_status == TaskStatus.DONE and prior.status == TaskStatus.DONE:
+        new_completed = prior.completed_on
+    elif new_status == TaskStatus.DONE:
         if not deliverable.strip():
             errors["deliverable"] = _("Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có.")
         new_progress = 100
+        new_completed = completed_on or on
     if not (note.strip() or moves or files):
         errors["note"] = _("Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu.")
-    # A report speaks of what has happened: its dates cannot lie ahead of today.
-    for name, value in (("reported_on", reported_on), ("completed_on", completed_on)):
-        if value is not None and value > today():
-            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": f"{value:%d/%m/%Y}"}
     if errors:
         raise ValidationError(errors)
     _validate_files(files)
@@ -456,21 +489,20 @@ def task_update_post(
     unit = _acting_unit(access, task)
     update = TaskUpdate.objects.create(
         task=task,
-        reported_on=reported_on or today(),
+        reported_on=on,
         progress=new_progress,
-        status_before=task.status,
+        status_before=prior.status,
         status_after=new_status,
+        completed_on=new_completed,
         note=note,
-        deliverable=deliverable,
+        deliverable=deliverable.strip(),
         author=actor,
         unit=unit,
     )
-    task.progress = new_progress
-    if new_status != task.status:
-        task.status = new_status
-        task.completed_on = (completed_on or update.reported_on) if new_status == "done" else None
-    if deliverable.strip():
-        task.result = deliverable.strip()
+    # The task's own fields are its state as of today, read from the whole history.
+    now = task_state([*history, update], today())
+    task.status, task.progress = now.status, now.progress
+    task.completed_on, task.result = now.completed_on, now.result
     task.save()
     audit_record(
         actor=actor,

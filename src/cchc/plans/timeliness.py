@@ -87,28 +87,51 @@ def task_timeliness(task, today: datetime.date, due_soon_days: int | None = None
     )
 
 
-def timeliness_q(category: str, today: datetime.date, due_soon_days: int | None = None) -> Q:
-    """Q selecting the tasks of one category; the same rule as `timeliness()`."""
+def timeliness_q(
+    category: str,
+    today: datetime.date,
+    due_soon_days: int | None = None,
+    *,
+    status: str = "status",
+    completed_on: str = "completed_on",
+) -> Q:
+    """Q selecting the tasks of one category; the same rule as `timeliness()`.
+
+    `status` and `completed_on` name the fields to judge: the task's own (its state today)
+    or the state as of a date annotated by `plans.history.annotate_state`."""
     days = soon_days() if due_soon_days is None else due_soon_days
     soon = today + datetime.timedelta(days=days)
-    open_ = ~Q(status__in=["done", "cancelled"])
-    dated = open_ & Q(is_recurring=False, due_date__isnull=False)
+
+    def is_(value: str) -> Q:
+        return Q(**{status: value})
+
+    def open_() -> Q:
+        return ~Q(**{f"{status}__in": ["done", "cancelled"]})
+
+    dated = open_() & Q(is_recurring=False, due_date__isnull=False)
     return {
-        Timeliness.CANCELLED: Q(status="cancelled"),
-        Timeliness.DONE_ON_TIME: Q(status="done")
-        & (Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))),
-        Timeliness.DONE_LATE: Q(status="done", due_date__isnull=False)
-        & (Q(completed_on__isnull=True) | Q(completed_on__gt=F("due_date"))),
-        Timeliness.RECURRING: open_ & Q(is_recurring=True),
+        Timeliness.CANCELLED: is_("cancelled"),
+        Timeliness.DONE_ON_TIME: is_("done")
+        & (Q(due_date__isnull=True) | Q(**{f"{completed_on}__lte": F("due_date")})),
+        Timeliness.DONE_LATE: is_("done")
+        & Q(due_date__isnull=False)
+        & (Q(**{f"{completed_on}__isnull": True}) | Q(**{f"{completed_on}__gt": F("due_date")})),
+        Timeliness.RECURRING: open_() & Q(is_recurring=True),
         Timeliness.OVERDUE: dated & Q(due_date__lt=today),
         Timeliness.DUE_SOON: dated & Q(due_date__gte=today, due_date__lte=soon),
-        Timeliness.ON_TRACK: open_
+        Timeliness.ON_TRACK: open_()
         & Q(is_recurring=False)
         & (Q(due_date__isnull=True) | Q(due_date__gt=soon)),
     }[category]
 
 
-def timeliness_expression(today: datetime.date, due_soon_days: int | None = None) -> Case:
+def timeliness_expression(
+    today: datetime.date,
+    due_soon_days: int | None = None,
+    *,
+    status: str = "status",
+    completed_on: str = "completed_on",
+) -> Case:
     """CASE expression naming each row's category, for `.annotate(timeliness=...)`."""
     order = [
         Timeliness.CANCELLED,
@@ -119,8 +142,9 @@ def timeliness_expression(today: datetime.date, due_soon_days: int | None = None
         Timeliness.DUE_SOON,
         Timeliness.ON_TRACK,
     ]
+    fields = {"status": status, "completed_on": completed_on}
     return Case(
-        *(When(timeliness_q(c, today, due_soon_days), then=Value(c)) for c in order),
+        *(When(timeliness_q(c, today, due_soon_days, **fields), then=Value(c)) for c in order),
         default=Value(Timeliness.ON_TRACK),
         output_field=CharField(),
     )

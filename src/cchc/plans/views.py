@@ -365,6 +365,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/task_detail.html", context)
 
 
+def _changed(value, current, allowed: bool):
+    """A field the form prefills with the task's current value, passed on only when the
+    user changed it: an entry dated in the past then keeps the state as of its date."""
+    return value if allowed and value != current else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -395,8 +401,8 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=user,
                     task=task,
                     note=data["note"],
-                    progress=data.get("progress") if can_report else None,
-                    status=(data.get("status") or None) if can_report else None,
+                    progress=_changed(data.get("progress"), task.progress, can_report),
+                    status=_changed(data.get("status") or None, task.status, can_report),
                     deliverable=data["deliverable"],
                     reported_on=data["reported_on"],
                     files=files,

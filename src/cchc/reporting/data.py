@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from cchc.core.text import person_name
 from cchc.orgs.models import Unit
+from cchc.plans.history import annotate_state, not_cancelled, state_q
 from cchc.plans.models import Area, Task, TaskStatus, TaskUpdate
-from cchc.plans.timeliness import Timeliness, timeliness_expression, timeliness_q
+from cchc.plans.timeliness import Timeliness
 
 from .models import ReportingPeriod, ReportNudge, ReportStatus, UnitReport
 
@@ -48,15 +49,18 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
     as plain data with its timeliness as of `as_of` and the updates written in the window."""
     through = Task.supporting_units.through
     supports = Exists(through.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk))
+    # Only what had been reported by the reference date: a late figure is not a fact yet.
     window_updates = TaskUpdate.objects.filter(
-        reported_on__gte=period.starts_on, reported_on__lte=period.ends_on
+        reported_on__gte=period.starts_on, reported_on__lte=min(period.ends_on, as_of)
     ).select_related("unit", "author")
+    tasks = not_cancelled(
+        annotate_state(
+            Task.objects.filter(plan_id=period.plan_id).filter(Q(lead_unit_id=unit.pk) | supports),
+            as_of,
+        )
+    )
     tasks = (
-        Task.objects.filter(plan_id=period.plan_id)
-        .filter(Q(lead_unit_id=unit.pk) | supports)
-        .exclude(status=TaskStatus.CANCELLED)
-        .annotate(timeliness=timeliness_expression(as_of))
-        .select_related("area", "lead_unit")
+        tasks.select_related("area", "lead_unit")
         .prefetch_related(Prefetch("updates", queryset=window_updates, to_attr="window_updates"))
         .order_by("area__code", "order", "id")
     )
@@ -70,15 +74,15 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
                 "area": task.area.code,
                 "role": "lead" if task.lead_unit_id == unit.pk else "support",
                 "lead_unit": str(task.lead_unit),
-                "status": task.status,
-                "status_label": str(task.get_status_display()),
+                "status": task.state_status,
+                "status_label": str(TaskStatus(task.state_status).label),
                 "timeliness": task.timeliness,
                 "timeliness_label": str(Timeliness.labels[task.timeliness]),
-                "progress": task.progress,
+                "progress": task.state_progress,
                 "due_text": task.due_text,
                 "due_date": task.due_date.isoformat() if task.due_date else None,
-                "completed_on": task.completed_on.isoformat() if task.completed_on else None,
-                "result": task.result,
+                "completed_on": _iso(task.state_completed_on),
+                "result": task.state_result,
                 "updates": [
                     {
                         "reported_on": u.reported_on.isoformat(),
@@ -114,6 +118,10 @@ def unit_figures(rows: list[dict], as_of: datetime.date) -> dict:
         "by_area": by_area,
         "completion_rate": completion_rate(total),
     }
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _date(iso: str | None) -> str:
@@ -152,12 +160,10 @@ def prefill_narrative(rows: list[dict]) -> dict[str, dict[str, str]]:
 
 
 def _tasks(period: ReportingPeriod, as_of: datetime.date):
-    return (
-        Task.objects.filter(plan_id=period.plan_id)
-        .exclude(status=TaskStatus.CANCELLED)
-        .annotate(timeliness=timeliness_expression(as_of))
-        .order_by()
-    )
+    """The period plan's tasks with their state as of `as_of`, cancelled ones left out."""
+    return not_cancelled(
+        annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of)
+    ).order_by()
 
 
 def _row(counts: dict[str, int], progress_sum: int) -> dict:
@@ -177,7 +183,8 @@ def task_stats(period: ReportingPeriod, as_of: datetime.date) -> dict:
     areas = list(Area.objects.order_by("code"))
     per_area: dict[int, dict[str, int]] = {a.pk: empty_counts() for a in areas}
     area_progress: dict[int, int] = defaultdict(int)
-    for row in tasks.values("area_id", "timeliness").annotate(n=Count("id"), p=Sum("progress")):
+    counted = tasks.values("area_id", "timeliness")
+    for row in counted.annotate(n=Count("id"), p=Sum("state_progress")):
         per_area[row["area_id"]][row["timeliness"]] += row["n"]
         area_progress[row["area_id"]] += row["p"] or 0
     units: dict[int, dict] = {}
@@ -188,7 +195,7 @@ def task_stats(period: ReportingPeriod, as_of: datetime.date) -> dict:
         "lead_unit__code",
         "lead_unit__path",
         "timeliness",
-    ).annotate(n=Count("id"), p=Sum("progress")):
+    ).annotate(n=Count("id"), p=Sum("state_progress")):
         unit = units.setdefault(
             row["lead_unit_id"],
             {
@@ -238,8 +245,8 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
     """Unfinished tasks past their deadline as of `as_of`, most overdue first, with their
     lead units and days overdue. One query."""
     rows = (
-        Task.objects.filter(plan_id=period.plan_id)
-        .filter(timeliness_q(Timeliness.OVERDUE, as_of))
+        annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of)
+        .filter(state_q(Timeliness.OVERDUE, as_of))
         .order_by("due_date", "area__code", "order", "id")
         .values(
             "id",
@@ -250,7 +257,7 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
             "lead_unit__short_name",
             "due_date",
             "due_text",
-            "progress",
+            "state_progress",
         )
     )
     return [
@@ -264,7 +271,7 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
             "due_date": r["due_date"].isoformat(),
             "due_text": r["due_text"],
             "days_overdue": (as_of - r["due_date"]).days,
-            "progress": r["progress"],
+            "progress": r["state_progress"],
         }
         for r in rows
     ]

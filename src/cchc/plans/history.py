@@ -1,0 +1,133 @@
+"""The state of a task as of any date, read from its history.
+
+A task's updates are its history: each one records the whole state after it (status,
+progress, completion date) and may carry a deliverable. The state as of a date D is that
+of the latest update reported on or before D (latest by `reported_on`, then by id); before
+the first update a task is not started. The result as of D is the latest deliverable
+written on or before D. `Task.status`, `progress`, `completed_on` and `result` are a cache
+of the state as of today, kept by the update service.
+
+`task_state()` answers in Python, `annotate_state()` in SQL (one correlated subquery per
+field, on the index of `(task, reported_on, id)`), and a test holds the two to the same
+answer on every task of a year's history. Timeliness as of D is `plans.timeliness` with
+today = D over the state as of D.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    F,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import TaskStatus, TaskUpdate
+from .timeliness import timeliness, timeliness_expression, timeliness_q
+
+# The names `annotate_state()` gives the state as of its date; filters and templates read
+# these, never the task's own fields, whenever a date is named.
+STATE = {"status": "state_status", "completed_on": "state_completed_on"}
+
+
+@dataclass(frozen=True)
+class TaskState:
+    status: str = TaskStatus.NOT_STARTED
+    progress: int = 0
+    completed_on: datetime.date | None = None
+    result: str = ""
+
+
+def _key(update) -> tuple:
+    return (update.reported_on, update.pk)
+
+
+def task_state(updates: Iterable, on: datetime.date) -> TaskState:
+    """The state as of `on` from a task's updates (any order, any dates)."""
+    known = sorted((u for u in updates if u.reported_on <= on), key=_key)
+    if not known:
+        return TaskState()
+    last = known[-1]
+    result = next((u.deliverable.strip() for u in reversed(known) if u.deliverable.strip()), "")
+    return TaskState(
+        status=last.status_after,
+        progress=last.progress,
+        completed_on=last.completed_on if last.status_after == TaskStatus.DONE else None,
+        result=result,
+    )
+
+
+def task_timeliness_on(task, updates: Iterable, on: datetime.date) -> str:
+    """The timeliness of one task as of `on`, judged on its state as of then."""
+    state = task_state(updates, on)
+    return timeliness(
+        status=state.status,
+        due_date=task.due_date,
+        completed_on=state.completed_on,
+        is_recurring=task.is_recurring,
+        today=on,
+    )
+
+
+def is_today(on: datetime.date | None) -> bool:
+    return on is None or on >= timezone.localdate()
+
+
+def _latest(on: datetime.date, field: str, *extra: Q):
+    rows = TaskUpdate.objects.filter(*extra, task_id=OuterRef("pk"), reported_on__lte=on)
+    return Subquery(rows.order_by("-reported_on", "-id").values(field)[:1])
+
+
+def state_annotations(on: datetime.date | None) -> dict:
+    """`state_status`, `state_progress`, `state_completed_on`, `state_result` as of `on`.
+
+    For today (or later: no update may be dated ahead of today) they are the task's own
+    fields, so the database can use their indexes; for a past date, the history."""
+    if is_today(on):
+        return {
+            "state_status": F("status"),
+            "state_progress": F("progress"),
+            "state_completed_on": F("completed_on"),
+            "state_result": F("result"),
+        }
+    return {
+        "state_status": Coalesce(
+            _latest(on, "status_after"), Value(TaskStatus.NOT_STARTED), output_field=CharField()
+        ),
+        "state_progress": Coalesce(
+            _latest(on, "progress"), Value(0), output_field=PositiveSmallIntegerField()
+        ),
+        # An update stores a completion date only when it leaves the task done.
+        "state_completed_on": _latest(on, "completed_on"),
+        "state_result": Coalesce(
+            _latest(on, "deliverable", ~Q(deliverable="")), Value(""), output_field=TextField()
+        ),
+    }
+
+
+def annotate_state(qs: QuerySet, on: datetime.date | None) -> QuerySet:
+    """Tasks with their state and `timeliness` as of `on` (today when None)."""
+    day = timezone.localdate() if on is None else on
+    return qs.annotate(**state_annotations(on)).annotate(
+        timeliness=timeliness_expression(day, **STATE)
+    )
+
+
+def state_q(category: str, on: datetime.date | None) -> Q:
+    """Tasks of one timeliness category as of `on`; on a queryset from `annotate_state`."""
+    day = timezone.localdate() if on is None else on
+    return timeliness_q(category, day, **STATE)
+
+
+def not_cancelled(qs: QuerySet) -> QuerySet:
+    """Drop the tasks cancelled as of the state's date (from `annotate_state`)."""
+    return qs.exclude(state_status=TaskStatus.CANCELLED)
