@@ -11,6 +11,7 @@ from cchc.audit.services import verify_chain
 from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans.due_text import parse_due_text
+from cchc.plans.history import annotate_state
 from cchc.plans.models import Plan, Task
 from cchc.plans.selectors import TaskFilters, task_list
 from cchc.plans.timeliness import Timeliness, task_timeliness
@@ -51,6 +52,14 @@ def test_seed_scale_builds_the_tree_tasks_and_users():
         if task.status == "done":
             assert task.completed_on <= today
     assert Task.supporting_units.through.objects.filter(task__plan=plan).count() > 100
+    # The history tells the same state as the tasks' own fields.
+    from_history = annotate_state(plan.tasks.all(), today, from_history=True)
+    fields = ("pk", "status", "progress", "completed_on", "timeliness")
+    history = ("pk", "state_status", "state_progress", "state_completed_on", "timeliness")
+    cached = annotate_state(plan.tasks.all(), today)
+    assert list(from_history.order_by("pk").values_list(*history)) == list(
+        cached.order_by("pk").values_list(*fields)
+    )
 
     # The bench users log in and see their scope through the real selectors.
     office = get_user_model().objects.get(username=BENCH_OFFICE)

@@ -302,6 +302,10 @@ def _delete_tasks(tasks) -> None:
     for scale data nobody has worked on), a single DELETE does the same; otherwise the
     collector does its usual, careful work.
     """
+    # The seeder's own updates go first, in one statement, unless evidence hangs on them.
+    updates = TaskUpdate.objects.filter(task__in=tasks)
+    if not Evidence.objects.filter(update__in=updates).exists():
+        updates._raw_delete(updates.db)
     for rel in Task._meta.related_objects:
         if rel.related_model is Task.supporting_units.through:
             continue
@@ -467,6 +471,7 @@ def seed_scale(
 
         focal_unit = _mid_sized_unit(unit_list, depth, rows)
         users = _bench_users(root, focal_unit)
+        _seed_updates(rows, today, get_user_model().objects.get(username=BENCH_FOCAL))
         counts = Counter(chosen_categories)
         audit_record(
             actor=None,
@@ -493,6 +498,30 @@ def seed_scale(
         categories=counts,
         cleared=cleared,
     )
+
+
+def _seed_updates(rows: list[Task], today: datetime.date, author) -> None:
+    """One update for each task that has moved, so its history tells its state: the day it
+    was done, or a day before today for work in progress (plans.history reads these)."""
+    updates = []
+    for task in rows:
+        if task.status == TaskStatus.NOT_STARTED:
+            continue
+        on = task.completed_on or today - datetime.timedelta(days=task.pk % 20)
+        updates.append(
+            TaskUpdate(
+                task_id=task.pk,
+                reported_on=on,
+                progress=task.progress,
+                status_before=TaskStatus.NOT_STARTED,
+                status_after=task.status,
+                completed_on=task.completed_on,
+                deliverable=task.result,
+                author=author,
+                unit_id=task.lead_unit_id,
+            )
+        )
+    TaskUpdate.objects.bulk_create(updates, batch_size=BATCH)
 
 
 def analyze() -> None:

@@ -87,12 +87,13 @@ def _latest(on: datetime.date, field: str, *extra: Q):
     return Subquery(rows.order_by("-reported_on", "-id").values(field)[:1])
 
 
-def state_annotations(on: datetime.date | None) -> dict:
+def state_annotations(on: datetime.date | None, *, from_history: bool = False) -> dict:
     """`state_status`, `state_progress`, `state_completed_on`, `state_result` as of `on`.
 
     For today (or later: no update may be dated ahead of today) they are the task's own
-    fields, so the database can use their indexes; for a past date, the history."""
-    if is_today(on):
+    fields, so the database can use their indexes; for a past date, or with
+    `from_history`, the history."""
+    if is_today(on) and not from_history:
         return {
             "state_status": F("status"),
             "state_progress": F("progress"),
@@ -114,10 +115,13 @@ def state_annotations(on: datetime.date | None) -> dict:
     }
 
 
-def annotate_state(qs: QuerySet, on: datetime.date | None) -> QuerySet:
+def annotate_state(
+    qs: QuerySet, on: datetime.date | None, *, from_history: bool = False
+) -> QuerySet:
     """Tasks with their state and `timeliness` as of `on` (today when None)."""
     day = timezone.localdate() if on is None else on
-    return qs.annotate(**state_annotations(on)).annotate(
+    fields = state_annotations(day if from_history else on, from_history=from_history)
+    return qs.annotate(**fields).annotate(
         timeliness=timeliness_expression(day, **STATE)
     )
 
