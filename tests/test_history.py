@@ -27,21 +27,27 @@ CUTOFFS = {
 }
 Q1, H1, Q3, YEAR = CUTOFFS.values()  # 14/03, 14/06, 14/09, 14/12/2025
 
+
+
+def work(progress: int) -> dict:
+    return {"status": "in_progress", "progress": progress}
+
+
 # name: (due_date, due_text, [(reported_on, kwargs of task_update_post)])
 STORIES = {
-    "early": (D(2025, 6, 30), "", [(D(2025, 2, 1), {"status": "in_progress", "progress": 40}),
+    "early": (D(2025, 6, 30), "", [(D(2025, 2, 1), work(40)),
         (D(2025, 3, 10), {"status": "done", "deliverable": "QĐ 12/QĐ-CT"})]),
-    "late": (D(2025, 4, 30), "", [(D(2025, 3, 1), {"status": "in_progress", "progress": 30}),
+    "late": (D(2025, 4, 30), "", [(D(2025, 3, 1), work(30)),
         (D(2025, 7, 20), {"status": "done", "deliverable": "KH 45/KH-CT"})]),
-    "finished_in_november": (D(2025, 6, 30), "", [(D(2025, 5, 2), {"status": "in_progress", "progress": 60}),
+    "finished_in_november": (D(2025, 6, 30), "", [(D(2025, 5, 2), work(60)),
         (D(2025, 11, 28), {"status": "done", "deliverable": "QĐ 88/QĐ-CT",
                            "completed_on": D(2025, 11, 20)})]),
     "never_touched": (D(2025, 8, 31), "", []),
     "cancelled_in_may": (D(2025, 3, 31), "", [(D(2025, 5, 5), {"status": "cancelled",
                                                               "note": "Không thực hiện"})]),
-    "recurring": (None, "Thường xuyên", [(D(2025, 1, 31), {"status": "in_progress", "progress": 10}),
-        (D(2025, 9, 30), {"status": "in_progress", "progress": 70})]),
-    "no_date": (None, "Theo hướng dẫn của Bộ Nội vụ", [(D(2025, 10, 1), {"status": "in_progress", "progress": 50})]),
+    "recurring": (None, "Thường xuyên", [(D(2025, 1, 31), work(10)),
+        (D(2025, 9, 30), work(70))]),
+    "no_date": (None, "Theo hướng dẫn của Bộ Nội vụ", [(D(2025, 10, 1), work(50))]),
     "reopened": (D(2025, 12, 31), "", [(D(2025, 2, 10), {"status": "done", "deliverable": "BC 1"}),
         (D(2025, 4, 1), {"status": "in_progress", "progress": 80, "note": "Làm lại"}),
         (D(2025, 8, 1), {"status": "done", "deliverable": "BC 2"})]),
