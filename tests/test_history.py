@@ -28,7 +28,6 @@ CUTOFFS = {
 Q1, H1, Q3, YEAR = CUTOFFS.values()  # 14/03, 14/06, 14/09, 14/12/2025
 
 
-
 def work(progress: int) -> dict:
     return {"status": "in_progress", "progress": progress}
 

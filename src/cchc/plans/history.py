@@ -121,9 +121,7 @@ def annotate_state(
     """Tasks with their state and `timeliness` as of `on` (today when None)."""
     day = timezone.localdate() if on is None else on
     fields = state_annotations(day if from_history else on, from_history=from_history)
-    return qs.annotate(**fields).annotate(
-        timeliness=timeliness_expression(day, **STATE)
-    )
+    return qs.annotate(**fields).annotate(timeliness=timeliness_expression(day, **STATE))
 
 
 def state_q(category: str, on: datetime.date | None) -> Q:
