@@ -1,6 +1,7 @@
 """Forms validate input at the boundary; the services decide and write."""
 
 import datetime
+import re
 
 from django import forms
 from django.utils import timezone
@@ -24,13 +25,58 @@ DATE_ERRORS = {
 }
 
 
+DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4})\s*$")
+
+
+class VnDateField(forms.DateField):
+    """A dd/mm/yyyy date that says which day does not exist (31/02) rather than repeating
+    the expected format."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            match = DAY_MONTH_YEAR.match(str(value or ""))
+            if match:
+                raise forms.ValidationError(
+                    _("Ngày %(value)s không có trên lịch.") % {"value": match.group(0).strip()},
+                    code="invalid",
+                ) from None
+            raise
+
+
 def date_field(**kwargs) -> forms.DateField:
-    return forms.DateField(
+    return VnDateField(
         input_formats=DATE_INPUT_FORMATS,
         widget=DATE_WIDGET,
         error_messages=DATE_ERRORS,
         **kwargs,
     )
+
+
+class AsOfForm(forms.Form):
+    """“Số liệu tại ngày”: the date a page's figures are for, today unless the user names
+    an earlier day. A bad or future date is reported on the field and today is used."""
+
+    as_of = date_field(required=False, label=_("Số liệu tại ngày"))
+
+    def clean_as_of(self) -> datetime.date | None:
+        value = self.cleaned_data.get("as_of")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("Ngày %(day)s chưa tới: chỉ xem được số liệu đến hôm nay.")
+                % {"day": value.strftime("%d/%m/%Y")}
+            )
+        return value
+
+    def as_of_date(self) -> datetime.date:
+        self.is_valid()
+        return self.cleaned_data.get("as_of") or timezone.localdate()
+
+    def as_of_param(self) -> str:
+        """The date to carry in links to other pages: empty when the figures are today's."""
+        day = self.as_of_date()
+        return "" if day >= timezone.localdate() else day.strftime("%d/%m/%Y")
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -46,7 +92,7 @@ STATUS_FILTER_CHOICES = [(OPEN, _("Chưa hoàn thành (chưa thực hiện, đan
 )
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(AsOfForm):
     """The task list's filters, read from the query string.
 
     Ids are not checked against the choices shown: the selectors scope every result to
@@ -79,7 +125,7 @@ class TaskFilterForm(forms.Form):
         )
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(AsOfForm):
     plan = forms.IntegerField(required=False, min_value=1)
     unit = forms.IntegerField(required=False, min_value=1)
 

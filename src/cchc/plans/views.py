@@ -64,6 +64,14 @@ def _safe_next(request: HttpRequest, url: str | None, fallback: str) -> str:
     return fallback
 
 
+def _today_url(request: HttpRequest) -> str:
+    """This page with the same filters, as of today."""
+    query = request.GET.copy()
+    query.pop("as_of", None)
+    query.pop("page", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 def _visible_plans(request: HttpRequest) -> list:
     return list(selectors.plan_list(user=request.user)[:100])
 
@@ -87,7 +95,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "plans/dashboard.html", context)
 
-    today = timezone.localdate()
+    # Every figure on the page is as of this day (today unless the user picks an earlier one).
+    today = form.as_of_date()
     summary = selectors.plan_summary(user=user, plan=plan, today=today, unit=unit_id)
     root, branches = selectors.summary_by_branch(by_unit=summary.by_unit, root=unit_id)
     overdue = list(
@@ -108,6 +117,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context |= {
         "plan": plan,
         "today": today,
+        "form": form,
+        "as_of": form.as_of_param(),
+        "today_url": _today_url(request),
         "summary": summary,
         "categories": categories,
         "all_tasks": all_tasks,
@@ -204,11 +216,12 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     user = request.user
     form = TaskFilterForm(request.GET)
     filters = form.filters(mine=mine)
-    today = timezone.localdate()
+    today = form.as_of_date()
     # The list shows none of the long texts: leave them in the database.
     tasks = selectors.task_list(user=user, filters=filters, today=today).defer(*LIST_DEFERRED)
     page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
-    can_bulk = not mine and access_for(user).has(Role.OFFICE)
+    # Bulk actions change today's tasks: not offered on the figures of a past day.
+    can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
     context: dict = {
         "form": form,
         "filters": filters,
@@ -216,6 +229,8 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "mine": mine,
         "can_bulk": can_bulk,
         "today": today,
+        "as_of": form.as_of_param(),
+        "today_url": _today_url(request),
         "list_url": reverse("plans:task-mine" if mine else "plans:task-list"),
         "query": request.GET.urlencode(),
         "export_query": _export_query(request, mine),
@@ -274,8 +289,9 @@ def task_mine(request: HttpRequest) -> HttpResponse:
 @require_GET
 def task_export(request: HttpRequest) -> FileResponse:
     """XLSX of exactly the filtered tasks, all of them, streamed through a temporary file."""
-    filters = TaskFilterForm(request.GET).filters(mine=request.GET.get("mine") == "1")
-    today = timezone.localdate()
+    form = TaskFilterForm(request.GET)
+    filters = form.filters(mine=request.GET.get("mine") == "1")
+    today = form.as_of_date()
     rows = selectors.task_export_rows(user=request.user, filters=filters, today=today)
     # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
     out = tempfile.TemporaryFile()  # noqa: SIM115
