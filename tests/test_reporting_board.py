@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.orgs import services as org_services
@@ -198,3 +200,32 @@ def test_the_board_page_query_count_does_not_grow_with_units(world, period, clie
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_late_update_changes_the_live_figures_not_the_frozen_version(world, period):
+    report = write(world, period, "CTC", "focal_b")
+    version = submit(world, report, "head_b", now=ON_TIME)
+    frozen = dict(version.figures["by_timeliness"])
+    board = selectors.board(user=world.users["office"], period=period, today=world.today)
+    assert {r["unit"].code: r["changed_figures"] for r in board.rows}["CTC"] is None
+
+    # Written after the report was sent, dated before the cut-off (14/06).
+    plan_services.task_update_post(
+        actor=world.users["focal_b"],
+        task=world.tasks["b_track"],
+        status="done",
+        deliverable="Quyết định 30/QĐ-CB",
+        reported_on=D(2026, 6, 12),
+    )
+    version.refresh_from_db()
+    assert version.figures["by_timeliness"] == frozen
+    board = selectors.board(user=world.users["office"], period=period, today=world.today)
+    then, now = {r["unit"].code: r for r in board.rows}["CTC"]["changed_figures"]
+    assert then["on_track"] - now["on_track"] == 1
+    assert now["done_on_time"] - then["done_on_time"] == 1
+
+    office = Client()
+    office.force_login(world.users["office"])
+    text = office.get(reverse("reporting:period-detail", args=[period.pk])).content.decode()
+    assert "Số liệu hiện nay khác số liệu trong bản đã gửi" in text
+    assert "Số liệu tại ngày 14/06/2026" in text

@@ -146,13 +146,15 @@ def board(*, user, period: ReportingPeriod, today: datetime.date) -> Board:
         else:
             row["days_overdue"] = 0
     as_of = period.as_of(today)
+    stats = data.task_stats(period, as_of)
+    _mark_changed_figures(period, rows, stats, as_of)
     return Board(
         period=period,
         as_of=as_of,
         today=today,
         rows=rows,
         counts=data.report_counts(rows),
-        stats=data.task_stats(period, as_of),
+        stats=stats,
         categories=[(k, str(v)) for k, v in Timeliness.choices],
         consolidated=ConsolidatedReport.objects.filter(period=period).first(),
         exports=latest_exports(period),
@@ -160,6 +162,34 @@ def board(*, user, period: ReportingPeriod, today: datetime.date) -> Board:
         can_approve=permissions.can_approve_consolidated(access, period),
         pdf_available=documents.pdf_available(),
     )
+
+
+def _mark_changed_figures(period, rows: list[dict], stats: dict, as_of: datetime.date) -> None:
+    """Give each row whose last submission froze other figures than the live ones as of the
+    same day `changed_figures`: (frozen counts, live counts). Updates entered late (dated
+    before the cut-off, written after the report was sent) change the live figures, never
+    the frozen version. One query."""
+    latest = (
+        UnitReportVersion.objects.filter(report=OuterRef("report_id"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    frozen = {
+        v["report__unit_id"]: v["figures"]
+        for v in UnitReportVersion.objects.filter(
+            report__period=period, number=Subquery(latest)
+        ).values("report__unit_id", "figures")
+    }
+    live = {row["unit_id"]: row["counts"] for row in stats["by_unit"]}
+    for row in rows:
+        figures = frozen.get(row["unit_id"])
+        row["changed_figures"] = None
+        if not figures or figures.get("as_of") != as_of.isoformat():
+            continue  # sent before the cut-off: its figures are of another day
+        then = {k: figures.get("by_timeliness", {}).get(k, 0) for k in data.CATEGORIES}
+        now = {k: live.get(row["unit_id"], {}).get(k, 0) for k in data.CATEGORIES}
+        if then != now:
+            row["changed_figures"] = (then, now)
 
 
 def latest_exports(period: ReportingPeriod) -> list[ReportExport]:
