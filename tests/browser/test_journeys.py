@@ -1,11 +1,14 @@
 """Journeys 2 (do the work) and 8 (oversee) walked in Chromium, as a person would."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from cchc.audit.services import verify_chain
+from cchc.plans import services
 from cchc.plans.models import Evidence, Task, TaskStatus
 
 from .conftest import login, screenshot
@@ -102,3 +105,35 @@ def test_office_moves_deadlines_in_bulk(page, live_world):
     screenshot(page, "journey-8-office-bulk")
     dates = set(Task.objects.filter(pk__in=ids).values_list("due_date", flat=True))
     assert [d.isoformat() for d in dates] == ["2026-12-31"]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_dashboard_shows_a_past_days_figures(page, live_world, width):
+    """Journey 8 as of a past day: a task reported done today was still open yesterday."""
+    today = timezone.localdate()
+    services.task_update_post(
+        actor=live_world.users["focal_a"],
+        task=live_world.tasks["a_soon"],
+        status=TaskStatus.DONE,
+        deliverable="Quyết định 5/QĐ-TH",
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, "office")
+    expect(page.get_by_text(f"Số liệu tại ngày {today:%d/%m/%Y} (hôm nay)")).to_be_visible()
+    expect(page.get_by_role("link", name="Hoàn thành đúng hạn: 1")).to_be_visible()
+
+    yesterday = today - datetime.timedelta(days=1)
+    page.get_by_label("Số liệu tại ngày").fill(f"{yesterday:%d/%m/%Y}")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.get_by_text(f"Số liệu tại ngày {yesterday:%d/%m/%Y}")).to_be_visible()
+    expect(page.get_by_role("link", name="Hoàn thành đúng hạn: 0")).to_be_visible()
+    # Nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"journey-8-dashboard-as-of-{width}")
+
+    # The number leads to the tasks as they stood that day.
+    page.get_by_role("link", name=re.compile(r"^Sắp đến hạn: \d+$")).click()
+    expect(page.get_by_text(f"Số liệu tại ngày {yesterday:%d/%m/%Y}").first).to_be_visible()
+    expect(page.get_by_role("link", name=live_world.tasks["a_soon"].title)).to_be_visible()
+    page.get_by_role("link", name="Xem số liệu hôm nay").click()
+    expect(page.get_by_role("link", name=live_world.tasks["a_soon"].title)).to_have_count(0)

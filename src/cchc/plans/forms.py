@@ -243,7 +243,13 @@ class TaskUpdateForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    reported_on = date_field(label=_("Ngày báo cáo"))
+    reported_on = date_field(
+        label=_("Ngày báo cáo"),
+        help_text=_(
+            "Ngày tình hình này là đúng. Có thể ghi bổ sung cho một ngày đã qua; "
+            "số liệu tại các ngày sau đó sẽ tính theo cập nhật này."
+        ),
+    )
     files = MultipleFileField(
         required=False,
         label=_("Tài liệu kiểm chứng"),
