@@ -1,10 +1,12 @@
 """Posting an update with evidence through the form, and downloading the evidence."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.plans import services
 from cchc.plans.models import Evidence, TaskStatus, TaskUpdate
 from tests.web_helpers import freeze_today
 
@@ -163,12 +165,15 @@ def test_supporting_unit_adds_a_note_but_no_progress(
             "note": "Cục CB đã cung cấp số liệu.",
             "progress": "90",
             "status": "done",
+            "deliverable": "Quyết định giả của đơn vị phối hợp",
             "reported_on": "15/06/2026",
         },
     )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.progress == 0 and task.status == TaskStatus.NOT_STARTED
+    # The result is the lead unit's: the supporting unit's form has no such field.
+    assert task.result == "" and TaskUpdate.objects.get(task=task).deliverable == ""
     assert TaskUpdate.objects.get(task=task).unit == world.units["CTC"]
 
 
@@ -218,3 +223,12 @@ def test_evidence_of_another_unit_is_404(world, focal, client):
     evidence = Evidence.objects.get()
     client.force_login(world.users["focal_b"])
     assert client.get(reverse("plans:evidence-download", args=[evidence.pk])).status_code == 404
+
+
+def test_the_service_refuses_a_supporting_units_deliverable(world):
+    task = world.tasks["a_overdue"]
+    with pytest.raises(PermissionDenied):
+        services.task_update_post(
+            actor=world.users["focal_b"], task=task, note="Số liệu", deliverable="QĐ 1/QĐ"
+        )
+    assert not TaskUpdate.objects.filter(task=task).exists()

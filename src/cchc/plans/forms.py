@@ -279,6 +279,7 @@ class TaskUpdateForm(forms.Form):
         if not can_report_progress:
             del self.fields["status"]
             del self.fields["progress"]
+            del self.fields["deliverable"]
         bootstrap(self)
 
     def clean_reported_on(self) -> datetime.date:

@@ -456,10 +456,11 @@ def task_update_post(
     moves = (progress is not None and progress != prior.progress) or (
         status is not None and status != prior.status
     )
-    if moves:
+    # The result (what the task produced) belongs to the lead unit, like its status.
+    if moves or deliverable.strip():
         _require(
             permissions.can_report_progress(access, task),
-            _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái của nhiệm vụ."),
+            _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái, sản phẩm của nhiệm vụ."),
         )
     new_status = status or prior.status
     new_progress = prior.progress if progress is None else progress

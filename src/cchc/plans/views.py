@@ -419,7 +419,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data["note"],
                     progress=_changed(data.get("progress"), task.progress, can_report),
                     status=_changed(data.get("status") or None, task.status, can_report),
-                    deliverable=data["deliverable"],
+                    deliverable=data.get("deliverable", ""),
                     reported_on=data["reported_on"],
                     files=files,
                 )
