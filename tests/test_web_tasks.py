@@ -72,6 +72,27 @@ def test_invalid_filters_are_ignored_not_fatal(world, office):
     assert codes(response) == ["1.1", "2.1", "3.1", "5.1", "7.1"]
 
 
+HUGE = "99999999999999999999"  # beyond 2^63
+
+
+@pytest.mark.parametrize("name", ["plan", "area", "unit", "lead_unit"])
+@pytest.mark.parametrize("value", [HUGE, "-" + HUGE, "0", "1e9", "١", "9" * 4000])
+def test_out_of_range_ids_in_the_query_are_ignored(world, office, name, value):
+    for view in ("plans:task-list", "plans:task-mine", "plans:task-export", "plans:dashboard"):
+        response = office.get(reverse(view), {name: value})
+        assert response.status_code == 200, (view, name, value)
+
+
+def test_out_of_range_ids_in_a_bulk_action_are_refused(world, office):
+    response = office.post(
+        reverse("plans:task-bulk"),
+        {"ids": [HUGE], "action": "set_due", "due_date": "30/06/2026"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "không hợp lệ" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("q", "expected"),
     [

@@ -86,6 +86,15 @@ def bootstrap(form: forms.Form) -> None:
         field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
 
+# The largest id a database key holds (a BigAutoField): a larger number names nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_field(**kwargs) -> forms.IntegerField:
+    """An optional row id from a query string: out of range is invalid, not a crash."""
+    return forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 # "Chưa hoàn thành" (open) first: what people look for most.
 STATUS_FILTER_CHOICES = [(OPEN, _("Chưa hoàn thành (chưa thực hiện, đang thực hiện)"))] + list(
     TaskStatus.choices
@@ -99,10 +108,10 @@ class TaskFilterForm(AsOfForm):
     the user anyway, and a link from the dashboard may name a unit outside the list.
     """
 
-    plan = forms.IntegerField(required=False, min_value=1)
-    area = forms.IntegerField(required=False, min_value=1)
-    unit = forms.IntegerField(required=False, min_value=1)
-    lead_unit = forms.IntegerField(required=False, min_value=1)
+    plan = id_field()
+    area = id_field()
+    unit = id_field()
+    lead_unit = id_field()
     timeliness = forms.ChoiceField(
         required=False, choices=[("", "")] + [(k, v) for k, v in Timeliness.labels.items()]
     )
@@ -126,8 +135,8 @@ class TaskFilterForm(AsOfForm):
 
 
 class DashboardForm(AsOfForm):
-    plan = forms.IntegerField(required=False, min_value=1)
-    unit = forms.IntegerField(required=False, min_value=1)
+    plan = id_field()
+    unit = id_field()
 
     def value(self, name: str) -> int | None:
         self.is_valid()
@@ -143,9 +152,12 @@ class IdListField(forms.Field):
         if not value:
             return []
         try:
-            return sorted({int(v) for v in value})
+            ids = sorted({int(v) for v in value})
         except (TypeError, ValueError) as exc:
             raise forms.ValidationError(_("Danh sách nhiệm vụ không hợp lệ.")) from exc
+        if ids and not (1 <= ids[0] and ids[-1] <= MAX_ID):
+            raise forms.ValidationError(_("Danh sách nhiệm vụ không hợp lệ."))
+        return ids
 
 
 class TaskBulkForm(forms.Form):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.orgs.models import Unit
+from cchc.plans.forms import id_field
 from cchc.plans.models import Area
 
 from . import consolidation
@@ -165,7 +166,7 @@ class AttachForm(forms.Form):
 
 
 class NudgeForm(forms.Form):
-    unit = forms.IntegerField(required=False, min_value=1)
+    unit = id_field()
     message = forms.CharField(required=False, max_length=2000)
 
 
