@@ -155,7 +155,7 @@ class IdListField(forms.Field):
             ids = sorted({int(v) for v in value})
         except (TypeError, ValueError) as exc:
             raise forms.ValidationError(_("Danh sách nhiệm vụ không hợp lệ.")) from exc
-        if ids and not (1 <= ids[0] and ids[-1] <= MAX_ID):
+        if ids and not (ids[0] >= 1 and ids[-1] <= MAX_ID):
             raise forms.ValidationError(_("Danh sách nhiệm vụ không hợp lệ."))
         return ids
 
