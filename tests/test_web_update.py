@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.core.text import short_filename
 from cchc.plans import services
 from cchc.plans.models import Evidence, TaskStatus, TaskUpdate
 from tests.web_helpers import freeze_today
@@ -232,3 +233,42 @@ def test_the_service_refuses_a_supporting_units_deliverable(world):
             actor=world.users["focal_b"], task=task, note="Số liệu", deliverable="QĐ 1/QĐ"
         )
     assert not TaskUpdate.objects.filter(task=task).exists()
+
+
+@pytest.mark.parametrize("stem", ["ệ" * 300, "a" * 400, "Biên bản họp " * 40])
+def test_a_very_long_file_name_is_shortened_safely_twice(world, focal, stem):
+    task = world.tasks["a_soon"]
+    for attempt in (1, 2):
+        response = focal.post(
+            url(task),
+            {
+                "note": f"Lần {attempt}",
+                "status": task.status,
+                "progress": str(10 * attempt),
+                "reported_on": "15/06/2026",
+                "effective_on": "15/06/2026",
+                "files": [SimpleUploadedFile(f"{stem}.pdf", b"%PDF-1.4 x")],
+            },
+        )
+        assert response.status_code == 302, response.content[:500]
+    names = list(Evidence.objects.filter(task=task).values_list("original_name", "file"))
+    assert len(names) == 2 and TaskUpdate.objects.filter(task=task).count() == 2
+    for original, stored in names:
+        assert original.endswith(".pdf") and len(original.encode()) <= 255
+        assert stored.endswith(".pdf") and len(stored.rsplit("/", 1)[1].encode()) <= 255
+    assert names[0][1] != names[1][1]
+
+
+@pytest.mark.parametrize(
+    ("name", "limit", "expected"),
+    [
+        ("bien-ban.pdf", 255, "bien-ban.pdf"),
+        ("ệệệệ.docx", 11, "ệệ.docx"),  # 3 bytes a letter: two fit beside “.docx”
+        ("no-extension", 5, "no-ex"),
+        ("../../etc/passwd", 255, ".._.._etc_passwd"),
+        (".hidden", 255, ".hidden"),
+        ("x." + "y" * 40, 10, "x.yyyyyyyy"),  # an “extension” that long is part of the name
+    ],
+)
+def test_short_filename(name, limit, expected):
+    assert short_filename(name, limit) == expected

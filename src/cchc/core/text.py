@@ -25,3 +25,18 @@ def person_name(user) -> str:
         return ""
     name = f"{user.last_name} {user.first_name}".strip()
     return name or user.get_username()
+
+
+def short_filename(name: str, max_bytes: int) -> str:
+    """`name` cut to at most `max_bytes` of UTF-8, keeping its extension and whole letters.
+
+    File systems limit a name to 255 bytes (not letters: “ệ” takes three), and the storage
+    may still add a suffix to make a name unique."""
+    name = (name or "").replace("/", "_").replace("\\", "_").replace("\x00", "")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext.encode()) > 16:
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    room = max(1, max_bytes - len(suffix.encode()))
+    cut = stem.encode()[:room].decode("utf-8", "ignore").rstrip() or "tep"
+    return cut + suffix

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.core.text import fold
+from cchc.core.text import fold, short_filename
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 
@@ -361,6 +361,12 @@ def _validate_files(files: Sequence[EvidenceFile]) -> None:
             )
 
 
+# A name as the user sees it fits its column (255 letters, so at most 255 bytes is safe);
+# the name on disk leaves room under the file system's 255 bytes for a uniqueness suffix.
+ORIGINAL_NAME_BYTES = 255
+STORED_NAME_BYTES = 180
+
+
 def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update=None) -> Evidence:
     digest = hashlib.sha256()
     for chunk in item.file.chunks():
@@ -369,7 +375,7 @@ def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update
     evidence = Evidence(
         task=task,
         update=update,
-        original_name=item.file.name[:255],
+        original_name=short_filename(item.file.name, ORIGINAL_NAME_BYTES),
         size=item.file.size,
         sha256=digest.hexdigest(),
         description=item.description,
@@ -377,7 +383,7 @@ def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update
         unit=unit,
         uploaded_by=actor,
     )
-    evidence.file.save(item.file.name, item.file, save=False)
+    evidence.file.save(short_filename(item.file.name, STORED_NAME_BYTES), item.file, save=False)
     evidence.save()
     audit_record(
         actor=actor,
