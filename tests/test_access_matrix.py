@@ -606,3 +606,72 @@ def test_http_task_list_shows_no_task_out_of_reach(web, world, role):
         body = response.content.decode()
         for title in hidden:
             assert title not in body, (params, title)
+
+
+# --- the unit's document settings (its symbol in numbers, the signer of its plans) --------
+#
+# Only the office, and only for the units of its branch: TCCT's office sets TCCT's and its
+# agencies', never the ministry's (BQP).
+
+UNITS = ["BQP", "TCCT", "VP", "CTH", "CTH-P1", "CTC"]
+UNIT_DOCUMENTS = {role: NOTHING for role in ROLES} | {
+    "office": {"TCCT", "VP", "CTH", "CTH-P1", "CTC"}
+}
+
+
+def _unit_documents(unit) -> tuple:
+    unit.refresh_from_db()
+    return (unit.symbol, unit.signer_authority, unit.signer_title, unit.signer_name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_documents_update(world, role):
+    actor, allowed = user_of(world, role), UNIT_DOCUMENTS[role]
+    for code in UNITS:
+        unit = world.units[code]
+        before = _unit_documents(unit)
+        try:
+            org_services.unit_document_settings_update(
+                actor=actor,
+                unit=unit,
+                symbol="XY",
+                signer_authority="KT. Chủ nhiệm",
+                signer_title="Phó Chủ nhiệm",
+                signer_name=f"Người ký {code}",
+            )
+            done = True
+        except PermissionDenied:
+            done = False
+        assert done == (code in allowed), code
+        assert (_unit_documents(unit) != before) == done, code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_unit_documents(web, world, role):
+    url_or_skip("orgs:unit-documents", pk=world.units["TCCT"].pk)
+    client = web(role)
+    for code in UNITS:
+        unit = world.units[code]
+        url = reverse("orgs:unit-documents", kwargs={"pk": unit.pk})
+        page = client.get(url)
+        posted = client.post(
+            url,
+            {
+                "symbol": "XY",
+                "signer_authority": "",
+                "signer_title": "Chủ nhiệm",
+                "signer_name": f"Người ký {code}",
+            },
+        )
+        if role == "anonymous":
+            assert_login_redirect(page)
+            assert_login_redirect(posted)
+        elif code in UNIT_DOCUMENTS[role]:
+            assert page.status_code == 200, code
+            assert posted.status_code == 302, code
+        else:
+            assert_denied(page)
+            assert_denied(posted)
+        assert (_unit_documents(unit)[3] == f"Người ký {code}") == (
+            role != "anonymous" and code in UNIT_DOCUMENTS[role]
+        ), code

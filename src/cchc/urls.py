@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("cchc.plans.urls")),
     path("plans/", include("cchc.plans.import_urls")),
     path("reporting/", include("cchc.reporting.urls")),
+    path("", include("cchc.orgs.urls")),
     path("admin/", admin.site.urls),
 ]

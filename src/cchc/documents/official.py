@@ -68,6 +68,12 @@ def date_line(place: str, date: datetime.date | None, year: int | None = None) -
     return f"{place}, ngày {date.day:02d} tháng {month} năm {date.year}"
 
 
+def number_line(number: str, symbol: str) -> str:
+    """ "Số: 25/KH-CT"; without a number yet (a draft), blanks to fill in by hand before the
+    symbol: "Số:        /KH-CT"."""
+    return f"Số: {number}" if number else f"Số:        /{symbol}"
+
+
 @dataclass
 class DocumentHeader:
     issuing_body: str
@@ -285,8 +291,7 @@ class OfficialDocument:
             self._para(left, upper(h.parent_body), size=body_size, first=True)
         self._para(left, upper(h.issuing_body), size=body_size, bold=True, first=not h.parent_body)
         self._rule(left.add_paragraph(), 25, widths[0])
-        number = f"Số: {h.number}" if h.number else f"Số:        /{h.symbol}"
-        self._para(left, number, size=13, before=6)
+        self._para(left, number_line(h.number, h.symbol), size=13, before=6)
         self._para(right, NATIONAL_NAME, size=12, bold=True, first=True)
         self._para(right, MOTTO, size=13.5, bold=True, underline=True)
         self._para(

@@ -42,6 +42,13 @@ class Unit(models.Model):
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # What the unit's own documents carry (Decree 30/2020/NĐ-CP): the abbreviation of its
+    # name in document numbers ("CT" in "25/KH-CT"), and who signs its plans. The office
+    # of the unit's branch sets them (orgs.services.unit_document_settings_update).
+    symbol = models.CharField(_("chữ viết tắt tên cơ quan"), max_length=20, blank=True, default="")
+    signer_authority = models.CharField(_("quyền hạn ký"), max_length=64, blank=True, default="")
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=255, blank=True, default="")
+    signer_name = models.CharField(_("họ tên người ký"), max_length=255, blank=True, default="")
 
     class Meta:
         ordering = ["path"]

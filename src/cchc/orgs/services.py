@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -160,3 +161,72 @@ def unit_group_members(group: UnitGroup) -> list[Unit]:
     else:
         qs = group.units.all()
     return list(qs.filter(is_active=True).order_by("path"))
+
+
+# --- what the unit's documents carry: its symbol and its signer --------------------------
+
+# "CT", "VP-BQP", "UBND": capitals (Đ included) and digits, parts joined by hyphens. A
+# slash or a space would break the number "25/KH-CT" the symbol is written into.
+SYMBOL_RE = re.compile(r"^[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
+DOCUMENT_FIELDS = ["symbol", "signer_authority", "signer_title", "signer_name"]
+
+
+def can_edit_unit_documents(user, unit: Unit) -> bool:
+    """The office whose branch holds the unit decides what the unit's documents carry."""
+    return access_for(user).covers(unit.path, Role.OFFICE)
+
+
+@transaction.atomic
+def unit_document_settings_update(
+    *,
+    actor,
+    unit: Unit,
+    symbol: str,
+    signer_authority: str,
+    signer_title: str,
+    signer_name: str,
+) -> Unit:
+    """Set the abbreviation the unit's document numbers carry and who signs its plans.
+
+    The authority ("KT. CHỦ NHIỆM") and the title ("PHÓ CHỦ NHIỆM") are kept as typed; the
+    documents print them in capitals, as Decree 30 asks. Records only what changed."""
+    if actor is not None and not can_edit_unit_documents(actor, unit):
+        raise PermissionDenied(
+            _("Chỉ Văn phòng của đơn vị được sửa ký hiệu và người ký văn bản của đơn vị.")
+        )
+    values = {
+        "symbol": "".join(symbol.split()).upper(),
+        "signer_authority": " ".join(signer_authority.split()),
+        "signer_title": " ".join(signer_title.split()),
+        "signer_name": " ".join(signer_name.split()),
+    }
+    errors = {}
+    if values["symbol"] and not SYMBOL_RE.match(values["symbol"]):
+        errors["symbol"] = _(
+            "Chữ viết tắt chỉ gồm chữ in hoa và chữ số, nối bằng dấu gạch ngang (ví dụ: CT, "
+            "VP-BQP); không có dấu “/” hay khoảng trắng."
+        )
+    # "KT. CHỦ NHIỆM" alone would leave the block without the deputy's position under it.
+    if values["signer_authority"] and not values["signer_title"]:
+        errors["signer_title"] = _("Ghi chức vụ người ký khi đã ghi quyền hạn ký.")
+    if errors:
+        raise ValidationError(errors)
+    for name in DOCUMENT_FIELDS:
+        limit = Unit._meta.get_field(name).max_length
+        if len(values[name]) > limit:
+            errors[name] = _("Không quá %(limit)s ký tự.") % {"limit": limit}
+    if errors:
+        raise ValidationError(errors)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    changes = {
+        name: [getattr(unit, name), value]
+        for name, value in values.items()
+        if getattr(unit, name) != value
+    }
+    if not changes:
+        return unit
+    for name, (_old, value) in changes.items():
+        setattr(unit, name, value)
+    unit.save(update_fields=list(changes))
+    audit_record(actor=actor, action="unit.documents", obj=unit, changes=changes)
+    return unit

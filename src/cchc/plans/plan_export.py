@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
 
-from cchc.documents.official import Column, DocumentHeader, OfficialDocument, Signature, SpanRow
+from cchc.documents.official import (
+    Column,
+    DocumentHeader,
+    OfficialDocument,
+    Signature,
+    SpanRow,
+    number_line,
+)
 from cchc.orgs.models import Unit
 
 from . import selectors
@@ -35,6 +43,12 @@ COLUMNS = [
 # The XLSX adds the state of each task; the importer ignores these columns.
 XLSX_EXTRA = [("Trạng thái", 16), ("Tình trạng thời hạn", 24), ("Tiến độ (%)", 11)]
 XLSX_WIDTHS = [7, 55, 26, 32, 18, 28, 24]
+
+# The abbreviation of the type of document in its number: "KH" in "25/KH-CT" (Decree 30,
+# Appendix III: Kế hoạch).
+PLAN_KIND = "KH"
+# The agency part of a plan's number as entered: "CT" in "25/KH-CT", "VP-BQP" in "3/KH-VP-BQP".
+_AGENCY_IN_NUMBER = re.compile(rf"/\s*{PLAN_KIND}\s*-\s*(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)\s*$")
 
 
 def roman(number: int) -> str:
@@ -97,6 +111,9 @@ class PlanExport:
     symbol: str
     issued_on: datetime.date | None
     place: str
+    signer_authority: str
+    signer_title: str
+    signer_name: str
     purpose: str
     requirements: str
     implementation: str
@@ -111,6 +128,51 @@ class PlanExport:
         if words.lower().startswith("kế hoạch "):
             words = words[len("kế hoạch ") :]
         return words[:1].upper() + words[1:]
+
+    @property
+    def signature(self) -> Signature:
+        # Without a title the block still names the head's place to sign ("THỦ TRƯỞNG").
+        return Signature(
+            authority=self.signer_authority,
+            title=self.signer_title or Signature.title,
+            name=self.signer_name,
+        )
+
+    @property
+    def number_line(self) -> str:
+        return number_line(self.number, self.symbol)
+
+
+def agency_symbol(unit: Unit) -> str:
+    """The abbreviation of the issuing unit's name in its plans' numbers ("CT" in "25/KH-CT"):
+    the one answer for a draft and for an issued plan, so that the two never disagree.
+
+    The office sets it on the unit; until then it is the one the unit's plans were issued
+    with (the number on the signed paper is the record), and only then the unit's code."""
+    if unit.symbol:
+        return unit.symbol
+    numbers = (
+        Plan.objects.filter(issuing_unit=unit)
+        .exclude(document_number="")
+        .order_by("-issued_on", "-pk")
+        .values_list("document_number", flat=True)
+    )
+    for number in numbers[:20]:
+        match = _AGENCY_IN_NUMBER.search(number.upper())
+        if match:
+            return match.group("agency")
+    return unit.code
+
+
+def plan_number(document_number: str, agency: str) -> tuple[str, str]:
+    """(number, symbol) of a plan: ("25/KH-CT", "KH-CT"). A number entered bare ("25") gets
+    the symbol; one entered whole is kept as written, since it is what was signed; a draft
+    has no number, and its line shows blanks before the same symbol."""
+    symbol = f"{PLAN_KIND}-{agency}"
+    number = (document_number or "").strip()
+    if number and "/" not in number:
+        number = f"{number}/{symbol}"
+    return number, symbol
 
 
 def export_task(task: Task) -> ExportTask:
@@ -187,15 +249,19 @@ def plan_export_data(*, user, plan: Plan, today: datetime.date) -> PlanExport:
     if parent is not None:
         recipients.append(f"{parent.name} (để báo cáo)")
     recipients += ["Các cơ quan, đơn vị trực thuộc", "Văn phòng"]
+    number, symbol = plan_number(plan.document_number, agency_symbol(unit))
     return PlanExport(
         title=plan.title,
         year=plan.year,
         issuing_body=unit.name,
         parent_body=parent.name if parent else "",
-        number=plan.document_number,
-        symbol=f"KH-{unit.code}",
+        number=number,
+        symbol=symbol,
         issued_on=plan.issued_on,
         place=getattr(settings, "CCHC_DOCUMENT_PLACE", "Hà Nội"),
+        signer_authority=unit.signer_authority,
+        signer_title=unit.signer_title,
+        signer_name=unit.signer_name,
         purpose=plan.purpose,
         requirements=plan.requirements,
         implementation=plan.implementation,
@@ -235,13 +301,11 @@ def plan_docx(data: PlanExport) -> bytes:
     doc.add_paragraph("(Nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này.)", italic=True)
     doc.add_heading("III. TỔ CHỨC THỰC HIỆN")
     doc.add_paragraph(data.implementation)
-    doc.sign(Signature(), recipients=data.recipients, archive="VT")
-    if data.number:
-        reference = f"Kế hoạch số {data.number}"
-        if data.issued_on:
-            reference += f" ngày {data.issued_on:%d/%m/%Y}"
-    else:
-        reference = "Kế hoạch"
+    doc.sign(data.signature, recipients=data.recipients, archive="VT")
+    # "Kế hoạch số 25/KH-CT ngày 10/01/2026"; a draft's blanks carry the same symbol.
+    reference = "Kế hoạch " + data.number_line.replace("Số:", "số", 1)
+    if data.issued_on:
+        reference += f" ngày {data.issued_on:%d/%m/%Y}"
     doc.add_appendix(
         "Phụ lục",
         f"NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}",
@@ -288,9 +352,11 @@ def plan_xlsx(data: PlanExport) -> bytes:
     ws["A2"] = data.title
     ws["A2"].font = Font(name="Times New Roman", size=14, bold=True)
     ws.merge_cells(f"A2:{last}2")
-    number = f"Số: {data.number}" if data.number else "Chưa ban hành"
+    number = data.number_line
     if data.issued_on:
         number += f", ngày {data.issued_on:%d/%m/%Y}"
+    if not data.number:
+        number = f"Dự thảo, chưa ban hành ({number})"
     ws["A3"] = f"{number}. Tình trạng tính đến {data.generated_on:%d/%m/%Y}."
     ws["A3"].font = Font(name="Times New Roman", size=12, italic=True)
     ws.merge_cells(f"A3:{last}3")
@@ -343,8 +409,10 @@ def export_filename(plan: Plan, extension: str) -> str:
 
 __all__ = [
     "PlanExport",
+    "agency_symbol",
     "export_filename",
     "plan_docx",
     "plan_export_data",
+    "plan_number",
     "plan_xlsx",
 ]

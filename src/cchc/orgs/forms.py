@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Unit
+
+
+class UnitDocumentsForm(forms.Form):
+    """What a unit's documents carry; the service checks and normalises the values."""
+
+    symbol = forms.CharField(
+        label=_("Chữ viết tắt tên cơ quan (trong số, ký hiệu)"),
+        required=False,
+        max_length=Unit._meta.get_field("symbol").max_length,
+        help_text=_("Ví dụ: CT trong “25/KH-CT”. Dùng như nhau cho dự thảo và kế hoạch ban hành."),
+    )
+    signer_authority = forms.CharField(
+        label=_("Quyền hạn ký"),
+        required=False,
+        max_length=Unit._meta.get_field("signer_authority").max_length,
+        help_text=_("Ví dụ: KT. CHỦ NHIỆM, TL. CHỦ NHIỆM; để trống nếu Thủ trưởng ký."),
+    )
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"),
+        required=False,
+        max_length=Unit._meta.get_field("signer_title").max_length,
+        help_text=_("Ví dụ: PHÓ CHỦ NHIỆM; để trống thì in “THỦ TRƯỞNG”."),
+    )
+    signer_name = forms.CharField(
+        label=_("Cấp bậc, họ tên người ký"),
+        required=False,
+        max_length=Unit._meta.get_field("signer_name").max_length,
+        help_text=_("Ví dụ: Thiếu tướng Nguyễn Văn A; để trống thì ký tên bằng tay."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+        self.fields["symbol"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false"}
+        )
+
+    @classmethod
+    def initial_for(cls, unit: Unit) -> dict:
+        return {
+            "symbol": unit.symbol,
+            "signer_authority": unit.signer_authority,
+            "signer_title": unit.signer_title,
+            "signer_name": unit.signer_name,
+        }
