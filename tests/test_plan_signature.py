@@ -218,6 +218,7 @@ def test_an_error_is_shown_on_its_field(client, world):
     error = body.index("Chữ viết tắt chỉ gồm chữ in hoa")
     # The message sits right after its input, before the next field.
     assert field_start < error < body.index('id="id_signer_authority"')
+    assert 'aria-invalid="true"' in body[body.rindex("<input", 0, field_start) : error]
     assert Unit.objects.get(code="TCCT").symbol == ""
 
 

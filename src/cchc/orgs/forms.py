@@ -40,6 +40,13 @@ class UnitDocumentsForm(forms.Form):
             {"autocapitalize": "characters", "spellcheck": "false"}
         )
 
+    def mark_errors(self) -> None:
+        """Outline the fields that have an error, and tell screen readers so."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
     @classmethod
     def initial_for(cls, unit: Unit) -> dict:
         return {

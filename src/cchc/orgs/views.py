@@ -48,6 +48,7 @@ def unit_documents(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu ký hiệu và người ký văn bản của đơn vị."))
             return redirect(back or request.path)
+    form.mark_errors()
     # The symbol the plans print now ("KH-CT"), also when the office has not set one.
     _number, symbol = plan_number("", agency_symbol(unit))
     return render(
