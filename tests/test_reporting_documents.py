@@ -3,6 +3,8 @@ checked against counts computed here from the tasks, one at a time, with plans.t
 
 import datetime
 import io
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.core.management.base import CommandError
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.core.text import fold
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import task_timeliness
@@ -31,13 +34,25 @@ from tests.test_reporting_world import (
 D = datetime.date
 AS_OF = D(2026, 6, 14)
 CATEGORIES = ["done_on_time", "done_late", "overdue", "due_soon", "on_track", "recurring"]
+DONE_HEADERS = ["STT", "Nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn", "Ngày hoàn thành"]
+OVERDUE_HEADERS = ["STT", "Nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn", "Số ngày quá hạn"]
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def fmt(value) -> str:
+    """A rate as the documents write it, by the rule itself (not through core.numbers): one
+    decimal rounded half up, no trailing zero, a decimal comma, a no-break space, “%”."""
     if value is None:
         return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    text = str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return text.rstrip("0").rstrip(".").replace(".", ",") + "\u00a0%"
+
+
+def share(part: int, whole: int) -> str:
+    """part ÷ whole in percent, written as above, from the exact fraction."""
+    exact = Fraction(100 * part, whole)
+    tenths = (exact * 10 + Fraction(1, 2)).__floor__()
+    return fmt(Decimal(tenths) / 10)
 
 
 @pytest.fixture
@@ -72,6 +87,27 @@ def scenario(world, settings, tmp_path):
 AFTER_DEADLINE = D(2026, 6, 21)
 
 
+def updates_until(task, day) -> list:
+    """The task's updates reported on or before `day`, oldest first (read here, without
+    plans.history)."""
+    known = [u for u in task.updates.all() if u.reported_on <= day]
+    return sorted(known, key=lambda u: (u.reported_on, u.pk))
+
+
+def state_as_of(task, day):
+    return updates_until(task, day)[-1]
+
+
+def result_as_of(task, day) -> str:
+    found = [u.deliverable.strip() for u in updates_until(task, day) if u.deliverable.strip()]
+    return found[-1] if found else ""
+
+
+def note_as_of(task, day) -> str:
+    found = [u.note.strip() for u in updates_until(task, day) if u.note.strip()]
+    return found[-1] if found else ""
+
+
 def payload_for(period, today=AFTER_DEADLINE):
     return consolidation.document_data(period, None, today=today)
 
@@ -96,10 +132,13 @@ def test_the_docx_has_the_official_title_sections_and_unit_narratives(world, sce
     header = " ".join(c.text for c in doc.tables[0].rows[0].cells)
     assert "BỘ QUỐC PHÒNG" in header and "TỔNG CỤC CHÍNH TRỊ" in header
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "Số:" in header
+    areas = list(Area.objects.order_by("code"))
+    # The direction area is section I itself: “Công tác chỉ đạo, điều hành” heads it once;
+    # the other areas are numbered under II.
     headings = [
-        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+        f"I. {areas[0].name.upper()}",
         "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH THEO TỪNG LĨNH VỰC",
-        *[f"{a.code}. {a.name}" for a in Area.objects.order_by("code")],
+        *[f"{i}. {a.name}" for i, a in enumerate(areas[1:], start=1)],
         "III. ĐÁNH GIÁ CHUNG",
         "1. Ưu điểm",
         "2. Hạn chế, tồn tại",
@@ -113,9 +152,10 @@ def test_the_docx_has_the_official_title_sections_and_unit_narratives(world, sce
     def section(start: str, end: str) -> list[str]:
         return texts[texts.index(start) + 1 : texts.index(end)]
 
-    area1 = section(headings[2], headings[3])
+    assert sum("cong tac chi dao, dieu hanh" in fold(t) for t in texts) == 1
+    area1 = section(headings[0], headings[1])
     assert "- Cục Tuyên huấn: Tổ chức 5 hội nghị tuyên truyền về CCHC" in area1
-    area3 = section(headings[4], headings[5])
+    area3 = section(headings[3], headings[4])
     assert "- Cục Cán bộ: Rà soát 12 thủ tục" in area3
     causes = section("3. Nguyên nhân", "IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI")
     assert "- Cục Cán bộ: Thiếu cán bộ chuyên trách" in causes
@@ -164,6 +204,25 @@ def test_every_number_of_the_docx_tables_matches_independent_counts(world, scena
             fmt(rate(counts)),
         ], unit.name
 
+    rows = find_table(doc, DONE_HEADERS)
+    done = [t for t in tasks if task_timeliness(t, AS_OF) in ("done_on_time", "done_late")]
+    done.sort(key=lambda t: (t.area.code, t.order, t.pk))
+    assert len(done) == 2
+    assert rows[1:] == [
+        [
+            str(i),
+            f"{t.code} {t.title}",
+            str(t.area.code),
+            str(t.lead_unit),
+            t.due_text or t.due_date.strftime("%d/%m/%Y"),
+            state_as_of(t, AS_OF).completed_on.strftime("%d/%m/%Y"),
+            result_as_of(t, AS_OF),
+            # The number the result cites (“Quyết định 12/QĐ”); “Báo cáo rà soát” cites none.
+            "12/QĐ" if t.code == "3.2" else "",
+        ]
+        for i, t in enumerate(done, start=1)
+    ]
+
     rows = find_table(doc, ["STT", "Cơ quan, đơn vị", "Trạng thái"])
     assert rows[1:] == [
         ["1", "Cục Tuyên huấn", "Đã tiếp nhận", "18/06/2026", "Đúng hạn", ""],
@@ -171,7 +230,7 @@ def test_every_number_of_the_docx_tables_matches_independent_counts(world, scena
         ["3", "Cục Cán bộ", "Đã tiếp nhận", "23/06/2026", "Muộn", "3"],
     ]
 
-    rows = find_table(doc, ["STT", "Nhiệm vụ", "Lĩnh vực"])
+    rows = find_table(doc, OVERDUE_HEADERS)
     overdue = sorted(
         (t for t in tasks if task_timeliness(t, AS_OF) == "overdue"),
         key=lambda t: (t.due_date, t.area.code, t.order, t.pk),
@@ -186,6 +245,7 @@ def test_every_number_of_the_docx_tables_matches_independent_counts(world, scena
             t.due_date.strftime("%d/%m/%Y"),
             str((AS_OF - t.due_date).days),
             str(t.progress),
+            note_as_of(t, AS_OF),
         ]
         for i, t in enumerate(overdue, start=1)
     ]
@@ -196,8 +256,9 @@ def test_the_xlsx_has_the_same_tables_one_sheet_each(world, scenario):
     assert book.sheetnames == [
         "Theo lĩnh vực",
         "Theo cơ quan chủ trì",
-        "Gửi báo cáo",
+        "Nhiệm vụ đã hoàn thành",
         "Nhiệm vụ quá hạn",
+        "Gửi báo cáo",
     ]
     tasks = list(Task.objects.filter(plan=world.plan))
     sheet = book["Theo lĩnh vực"]
@@ -221,6 +282,29 @@ def test_the_xlsx_has_the_same_tables_one_sheet_each(world, scenario):
     assert data[2][3] == datetime.datetime(2026, 6, 23) and data[2][4:] == ["Muộn", 3]
     sheet = book["Nhiệm vụ quá hạn"]
     assert sheet.cell(5, 6).value == (AS_OF - D(2026, 5, 31)).days
+    # The DOCX appendix's lists of tasks, cell for cell.
+    doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
+    for name, column in (
+        ("Nhiệm vụ đã hoàn thành", "Ngày hoàn thành"),
+        ("Nhiệm vụ quá hạn", "Số ngày quá hạn"),
+    ):
+        docx_rows = find_table(
+            doc, ["STT", "Nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn", column]
+        )
+        sheet_rows = [
+            [xlsx_text(c.value) for c in row]
+            for row in book[name].iter_rows(min_row=4, max_row=3 + len(docx_rows))
+        ]
+        assert len(docx_rows) == 3 and sheet_rows == docx_rows, name
+
+
+def xlsx_text(value) -> str:
+    """A spreadsheet cell as the DOCX writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
@@ -231,7 +315,7 @@ def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
     doc = Document(io.BytesIO(documents.render(payload, "docx")))
     texts = [p.text for p in doc.paragraphs]
     assert "Dán từ Word" in texts and "có ký tự lạ" in texts
-    assert find_table(doc, ["STT", "Nhiệm vụ", "Lĩnh vực"])[1][1].endswith("Nhiệm vụ lạ")
+    assert find_table(doc, OVERDUE_HEADERS)[1][1].endswith("Nhiệm vụ lạ")
     book = load_workbook(io.BytesIO(documents.render(payload, "xlsx")))
     assert book["Nhiệm vụ quá hạn"].cell(5, 2).value.endswith("Nhiệm vụ lạ")
 

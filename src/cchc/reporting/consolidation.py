@@ -3,22 +3,36 @@ and `document_data()`, every value the document shows as plain JSON data.
 
 `document_data()` is what documents.render() turns into bytes and what approval freezes;
 its hash names the inputs, so identical inputs give identical files.
+
+The narrative is condensed, not concatenated: each point the units make appears once,
+naming the units that made it, and a unit's line that only restates one of its tasks is
+left out, because the document lists every task done or overdue once, from the task data
+as of the cut-off (`data.done_tasks`, `data.overdue_tasks`).
 """
 
 import datetime
 import hashlib
 import json
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from django.utils import timezone
 
-from cchc.plans.models import Area
+from cchc.core.text import fold
+from cchc.plans.models import Area, TaskStatus
 from cchc.plans.timeliness import Timeliness
 
 from . import data
 from .models import ConsolidatedReport, ReportingPeriod, ReportStatus, UnitReport
 
-FORMAT_VERSION = 1
+# 2: the lists of tasks done and overdue (with results and notes as of the cut-off), the
+# direction area merged into section I.
+FORMAT_VERSION = 2
 ASSESSMENT_KEYS = ["strengths", "limitations", "causes"]
+# The area that is “Công tác chỉ đạo, điều hành…” (glossary: area 1). Its content is
+# section I of the report, so that heading appears once.
+DIRECTION_AREA = 1
 
 
 def narrative_keys() -> list[str]:
@@ -32,10 +46,6 @@ def _d(value: datetime.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _unit_name(unit) -> str:
-    return unit.name
-
-
 def accepted_reports(period: ReportingPeriod) -> list[UnitReport]:
     """The accepted reports, in tree order, each with the version the office accepted."""
     return list(
@@ -45,47 +55,228 @@ def accepted_reports(period: ReportingPeriod) -> list[UnitReport]:
     )
 
 
-def _gather(items: list[tuple[str, str]]) -> str:
-    """“- <unit>: <text>” for each unit that wrote something; later lines kept as written."""
-    lines = []
-    for unit, text in items:
-        text = (text or "").strip()
-        if not text:
+# --- condensing the units' narratives ----------------------------------------------------
+#
+# Sixteen units write the same opening sentence, and every unit's draft restates its tasks
+# (prefilled from the task data). The consolidated report lists each task once from the
+# data as of the cut-off, so a unit's line that only restates a task adds nothing; every
+# other point is kept, once, naming the units that made it.
+
+# Near-identical points: the same numbers and at least this similar once folded. High enough
+# that “Tổ chức 5 hội nghị” and “Tổ chức 3 hội nghị” (different numbers) or two different
+# sentences on one subject stay apart.
+SIMILAR = 0.9
+# A point made by more units than this is attributed by count, not by a list of names.
+NAMED_AT_MOST = 6
+BULLET = re.compile(r"^\s*(?:[-+*•–—]|\d+[.)]|[a-zđ][.)])\s+")
+SUBJECT = re.compile(r"^(?:cac )?(?:co quan, don vi|co quan|don vi)\s+(?=\S)")
+PROPOSING = re.compile(r"^(?:de nghi|kien nghi|de xuat)\b")
+PROGRESS = re.compile(r"tien do \d+")
+DATE = re.compile(r"\b\d{1,2} \d{1,2} \d{4}\b")
+
+
+def key(text: str) -> str:
+    """Folded (no diacritics, lower case) with punctuation as spaces: the comparison form."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def points(text: str) -> list[str]:
+    """A narrative's points: its non-empty lines, without their bullets."""
+    out = []
+    for line in (text or "").splitlines():
+        line = BULLET.sub("", line).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+@dataclass
+class Point:
+    text: str
+    key: str
+    numbers: tuple[str, ...]
+    units: list = field(default_factory=list)
+
+    def similar(self, other_key: str, other_numbers: tuple[str, ...]) -> bool:
+        if other_key == self.key:
+            return True
+        if other_numbers != self.numbers:
+            return False
+        shorter, longer = sorted((len(self.key), len(other_key)))
+        if not longer or shorter / longer < SIMILAR:
+            return False
+        return SequenceMatcher(None, self.key, other_key, autojunk=False).ratio() >= SIMILAR
+
+
+def group_points(items: list[tuple[object, str]], skip=None) -> list[Point]:
+    """One Point per distinct point, in the order first written, with the sources (in the
+    order given) that made it. `skip(source, text)` leaves a point out (a task restated)."""
+    groups: list[Point] = []
+    exact: dict[str, Point] = {}
+    for source, text in items:
+        for line in points(text):
+            if skip is not None and skip(source, line):
+                continue
+            k = key(line)
+            if not k:
+                continue
+            point = exact.get(k)
+            if point is None:
+                nums = tuple(re.findall(r"\d+", k))
+                point = next((g for g in groups if g.similar(k, nums)), None)
+                if point is None:
+                    point = Point(text=line, key=k, numbers=nums)
+                    groups.append(point)
+                exact[k] = point
+            if source not in point.units:
+                point.units.append(source)
+    return groups
+
+
+def _short(unit) -> str:
+    return unit.short_name or unit.name
+
+
+def who(units: list, everyone: int) -> str:
+    """The subject of a point: one unit by its name, a few by short names, many by count,
+    every unit that reported as “Các cơ quan, đơn vị”."""
+    if len(units) == 1:
+        return units[0].name
+    if len(units) >= everyone:
+        return "Các cơ quan, đơn vị"
+    if len(units) > NAMED_AT_MOST:
+        return f"{len(units)} cơ quan, đơn vị"
+    names = [_short(u) for u in units]
+    return f"{', '.join(names[:-1])} và {names[-1]}"
+
+
+def attribute(text: str, units: list, everyone: int) -> str:
+    """“- <units> <text>”: the units become the sentence's subject where it opens with one
+    (“Đơn vị đã…” -> “Cục A và Cục B đã…”, “Đề nghị…” -> “Cục A đề nghị…”); otherwise
+    they lead it (“- <units>: <text>”)."""
+    subject = who(units, everyone)
+    folded = fold(text)
+    opening = SUBJECT.match(folded)
+    if opening:
+        return f"- {subject} {text[opening.end() :]}"
+    if PROPOSING.match(folded):
+        return f"- {subject} {text[0].lower()}{text[1:]}"
+    return f"- {subject}: {text}"
+
+
+def condense(items: list[tuple[object, str]], everyone: int, skip=None) -> str:
+    """(unit, text) pairs as lines, each point once, each naming the units that made it."""
+    return "\n".join(attribute(p.text, p.units, everyone) for p in group_points(items, skip))
+
+
+class Restatements:
+    """Tells whether a unit's line only restates one of its tasks, as the draft prefilled
+    from the task data writes it (“1.2 <title> (phối hợp): đang thực hiện, tiến độ 40%;
+    sản phẩm: …. <latest note>”, or “Nhiệm vụ 1.2 <title> chậm so với thời hạn (…), tiến
+    độ 40%.”) with nothing of the unit's own. The frozen version's task rows say which
+    tasks, results, deadlines and notes the unit had."""
+
+    FIXED = ("phoi hop", "san pham", "cham so voi thoi han")
+
+    def __init__(self):
+        labels = {key(str(label)) for _value, label in TaskStatus.choices}
+        labels |= {key(label) for label in ("Chưa thực hiện", "Đang thực hiện", "Hoàn thành")}
+        self.labels = sorted(labels, key=len, reverse=True)
+        self.by_version: dict[int, list[tuple[str, list[str]]]] = {}
+
+    def _tasks(self, version) -> list[tuple[str, list[str]]]:
+        if version.pk not in self.by_version:
+            tasks = []
+            for row in version.tasks or []:
+                head = key(f"{row.get('code', '')} {row.get('title', '')}")
+                words = [key(row.get("result") or ""), key(row.get("due_text") or "")]
+                words += [key(u.get("note") or "") for u in row.get("updates") or []]
+                tasks.append((head, sorted((w for w in words if w), key=len, reverse=True)))
+            self.by_version[version.pk] = tasks
+        return self.by_version[version.pk]
+
+    def __call__(self, version, line: str) -> bool:
+        k = key(line).removeprefix("nhiem vu ")
+        for head, words in self._tasks(version):
+            if not head or not k.startswith(head):
+                continue
+            rest = f" {k[len(head) :]} "
+            for word in (*words, *self.FIXED, *self.labels):
+                rest = rest.replace(f" {word} ", " ")
+            if not DATE.sub(" ", PROGRESS.sub(" ", rest)).split():
+                return True
+        return False
+
+
+class Addressees:
+    """Whom a proposal addresses: the first unit it names (by name, short name or alias; the
+    longest name at the earliest place) after “đề nghị / kiến nghị / đề xuất”."""
+
+    def __init__(self):
+        from cchc.orgs.models import Unit, UnitAlias
+
+        self.names: dict[tuple[str, ...], object] = {}
+        units = {u.pk: u for u in Unit.objects.only("id", "name", "short_name", "path")}
+        for unit in units.values():
+            for name in (unit.name, unit.short_name):
+                if key(name):
+                    self.names.setdefault(tuple(key(name).split()), unit)
+        for alias in UnitAlias.objects.only("unit_id", "alias"):
+            if key(alias.alias) and alias.unit_id in units:
+                self.names.setdefault(tuple(key(alias.alias).split()), units[alias.unit_id])
+        self.longest = max((len(n) for n in self.names), default=0)
+
+    def __call__(self, text: str):
+        words = key(text).split()
+        start = 0
+        for i in range(len(words)):
+            if PROPOSING.match(" ".join(words[i : i + 2])):
+                start = i + 2
+                break
+        for i in range(start, len(words)):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                unit = self.names.get(tuple(words[i : i + n]))
+                if unit is not None:
+                    return unit
+        return None
+
+
+def split_proposals(period: ReportingPeriod, reports: list[UnitReport]) -> tuple[str, str]:
+    """The units' proposals as (outward, inward), deduplicated, each naming its units.
+
+    A proposal asks someone else. The consolidated report speaks for the plan's issuing
+    unit, so:
+    - a unit's proposal addressed to that very unit is no proposal, and is left out;
+    - one addressed to the issuing unit or to a unit under it (its office, a department) is
+      a request the issuing unit answers itself (inward): listed with the tasks for the next
+      period, never in section V as the issuing unit proposing to itself;
+    - the rest, addressed to the level above or to no one named (outward), are section V."""
+    issuing = period.plan.issuing_unit
+    everyone = len(reports)
+    addressee = Addressees()
+    outward, inward = [], []
+    for point in group_points([(r.unit, r.accepted_version.proposals) for r in reports]):
+        target = addressee(point.text)
+        units = [u for u in point.units if target is None or u.pk != target.pk]
+        if not units:
             continue
-        first, *rest = text.splitlines()
-        lines.append(f"- {unit}: {first.lstrip('- ')}")
-        lines.extend(line for line in rest if line.strip())
-    return "\n".join(lines)
-
-
-def _count_sentence(counts: dict, total: int, rate: float | None) -> str:
-    t = Timeliness
-    done = counts[t.DONE_ON_TIME] + counts[t.DONE_LATE]
-    text = (
-        f"Tổng số {total} nhiệm vụ; đã hoàn thành {done} nhiệm vụ "
-        f"({counts[t.DONE_ON_TIME]} đúng hạn, {counts[t.DONE_LATE]} quá hạn); "
-        f"{counts[t.OVERDUE]} nhiệm vụ quá hạn chưa hoàn thành; "
-        f"{counts[t.DUE_SOON] + counts[t.ON_TRACK]} nhiệm vụ đang thực hiện trong hạn; "
-        f"{counts[t.RECURRING]} nhiệm vụ thường xuyên"
-    )
-    if rate is not None:
-        text += f". Tỷ lệ hoàn thành: {format_pct(rate)}%"
-    return text + "."
-
-
-def format_pct(value: float | None) -> str:
-    """98.62 -> “98,62” (Vietnamese decimal comma); None -> “–”."""
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        line = attribute(point.text, units, everyone)
+        if target is not None and target.path.startswith(issuing.path):
+            inward.append(line)
+        else:
+            outward.append(line)
+    return "\n".join(outward), "\n".join(inward)
 
 
 def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str, str]:
-    """A first draft of every section, gathered from the accepted reports (naming each unit)
-    and the task data. The office edits it before sending it to the leader."""
+    """A first draft of every section, condensed from the accepted reports and the task
+    data. The office edits it before sending it to the leader. The figures and the lists of
+    tasks done and overdue are not part of it: the document takes them from the task data
+    as of the cut-off."""
     period = ReportingPeriod.objects.select_related("plan__issuing_unit").get(pk=period.pk)
     plan = period.plan
-    reports = accepted_reports(period)
+    reports = [r for r in accepted_reports(period) if r.accepted_version_id]
+    everyone = len(reports)
     rows = data.report_rows(period)
     counts = data.report_counts(rows)
     stats = data.task_stats(period, period.as_of(today))
@@ -103,36 +294,43 @@ def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str
     if nudges:
         direction.append(f"Văn phòng đã đôn đốc {nudges} lượt cơ quan, đơn vị chậm gửi báo cáo.")
     narrative = {"direction": "\n".join(direction)}
-    for area in stats["by_area"]:
-        gathered = _gather(
-            [
-                (_unit_name(r.unit), r.accepted_version.part(area["code"], "results"))
-                for r in reports
-            ]
+    restates = Restatements()
+
+    def condensed(text_of) -> str:
+        """Each report's text (`text_of(version)`), condensed; tasks restated left out."""
+        groups = group_points(
+            [(r, text_of(r.accepted_version)) for r in reports],
+            skip=lambda r, line: restates(r.accepted_version, line),
         )
-        narrative[f"area_{area['code']}"] = gathered
-    total = stats["total"]
-    narrative["strengths"] = _count_sentence(
-        total["counts"], total["total"], total["completion_rate"]
+        return "\n".join(attribute(p.text, [r.unit for r in p.units], everyone) for p in groups)
+
+    codes = [a["code"] for a in stats["by_area"]]
+    for code in codes:
+        narrative[f"area_{code}"] = condensed(lambda v, c=code: v.part(c, "results"))
+    c = stats["total"]["counts"]
+    done = c[Timeliness.DONE_ON_TIME] + c[Timeliness.DONE_LATE]
+    narrative["strengths"] = (
+        f"Các nhiệm vụ cải cách hành chính được triển khai theo kế hoạch; {done} nhiệm vụ đã "
+        f"hoàn thành, trong đó {c[Timeliness.DONE_ON_TIME]} nhiệm vụ đúng hạn; "
+        f"{counts['on_time']}/{counts['due']} cơ quan, đơn vị gửi báo cáo đúng hạn."
     )
-    for key, part in (("limitations", "limitations"), ("causes", "causes")):
-        narrative[key] = _gather(
-            [
-                (
-                    _unit_name(r.unit),
-                    "\n".join(
-                        r.accepted_version.part(a["code"], part) for a in stats["by_area"]
-                    ).strip(),
-                )
-                for r in reports
-            ]
+    limitations = condensed(lambda v: "\n".join(v.part(code, "limitations") for code in codes))
+    if c[Timeliness.OVERDUE]:
+        behind = (
+            f"- {c[Timeliness.OVERDUE]} nhiệm vụ quá hạn chưa hoàn thành (nêu tại mục I, II "
+            "và phụ lục)."
         )
-    narrative["next_tasks"] = _gather(
-        [(_unit_name(r.unit), r.accepted_version.next_tasks) for r in reports]
-    )
-    narrative["proposals"] = _gather(
-        [(_unit_name(r.unit), r.accepted_version.proposals) for r in reports]
-    )
+        limitations = f"{behind}\n{limitations}".strip()
+    narrative["limitations"] = limitations
+    narrative["causes"] = condensed(lambda v: "\n".join(v.part(code, "causes") for code in codes))
+    outward, inward = split_proposals(period, reports)
+    next_tasks = condensed(lambda v: v.next_tasks)
+    if inward:
+        next_tasks = (
+            f"{next_tasks}\nTiếp thu, giải quyết đề xuất của các cơ quan, đơn vị:\n{inward}"
+        ).strip()
+    narrative["next_tasks"] = next_tasks
+    narrative["proposals"] = outward
     return narrative
 
 
@@ -247,9 +445,11 @@ def document_data(
         "narrative": {k: narrative.get(k, "") for k in narrative_keys()},
         "missing_units": missing,
         "not_accepted_units": not_accepted,
-        "categories": [[key, str(label)] for key, label in Timeliness.choices],
+        "categories": [[value, str(label)] for value, label in Timeliness.choices],
         "stats": stats,
         "reports": report_rows,
+        "direction_area": DIRECTION_AREA,
+        "done": data.done_tasks(period, as_of),
         "overdue": data.overdue_tasks(period, as_of),
         "charts": {
             "by_area": [

@@ -7,11 +7,13 @@ whatever the number of units and tasks.
 """
 
 import datetime
+import re
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
+from cchc.core import numbers
 from cchc.core.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.history import annotate_state, not_cancelled, state_q
@@ -33,8 +35,7 @@ def completion_rate(counts: dict[str, int]) -> float | None:
     overdue give 98.62% (and 1.38% overdue), not 98.63%.
     """
     done = sum(counts.get(c, 0) for c in DONE)
-    counted = done + counts.get(Timeliness.OVERDUE, 0)
-    return (10000 * done // counted) / 100 if counted else None
+    return numbers.completion_rate(done, counts.get(Timeliness.OVERDUE, 0))
 
 
 def empty_counts() -> dict[str, int]:
@@ -241,12 +242,78 @@ def task_stats(period: ReportingPeriod, as_of: datetime.date) -> dict:
     }
 
 
+# A document's number and symbol as Vietnamese offices write them (Nghị định 30/2020/NĐ-CP):
+# “38/KH-CT”, “221/VP-CT”, “05-NQ/TW”, “42/2014/QĐ-TTg”. A date (“25/1/2026”) has no letters
+# after its slash and is not one.
+DOCUMENT_NUMBER = re.compile(
+    r"(?<![\w/])\d+(?:/\d{4})?[/-][A-ZĐ][A-Za-zĐđ]*\d*(?:[-/][A-ZĐ0-9][A-Za-zĐđ0-9]*)*"
+)
+
+
+def document_numbers(text: str) -> list[str]:
+    """The numbers of the documents a text cites, in order, each once."""
+    found: list[str] = []
+    for number in DOCUMENT_NUMBER.findall(text or ""):
+        number = number.rstrip("-/")
+        if number not in found:
+            found.append(number)
+    return found
+
+
+def _latest_note(on: datetime.date) -> Subquery:
+    """The latest note reported on or before `on`: why a task stands where it does."""
+    notes = TaskUpdate.objects.filter(task_id=OuterRef("pk"), reported_on__lte=on).exclude(note="")
+    return Subquery(notes.order_by("-reported_on", "-id").values("note")[:1])
+
+
+def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
+    """Tasks done as of `as_of`, by area in the plan's order, each once, with its lead unit,
+    completion date, its result as reported on or before `as_of` and the numbers of the
+    documents that result cites. A task finished after `as_of` is not here. One query."""
+    rows = (
+        _tasks(period, as_of)
+        .filter(timeliness__in=DONE)
+        .order_by("area__code", "order", "id")
+        .values(
+            "id",
+            "code",
+            "title",
+            "area__code",
+            "lead_unit__name",
+            "lead_unit__short_name",
+            "due_date",
+            "due_text",
+            "timeliness",
+            "state_completed_on",
+            "state_result",
+        )
+    )
+    return [
+        {
+            "id": r["id"],
+            "code": r["code"],
+            "title": r["title"],
+            "area": r["area__code"],
+            "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
+            "lead_unit_name": r["lead_unit__name"],
+            "due_date": _iso(r["due_date"]),
+            "due_text": r["due_text"],
+            "timeliness": r["timeliness"],
+            "completed_on": _iso(r["state_completed_on"]),
+            "result": (r["state_result"] or "").strip(),
+            "documents": document_numbers(r["state_result"]),
+        }
+        for r in rows
+    ]
+
+
 def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
     """Unfinished tasks past their deadline as of `as_of`, most overdue first, with their
-    lead units and days overdue. One query."""
+    lead units, days overdue and the latest note reported by then. One query."""
     rows = (
         annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of)
         .filter(state_q(Timeliness.OVERDUE, as_of))
+        .annotate(last_note=_latest_note(as_of))
         .order_by("due_date", "area__code", "order", "id")
         .values(
             "id",
@@ -258,6 +325,7 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
             "due_date",
             "due_text",
             "state_progress",
+            "last_note",
         )
     )
     return [
@@ -272,6 +340,7 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
             "due_text": r["due_text"],
             "days_overdue": (as_of - r["due_date"]).days,
             "progress": r["state_progress"],
+            "note": (r["last_note"] or "").strip(),
         }
         for r in rows
     ]
@@ -345,7 +414,8 @@ def report_counts(rows: list[dict]) -> dict:
         states[row["status"] or "none"] += 1
 
     def pct(n: int) -> float | None:
-        return round(100 * n / due, 1) if due else None
+        # The same cut as the completion rate, so every page writes shares alike.
+        return numbers.percent(n, due)
 
     return {
         "due": due,

@@ -37,6 +37,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from cchc.core import numbers
 from cchc.documents import official
 
 # --- the placeholders ------------------------------------------------------------------
@@ -86,9 +87,22 @@ ASSESSMENT_HEADINGS = [
 TABLE_TITLES = {
     "by_area": "Biểu 1. Nhiệm vụ theo tình trạng thực hiện và lĩnh vực",
     "by_unit": "Biểu 2. Nhiệm vụ theo tình trạng thực hiện và cơ quan chủ trì",
-    "reports": "Biểu 3. Tình hình gửi báo cáo của các cơ quan, đơn vị",
+    "done": "Biểu 3. Nhiệm vụ đã hoàn thành và sản phẩm",
     "overdue": "Biểu 4. Nhiệm vụ quá hạn chưa hoàn thành",
+    "reports": "Biểu 5. Tình hình gửi báo cáo của các cơ quan, đơn vị",
 }
+# What an empty list or table says instead of printing no rows.
+EMPTY = {
+    "by_area": "Không có nhiệm vụ.",
+    "by_unit": "Không có nhiệm vụ.",
+    "done": "Chưa có nhiệm vụ hoàn thành.",
+    "overdue": "Không có nhiệm vụ quá hạn.",
+    "reports": "Không có cơ quan, đơn vị phải báo cáo.",
+}
+GOVERNMENT_OFFICE_FORMULA = (
+    "số nhiệm vụ đã hoàn thành ÷ (số đã hoàn thành + số quá hạn chưa hoàn thành); nhiệm vụ "
+    "chưa đến hạn và nhiệm vụ thường xuyên không tính"
+)
 CHART_TITLES = {
     "by_area": "Biểu đồ 1. Tiến độ bình quân theo lĩnh vực (%)",
     "by_unit": "Biểu đồ 2. Tiến độ bình quân theo cơ quan, đơn vị (%)",
@@ -97,8 +111,9 @@ CHART_TITLES = {
 SHEET_NAMES = {
     "by_area": "Theo lĩnh vực",
     "by_unit": "Theo cơ quan chủ trì",
-    "reports": "Gửi báo cáo",
+    "done": "Nhiệm vụ đã hoàn thành",
     "overdue": "Nhiệm vụ quá hạn",
+    "reports": "Gửi báo cáo",
 }
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -122,10 +137,8 @@ def vn_date(iso: str | None) -> str:
 
 
 def pct(value: float | None) -> str:
-    """98.62 -> “98,62”; None -> “–” (nothing to count)."""
-    if value is None:
-        return "–"
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    """A rate as every page and document writes it (core.numbers): 98.62 -> “98,6 %”."""
+    return numbers.format_rate(value)
 
 
 def number_line(payload: dict) -> str:
@@ -173,19 +186,25 @@ class Table:
     widths: list[float]
     total: list | None = None
     note: str = ""
+    # Printed in place of the rows when there are none.
+    empty: str = ""
 
 
 def _count_cells(row: dict, categories: list[str]) -> list:
     return [row["total"], *(row["counts"][c] for c in categories), row["completion_rate"]]
 
 
+def _due(task: dict) -> str:
+    return task.get("due_text") or vn_date(task.get("due_date"))
+
+
 def tables(payload: dict) -> list[Table]:
-    """The appendix's four tables: cells are int, float (a percentage, None when nothing
+    """The appendix's tables: cells are int, float (a rate in percent, None when nothing
     counts), str, or datetime.date."""
     categories = [key for key, _label in payload["categories"]]
     labels = [label for _key, label in payload["categories"]]
     stats = payload["stats"]
-    count_headers = ["Tổng số", *labels, "Tỷ lệ hoàn thành (%)"]
+    count_headers = ["Tổng số", *labels, "Tỷ lệ hoàn thành"]
     count_widths = [1.6] * len(categories) + [1.6, 1.8]
     by_area = Table(
         key="by_area",
@@ -194,8 +213,8 @@ def tables(payload: dict) -> list[Table]:
         rows=[[a["code"], a["name"], *_count_cells(a, categories)] for a in stats["by_area"]],
         widths=[1.2, 5.0, *count_widths],
         total=["", "Tổng cộng", *_count_cells(stats["total"], categories)],
-        note="Tỷ lệ hoàn thành = số nhiệm vụ đã hoàn thành ÷ (số đã hoàn thành + số quá hạn "
-        "chưa hoàn thành); nhiệm vụ chưa đến hạn và nhiệm vụ thường xuyên không tính.",
+        note=f"Tỷ lệ hoàn thành (cách tính của Văn phòng Chính phủ) = {GOVERNMENT_OFFICE_FORMULA}.",
+        empty=EMPTY["by_area"],
     )
     by_unit = Table(
         key="by_unit",
@@ -207,6 +226,67 @@ def tables(payload: dict) -> list[Table]:
         ],
         widths=[1.2, 5.0, *count_widths],
         total=["", "Tổng cộng", *_count_cells(stats["total"], categories)],
+        empty=EMPTY["by_unit"],
+    )
+    done = Table(
+        key="done",
+        title=TABLE_TITLES["done"],
+        headers=[
+            "STT",
+            "Nhiệm vụ",
+            "Lĩnh vực",
+            "Cơ quan chủ trì",
+            "Thời hạn",
+            "Ngày hoàn thành",
+            "Kết quả, sản phẩm",
+            "Số, ký hiệu văn bản",
+        ],
+        rows=[
+            [
+                i,
+                f"{t['code']} {t['title']}".strip(),
+                t["area"],
+                t["lead_unit"],
+                _due(t),
+                datetime.date.fromisoformat(t["completed_on"]) if t["completed_on"] else "",
+                t["result"],
+                "; ".join(t["documents"]),
+            ]
+            for i, t in enumerate(payload.get("done") or [], start=1)
+        ],
+        widths=[1.0, 6.0, 1.4, 3.0, 2.2, 2.2, 5.6, 2.6],
+        note=f"Kết quả, sản phẩm báo cáo đến ngày {vn_date(payload['as_of'])}.",
+        empty=EMPTY["done"],
+    )
+    overdue = Table(
+        key="overdue",
+        title=TABLE_TITLES["overdue"],
+        headers=[
+            "STT",
+            "Nhiệm vụ",
+            "Lĩnh vực",
+            "Cơ quan chủ trì",
+            "Thời hạn",
+            "Số ngày quá hạn",
+            "Tiến độ (%)",
+            "Lý do, vướng mắc",
+        ],
+        rows=[
+            [
+                i,
+                f"{t['code']} {t['title']}".strip(),
+                t["area"],
+                t["lead_unit"],
+                datetime.date.fromisoformat(t["due_date"]),
+                t["days_overdue"],
+                t["progress"],
+                t.get("note", ""),
+            ]
+            for i, t in enumerate(payload["overdue"], start=1)
+        ],
+        widths=[1.0, 6.0, 1.4, 3.0, 2.2, 1.6, 1.6, 5.0],
+        note=f"Tính đến ngày {vn_date(payload['as_of'])}.",
+        empty=EMPTY["overdue"],
     )
     reports = payload["reports"]
     on_time = sum(1 for r in reports if r["submission"] == "on_time")
@@ -232,35 +312,9 @@ def tables(payload: dict) -> list[Table]:
             f"Phải báo cáo: {len(reports)}; gửi đúng hạn: {on_time}; gửi muộn: {late}; "
             f"chưa gửi: {missing}. Hạn gửi: {vn_date(payload['period']['due_on'])}."
         ),
+        empty=EMPTY["reports"],
     )
-    overdue = Table(
-        key="overdue",
-        title=TABLE_TITLES["overdue"],
-        headers=[
-            "STT",
-            "Nhiệm vụ",
-            "Lĩnh vực",
-            "Cơ quan chủ trì",
-            "Thời hạn",
-            "Số ngày quá hạn",
-            "Tiến độ (%)",
-        ],
-        rows=[
-            [
-                i,
-                f"{t['code']} {t['title']}".strip(),
-                t["area"],
-                t["lead_unit"],
-                datetime.date.fromisoformat(t["due_date"]),
-                t["days_overdue"],
-                t["progress"],
-            ]
-            for i, t in enumerate(payload["overdue"], start=1)
-        ],
-        widths=[1.0, 7.0, 1.4, 3.2, 2.2, 1.6, 1.6],
-        note=f"Tính đến ngày {vn_date(payload['as_of'])}.",
-    )
-    return [by_area, by_unit, report_table, overdue]
+    return [by_area, by_unit, done, overdue, report_table]
 
 
 def cell_text(value) -> str:
@@ -333,6 +387,15 @@ def table_xml(table: Table, width_twips: int) -> str:
         return "".join(out)
 
     parts.extend(row_xml(row) for row in table.rows)
+    if not table.rows and table.empty:
+        # One row across every column saying the table is empty, rather than no rows.
+        parts.append(
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+            f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/>'
+            f'<w:gridSpan w:val="{len(widths)}"/></w:tcPr>'
+            '<w:p><w:pPr><w:spacing w:before="20" w:after="20"/><w:ind w:firstLine="0"/>'
+            f'<w:jc w:val="center"/></w:pPr>{_run(table.empty)}</w:p></w:tc></w:tr>'
+        )
     if table.total is not None:
         parts.append(row_xml(table.total, bold=True))
     parts.append("</w:tbl>")
@@ -423,21 +486,92 @@ def _lines(writer, text: str, empty: str) -> None:
     writer.add_paragraph("\n".join(lines))
 
 
+def _done(counts: dict) -> int:
+    return counts["done_on_time"] + counts["done_late"]
+
+
+def lead_sentences(payload: dict) -> list[str]:
+    """What the leader reads first: tasks done of all, then the Government Office's rate
+    with its formula named."""
+    total = payload["stats"]["total"]
+    c = total["counts"]
+    done = _done(c)
+    first = (
+        f"{done}/{total['total']} nhiệm vụ đã hoàn thành "
+        f"({pct(numbers.percent(done, total['total']))}), số liệu tính đến ngày "
+        f"{vn_date(payload['as_of'])}."
+    )
+    second = (
+        f"Trong đó {c['done_on_time']} nhiệm vụ hoàn thành đúng hạn, {c['done_late']} nhiệm vụ "
+        f"hoàn thành quá hạn; {c['overdue']} nhiệm vụ quá hạn chưa hoàn thành; "
+        f"{c['due_soon'] + c['on_track']} nhiệm vụ đang thực hiện trong hạn; "
+        f"{c['recurring']} nhiệm vụ thường xuyên. Tỷ lệ hoàn thành theo cách tính của Văn phòng "
+        f"Chính phủ ({GOVERNMENT_OFFICE_FORMULA}): "
+    )
+    if total["completion_rate"] is None:
+        second += "chưa tính được (chưa có nhiệm vụ đến hạn)."
+    else:
+        second += f"{done} ÷ ({done} + {c['overdue']}) = {pct(total['completion_rate'])}."
+    return [first, second]
+
+
 def area_sentence(row: dict) -> str:
     c = row["counts"]
-    done = c["done_on_time"] + c["done_late"]
+    if not row["total"]:
+        return "Số liệu: không có nhiệm vụ."
+    done = _done(c)
     text = (
-        f"Số liệu: {row['total']} nhiệm vụ; hoàn thành {done} ({c['done_on_time']} đúng hạn, "
-        f"{c['done_late']} quá hạn); quá hạn chưa hoàn thành {c['overdue']}; đang thực hiện "
-        f"trong hạn {c['due_soon'] + c['on_track']}; thường xuyên {c['recurring']}"
+        f"Số liệu: {done}/{row['total']} nhiệm vụ đã hoàn thành "
+        f"({pct(numbers.percent(done, row['total']))}; {c['done_on_time']} đúng hạn, "
+        f"{c['done_late']} quá hạn); {c['overdue']} quá hạn chưa hoàn thành; "
+        f"{c['due_soon'] + c['on_track']} đang thực hiện trong hạn; {c['recurring']} thường xuyên"
     )
     if row["completion_rate"] is not None:
-        text += f"; tỷ lệ hoàn thành {pct(row['completion_rate'])}%"
+        text += f"; tỷ lệ hoàn thành {pct(row['completion_rate'])}"
     return text + "."
 
 
+def done_line(task: dict) -> str:
+    when = vn_date(task["completed_on"])
+    late = ", quá hạn" if task["timeliness"] == "done_late" else ""
+    result = task["result"].rstrip(" .;") or "chưa báo cáo sản phẩm"
+    return (
+        f"- {task['code']} {task['title']} (chủ trì: {task['lead_unit']}; hoàn thành"
+        f"{' ngày ' + when if when else ''}{late}): {result}."
+    ).replace("-  ", "- ")
+
+
+def overdue_line(task: dict) -> str:
+    note = (task.get("note") or "").rstrip(" .;") or "chưa báo cáo lý do"
+    return (
+        f"- {task['code']} {task['title']} (chủ trì: {task['lead_unit']}; thời hạn "
+        f"{_due(task)}, quá {task['days_overdue']} ngày; tiến độ {task['progress']} %): {note}."
+    ).replace("-  ", "- ")
+
+
+def _area_block(writer, payload: dict, code: int, row: dict, narrative: str) -> None:
+    """One area: its figures, the tasks done (each once, with its lead unit and result as
+    of the cut-off), the tasks behind and why, then the units' own points."""
+    writer.add_paragraph(area_sentence(row), italic=True)
+    if payload.get("done") is None:
+        # A report frozen before the lists existed (format 1): its narrative, as it was.
+        _lines(writer, narrative, "Chưa có đơn vị báo cáo nội dung này.")
+        return
+    done = [t for t in payload["done"] if t["area"] == code]
+    behind = [t for t in payload["overdue"] if t["area"] == code]
+    writer.add_heading("a) Nhiệm vụ đã hoàn thành", level=3)
+    writer.add_paragraph("\n".join(done_line(t) for t in done) or EMPTY["done"])
+    writer.add_heading("b) Nhiệm vụ chậm tiến độ, nguyên nhân", level=3)
+    writer.add_paragraph("\n".join(overdue_line(t) for t in behind) or EMPTY["overdue"])
+    if narrative.strip():
+        writer.add_heading("c) Các cơ quan, đơn vị báo cáo", level=3)
+        _lines(writer, narrative, "")
+
+
 def build_body(writer, payload: dict) -> None:
-    """Sections I–V through `writer` (a BodyWriter; an OfficialDocument works too)."""
+    """The figures first, then sections I–V, through `writer` (a BodyWriter; an
+    OfficialDocument works too). The direction area is section I's content, so “Công tác
+    chỉ đạo, điều hành” heads the report once."""
     n = payload["narrative"]
     plan = payload["plan"]
     reference = plan["title"]
@@ -452,7 +586,16 @@ def build_body(writer, payload: dict) -> None:
         f"{vn_date(payload['period']['starts_on'])} đến ngày {vn_date(payload['as_of'])}) "
         "như sau:"
     )
-    writer.add_heading(SECTION_HEADINGS["I"])
+    first, rest = lead_sentences(payload)
+    writer.add_paragraph(first, bold=True)
+    writer.add_paragraph(rest)
+    by_area = {a["code"]: a for a in payload["stats"]["by_area"]}
+    direction = payload.get("direction_area")
+    direction_area = next((a for a in payload["areas"] if a["code"] == direction), None)
+    if direction_area is not None:
+        writer.add_heading(f"I. {official.upper(direction_area['name'])}")
+    else:
+        writer.add_heading(SECTION_HEADINGS["I"])
     _lines(writer, n.get("direction", ""), "Chưa có nội dung.")
     if payload["missing_units"]:
         writer.add_paragraph(
@@ -466,12 +609,15 @@ def build_body(writer, payload: dict) -> None:
             + "; ".join(payload["not_accepted_units"])
             + "."
         )
+    if direction_area is not None:
+        code = direction_area["code"]
+        _area_block(writer, payload, code, by_area[code], n.get(f"area_{code}", ""))
     writer.add_heading(SECTION_HEADINGS["II"])
-    by_area = {a["code"]: a for a in payload["stats"]["by_area"]}
-    for area in payload["areas"]:
-        writer.add_heading(f"{area['code']}. {area['name']}", level=2)
-        writer.add_paragraph(area_sentence(by_area[area["code"]]), italic=True)
-        _lines(writer, n.get(f"area_{area['code']}", ""), "Chưa có đơn vị báo cáo nội dung này.")
+    others = [a for a in payload["areas"] if a is not direction_area]
+    for number, area in enumerate(others, start=1):
+        writer.add_heading(f"{number}. {area['name']}", level=2)
+        code = area["code"]
+        _area_block(writer, payload, code, by_area[code], n.get(f"area_{code}", ""))
     writer.add_heading(SECTION_HEADINGS["III"])
     for key, title in ASSESSMENT_HEADINGS:
         writer.add_heading(title, level=2)
@@ -514,8 +660,13 @@ def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None
         anchor = _small_paragraph(document, table.note, italic=True)
         anchor._p.addprevious(parse_xml(table_xml(table, int(width_mm * TWIPS_PER_MM))))
     on_progress(85, _("Đang vẽ biểu đồ"))
+    section = document.sections[-1]
+    # Each chart opens a page of its own, title and picture together, the picture no taller
+    # than what is left of the page under its title.
+    height_mm = (section.page_height - section.top_margin - section.bottom_margin) / Mm(1)
     for key, title in CHART_TITLES.items():
-        _small_paragraph(document, title, bold=True, keep=True)
+        heading = _small_paragraph(document, title, bold=True, keep=True)
+        heading.paragraph_format.page_break_before = True
         png = chart_png(payload["charts"][key])
         if png is None:
             _small_paragraph(
@@ -524,11 +675,55 @@ def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None
             continue
         paragraph = _small_paragraph(document, "")
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, 200)))
+        width, height = picture_size(png, width_mm=min(width_mm, 240), height_mm=height_mm - 30)
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width), height=Mm(height))
+
+
+def picture_size(png: bytes, *, width_mm: float, height_mm: float) -> tuple[float, float]:
+    """The largest size with the PNG's proportions within width_mm × height_mm."""
+    pixels_wide = int.from_bytes(png[16:20], "big")
+    pixels_high = int.from_bytes(png[20:24], "big")
+    scale = min(width_mm / pixels_wide, height_mm / pixels_high)
+    return pixels_wide * scale, pixels_high * scale
+
+
+# Faces with Times New Roman's metrics, in order; the text of the documents is set in one.
+SERIF_FACES = ("Times New Roman", "Liberation Serif", "Tinos")
+# Letters that Liberation Serif 1.x lacks and 2.x has: a face must draw them to be used.
+VIETNAMESE_SAMPLE = "ạặậẹệịọộợụựỵĐđ"
+
+
+def chart_font():
+    """The document's serif face for the charts, as a matplotlib FontProperties, or None
+    (matplotlib's default serif) when no face that draws every Vietnamese letter is
+    installed. Debian's fonts-liberation2 provides one; the older fonts-liberation lacks ạ,
+    ệ, ự…. matplotlib's font cache may predate the font's installation, so the system's font
+    directories are read too."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    paths = [f.fname for f in font_manager.fontManager.ttflist if f.name in SERIF_FACES]
+    paths += font_manager.findSystemFonts(fontext="ttf")
+    found = []
+    for path in sorted(set(paths)):
+        try:
+            face = FT2Font(path)
+        except (OSError, RuntimeError):
+            continue
+        if face.family_name not in SERIF_FACES or face.style_name != "Regular":
+            continue
+        charmap = face.get_charmap()
+        if all(ord(ch) in charmap for ch in VIETNAMESE_SAMPLE):
+            found.append((SERIF_FACES.index(face.family_name), path))
+    if not found:
+        return None
+    return font_manager.FontProperties(fname=min(found)[1])
 
 
 def chart_png(rows: list[list]) -> bytes | None:
-    """A horizontal bar chart of mean progress (0–100 %), one bar per row, as PNG bytes."""
+    """A horizontal bar chart of mean progress (0–100 %), one bar per row, as PNG bytes, in
+    the document's serif face; long labels are wrapped (and shortened past three lines) and
+    the picture is cropped to what is drawn, so that no label is cut off."""
     try:
         import matplotlib
 
@@ -536,33 +731,47 @@ def chart_png(rows: list[list]) -> bytes | None:
         from matplotlib.figure import Figure
     except ImportError:
         return None
-    labels = [_wrap(str(label), 48) for label, _value in rows]
+    font = chart_font()
+
+    def face(size: float) -> dict:
+        if font is None:
+            return {"fontsize": size, "family": "serif"}
+        props = font.copy()
+        props.set_size(size)
+        return {"fontproperties": props}
+
+    labels = [_wrap(str(label), 34) for label, _value in rows]
     values = [float(value or 0) for _label, value in rows]
-    height = max(2.0, 0.45 * len(rows) + 1.0)
-    fig = Figure(figsize=(8.0, height), dpi=120)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(2.2, 0.22 * lines + 0.2 * len(rows) + 0.9)
+    fig = Figure(figsize=(9.0, height), dpi=150)
     ax = fig.add_subplot()
     positions = list(range(len(rows)))
     bars = ax.barh(positions, values, color="#2f5597")
-    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_yticks(positions, labels, **face(10))
     ax.invert_yaxis()
-    ax.set_xlim(0, 110)
-    ax.set_xlabel("Tiến độ bình quân (%)", fontsize=9)
+    ax.set_xlim(0, 112)
+    ax.set_xlabel("Tiến độ bình quân (%)", **face(10))
+    for tick in ax.get_xticklabels():
+        tick.update(face(9))
     for bar, value in zip(bars, values, strict=True):
         ax.text(
             bar.get_width() + 1,
             bar.get_y() + bar.get_height() / 2,
             pct(value),
             va="center",
-            fontsize=8,
+            **face(9),
         )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     out = io.BytesIO()
-    fig.savefig(out, format="png", metadata={"Software": None})
+    fig.savefig(out, format="png", metadata={"Software": None}, bbox_inches="tight", pad_inches=0.1)
     return out.getvalue()
 
 
-def _wrap(text: str, width: int) -> str:
+def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+    """Lines of at most `width` characters, at most `max_lines` of them; a label longer
+    than that ends with “…” rather than losing its end silently."""
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -571,7 +780,10 @@ def _wrap(text: str, width: int) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1].rstrip(" ,;") + "…"
+    return "\n".join(lines)
 
 
 def _header(payload: dict) -> official.DocumentHeader:
@@ -845,8 +1057,8 @@ def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> byte
 
 
 def build_xlsx(payload: dict) -> bytes:
-    """The same four tables, one sheet each. Written row by row (openpyxl's write-only
-    mode): thousands of rows in a second or two."""
+    """The same tables as the DOCX appendix, one sheet each. Written row by row (openpyxl's
+    write-only mode): thousands of rows in a second or two."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -876,7 +1088,8 @@ def build_xlsx(payload: dict) -> bytes:
         if isinstance(value, datetime.date):
             c.number_format = "DD/MM/YYYY"
         elif isinstance(value, float):
-            c.number_format = "0.00"
+            # A rate, written as on every page: one decimal and the sign (core.numbers).
+            c.number_format = '0.0" %"'
         return c
 
     for table in tables(payload):
@@ -895,6 +1108,8 @@ def build_xlsx(payload: dict) -> bytes:
         ws.append([cell(ws, h, "bold", boxed=True, align=centred) for h in table.headers])
         for row in table.rows:
             ws.append([cell(ws, v, "normal", boxed=True) for v in row])
+        if not table.rows and table.empty:
+            ws.append([cell(ws, table.empty, "normal")])
         if table.total is not None:
             ws.append([cell(ws, v, "bold", boxed=True) for v in table.total])
         if table.note:

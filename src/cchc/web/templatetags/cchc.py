@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core import text
+from cchc.core import numbers, text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
@@ -104,6 +104,19 @@ def pct(value, decimals: int = 0) -> str:
     if decimals == 0:
         return f"{int(number)}%"
     return f"{formats.number_format(number, decimals)}%"
+
+
+@register.filter
+def rate(value) -> str:
+    """A rate in percent as every page and document writes it: 98.62 -> "98,6 %"."""
+    return numbers.format_rate(value)
+
+
+@register.simple_tag
+def completion_rate(done: int, overdue: int) -> str:
+    """The Government Office's completion rate from its counts, computed and written as the
+    reporting figures and documents do (cut to two decimals, then written once)."""
+    return numbers.format_rate(numbers.completion_rate(done or 0, overdue or 0))
 
 
 @register.filter
