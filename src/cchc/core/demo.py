@@ -14,12 +14,15 @@ The demo password below exists only here, for demo data; never use it anywhere e
 """
 
 import datetime
+import functools
+import glob
+import importlib.util
 import io
-import zipfile
+import os
+import unicodedata
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -178,6 +181,9 @@ class TaskSpec:
     section: str = ""
     result: str = ""  # the deliverable as produced, with {n} (number) and {d} (date)
     notes: str = ""
+    # Days after its due date a `late` task is done (5 to 20 when unset). A long lag leaves
+    # the task overdue at a period's cut-off, so that a report has something behind to say.
+    lag: int | None = None
 
 
 @dataclass(frozen=True)
@@ -699,6 +705,7 @@ DEPARTMENT_PLAN = PlanSpec(
             "Quyết định công bố thủ tục được đơn giản hóa",
             due="Tháng 6/{y}",
             story="late",
+            lag=80,
             result="Quyết định số {n}/QĐ-CS ngày {d}",
         ),
         # 4. Cải cách tổ chức bộ máy
@@ -732,7 +739,8 @@ DEPARTMENT_PLAN = PlanSpec(
             ("VP-TCCT",),
             "Quy định chức trách được ban hành",
             due="Tháng 4/{y}",
-            story="on_time",
+            story="late",
+            lag=50,
             result="Quyết định số {n}/QĐ-VP ngày {d}",
         ),
         TaskSpec(
@@ -1070,76 +1078,341 @@ NOTE_SUPPORT = "Đơn vị phối hợp đã cung cấp số liệu, tư liệu 
 # --- small generated evidence files ---------------------------------------------------
 
 
-def pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF showing `lines` (folded to ASCII: the base-14 fonts lack Vietnamese)."""
+@dataclass(frozen=True)
+class Paper:
+    """A small paper of the demo (a signed decision's scan, a draft, minutes), laid out as
+    Decree 30/2020/NĐ-CP has it: parent body and issuer left, national motto right, place
+    and date, a bold title, then the body."""
 
-    def literal(text: str) -> str:
-        text = fold(text).encode("ascii", "replace").decode()
-        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    parent_body: str
+    issuer: str
+    when: datetime.date
+    title: str
+    body: list[str]
+    place: str = "Hà Nội"
 
-    body = ["BT", "/F1 12 Tf", "16 TL", "72 770 Td"]
-    for line in lines:
-        for start in range(0, max(len(line), 1), 80):
-            body.append(f"({literal(line[start : start + 80])}) Tj T*")
-    body.append("ET")
-    stream = "\n".join(body).encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    @property
+    def dateline(self) -> str:
+        w = self.when
+        return f"{self.place}, ngày {w.day} tháng {w.month} năm {w.year}"
+
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+NATIONAL_MOTTO = "Độc lập - Tự do - Hạnh phúc"
+# Letters that Liberation Serif 1.x lacks and 2.x has: a font without them would print the
+# Vietnamese text with holes.
+_VIETNAMESE_SAMPLE = "ẠạẢảẶặỆệỈịỌọỢợỤụỰựỲỳĐđƠơƯư"
+
+
+# Where Debian and most systems keep fonts.
+FONT_DIRS = ["/usr/share/fonts", "/usr/local/share/fonts", os.path.expanduser("~/.fonts")]
+
+
+@functools.cache
+def serif_fonts() -> dict[str, str]:
+    """Font files (regular, bold, italic) of a Times-like serif that covers Vietnamese:
+    Liberation Serif 2 when installed, else the DejaVu Serif that matplotlib (a dependency)
+    ships. A pure function of the installed files, so caching it per process shares no
+    state."""
+    from fontTools.ttLib import TTFont
+
+    def covers(path: str) -> bool:
+        cmap = TTFont(path, lazy=True).getBestCmap()
+        return all(ord(ch) in cmap for ch in _VIETNAMESE_SAMPLE)
+
+    found = {}
+    for style in ("Regular", "Bold", "Italic"):
+        name = f"LiberationSerif-{style}.ttf"
+        paths = sorted(p for d in FONT_DIRS for p in glob.glob(f"{d}/**/{name}", recursive=True))
+        path = next((p for p in paths if covers(p)), None)
+        if path is None:
+            break
+        found[style.lower()] = path
+    else:
+        return found
+    # Found without importing matplotlib, which would read its whole font cache.
+    bundled = os.path.join(
+        importlib.util.find_spec("matplotlib").submodule_search_locations[0],
+        "mpl-data",
+        "fonts",
+        "ttf",
     )
-    return out.getvalue()
+    names = {"regular": "DejaVuSerif", "bold": "DejaVuSerif-Bold", "italic": "DejaVuSerif-Italic"}
+    return {style: os.path.join(bundled, f"{name}.ttf") for style, name in names.items()}
 
 
-def docx_bytes(lines: list[str]) -> bytes:
-    """A minimal Word document with one paragraph per line."""
-    paragraphs = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines
+# The characters the demo's PDFs can show: ASCII, every Vietnamese letter, a few marks.
+_TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]
+PDF_CHARSET = "".join(
+    sorted(
+        {chr(c) for c in range(0x20, 0x7F)}
+        | {unicodedata.normalize("NFC", b + t) for b in "aăâeêioôơuưy" for t in _TONES}
+        | {unicodedata.normalize("NFC", b + t).upper() for b in "aăâeêioôơuưy" for t in _TONES}
+        | set("đĐ–—“”‘’…•№")
     )
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" '
-            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-            "</Types>"
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/officeDocument" Target="word/document.xml"/>'
-            "</Relationships>"
-        ),
-        "word/document.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f"<w:body>{paragraphs}</w:body></w:document>"
-        ),
-    }
+)
+
+
+@dataclass(frozen=True)
+class PdfFont:
+    """A TrueType font cut down to PDF_CHARSET, ready to embed as a CID font."""
+
+    name: str  # PostScript name, with the subset tag
+    data: bytes  # the subset font file, compressed
+    length: int  # its size uncompressed
+    glyphs: dict[str, int]  # character -> glyph id
+    widths: list[int]  # advance per glyph id, in thousandths of the font size
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+    italic_angle: float
+
+
+@functools.cache
+def pdf_font(path: str) -> PdfFont:
+    """The font at `path` cut down once per process (fontTools, which matplotlib brings):
+    every demo PDF then embeds the same small file instead of subsetting its own."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path)
+    options = subset.Options()
+    options.layout_features = []  # the writer places every glyph itself
+    options.hinting = False  # for the screen at small sizes: not worth its bytes here
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge's stamp
+    options.name_IDs = [1, 2, 4, 6]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=PDF_CHARSET)
+    subsetter.subset(font)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
+    font.save(out)
+    scale = 1000 / font["head"].unitsPerEm
+    order = font.getGlyphOrder()
+    glyph_id = {name: gid for gid, name in enumerate(order)}
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"]
+    head, os2 = font["head"], font["OS/2"]
+    postscript = font["name"].getDebugName(6) or "Serif"
+    return PdfFont(
+        name=f"CCHCDM+{postscript}",
+        data=zlib.compress(out.getvalue(), 9),
+        length=len(out.getvalue()),
+        glyphs={chr(code): glyph_id[name] for code, name in cmap.items()},
+        widths=[round(hmtx[name][0] * scale) for name in order],
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        ascent=round(font["hhea"].ascent * scale),
+        descent=round(font["hhea"].descent * scale),
+        cap_height=round(getattr(os2, "sCapHeight", 700) * scale) or 700,
+        italic_angle=float(font["post"].italicAngle),
+    )
+
+
+class _PdfWriter:
+    """One page of text in embedded fonts: enough for a demo paper, nothing more."""
+
+    PAGE = (595.28, 841.89)  # A4, in points
+
+    def __init__(self, fonts: dict[str, PdfFont]):
+        self.fonts = fonts
+        self.keys = {style: f"F{n}" for n, style in enumerate(fonts, start=1)}
+        self.ops: list[str] = []
+
+    def width(self, text: str, style: str, size: float) -> float:
+        font = self.fonts[style]
+        return sum(font.widths[font.glyphs.get(ch, 0)] for ch in text) * size / 1000
+
+    def wrap(self, text: str, style: str, size: float, limit: float) -> list[str]:
+        lines, line = [], ""
+        for word in text.split():
+            candidate = f"{line} {word}" if line else word
+            if line and self.width(candidate, style, size) > limit:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        return [*lines, line]
+
+    def text(self, x: float, top: float, text: str, style: str, size: float, align="left"):
+        """`text` on the baseline `size` below `top` (points from the page's top edge)."""
+        font = self.fonts[style]
+        if align == "center":
+            x -= self.width(text, style, size) / 2
+        hexed = "".join(f"{font.glyphs.get(ch, 0):04X}" for ch in text)
+        y = self.PAGE[1] - top - size
+        self.ops.append(f"BT /{self.keys[style]} {size:g} Tf {x:.2f} {y:.2f} Td <{hexed}> Tj ET")
+
+    def bytes(self, title: str) -> bytes:
+        objects: list[bytes] = []
+
+        def add(body: bytes) -> int:
+            objects.append(body)
+            return len(objects)
+
+        def stream(data: bytes, extra: str = "") -> bytes:
+            head = f"<< /Length {len(data)} /Filter /FlateDecode{extra} >>\nstream\n"
+            return head.encode() + data + b"\nendstream"
+
+        font_refs = {}
+        for style, font in self.fonts.items():
+            file = add(stream(font.data, f" /Length1 {font.length}"))
+            flags = 34 + (64 if font.italic_angle else 0)  # serif, non-symbolic, italic
+            descriptor = add(
+                (
+                    f"<< /Type /FontDescriptor /FontName /{font.name} /Flags {flags} "
+                    f"/FontBBox [{' '.join(map(str, font.bbox))}] /ItalicAngle "
+                    f"{font.italic_angle:g} /Ascent {font.ascent} /Descent {font.descent} "
+                    f"/CapHeight {font.cap_height} /StemV 80 /FontFile2 {file} 0 R >>"
+                ).encode()
+            )
+            widths = " ".join(map(str, font.widths))
+            cid = add(
+                (
+                    f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{font.name} "
+                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+                    f"/FontDescriptor {descriptor} 0 R /W [0 [{widths}]] "
+                    "/CIDToGIDMap /Identity >>"
+                ).encode()
+            )
+            unicode = add(stream(zlib.compress(_to_unicode(font).encode())))
+            font_refs[style] = add(
+                (
+                    f"<< /Type /Font /Subtype /Type0 /BaseFont /{font.name} /Encoding "
+                    f"/Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {unicode} 0 R >>"
+                ).encode()
+            )
+        content = add(stream(zlib.compress("\n".join(self.ops).encode())))
+        resources = " ".join(f"/{self.keys[s]} {ref} 0 R" for s, ref in font_refs.items())
+        pages = len(objects) + 2
+        page = add(
+            (
+                f"<< /Type /Page /Parent {pages} 0 R /MediaBox [0 0 {self.PAGE[0]} "
+                f"{self.PAGE[1]}] /Contents {content} 0 R /Resources << /Font << {resources} "
+                ">> >> >>"
+            ).encode()
+        )
+        add(f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>".encode())
+        catalog = add(f"<< /Type /Catalog /Pages {pages} 0 R >>".encode())
+        info = add(
+            f"<< /Title <FEFF{title.encode('utf-16-be').hex().upper()}> "
+            "/Producer (CCHC demo) >>".encode()
+        )
+        out = io.BytesIO()
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(out.tell())
+            out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+        xref = out.tell()
+        out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+        out.write("".join(f"{o:010d} 00000 n \n" for o in offsets).encode())
+        out.write(
+            f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R /Info {info} 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n".encode()
+        )
+        return out.getvalue()
+
+
+def _to_unicode(font: PdfFont) -> str:
+    """The CMap that lets a viewer copy and search the text: glyph id -> character."""
+    pairs = sorted({gid: ch for ch, gid in font.glyphs.items() if gid}.items())
+    blocks = []
+    for start in range(0, len(pairs), 100):
+        chunk = pairs[start : start + 100]
+        lines = "\n".join(f"<{g:04X}> <{ch.encode('utf-16-be').hex().upper()}>" for g, ch in chunk)
+        blocks.append(f"{len(chunk)} beginbfchar\n{lines}\nendbfchar")
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(blocks)
+        + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+
+
+def pdf_bytes(paper: Paper) -> bytes:
+    """A one-page A4 PDF of the paper in a serif face that covers Vietnamese, embedded, so
+    that any viewer shows (and a search finds) the text. Written directly: matplotlib took a
+    quarter of a second a page, this takes a millisecond. The same paper gives the same
+    bytes."""
+    files = serif_fonts()
+    pdf = _PdfWriter({style: pdf_font(files[style]) for style in ("regular", "bold", "italic")})
+    mm = 72 / 25.4
+    page_width = pdf.PAGE[0]
+    left_axis, right_axis, top = 52 * mm, 143 * mm, 20 * mm
+    # The header's two columns, each centred on its own axis.
+    pdf.text(left_axis, top, paper.parent_body.upper(), "regular", 12, "center")
+    for n, line in enumerate(pdf.wrap(paper.issuer.upper(), "bold", 12, 72 * mm), start=1):
+        pdf.text(left_axis, top + 15 * n, line, "bold", 12, "center")
+    pdf.text(right_axis, top, NATIONAL_TITLE, "bold", 12, "center")
+    pdf.text(right_axis, top + 15, NATIONAL_MOTTO, "bold", 13, "center")
+    pdf.text(right_axis, top + 45, paper.dateline, "italic", 13, "center")
+    y = top + 90
+    for line in pdf.wrap(paper.title, "bold", 14, 150 * mm):
+        pdf.text(page_width / 2, y, line, "bold", 14, "center")
+        y += 19
+    y += 14
+    margin, measure = 30 * mm, page_width - 45 * mm
+    for paragraph in paper.body:
+        for line in pdf.wrap(paragraph, "regular", 13, measure):
+            pdf.text(margin, y, line, "regular", 13)
+            y += 18
+        y += 6
+    return pdf.bytes(paper.title)
+
+
+def blank_docx():
+    """An empty Word document (python-docx): A4, the margins of Decree 30/2020/NĐ-CP, Times
+    New Roman 13 pt."""
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(13)
+    return document
+
+
+def docx_bytes(paper: Paper, document=None) -> bytes:
+    """The paper as a Word document, the header in a borderless two-column table.
+    `document`: a blank_docx() to write into again; emptying its body is quicker than
+    opening python-docx's template once more for each paper."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = blank_docx() if document is None else document
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+
+    def line(paragraph, text, *, bold=False, italic=False, size=13, align=None):
+        paragraph.alignment = align
+        paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+
+    left, right = document.add_table(rows=1, cols=2).rows[0].cells
+    line(left.paragraphs[0], paper.parent_body.upper(), size=12, align=center)
+    line(left.add_paragraph(), paper.issuer.upper(), bold=True, size=12, align=center)
+    line(right.paragraphs[0], NATIONAL_TITLE, bold=True, size=12, align=center)
+    line(right.add_paragraph(), NATIONAL_MOTTO, bold=True, align=center)
+    line(document.add_paragraph(), paper.dateline, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    document.add_paragraph()
+    line(document.add_paragraph(), paper.title, bold=True, size=14, align=center)
+    document.add_paragraph()
+    for text in paper.body:
+        line(document.add_paragraph(), text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    document.core_properties.title = paper.title
+    out = io.BytesIO()
+    document.save(out)
     return out.getvalue()
 
 
@@ -1148,27 +1421,33 @@ def _slug(text: str, limit: int = 60) -> str:
     return "-".join(words)[:limit].strip("-") or "tai-lieu"
 
 
-def _document(kind: str, title: str, lines: list[str]) -> ContentFile:
-    """kind: pdf, docx or txt."""
-    name = f"{_slug(title)}.{kind}"
-    if kind == "pdf":
-        data = pdf_bytes(lines)
-    elif kind == "docx":
-        data = docx_bytes(lines)
-    else:
-        data = ("\n".join(lines) + "\n").encode()
-    return ContentFile(data, name=name)
+def _document(kind: str, name: str, paper: Paper, docx=None) -> ContentFile:
+    """kind: pdf (the scan of a signed paper) or docx (a draft still being written, written
+    into `docx`, a blank_docx() to reuse, when given)."""
+    data = pdf_bytes(paper) if kind == "pdf" else docx_bytes(paper, docx)
+    return ContentFile(data, name=f"{_slug(name)}.{kind}")
 
 
-def _header(unit_name: str, when: datetime.date) -> list[str]:
-    return [
-        "TỔNG CỤC CHÍNH TRỊ",
-        unit_name.upper(),
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        f"Hà Nội, ngày {when.day} tháng {when.month} năm {when.year}",
-        "",
-    ]
+# How a unit is named in a document's header where its full name is longer.
+HEADER_NAMES = {"TCCT": "Tổng cục Chính trị", "BTTM": "Bộ Tổng Tham mưu"}
+
+
+def _header_name(code: str) -> str:
+    # “Phòng Hành chính – Tổng hợp, Văn phòng Tổng cục Chính trị”: the header names the
+    # room alone; the body it belongs to is the line above it.
+    return HEADER_NAMES.get(code) or UNIT_BY_CODE[code].name.split(",")[0]
+
+
+def paper_for(unit_code: str, when: datetime.date, title: str, body: list[str]) -> Paper:
+    """A paper the unit issues on `when`, the body it belongs to named above it."""
+    spec = UNIT_BY_CODE[unit_code]
+    return Paper(
+        parent_body=_header_name(spec.parent) if spec.parent else "",
+        issuer=_header_name(unit_code),
+        when=when,
+        title=title,
+        body=body,
+    )
 
 
 # --- the loader ------------------------------------------------------------------------
@@ -1205,6 +1484,7 @@ class DemoLoader:
         self.units: dict[str, Unit] = {}
         self.users: dict[str, object] = {}
         self._password_hash = ""
+        self._docx = None  # one blank Word document, written into for each draft
 
     # entry point
     def run(self) -> Counter:
@@ -1362,10 +1642,13 @@ class DemoLoader:
         self.created["updates"] += 1
         self.created["evidence"] += len(files)
 
-    def _evidence(self, task, kind, title, when, lines, description):
+    def _evidence(self, kind, name, paper: Paper, description: str) -> services.EvidenceFile:
+        # A paper is in force from the day it bears, never before the update citing it.
+        if kind == "docx" and self._docx is None:
+            self._docx = blank_docx()
         return services.EvidenceFile(
-            file=_document(kind, title, _header(task.lead_unit.name, when) + lines),
-            effective_on=when,
+            file=_document(kind, name, paper, self._docx),
+            effective_on=paper.when,
             description=description,
         )
 
@@ -1389,7 +1672,8 @@ class DemoLoader:
             completed = due - datetime.timedelta(days=_jitter(key, 2, 12))
             self._done(task, author, key, spec, max(completed, min(start, due)))
         elif due is not None and due < today and spec.story == "late":
-            completed = min(due + datetime.timedelta(days=_jitter(key, 5, 20)), today)
+            lag = spec.lag if spec.lag is not None else _jitter(key, 5, 20)
+            completed = min(due + datetime.timedelta(days=lag), today)
             self._done(task, author, key, spec, completed, late=True)
         else:
             self._open(task, author, key, spec, start)
@@ -1397,14 +1681,21 @@ class DemoLoader:
             # A supporting unit adds a note and its own evidence, without moving the task.
             helper = self.users["qdnd.daumoi"]
             on = clamp(today - datetime.timedelta(days=6))
+            paper = paper_for(
+                "QDND",
+                on,
+                "DANH MỤC TIN, BÀI VỀ CẢI CÁCH HÀNH CHÍNH ĐÃ ĐĂNG",
+                [
+                    f"Thực hiện nhiệm vụ {task.code}: {task.title}.",
+                    "1. Chuyên mục “Cải cách hành chính” trên Báo Quân đội nhân dân điện tử.",
+                    "2. Tin, bài phản ánh kết quả cải cách thủ tục hành chính trong Quân đội.",
+                    "3. Bài phỏng vấn cán bộ đầu mối cải cách hành chính các cơ quan, đơn vị.",
+                    "Nơi nhận: Cục Tuyên huấn; Lưu: VT.",
+                ],
+            )
             files = [
                 self._evidence(
-                    task,
-                    "pdf",
-                    "Danh muc tin bai CCHC Bao QDND",
-                    on,
-                    ["DANH MỤC TIN, BÀI VỀ CẢI CÁCH HÀNH CHÍNH", "Báo Quân đội nhân dân"],
-                    "Danh mục tin, bài đã đăng",
+                    "pdf", "Danh muc tin bai CCHC Bao QDND", paper, "Danh mục tin, bài đã đăng"
                 )
             ]
             self._post(helper, task, on=on, note=NOTE_SUPPORT, files=files)
@@ -1430,19 +1721,30 @@ class DemoLoader:
                 return
             progress = 10
         on = min(today, max(start, today - datetime.timedelta(days=_jitter(key, 1, 9))))
+        if progress >= 30 and (on - start).days >= 60:
+            # Work began well before the latest entry: its first step is history too, so an
+            # earlier period's report sees the task under way rather than untouched.
+            first = start + datetime.timedelta(days=(on - start).days // 2)
+            self._post(
+                author,
+                task,
+                on=first,
+                progress=progress // 20 * 10,
+                status="in_progress",
+                note=NOTES_STARTED[0],
+            )
         late = due is not None and due < today
         note = _pick(NOTES_LATE, key) if late else _pick(NOTES_STARTED, key)
         files = []
         if late or zlib.crc32(key.encode()) % 2 == 0:
+            paper = paper_for(
+                task.lead_unit.code,
+                on,
+                f"DỰ THẢO: {task.deliverable}",
+                [f"Nhiệm vụ {task.code}: {task.title}.", note],
+            )
             files.append(
-                self._evidence(
-                    task,
-                    "docx",
-                    f"Du thao {task.deliverable}",
-                    on,
-                    [f"DỰ THẢO: {task.deliverable}", f"Nhiệm vụ {task.code}: {task.title}", note],
-                    "Dự thảo sản phẩm",
-                )
+                self._evidence("docx", f"Du thao {task.deliverable}", paper, "Dự thảo sản phẩm")
             )
         self._post(
             author, task, on=on, progress=progress, status="in_progress", note=note, files=files
@@ -1464,16 +1766,18 @@ class DemoLoader:
         template = spec.result or "{deliverable} (văn bản số {n}/BC ngày {d})"
         result = template.format(n=number, d=_vn_date(completed), deliverable=task.deliverable)
         note = "Đã hoàn thành nhiệm vụ" + (", chậm so với thời hạn." if late else " đúng thời hạn.")
-        files = [
-            self._evidence(
-                task,
-                "pdf",
-                result,
-                completed,
-                [result.upper(), f"Về việc: {task.title}", "", "Nơi nhận: Văn phòng TCCT; Lưu."],
-                "Bản chụp văn bản đã ký",
-            )
-        ]
+        # The signed paper bears the completion date: the day the update reports.
+        paper = paper_for(
+            task.lead_unit.code,
+            completed,
+            result.upper(),
+            [
+                f"Về việc: {task.title}.",
+                f"Sản phẩm: {task.deliverable}.",
+                "Nơi nhận: Như trên; Lưu: VT.",
+            ],
+        )
+        files = [self._evidence("pdf", result, paper, "Bản chụp văn bản đã ký")]
         self._post(
             author,
             task,
@@ -1489,11 +1793,19 @@ class DemoLoader:
                 actor=author,
                 task=task,
                 item=self._evidence(
-                    task,
-                    "txt",
+                    "pdf",
                     f"Bien ban hop {task.code}",
-                    completed,
-                    ["BIÊN BẢN HỌP", f"Thống nhất kết quả nhiệm vụ {task.code}: {task.title}"],
+                    paper_for(
+                        task.lead_unit.code,
+                        completed,
+                        "BIÊN BẢN HỌP",
+                        [
+                            f"Thống nhất kết quả nhiệm vụ {task.code}: {task.title}.",
+                            f"Kết quả: {result}.",
+                            "Biên bản lập xong hồi 16 giờ 30 cùng ngày, các thành viên dự họp "
+                            "thống nhất ký tên.",
+                        ],
+                    ),
                     "Biên bản họp thống nhất kết quả",
                 ),
             )
@@ -1501,36 +1813,36 @@ class DemoLoader:
 
     def _recurring(self, task, author, key, start):
         today = self.today
-        # The last day of each month that has ended since the plan was issued, the last three.
-        ends = []
+        # A task carried on all year reports at the end of each month. The demo keeps the
+        # last three months that have ended, and the month before each period's cut-off
+        # (14/3, 14/6, 14/9), so that every period's report finds the task reported on.
+        ends = set()
         day = datetime.date(today.year, today.month, 1) - datetime.timedelta(days=1)
         while day >= start and len(ends) < 3:
-            ends.append(day)
+            ends.add(day)
             day = day.replace(day=1) - datetime.timedelta(days=1)
+        for month in (2, 5, 8):
+            day = datetime.date(today.year, month + 1, 1) - datetime.timedelta(days=1)
+            if start <= day < today:
+                ends.add(day)
         if not ends:
-            ends = [today]
-        for index, on in enumerate(sorted(ends)):
+            ends = {today}
+        ends = sorted(ends)
+        for index, on in enumerate(ends):
             progress = min(90, max(10, round(on.timetuple().tm_yday / 366 * 10) * 10))
+            note = _pick(NOTES_RECURRING, key, index).format(m=f"{on.month}/{on.year}")
             files = []
             if index == len(ends) - 1:
-                files.append(
-                    self._evidence(
-                        task,
-                        "txt",
-                        f"Bao cao thang {on.month} nhiem vu {task.code}",
-                        on,
-                        [f"BÁO CÁO KẾT QUẢ THÁNG {on.month}/{on.year}", task.title],
-                        f"Báo cáo tháng {on.month}",
-                    )
+                paper = paper_for(
+                    task.lead_unit.code,
+                    on,
+                    f"BÁO CÁO KẾT QUẢ THỰC HIỆN THÁNG {on.month}/{on.year}",
+                    [f"Nhiệm vụ {task.code}: {task.title}.", note],
                 )
+                name = f"Bao cao thang {on.month} nhiem vu {task.code}"
+                files.append(self._evidence("docx", name, paper, f"Báo cáo tháng {on.month}"))
             self._post(
-                author,
-                task,
-                on=on,
-                progress=progress,
-                status="in_progress",
-                note=_pick(NOTES_RECURRING, key, index).format(m=f"{on.month}/{on.year}"),
-                files=files,
+                author, task, on=on, progress=progress, status="in_progress", note=note, files=files
             )
 
 

@@ -1,5 +1,6 @@
-"""Reporting in the demo: the quý I and 6 tháng periods of the department's plan, with unit
-reports in every state, so that the board and the consolidated report show content at once.
+"""Reporting in the demo: the quý I, 6 tháng and quý III periods of the department's plan,
+with unit reports in every state, so that the board and the consolidated report show content
+at once.
 
 `load_reporting_demo()` runs after the demo loader (cchc.core.demo) and is idempotent: a
 period that exists is left alone, and so is any unit report already there. Every write goes
@@ -9,7 +10,13 @@ officers, the leader), so the audit chain holds.
 States in 6 tháng, unit by unit in tree order: accepted, accepted, submitted late and
 accepted, submitted (awaiting the office), returned with a comment, draft, … and the last
 two units missing. Quý I: every unit accepted but one late and one missing, and its
-consolidated report approved by the leader; 6 tháng has a consolidated draft.
+consolidated report approved by the leader; 6 tháng has a consolidated draft; quý III (opened
+once its window has begun) has its reports accepted or awaiting the office, and its
+consolidated report sent to the leader.
+
+Time holds: a report says what was true at its period's cut-off. Its narrative starts from the
+prefill the service makes as of the cut-off, the hand-written sentences name no date, and each
+submission is dated after the cut-off (or is made today, before it).
 """
 
 import datetime
@@ -31,6 +38,7 @@ LEADER_USER = "thutruong"
 
 SIX_MONTHS_STATES = ["accepted", "accepted", "late", "submitted", "returned", "draft"]
 QUY_1_STATES = ["accepted", "accepted", "late", "accepted", "accepted"]
+QUY_3_STATES = ["accepted", "accepted", "submitted", "accepted", "late", "accepted"]
 
 LIMITATIONS = [
     "Một số nhiệm vụ triển khai chậm so với kế hoạch; việc cập nhật tiến độ chưa thường xuyên.",
@@ -55,10 +63,18 @@ NEXT_TASKS = [
     "Hoàn thành số hóa hồ sơ, tài liệu theo kế hoạch; duy trì cập nhật tiến độ trên hệ thống.",
     "Đẩy mạnh tuyên truyền về cải cách hành chính; chuẩn bị sơ kết, tổng kết theo quy định.",
 ]
-OPENING = (
+# How units open their account of area 1, in their own words: sixteen units writing one
+# sentence would read as sixteen copies in the consolidated report.
+OPENINGS = [
     "Đơn vị đã quán triệt, triển khai Kế hoạch cải cách hành chính của Tổng cục Chính trị; "
-    "phân công cán bộ đầu mối, đưa nội dung cải cách hành chính vào chương trình công tác."
-)
+    "phân công cán bộ đầu mối, đưa nội dung cải cách hành chính vào chương trình công tác.",
+    "Thủ trưởng đơn vị trực tiếp chỉ đạo công tác cải cách hành chính; giao ban định kỳ có "
+    "nội dung kiểm điểm tiến độ các nhiệm vụ được giao.",
+    "Đơn vị ban hành kế hoạch thực hiện, giao nhiệm vụ cụ thể cho từng phòng, ban; cán bộ "
+    "đầu mối cập nhật tiến độ trên hệ thống theo quy định.",
+    "Đơn vị lồng ghép nội dung cải cách hành chính vào sinh hoạt chuyên môn, kiểm tra việc "
+    "thực hiện tại các bộ phận trực thuộc.",
+]
 
 
 def _pick(items: list[str], unit: Unit, salt: int = 0) -> str:
@@ -115,6 +131,10 @@ class ReportingDemo:
             if six is not None:
                 self.reports(six, SIX_MONTHS_STATES)
                 self.consolidated(six, approve=False)
+            quy_3 = self.period(plan, PeriodKind.QUY_3)
+            if quy_3 is not None:
+                self.reports(quy_3, QUY_3_STATES)
+                self.consolidated(quy_3, approve=False, send=True)
         return self.created
 
     def period(self, plan: Plan, kind: str) -> ReportingPeriod | None:
@@ -134,14 +154,12 @@ class ReportingDemo:
             when = _at(period.due_on - datetime.timedelta(days=2), 9)
         return min(when, self.now - datetime.timedelta(minutes=5))
 
-    def narrative(self, period: ReportingPeriod, unit: Unit) -> dict:
-        rows = data.unit_tasks(period, unit, period.as_of(self.today))
-        narrative = {
-            code: {"results": parts["results"]}
-            for code, parts in data.prefill_narrative(rows).items()
-        }
+    def narrative(self, prefill: dict, unit: Unit) -> dict:
+        """The focal officer's text: the service's prefill (made as of the cut-off, so it
+        cites nothing later), an opening of the unit's own, and one limitation and cause."""
+        narrative = {code: {"results": parts.get("results", "")} for code, parts in prefill.items()}
         area_one = narrative.setdefault("1", {"results": ""})
-        area_one["results"] = f"{OPENING}\n{area_one['results']}".strip()
+        area_one["results"] = f"{_pick(OPENINGS, unit)}\n{area_one['results']}".strip()
         first = min(narrative)
         narrative[first]["limitations"] = _pick(LIMITATIONS, unit)
         narrative[first]["causes"] = _pick(CAUSES, unit)
@@ -167,7 +185,7 @@ class ReportingDemo:
                 period=period,
                 unit=unit,
                 expected_version=report.version,
-                narrative=self.narrative(period, unit),
+                narrative=self.narrative(report.narrative, unit),
                 proposals=_pick(PROPOSALS, unit),
                 next_tasks=_pick(NEXT_TASKS, unit, 1),
                 today=self.today,
@@ -196,7 +214,7 @@ class ReportingDemo:
         if missing and not period.nudges.exists():
             services.report_nudge(actor=self.office, period=period, units=missing[:3])
 
-    def consolidated(self, period: ReportingPeriod, *, approve: bool) -> None:
+    def consolidated(self, period: ReportingPeriod, *, approve: bool, send: bool = False) -> None:
         if ConsolidatedReport.objects.filter(period=period).exists() or self.office is None:
             return
         report = services.consolidated_open(actor=self.office, period=period, today=self.today)
@@ -210,9 +228,11 @@ class ReportingDemo:
             signer_name="Trung tướng Trần Quốc Hưng",
         )
         self.created["consolidated reports"] += 1
-        if not approve or self.leader is None:
+        if not (approve or send) or self.leader is None:
             return
         report = services.consolidated_send(actor=self.office, report=report)
+        if not approve:
+            return
         issued_on = min(period.due_on + datetime.timedelta(days=5), self.today)
         services.consolidated_approve(
             actor=self.leader, report=report, document_number="45/BC-CT", issued_on=issued_on
