@@ -120,6 +120,10 @@ def test_load_demo_builds_the_organisation_plans_and_progress(media):
     uncovered = uncovered_parent_tasks(user=office, plan=plan, today=today)
     assert uncovered.filter(lead_unit=tcct).exists()
 
+    # The issuing units' documents carry their symbol and signer.
+    assert (tcct.symbol, tcct.signer_title) == ("CT", "Phó Chủ nhiệm") and tcct.signer_name
+    assert Unit.objects.get(code="BQP").signer_name
+
     # A draft for next year.
     assert Plan.objects.filter(
         issuing_unit=tcct, year=today.year + 1, status=PlanStatus.DRAFT

@@ -89,6 +89,13 @@ UNIT_BY_CODE = {u.code: u for u in UNITS}
 DEPARTMENT = "TCCT"
 MINISTRY = "BQP"
 
+# What the issuing units' documents carry: (symbol in their numbers, signer's authority,
+# position, name). The department's signer is the demo's leader, who also signs its reports.
+DOCUMENT_SETTINGS = {
+    MINISTRY: ("BQP", "KT. Bộ trưởng", "Thứ trưởng", "Thượng tướng Lê Đức Minh"),
+    DEPARTMENT: ("CT", "KT. Chủ nhiệm", "Phó Chủ nhiệm", "Trung tướng Trần Quốc Hưng"),
+}
+
 
 @dataclass(frozen=True)
 class UserSpec:
@@ -1491,6 +1498,7 @@ class DemoLoader:
         with transaction.atomic():
             self.areas = {a.code: a for a in Area.objects.all()}
             self.build_units()
+            self.build_document_settings()
             self.build_users()
             plans: dict[str, Plan] = {}
             for spec in PLANS:
@@ -1515,6 +1523,22 @@ class DemoLoader:
                 )
                 self.created["units"] += 1
             self.units[spec.code] = unit
+
+    def build_document_settings(self) -> None:
+        for code, (symbol, authority, title, name) in DOCUMENT_SETTINGS.items():
+            unit = self.units[code]
+            # Set once: what the office has since typed is theirs, and a rerun keeps it.
+            if unit.symbol or unit.signer_authority or unit.signer_title or unit.signer_name:
+                continue
+            self.units[code] = org_services.unit_document_settings_update(
+                actor=None,
+                unit=unit,
+                symbol=symbol,
+                signer_authority=authority,
+                signer_title=title,
+                signer_name=name,
+            )
+            self.created["unit signers"] += 1
 
     def build_users(self) -> None:
         User = get_user_model()

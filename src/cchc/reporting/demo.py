@@ -218,14 +218,16 @@ class ReportingDemo:
         if ConsolidatedReport.objects.filter(period=period).exists() or self.office is None:
             return
         report = services.consolidated_open(actor=self.office, period=period, today=self.today)
+        issuing = period.plan.issuing_unit
         report = services.consolidated_save(
             actor=self.office,
             report=report,
             expected_version=report.version,
             narrative={},
-            signer_authority="KT. Chủ nhiệm",
-            signer_title="Phó Chủ nhiệm",
-            signer_name="Trung tướng Trần Quốc Hưng",
+            # The issuing unit's own signer (the demo loader sets it), who signs its plans.
+            signer_authority=issuing.signer_authority or "KT. Chủ nhiệm",
+            signer_title=issuing.signer_title or "Phó Chủ nhiệm",
+            signer_name=issuing.signer_name or "Trung tướng Trần Quốc Hưng",
         )
         self.created["consolidated reports"] += 1
         if not (approve or send) or self.leader is None:
