@@ -113,6 +113,9 @@ def group_points(items: list[tuple[object, str]], skip=None) -> list[Point]:
     order given) that made it. `skip(source, text)` leaves a point out (a task restated)."""
     groups: list[Point] = []
     exact: dict[str, Point] = {}
+    # Near-identical sentences share their opening or their ending words: only those are
+    # compared, so that thousands of units' distinct points are not compared pairwise.
+    near: dict[tuple, list[Point]] = {}
     for source, text in items:
         for line in points(text):
             if skip is not None and skip(source, line):
@@ -123,10 +126,15 @@ def group_points(items: list[tuple[object, str]], skip=None) -> list[Point]:
             point = exact.get(k)
             if point is None:
                 nums = tuple(re.findall(r"\d+", k))
-                point = next((g for g in groups if g.similar(k, nums)), None)
+                words = k.split()
+                buckets = [("<", nums, *words[:3]), (">", nums, *words[-3:])]
+                candidates = [g for b in buckets for g in near.get(b, [])]
+                point = next((g for g in candidates if g.similar(k, nums)), None)
                 if point is None:
                     point = Point(text=line, key=k, numbers=nums)
                     groups.append(point)
+                    for b in buckets:
+                        near.setdefault(b, []).append(point)
                 exact[k] = point
             if source not in point.units:
                 point.units.append(source)
