@@ -127,13 +127,18 @@ class ReportingDemo:
             if quy_1 is not None:
                 self.reports(quy_1, QUY_1_STATES)
                 self.consolidated(quy_1, approve=True)
+                # A nudge is sent now (the service dates it), long after the report approved
+                # in March: nudging first would have that report speak of it.
+                self.nudge(quy_1)
             six = self.period(plan, PeriodKind.SIX_MONTHS)
             if six is not None:
                 self.reports(six, SIX_MONTHS_STATES)
+                self.nudge(six)
                 self.consolidated(six, approve=False)
             quy_3 = self.period(plan, PeriodKind.QUY_3)
             if quy_3 is not None:
                 self.reports(quy_3, QUY_3_STATES)
+                self.nudge(quy_3)
                 self.consolidated(quy_3, approve=False, send=True)
         return self.created
 
@@ -208,10 +213,15 @@ class ReportingDemo:
                     comment="Đề nghị bổ sung số liệu cụ thể về kết quả số hóa hồ sơ và nêu rõ "
                     "nguyên nhân các nhiệm vụ chậm tiến độ.",
                 )
+
+    def nudge(self, period: ReportingPeriod) -> None:
+        """The office urges the units that have not reported (three at most)."""
+        if period.nudges.exists():
+            return
         missing = [
             row["unit"] for row in data.report_rows(period) if row["submission"] == "missing"
         ]
-        if missing and not period.nudges.exists():
+        if missing:
             services.report_nudge(actor=self.office, period=period, units=missing[:3])
 
     def consolidated(self, period: ReportingPeriod, *, approve: bool, send: bool = False) -> None:
