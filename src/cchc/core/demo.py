@@ -1347,10 +1347,10 @@ def pdf_bytes(paper: Paper) -> bytes:
     pdf = _PdfWriter({style: pdf_font(files[style]) for style in ("regular", "bold", "italic")})
     mm = 72 / 25.4
     page_width = pdf.PAGE[0]
-    left_axis, right_axis, top = 52 * mm, 143 * mm, 20 * mm
+    left_axis, right_axis, top = 50 * mm, 145 * mm, 20 * mm
     # The header's two columns, each centred on its own axis.
     pdf.text(left_axis, top, paper.parent_body.upper(), "regular", 12, "center")
-    for n, line in enumerate(pdf.wrap(paper.issuer.upper(), "bold", 12, 72 * mm), start=1):
+    for n, line in enumerate(pdf.wrap(paper.issuer.upper(), "bold", 12, 80 * mm), start=1):
         pdf.text(left_axis, top + 15 * n, line, "bold", 12, "center")
     pdf.text(right_axis, top, NATIONAL_TITLE, "bold", 12, "center")
     pdf.text(right_axis, top + 15, NATIONAL_MOTTO, "bold", 13, "center")
@@ -1391,7 +1391,7 @@ def docx_bytes(paper: Paper, document=None) -> bytes:
     opening python-docx's template once more for each paper."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     document = blank_docx() if document is None else document
     body = document.element.body
@@ -1406,8 +1406,14 @@ def docx_bytes(paper: Paper, document=None) -> bytes:
         run = paragraph.add_run(text)
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
 
-    left, right = document.add_table(rows=1, cols=2).rows[0].cells
-    line(left.paragraphs[0], paper.parent_body.upper(), size=12, align=center)
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    # The national title holds one line only in the wider column (165 mm between margins);
+    # Word reads the cells' widths, LibreOffice the grid's.
+    for column, cell, width in zip(table.columns, (left, right), (Mm(71), Mm(94)), strict=True):
+        column.width = cell.width = width
+    line(left.paragraphs[0], paper.parent_body.upper(), size=11, align=center)
     line(left.add_paragraph(), paper.issuer.upper(), bold=True, size=12, align=center)
     line(right.paragraphs[0], NATIONAL_TITLE, bold=True, size=12, align=center)
     line(right.add_paragraph(), NATIONAL_MOTTO, bold=True, align=center)
