@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
+from cchc.core.numbers import completion_rate
 from cchc.core.text import fold
 from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
@@ -231,13 +232,12 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         .order_by("lead_unit__path")
     )
     done = by_timeliness[Timeliness.DONE_ON_TIME] + by_timeliness[Timeliness.DONE_LATE]
-    counted = done + by_timeliness[Timeliness.OVERDUE]
     return PlanSummary(
         total=sum(by_timeliness.values()),
         by_timeliness=by_timeliness,
         by_area=by_area,
         by_unit=by_unit,
-        completion_rate=round(100 * done / counted, 2) if counted else None,
+        completion_rate=completion_rate(done, by_timeliness[Timeliness.OVERDUE]),
     )
 
 
