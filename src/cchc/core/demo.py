@@ -6,6 +6,11 @@ plan, the department issues its own plan concretising it for its agencies and un
 agencies report progress with evidence. Dates follow the day the demo is loaded, so that
 every timeliness category appears whatever the day of the year.
 
+Time holds as in an office: every update is dated on or after what it tells (a completion,
+a paper), every paper is dated no later than the update that files it, and a task's history
+runs through the year, so the quý I, 6 tháng and quý III reports each find what was true at
+their own cut-off. Evidence files are real one-page PDF and Word papers in Vietnamese.
+
 Every write goes through `orgs.services` and `plans.services` with `actor=None` (the
 system) or a demo user, so the audit chain holds. Running the loader twice changes nothing:
 units are found by code, users by username and plans by (issuing unit, year, title).
