@@ -15,7 +15,7 @@ def test_the_demo_has_reports_in_every_state_and_loads_once(db, settings, tmp_pa
     settings.MEDIA_ROOT = tmp_path
     DemoLoader(today=TODAY).run()
     created = load_reporting_demo(today=TODAY)
-    assert created["reporting periods"] == 2
+    assert created["reporting periods"] == 3
     assert load_reporting_demo(today=TODAY) == {}
 
     six = ReportingPeriod.objects.get(kind="six_months")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cchc.core.text import fold
 from cchc.plans.models import Area, TaskStatus
+from cchc.plans.plan_export import agency_symbol
 from cchc.plans.timeliness import Timeliness
 
 from . import data
@@ -298,7 +299,8 @@ def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str
         f"{counts['due']} cơ quan, đơn vị phải báo cáo, {counts['on_time']} đơn vị gửi đúng hạn, "
         f"{counts['late']} đơn vị gửi muộn, {counts['missing']} đơn vị chưa gửi.",
     ]
-    nudges = period.nudges.count()
+    # The nudges sent by the day the draft is written, not those sent since.
+    nudges = period.nudges.filter(sent_at__date__lte=today).count()
     if nudges:
         direction.append(f"Văn phòng đã đôn đốc {nudges} lượt cơ quan, đơn vị chậm gửi báo cáo.")
     narrative = {"direction": "\n".join(direction)}
@@ -422,7 +424,8 @@ def document_data(
     ]
     missing = [r["name"] for r in rows if r["submission"] == data.MISSING]
     number = (report.document_number if report else "") or ""
-    short = issuing.short_name or issuing.code
+    # The symbol the unit's plans are numbered with ("CT"), not its name's abbreviation.
+    short = agency_symbol(issuing)
     return {
         "format_version": FORMAT_VERSION,
         "period": {
