@@ -135,7 +135,7 @@ def test_impossible_dates_give_no_date(text):
 
 
 def _case_variants(text: str) -> list[str]:
-    from cchc.core.text import fold
+    from cchc.lib.text import fold
 
     return [text.upper(), text.lower(), text.title(), fold(text), fold(text).upper()]
 

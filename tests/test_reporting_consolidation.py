@@ -12,7 +12,7 @@ from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
 from cchc.reporting import consolidation, data, documents, services

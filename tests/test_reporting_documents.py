@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from docx import Document
 from openpyxl import load_workbook
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import task_timeliness

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
-from cchc.core.text import short_filename
+from cchc.lib.text import short_filename
 from cchc.plans import services
 from cchc.plans.models import Evidence, TaskStatus, TaskUpdate
 from tests.web_helpers import freeze_today

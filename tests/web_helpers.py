@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.plans.models import Area, Task, TaskStatus
 
 

@@ -35,7 +35,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.orgs import services as org_services
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans import services

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 
 
 def name_key(text: str | None) -> str:

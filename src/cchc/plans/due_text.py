@@ -10,7 +10,7 @@ import datetime
 import re
 from typing import NamedTuple
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit, UnitAlias, UnitGroup, name_key
 from cchc.orgs.services import unit_group_members

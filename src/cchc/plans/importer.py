@@ -30,7 +30,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 
 # --- results -------------------------------------------------------------------------
 

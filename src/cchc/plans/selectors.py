@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
-from cchc.core.numbers import completion_rate
-from cchc.core.text import fold
+from cchc.lib.numbers import completion_rate
+from cchc.lib.text import fold
 from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
 

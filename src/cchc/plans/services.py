@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.core.text import fold, short_filename
+from cchc.lib.text import fold, short_filename
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 

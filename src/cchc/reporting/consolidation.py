@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 
 from django.utils import timezone
 
-from cchc.core.text import fold
+from cchc.lib.text import fold
 from cchc.plans.models import Area, TaskStatus
 from cchc.plans.plan_export import agency_symbol
 from cchc.plans.timeliness import Timeliness

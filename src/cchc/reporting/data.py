@@ -13,8 +13,8 @@ from collections import defaultdict
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 
-from cchc.core import numbers
-from cchc.core.text import person_name
+from cchc.lib import numbers
+from cchc.lib.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.history import annotate_state, not_cancelled, state_q
 from cchc.plans.models import Area, Task, TaskStatus, TaskUpdate

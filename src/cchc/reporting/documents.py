@@ -37,8 +37,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from cchc.core import numbers
 from cchc.documents import official
+from cchc.lib import numbers
 
 # --- the placeholders ------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.core.text import person_name
+from cchc.lib.text import person_name
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus

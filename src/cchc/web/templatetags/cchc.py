@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cchc.core import numbers, text
+from cchc.lib import numbers, text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus

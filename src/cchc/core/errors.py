@@ -1,3 +1,0 @@
-from django.core.exceptions import PermissionDenied, ValidationError
-
-__all__ = ["PermissionDenied", "ValidationError"]
