@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib.dates import format_day_time
+
 
 class AuditEvent(models.Model):
     """One write, appended and never changed. `hash` covers the row and the previous hash."""
@@ -26,7 +28,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("nhật ký hệ thống")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%d/%m/%Y %H:%M} {self.action} {self.object_type}#{self.object_id}"
+        return (
+            f"{format_day_time(self.created_at)} {self.action} {self.object_type}#{self.object_id}"
+        )
 
 
 class AuditHead(models.Model):

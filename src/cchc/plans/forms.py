@@ -7,6 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib import dates
+from cchc.lib.dates import format_day
+
 from .models import Task, TaskStatus
 from .selectors import OPEN, TaskFilters
 from .timeliness import Timeliness
@@ -15,10 +18,10 @@ from .timeliness import Timeliness
 # picker follows the browser's locale); yyyy-mm-dd is accepted too (settings).
 DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-    format="%d/%m/%Y",
+    format=dates.DAY,
 )
 # Fixed, not the active language's: an English browser would otherwise read 01/02 as 2 January.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+DATE_INPUT_FORMATS = dates.INPUT_FORMATS
 DATE_ERRORS = {
     "invalid": _("Nhập ngày theo dạng dd/mm/yyyy, ví dụ 30/06/2026."),
     "required": _("Hãy nhập ngày."),
@@ -65,7 +68,7 @@ class AsOfForm(forms.Form):
         if value is not None and value > timezone.localdate():
             raise forms.ValidationError(
                 _("Ngày %(day)s chưa tới: chỉ xem được số liệu đến hôm nay.")
-                % {"day": value.strftime("%d/%m/%Y")}
+                % {"day": format_day(value)}
             )
         return value
 
@@ -76,7 +79,7 @@ class AsOfForm(forms.Form):
     def as_of_param(self) -> str:
         """The date to carry in links to other pages: empty when the figures are today's."""
         day = self.as_of_date()
-        return "" if day >= timezone.localdate() else day.strftime("%d/%m/%Y")
+        return "" if day >= timezone.localdate() else format_day(day)
 
 
 def bootstrap(form: forms.Form) -> None:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record
+from cchc.lib.dates import format_day
 from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit, UnitAlias, UnitGroup, name_key
@@ -278,7 +279,7 @@ def _show(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return format_day(value)
     text = "" if value is None else str(value)
     return text if len(text) <= 80 else text[:79] + "…"
 

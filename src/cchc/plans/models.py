@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
 
 
@@ -173,7 +174,7 @@ class TaskUpdate(models.Model):
         verbose_name_plural = _("cập nhật tiến độ")
 
     def __str__(self) -> str:
-        return f"{self.reported_on:%d/%m/%Y} {self.progress}%"
+        return f"{format_day(self.reported_on)} {self.progress}%"
 
 
 class Evidence(models.Model):

@@ -25,6 +25,7 @@ from cchc.documents.official import (
     SpanRow,
     number_line,
 )
+from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
 
 from . import selectors
@@ -177,7 +178,7 @@ def plan_number(document_number: str, agency: str) -> tuple[str, str]:
 
 def export_task(task: Task) -> ExportTask:
     supporting = list(task.supporting_units.all())
-    due = task.due_text or (task.due_date.strftime("%d/%m/%Y") if task.due_date else "")
+    due = task.due_text or (format_day(task.due_date) if task.due_date else "")
     timeliness = getattr(task, "timeliness", "")
     return ExportTask(
         code=task.code,
@@ -305,7 +306,7 @@ def plan_docx(data: PlanExport) -> bytes:
     # "Kế hoạch số 25/KH-CT ngày 10/01/2026"; a draft's blanks carry the same symbol.
     reference = "Kế hoạch " + data.number_line.replace("Số:", "số", 1)
     if data.issued_on:
-        reference += f" ngày {data.issued_on:%d/%m/%Y}"
+        reference += f" ngày {format_day(data.issued_on)}"
     doc.add_appendix(
         "Phụ lục",
         f"NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}",
@@ -354,10 +355,10 @@ def plan_xlsx(data: PlanExport) -> bytes:
     ws.merge_cells(f"A2:{last}2")
     number = data.number_line
     if data.issued_on:
-        number += f", ngày {data.issued_on:%d/%m/%Y}"
+        number += f", ngày {format_day(data.issued_on)}"
     if not data.number:
         number = f"Dự thảo, chưa ban hành ({number})"
-    ws["A3"] = f"{number}. Tình trạng tính đến {data.generated_on:%d/%m/%Y}."
+    ws["A3"] = f"{number}. Tình trạng tính đến {format_day(data.generated_on)}."
     ws["A3"].font = Font(name="Times New Roman", size=12, italic=True)
     ws.merge_cells(f"A3:{last}3")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
+from cchc.lib.dates import format_day
 from cchc.lib.text import fold, short_filename
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
@@ -415,10 +416,10 @@ def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
     # A report speaks of what has happened: its dates cannot lie ahead of today.
     for name, value in (("reported_on", on), ("completed_on", completed_on)):
         if value is not None and value > today():
-            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": f"{value:%d/%m/%Y}"}
+            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": format_day(value)}
     if completed_on is not None and completed_on > on and "completed_on" not in errors:
         errors["completed_on"] = _("Ngày hoàn thành không được sau ngày báo cáo (%(date)s).") % {
-            "date": f"{on:%d/%m/%Y}"
+            "date": format_day(on)
         }
     later = max((u.reported_on for u in history), default=None)
     if moves and later is not None and on < later and "reported_on" not in errors:
@@ -426,7 +427,7 @@ def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
         errors["reported_on"] = _(
             "Nhiệm vụ đã có cập nhật ngày %(date)s: cập nhật ghi cho ngày trước đó chỉ được "
             "bổ sung nội dung và tài liệu, không thay đổi tiến độ, trạng thái."
-        ) % {"date": f"{later:%d/%m/%Y}"}
+        ) % {"date": format_day(later)}
     return errors
 
 
@@ -597,7 +598,7 @@ def tasks_set_due(
     Done and cancelled tasks keep theirs (moving it would rewrite whether they were on
     time). Returns how many tasks changed."""
     tasks = _bulk_tasks(actor, task_ids)
-    text = due_text or due_date.strftime("%d/%m/%Y")
+    text = due_text or format_day(due_date)
     changed = 0
     for task in tasks:
         if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):

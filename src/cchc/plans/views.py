@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.lib.dates import format_day
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -344,7 +345,7 @@ def task_bulk(request: HttpRequest) -> HttpResponse:
                 "Đã đổi thời hạn thành %(due)s cho %(count)d nhiệm vụ.",
                 "Đã đổi thời hạn thành %(due)s cho %(count)d nhiệm vụ.",
                 count,
-            ) % {"due": data["due_text"] or data["due_date"].strftime("%d/%m/%Y"), "count": count}
+            ) % {"due": data["due_text"] or format_day(data["due_date"]), "count": count}
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

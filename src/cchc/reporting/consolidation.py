@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 
 from django.utils import timezone
 
+from cchc.lib.dates import format_day
 from cchc.lib.text import fold
 from cchc.plans.models import Area, TaskStatus
 from cchc.plans.plan_export import agency_symbol
@@ -41,10 +42,6 @@ def narrative_keys() -> list[str]:
         f"area_{code}" for code in Area.objects.order_by("code").values_list("code", flat=True)
     ]
     return ["direction", *areas, *ASSESSMENT_KEYS, "next_tasks", "proposals"]
-
-
-def _d(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def accepted_reports(period: ReportingPeriod) -> list[UnitReport]:
@@ -290,12 +287,12 @@ def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str
     counts = data.report_counts(rows)
     stats = data.task_stats(period, period.as_of(today))
     issued = f" số {plan.document_number}" if plan.document_number else ""
-    issued += f" ngày {_d(plan.issued_on)}" if plan.issued_on else ""
+    issued += f" ngày {format_day(plan.issued_on)}" if plan.issued_on else ""
     direction = [
         f"{plan.issuing_unit.name} ban hành {plan.title}{issued}; phân công cơ quan chủ trì, "
         "phối hợp cho từng nhiệm vụ và theo dõi tiến độ thực hiện trên hệ thống.",
-        f"Kỳ báo cáo {period.title_phrase}: số liệu từ ngày {_d(period.starts_on)} đến ngày "
-        f"{_d(period.ends_on)}, hạn gửi báo cáo ngày {_d(period.due_on)}; "
+        f"Kỳ báo cáo {period.title_phrase}: số liệu từ ngày {format_day(period.starts_on)} "
+        f"đến ngày {format_day(period.ends_on)}, hạn gửi báo cáo ngày {format_day(period.due_on)}; "
         f"{counts['due']} cơ quan, đơn vị phải báo cáo, {counts['on_time']} đơn vị gửi đúng hạn, "
         f"{counts['late']} đơn vị gửi muộn, {counts['missing']} đơn vị chưa gửi.",
     ]

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from cchc.lib import numbers
+from cchc.lib.dates import format_day
 from cchc.lib.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.history import annotate_state, not_cancelled, state_q
@@ -125,10 +126,6 @@ def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _date(iso: str | None) -> str:
-    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
 def prefill_narrative(rows: list[dict]) -> dict[str, dict[str, str]]:
     """A first draft of the narrative per area, from the task data: one line per task for
     the results, one per overdue task for the limitations. The focal officer rewrites it."""
@@ -149,7 +146,7 @@ def prefill_narrative(rows: list[dict]) -> dict[str, dict[str, str]]:
         if row["timeliness"] == Timeliness.OVERDUE and row["role"] == "lead":
             area["limitations"] += (
                 f"- Nhiệm vụ {row['code']} {row['title']} chậm so với thời hạn "
-                f"({row['due_text'] or _date(row['due_date'])}), tiến độ {row['progress']}%.\n"
+                f"({row['due_text'] or format_day(row['due_date'])}), tiến độ {row['progress']}%.\n"
             )
     return {
         code: {"results": parts["results"].strip(), "limitations": parts["limitations"].strip()}

@@ -39,6 +39,7 @@ from docx.text.paragraph import Paragraph
 
 from cchc.documents import official
 from cchc.lib import numbers
+from cchc.lib.dates import format_day
 
 # --- the placeholders ------------------------------------------------------------------
 
@@ -132,10 +133,6 @@ def _noop(_pct: int, _stage: str) -> None:
 # --- formatting helpers ----------------------------------------------------------------
 
 
-def vn_date(iso: str | None) -> str:
-    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
 def pct(value: float | None) -> str:
     """A rate as every page and document writes it (core.numbers): 98.62 -> “98,6 %”."""
     return numbers.format_rate(value)
@@ -165,7 +162,7 @@ def scalars(payload: dict) -> dict[str, str]:
         "trich_yeu": payload["summary"],
         "ky_bao_cao": payload["period"]["phrase"],
         "nam": str(payload["period"]["year"]),
-        "ngay_chot_so_lieu": vn_date(payload["as_of"]),
+        "ngay_chot_so_lieu": format_day(payload["as_of"]),
         "quyen_han": signer["authority"].upper(),
         "chuc_vu": signer["title"].upper() or "THỦ TRƯỞNG",
         "nguoi_ky": signer["name"],
@@ -195,7 +192,7 @@ def _count_cells(row: dict, categories: list[str]) -> list:
 
 
 def _due(task: dict) -> str:
-    return task.get("due_text") or vn_date(task.get("due_date"))
+    return task.get("due_text") or format_day(task.get("due_date"))
 
 
 def tables(payload: dict) -> list[Table]:
@@ -255,7 +252,7 @@ def tables(payload: dict) -> list[Table]:
             for i, t in enumerate(payload.get("done") or [], start=1)
         ],
         widths=[1.0, 6.0, 1.4, 3.0, 2.2, 2.2, 5.6, 2.6],
-        note=f"Kết quả, sản phẩm báo cáo đến ngày {vn_date(payload['as_of'])}.",
+        note=f"Kết quả, sản phẩm báo cáo đến ngày {format_day(payload['as_of'])}.",
         empty=EMPTY["done"],
     )
     overdue = Table(
@@ -285,7 +282,7 @@ def tables(payload: dict) -> list[Table]:
             for i, t in enumerate(payload["overdue"], start=1)
         ],
         widths=[1.0, 6.0, 1.4, 3.0, 2.2, 1.6, 1.6, 5.0],
-        note=f"Tính đến ngày {vn_date(payload['as_of'])}.",
+        note=f"Tính đến ngày {format_day(payload['as_of'])}.",
         empty=EMPTY["overdue"],
     )
     reports = payload["reports"]
@@ -310,7 +307,7 @@ def tables(payload: dict) -> list[Table]:
         widths=[1.0, 6.0, 3.0, 2.4, 2.2, 1.8],
         note=(
             f"Phải báo cáo: {len(reports)}; gửi đúng hạn: {on_time}; gửi muộn: {late}; "
-            f"chưa gửi: {missing}. Hạn gửi: {vn_date(payload['period']['due_on'])}."
+            f"chưa gửi: {missing}. Hạn gửi: {format_day(payload['period']['due_on'])}."
         ),
         empty=EMPTY["reports"],
     )
@@ -323,7 +320,7 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         return pct(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return format_day(value)
     return str(value)
 
 
@@ -499,7 +496,7 @@ def lead_sentences(payload: dict) -> list[str]:
     first = (
         f"{done}/{total['total']} nhiệm vụ đã hoàn thành "
         f"({pct(numbers.percent(done, total['total']))}), số liệu tính đến ngày "
-        f"{vn_date(payload['as_of'])}."
+        f"{format_day(payload['as_of'])}."
     )
     second = (
         f"Trong đó {c['done_on_time']} nhiệm vụ hoàn thành đúng hạn, {c['done_late']} nhiệm vụ "
@@ -532,7 +529,7 @@ def area_sentence(row: dict) -> str:
 
 
 def done_line(task: dict) -> str:
-    when = vn_date(task["completed_on"])
+    when = format_day(task["completed_on"])
     late = ", quá hạn" if task["timeliness"] == "done_late" else ""
     result = task["result"].rstrip(" .;") or "chưa báo cáo sản phẩm"
     return (
@@ -578,12 +575,12 @@ def build_body(writer, payload: dict) -> None:
     if plan["document_number"]:
         reference = f"Kế hoạch số {plan['document_number']}"
         if plan["issued_on"]:
-            reference += f" ngày {vn_date(plan['issued_on'])}"
+            reference += f" ngày {format_day(plan['issued_on'])}"
         reference += f" ({plan['title']})"
     writer.add_paragraph(
         f"Thực hiện {reference}, {payload['issuing_body']} báo cáo kết quả thực hiện công tác "
         f"cải cách hành chính {payload['period']['phrase']} (số liệu từ ngày "
-        f"{vn_date(payload['period']['starts_on'])} đến ngày {vn_date(payload['as_of'])}) "
+        f"{format_day(payload['period']['starts_on'])} đến ngày {format_day(payload['as_of'])}) "
         "như sau:"
     )
     first, rest = lead_sentences(payload)
@@ -648,7 +645,7 @@ def build_appendix(writer, payload: dict, on_progress: Progress = _noop) -> None
         "PHỤ LỤC",
         "SỐ LIỆU THỐNG KÊ KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH "
         + payload["period"]["phrase"].upper(),
-        f"(Kèm theo Báo cáo số {number}; số liệu tính đến ngày {vn_date(payload['as_of'])})",
+        f"(Kèm theo Báo cáo số {number}; số liệu tính đến ngày {format_day(payload['as_of'])})",
     )
     document = writer.document
     width_mm = writer._text_width_mm
@@ -1101,7 +1098,7 @@ def build_xlsx(payload: dict) -> bytes:
         ws.append([cell(ws, table.title, "title")])
         subtitle = (
             f"{payload['issuing_body']} – {payload['summary']}; số liệu tính đến ngày "
-            f"{vn_date(payload['as_of'])}"
+            f"{format_day(payload['as_of'])}"
         )
         ws.append([cell(ws, subtitle, "note")])
         ws.append([])

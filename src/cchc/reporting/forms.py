@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib import dates
 from cchc.orgs.models import Unit
 from cchc.plans.forms import id_field
 from cchc.plans.models import Area
@@ -12,7 +13,7 @@ from .models import NARRATIVE_PARTS, ExportFormat, PeriodKind
 
 DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-    format="%d/%m/%Y",
+    format=dates.DAY,
 )
 
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
 from cchc.plans.models import Plan
 
@@ -257,7 +258,7 @@ class ReportNudge(models.Model):
         verbose_name_plural = _("đôn đốc báo cáo")
 
     def __str__(self) -> str:
-        return f"{self.unit} – {self.sent_at:%d/%m/%Y}"
+        return f"{self.unit} – {format_day(self.sent_at)}"
 
 
 def template_path(instance: "ReportTemplate", filename: str) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
+from cchc.lib.dates import format_day, format_day_time
 from cchc.lib.text import person_name
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
@@ -254,7 +255,7 @@ def _apply_content(report: UnitReport, actor, narrative, proposals, next_tasks) 
 
 
 def _stale_message(report: UnitReport) -> str:
-    when = timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")
+    when = format_day_time(report.updated_at)
     return _(
         "Báo cáo vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Bản mới nhất hiện "
         "bên dưới; hãy đối chiếu rồi lưu lại."
@@ -478,7 +479,7 @@ def report_nudge(
     text = message.strip() or _(
         "Đề nghị đơn vị gửi báo cáo kết quả thực hiện công tác cải cách hành chính "
         "%(period)s trước ngày %(due)s."
-    ) % {"period": period.title_phrase, "due": period.due_on.strftime("%d/%m/%Y")}
+    ) % {"period": period.title_phrase, "due": format_day(period.due_on)}
     nudges = ReportNudge.objects.bulk_create(
         [ReportNudge(period=period, unit=unit, message=text, sent_by=actor) for unit in missing]
     )
@@ -552,7 +553,7 @@ def _check_consolidated_editable(report: ConsolidatedReport, expected_version: i
             % {"status": report.get_status_display()}
         )
     if report.version != expected_version:
-        when = timezone.localtime(report.updated_at).strftime("%H:%M %d/%m/%Y")
+        when = format_day_time(report.updated_at)
         raise StaleVersion(
             _(
                 "Báo cáo tổng hợp vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. "

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.lib.dates import format_day_time
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area
@@ -229,9 +230,7 @@ def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                         _("Đã gửi báo cáo (lần %(n)s) lúc %(when)s.")
                         % {
                             "n": version.number,
-                            "when": timezone.localtime(version.submitted_at).strftime(
-                                "%H:%M %d/%m/%Y"
-                            ),
+                            "when": format_day_time(version.submitted_at),
                         },
                     )
                 else:

@@ -3,19 +3,18 @@
 Colour never carries meaning alone: each badge shows its text (and an icon).
 """
 
-import datetime
 from collections.abc import Iterable
 from html import escape as html_escape
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from cchc.lib import numbers, text
+from cchc.lib import dates, numbers, text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
@@ -64,34 +63,16 @@ CHANGE_LABELS = {
 DATE_KEYS = {"due_date", "completed_on", "effective_on", "issued_on", "reported_on"}
 
 
-def _as_date(value) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
 @register.filter
 def vndate(value) -> str:
     """dd/mm/yyyy, or an empty string."""
-    day = _as_date(value)
-    return day.strftime("%d/%m/%Y") if day else ""
+    return dates.format_day(value)
 
 
 @register.filter
 def vndatetime(value) -> str:
     """dd/mm/yyyy HH:MM in the local time zone."""
-    if not isinstance(value, datetime.datetime):
-        return vndate(value)
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y %H:%M")
+    return dates.format_day_time(value)
 
 
 @register.filter

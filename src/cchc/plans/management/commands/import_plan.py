@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
 from cchc.plans.import_services import ImportRefused, import_preview, plan_import
 from cchc.plans.importer import parse_plan_file
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         out.write(f"Tệp: {parsed.filename} ({parsed.format or 'không đọc được'})")
         out.write(f"Kế hoạch: {preview.title} – năm {preview.year} – {preview.unit.name}")
         if parsed.document_number or parsed.issued_on:
-            date = parsed.issued_on.strftime("%d/%m/%Y") if parsed.issued_on else "—"
+            date = format_day(parsed.issued_on) if parsed.issued_on else "—"
             out.write(f"Số: {parsed.document_number or '—'}, ngày {date}")
         area = None
         for row in preview.rows:
@@ -114,7 +115,7 @@ class Command(BaseCommand):
             lead = row.lead_unit.code if row.lead_unit else "?"
             support = ", ".join(u.code for u in row.supporting_units) or "—"
             due = (
-                row.due_date.strftime("%d/%m/%Y")
+                format_day(row.due_date)
                 if row.due_date
                 else ("thường xuyên" if row.is_recurring else "không có ngày")
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cchc.lib import dates
 from cchc.reporting import consolidation, documents, services
 from cchc.reporting.models import ConsolidatedReport, ConsolidatedStatus, ReportingPeriod
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if options["date"]:
             try:
-                today = datetime.datetime.strptime(options["date"], "%d/%m/%Y").date()
+                today = datetime.datetime.strptime(options["date"], dates.DAY).date()
             except ValueError as exc:
                 raise CommandError("--date phải có dạng dd/mm/yyyy.") from exc
         report = ConsolidatedReport.objects.filter(period=period).first()
