@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from cchc.lib.roman import from_roman, is_roman, to_roman
 from cchc.plans import services
 from cchc.plans.due_text import DueDate, parse_due_text
 from cchc.plans.models import Area
@@ -214,3 +215,12 @@ def test_explicit_due_date_and_recurring_flag_win_over_the_words(world):
 
 def test_before_a_month_of_a_year_means_that_months_end():
     assert parse_due_text("Trước 6/2023", 2026) == (D(2023, 6, 30), False)
+
+
+@pytest.mark.parametrize(
+    ("number", "numeral"), [(1, "I"), (4, "IV"), (7, "VII"), (9, "IX"), (14, "XIV"), (40, "XL")]
+)
+def test_roman_numerals_both_ways(number, numeral):
+    assert to_roman(number) == numeral and from_roman(numeral) == number
+    assert from_roman(numeral.lower()) == number and is_roman(numeral)
+    assert not is_roman("IIII") and from_roman("quy") is None and to_roman(0) == ""

@@ -10,9 +10,8 @@ import datetime
 import re
 from typing import NamedTuple
 
+from cchc.lib.roman import from_roman
 from cchc.lib.text import fold
-
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 class DueDate(NamedTuple):
@@ -55,7 +54,7 @@ def _one(text: str, year: int) -> datetime.date | None:
     match = re.search(r"\bquy\s+(iv|iii|ii|i|[1-4])\b", text)
     if match:
         q = match.group(1)
-        quarter = ROMAN.get(q) or int(q)
+        quarter = from_roman(q) or int(q)
         return _end_of_month(y, quarter * 3)
     # "6 tháng cuối năm" before "6 tháng": the half year it names ends on 31/12.
     if re.search(r"\b6\s+thang\s+cuoi\s+nam\b", text):

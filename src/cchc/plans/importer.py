@@ -30,6 +30,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.lib.roman import is_roman
 from cchc.lib.text import fold
 
 # --- results -------------------------------------------------------------------------
@@ -463,15 +464,10 @@ AREA_NAMES = {
     ),
 }
 
-ROMAN_RE = re.compile(r"(?=[IVXLC])M{0,3}(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})")
 NUMBERING_RE = re.compile(
     r"^\s*(?P<num>[IVXLC]+|\d+(?:\.\d+)*|[a-zA-Zđ])\s*(?:[.)/:]|-(?=\s))\s*(?=\S)"
 )
 CODE_RE = re.compile(r"^(?:[IVXLC]+|\d+(?:[.-][0-9a-z]+)*|[a-zA-Zđ])\.?\)?$")
-
-
-def is_roman(code: str) -> bool:
-    return bool(code) and ROMAN_RE.fullmatch(code) is not None
 
 
 def split_numbering(text: str) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from cchc.documents.official import (
     number_line,
 )
 from cchc.lib.dates import format_day
+from cchc.lib.roman import to_roman
 from cchc.orgs.models import Unit
 
 from . import selectors
@@ -50,16 +51,6 @@ XLSX_WIDTHS = [7, 55, 26, 32, 18, 28, 24]
 PLAN_KIND = "KH"
 # The agency part of a plan's number as entered: "CT" in "25/KH-CT", "VP-BQP" in "3/KH-VP-BQP".
 _AGENCY_IN_NUMBER = re.compile(rf"/\s*{PLAN_KIND}\s*-\s*(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)\s*$")
-
-
-def roman(number: int) -> str:
-    values = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-    out = ""
-    for value, letters in values:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
 
 
 @dataclass
@@ -213,7 +204,7 @@ def group_by_area(tasks: list[Task]) -> list[ExportArea]:
         else:
             loose.append(task)
     for number, area in enumerate(areas, start=1):
-        area.number = roman(number)
+        area.number = to_roman(number)
     for area, loose, sections in by_area.values():
         area.items = [export_task(t) for t in loose]
         for title, tasks_ in sections.items():

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day
+from cchc.lib.http import is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -48,13 +49,6 @@ LIST_DEFERRED = [
     "plan__requirements",
     "plan__implementation",
 ]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (a history restore wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _safe_next(request: HttpRequest, url: str | None, fallback: str) -> str:
@@ -238,7 +232,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     }
     if filters.lead_unit:
         context["lead_unit"] = selectors.units_by_id(ids=[filters.lead_unit]).get(filters.lead_unit)
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "plans/partials/task_results.html", context)
     else:
         plans = _visible_plans(request)

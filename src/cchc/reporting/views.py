@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day_time
+from cchc.lib.http import is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area
@@ -28,12 +29,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -502,7 +497,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The file's progress; htmx polls the partial until the file is ready."""
     export = selectors.export_get(user=request.user, pk=pk)
     context = _context(export.period, export=export, period=export.period)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "reporting/partials/export_progress.html", context)
     return render(request, "reporting/export.html", context)
 
