@@ -45,4 +45,4 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m cchc.bench
+	$(BIN)/python -m cchc.demo.bench

@@ -1,8 +1,8 @@
 """The import benchmark runs, imports every task, and leaves the database as it was."""
 
 from cchc.audit.models import AuditEvent
+from cchc.demo.import_bench import bench_import, build_workbook
 from cchc.orgs.models import Unit
-from cchc.plans.import_bench import bench_import, build_workbook
 from cchc.plans.importer import parse_plan_file
 from cchc.plans.models import Plan
 

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.demo.import_bench import build_workbook
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitAlias, UnitGroup
-from cchc.plans.import_bench import build_workbook
 from cchc.plans.models import Plan
 from tests.fixtures_plans import xlsx_plan
 from tests.world import PASSWORD

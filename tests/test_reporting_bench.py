@@ -1,4 +1,4 @@
-from cchc.reporting.bench import bench_consolidated_docx
+from cchc.demo.reporting_bench import bench_consolidated_docx
 from cchc.reporting.models import ReportingPeriod, UnitReport
 
 

@@ -3,9 +3,9 @@ import io
 
 from docx import Document
 
-from cchc.core.demo import DemoLoader
+from cchc.demo.data import DemoLoader
+from cchc.demo.reporting import load_reporting_demo
 from cchc.reporting import consolidation, data, documents
-from cchc.reporting.demo import load_reporting_demo
 from cchc.reporting.models import ConsolidatedStatus, ReportingPeriod, ReportStatus
 
 TODAY = datetime.date(2026, 11, 26)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
-from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD
+from cchc.demo.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans.due_text import parse_due_text
 from cchc.plans.history import annotate_state
@@ -107,7 +107,7 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
     """The bench's hand-written SQL selects what the pages select, on either database."""
     from django.db import connection
 
-    from cchc.bench import Scope, Sql
+    from cchc.demo.bench import Scope, Sql
     from cchc.plans.selectors import plan_summary
     from cchc.plans.timeliness import soon_days
 

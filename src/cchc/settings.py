@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "cchc.core",
+    "cchc.demo",
     "cchc.audit",
     "cchc.orgs",
     "cchc.plans",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD, seed_scale
+from cchc.demo.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD, seed_scale
 from cchc.orgs.models import Unit
 
 

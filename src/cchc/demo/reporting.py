@@ -2,7 +2,7 @@
 with unit reports in every state, so that the board and the consolidated report show content
 at once.
 
-`load_reporting_demo()` runs after the demo loader (cchc.core.demo) and is idempotent: a
+`load_reporting_demo()` runs after the demo loader (cchc.demo.data) and is idempotent: a
 period that exists is left alone, and so is any unit report already there. Every write goes
 through the reporting services, as the demo's people (the office, unit heads, focal
 officers, the leader), so the audit chain holds.
@@ -28,9 +28,8 @@ from django.utils import timezone
 
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans.models import Plan, PlanStatus
-
-from . import data, rules, services
-from .models import ConsolidatedReport, PeriodKind, ReportingPeriod, UnitReport
+from cchc.reporting import data, rules, services
+from cchc.reporting.models import ConsolidatedReport, PeriodKind, ReportingPeriod, UnitReport
 
 DEPARTMENT = "TCCT"
 OFFICE_USER = "vanphong"

@@ -1,6 +1,7 @@
 """`make bench`: time the main pages over HTTP against a real server, beside hand-written SQL.
 
-    python -m cchc.bench [--units 1500] [--tasks 60000] [--reps 10] [--export-reps 3] [--reseed]
+    python -m cchc.demo.bench [--units 1500] [--tasks 60000] [--reps 10] [--export-reps 3]
+        [--reseed]
 
 It uses its own data directory (`var/bench`, or `CCHC_BENCH_DATA_DIR`) and, when
 `DATABASE_URL` is set, that database. It migrates, seeds the scale organisation with
@@ -33,7 +34,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[3]
 HOSTS = "127.0.0.1,localhost,testserver"
 QUERY_HEADERS = ("X-Query-Count", "X-DB-Queries", "X-Queries", "X-SQL-Queries")
 OPEN_FILTER = "status=open"
@@ -473,7 +474,7 @@ def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
     from django.utils import timezone
 
     from cchc.audit.models import AuditEvent
-    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, analyze, scale_plans, scale_units
+    from cchc.demo.scale import BENCH_FOCAL, BENCH_OFFICE, analyze, scale_plans, scale_units
     from cchc.orgs.models import Membership
 
     today = timezone.localdate()
@@ -536,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from cchc.core.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD, scale_plans
+    from cchc.demo.scale import BENCH_FOCAL, BENCH_OFFICE, BENCH_PASSWORD, scale_plans
     from cchc.orgs.models import Membership, Role
     from cchc.plans.timeliness import soon_days
 
@@ -618,8 +619,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report(lines, memory, open_counts)
 
-    from cchc.plans.import_bench import bench_import
-    from cchc.reporting.bench import bench_consolidated_docx
+    from cchc.demo.import_bench import bench_import
+    from cchc.demo.reporting_bench import bench_consolidated_docx
 
     print()
     print(bench_import(tasks=1000))

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cchc.core.demo import DemoLoader, logins
-from cchc.reporting.demo import load_reporting_demo
+from cchc.demo.data import DemoLoader, logins
+from cchc.demo.reporting import load_reporting_demo
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:

@@ -2,9 +2,9 @@
 --tasks 60000`): the figures (document_data) and the DOCX built from them. Target: under
 15 seconds for the whole.
 
-    from cchc.reporting.bench import bench_consolidated_docx
+    from cchc.demo.reporting_bench import bench_consolidated_docx
     result = bench_consolidated_docx()          # Django set up, the seeded plan present
-    python -m cchc.reporting.bench [--data-dir var/bench] [--reps 3] [--no-reports]
+    python -m cchc.demo.reporting_bench [--data-dir var/bench] [--reps 3] [--no-reports]
 
 It works on the plan with the most tasks. The first run opens a year period for it (every
 unit with a task must report) and, unless told not to, gives nine units in ten an accepted
@@ -53,9 +53,8 @@ def _bench_period(with_reports: bool):
     from django.db.models import Count
 
     from cchc.plans.models import Plan, PlanStatus
-
-    from . import services
-    from .models import PeriodKind, ReportingPeriod
+    from cchc.reporting import services
+    from cchc.reporting.models import PeriodKind, ReportingPeriod
 
     plan = (
         Plan.objects.exclude(status=PlanStatus.DRAFT)
@@ -81,8 +80,7 @@ def seed_accepted_reports(period, share: float = 0.9) -> int:
 
     from cchc.audit.services import audit_record
     from cchc.plans.models import Area
-
-    from .models import ReportStatus, UnitReport, UnitReportVersion
+    from cchc.reporting.models import ReportStatus, UnitReport, UnitReportVersion
 
     units = list(period.units.order_by("path").values_list("id", "name"))
     chosen = units[: int(len(units) * share)]
@@ -154,9 +152,8 @@ def bench_consolidated_docx(*, reps: int = 1, with_reports: bool = True) -> Benc
     """Build the consolidated DOCX of the seeded plan `reps` times; the median of each step.
     Django must be set up, on a database seeded by `cchc seed_scale`."""
     from cchc.plans.models import Task
-
-    from . import consolidation, documents
-    from .models import UnitReport
+    from cchc.reporting import consolidation, documents
+    from cchc.reporting.models import UnitReport
 
     period = _bench_period(with_reports)
     today = period.ends_on + datetime.timedelta(days=7)

@@ -1,10 +1,10 @@
 """Time the import of a 1,000-task XLSX: reading the file, then writing the plan.
 
-    from cchc.plans.import_bench import bench_import
+    from cchc.demo.import_bench import bench_import
     result = bench_import(tasks=1000)   # Django set up, database migrated
     print(result)                       # "1000 nhiệm vụ: đọc 0.41 s, ghi 1.52 s, tổng 1.93 s"
 
-Run alone: `python -m cchc.plans.import_bench [--tasks N]` (uses the configured database).
+Run alone: `python -m cchc.demo.import_bench [--tasks N]` (uses the configured database).
 Everything is written inside a transaction that is rolled back at the end, so the bench
 leaves the database as it found it; the organisation it imports into is built in the same
 transaction, so it needs no seeded data.
@@ -124,9 +124,8 @@ def bench_import(tasks: int = 1000) -> BenchResult:
     from django.db import transaction
 
     from cchc.orgs import services as org_services
-
-    from .import_services import plan_import
-    from .importer import parse_plan_file
+    from cchc.plans.import_services import plan_import
+    from cchc.plans.importer import parse_plan_file
 
     result: BenchResult | None = None
     try:
