@@ -15,17 +15,20 @@ import pytest
 from cchc.plans.plan_export import plan_docx, plan_export_data
 from cchc.reporting import consolidation, documents
 from cchc.reporting import services as reporting_services
+from tests.conftest import require
 
-pytestmark = [
-    pytest.mark.skipif(
-        not documents.pdf_available(),
-        reason="LibreOffice is not installed (make install adds libreoffice-writer-nogui)",
-    ),
-    pytest.mark.skipif(
-        shutil.which("pdffonts") is None,
-        reason="pdffonts is not installed (make install adds poppler-utils)",
-    ),
-]
+
+@pytest.fixture(autouse=True)
+def pdf_tools():
+    require(
+        documents.pdf_available(),
+        "LibreOffice is not installed (make install adds libreoffice-writer-nogui)",
+    )
+    require(
+        shutil.which("pdffonts") is not None,
+        "pdffonts is not installed (make install adds poppler-utils)",
+    )
+
 
 # What a face's variants add to its PostScript name: "LiberationSerif-BoldItalic".
 STYLES = {"", "Regular", "Roman", "Bold", "Italic", "Oblique", "BoldItalic", "BoldOblique"}

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tests.conftest import require
 from tests.world import PASSWORD, build_world
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
@@ -22,8 +23,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (make install installs it on Debian)")
+    require(Path(CHROMIUM).exists(), "chromium is not installed (make install installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
