@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
-from cchc.demo.data import DEMO_PASSWORD
+from cchc.demo.organisation import DEMO_PASSWORD
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans.areas import seed_areas
 from cchc.plans.due_text import parse_due_text

@@ -107,7 +107,7 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
     """The bench's hand-written SQL selects what the pages select, on either database."""
     from django.db import connection
 
-    from cchc.demo.bench import Scope, Sql
+    from cchc.demo.bench_sql import Scope, Sql
     from cchc.plans.selectors import plan_summary
     from cchc.plans.timeliness import soon_days
 
