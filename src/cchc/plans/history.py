@@ -32,7 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import TaskStatus, TaskUpdate
-from .timeliness import timeliness, timeliness_expression, timeliness_q
+from .timeliness import timeliness_expression, timeliness_q
 
 # The names `annotate_state()` gives the state as of its date; filters and templates read
 # these, never the task's own fields, whenever a date is named.
@@ -63,18 +63,6 @@ def task_state(updates: Iterable, on: datetime.date) -> TaskState:
         progress=last.progress,
         completed_on=last.completed_on if last.status_after == TaskStatus.DONE else None,
         result=result,
-    )
-
-
-def task_timeliness_on(task, updates: Iterable, on: datetime.date) -> str:
-    """The timeliness of one task as of `on`, judged on its state as of then."""
-    state = task_state(updates, on)
-    return timeliness(
-        status=state.status,
-        due_date=task.due_date,
-        completed_on=state.completed_on,
-        is_recurring=task.is_recurring,
-        today=on,
     )
 
 

@@ -263,6 +263,32 @@ def _latest_note(on: datetime.date) -> Subquery:
     return Subquery(notes.order_by("-reported_on", "-id").values("note")[:1])
 
 
+# The columns every list of tasks in a period's documents starts with.
+TASK_COLUMNS = (
+    "id",
+    "code",
+    "title",
+    "area__code",
+    "lead_unit__name",
+    "lead_unit__short_name",
+    "due_date",
+    "due_text",
+)
+
+
+def _task_row(r: dict) -> dict:
+    return {
+        "id": r["id"],
+        "code": r["code"],
+        "title": r["title"],
+        "area": r["area__code"],
+        "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
+        "lead_unit_name": r["lead_unit__name"],
+        "due_date": _iso(r["due_date"]),
+        "due_text": r["due_text"],
+    }
+
+
 def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
     """Tasks done as of `as_of`, by area in the plan's order, each once, with its lead unit,
     completion date, its result as reported on or before `as_of` and the numbers of the
@@ -271,30 +297,11 @@ def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
         _tasks(period, as_of)
         .filter(timeliness__in=DONE)
         .order_by("area__code", "order", "id")
-        .values(
-            "id",
-            "code",
-            "title",
-            "area__code",
-            "lead_unit__name",
-            "lead_unit__short_name",
-            "due_date",
-            "due_text",
-            "timeliness",
-            "state_completed_on",
-            "state_result",
-        )
+        .values(*TASK_COLUMNS, "timeliness", "state_completed_on", "state_result")
     )
     return [
-        {
-            "id": r["id"],
-            "code": r["code"],
-            "title": r["title"],
-            "area": r["area__code"],
-            "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
-            "lead_unit_name": r["lead_unit__name"],
-            "due_date": _iso(r["due_date"]),
-            "due_text": r["due_text"],
+        _task_row(r)
+        | {
             "timeliness": r["timeliness"],
             "completed_on": _iso(r["state_completed_on"]),
             "result": (r["state_result"] or "").strip(),
@@ -312,29 +319,11 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
         .filter(state_q(Timeliness.OVERDUE, as_of))
         .annotate(last_note=_latest_note(as_of))
         .order_by("due_date", "area__code", "order", "id")
-        .values(
-            "id",
-            "code",
-            "title",
-            "area__code",
-            "lead_unit__name",
-            "lead_unit__short_name",
-            "due_date",
-            "due_text",
-            "state_progress",
-            "last_note",
-        )
+        .values(*TASK_COLUMNS, "state_progress", "last_note")
     )
     return [
-        {
-            "id": r["id"],
-            "code": r["code"],
-            "title": r["title"],
-            "area": r["area__code"],
-            "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
-            "lead_unit_name": r["lead_unit__name"],
-            "due_date": r["due_date"].isoformat(),
-            "due_text": r["due_text"],
+        _task_row(r)
+        | {
             "days_overdue": (as_of - r["due_date"]).days,
             "progress": r["state_progress"],
             "note": (r["last_note"] or "").strip(),

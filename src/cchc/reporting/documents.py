@@ -195,6 +195,15 @@ def _due(task: dict) -> str:
     return task.get("due_text") or format_day(task.get("due_date"))
 
 
+# The first columns of every table of tasks (done, overdue).
+TASK_HEADERS = ["STT", "Nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn"]
+
+
+def _task_cells(number: int, task: dict) -> list:
+    """STT, the task, its area and its lead unit: the cells before the deadline."""
+    return [number, f"{task['code']} {task['title']}".strip(), task["area"], task["lead_unit"]]
+
+
 def tables(payload: dict) -> list[Table]:
     """The appendix's tables: cells are int, float (a rate in percent, None when nothing
     counts), str, or datetime.date."""
@@ -228,22 +237,10 @@ def tables(payload: dict) -> list[Table]:
     done = Table(
         key="done",
         title=TABLE_TITLES["done"],
-        headers=[
-            "STT",
-            "Nhiệm vụ",
-            "Lĩnh vực",
-            "Cơ quan chủ trì",
-            "Thời hạn",
-            "Ngày hoàn thành",
-            "Kết quả, sản phẩm",
-            "Số, ký hiệu văn bản",
-        ],
+        headers=[*TASK_HEADERS, "Ngày hoàn thành", "Kết quả, sản phẩm", "Số, ký hiệu văn bản"],
         rows=[
             [
-                i,
-                f"{t['code']} {t['title']}".strip(),
-                t["area"],
-                t["lead_unit"],
+                *_task_cells(i, t),
                 _due(t),
                 datetime.date.fromisoformat(t["completed_on"]) if t["completed_on"] else "",
                 t["result"],
@@ -258,22 +255,10 @@ def tables(payload: dict) -> list[Table]:
     overdue = Table(
         key="overdue",
         title=TABLE_TITLES["overdue"],
-        headers=[
-            "STT",
-            "Nhiệm vụ",
-            "Lĩnh vực",
-            "Cơ quan chủ trì",
-            "Thời hạn",
-            "Số ngày quá hạn",
-            "Tiến độ (%)",
-            "Lý do, vướng mắc",
-        ],
+        headers=[*TASK_HEADERS, "Số ngày quá hạn", "Tiến độ (%)", "Lý do, vướng mắc"],
         rows=[
             [
-                i,
-                f"{t['code']} {t['title']}".strip(),
-                t["area"],
-                t["lead_unit"],
+                *_task_cells(i, t),
                 datetime.date.fromisoformat(t["due_date"]),
                 t["days_overdue"],
                 t["progress"],
