@@ -5,8 +5,8 @@ import io
 import pytest
 
 from cchc.audit.models import AuditEvent
-from cchc.plans.import_services import ImportRefused, plan_import
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.services import ImportRefused, plan_import
 from cchc.plans.models import Plan, Task
 from tests.fixtures_plans import (
     corrupted,
@@ -73,7 +73,7 @@ def test_a_docx_named_xlsx_is_read_for_what_it_is():
 
 def test_a_failure_late_in_the_import_writes_nothing(world, monkeypatch):
     """All or nothing: a failure after the plan and its tasks were written rolls them back."""
-    from cchc.plans import import_services
+    from cchc.plans.imports import services as import_services
 
     rows = [["STT", "Nội dung", "Cơ quan chủ trì"], ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"]]
     rows += [[i, f"Việc {i}", "VP"] for i in range(1, 6)]

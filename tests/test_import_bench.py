@@ -3,7 +3,7 @@
 from cchc.audit.models import AuditEvent
 from cchc.demo.import_bench import bench_import, build_workbook
 from cchc.orgs.models import Unit
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
 from cchc.plans.models import Plan
 
 

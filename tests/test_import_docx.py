@@ -6,8 +6,8 @@ import pytest
 
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitGroupMode
-from cchc.plans.import_services import ImportRefused, plan_import
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.services import ImportRefused, plan_import
 from tests.fixtures_plans import (  # noqa: F401 (a fixture)
     DOCX_EXPECTED,
     DOCX_HEADER,

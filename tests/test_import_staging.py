@@ -5,7 +5,7 @@ import time
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from cchc.plans.import_services import stage_file
+from cchc.plans.imports.staging import stage_file
 
 
 def test_unconfirmed_uploads_are_cleared_after_the_grace_period(world, capsys):

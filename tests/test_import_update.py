@@ -6,8 +6,9 @@ import pytest
 
 from cchc.audit.models import AuditEvent
 from cchc.plans import services
-from cchc.plans.import_services import ImportRefused, import_preview, plan_import
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.preview import import_preview
+from cchc.plans.imports.services import ImportRefused, plan_import
 from tests.fixtures_plans import xlsx_from_rows
 
 HEADER = ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn", "Sản phẩm"]

@@ -7,8 +7,9 @@ import pytest
 from cchc.audit.models import AuditEvent
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitGroupMode
-from cchc.plans.import_services import ImportRefused, import_preview, plan_import
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.preview import import_preview
+from cchc.plans.imports.services import ImportRefused, plan_import
 from cchc.plans.models import Plan, Task
 from tests.fixtures_plans import (
     XLSX_EXPECTED,

@@ -7,7 +7,7 @@ urlpatterns = [
     *auth_urlpatterns,
     path("", include("cchc.web.urls")),
     path("", include("cchc.plans.urls")),
-    path("plans/", include("cchc.plans.import_urls")),
+    path("plans/", include("cchc.plans.imports.urls")),
     path("reporting/", include("cchc.reporting.urls")),
     path("", include("cchc.orgs.urls")),
     path("admin/", admin.site.urls),

@@ -124,8 +124,8 @@ def bench_import(tasks: int = 1000) -> BenchResult:
     from django.db import transaction
 
     from cchc.orgs import services as org_services
-    from cchc.plans.import_services import plan_import
-    from cchc.plans.importer import parse_plan_file
+    from cchc.plans.imports.files import parse_plan_file
+    from cchc.plans.imports.services import plan_import
 
     result: BenchResult | None = None
     try:

@@ -7,7 +7,6 @@ the plan. The file waits under the configured storage between the steps; the ses
 only remembers where it is and what the office chose.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,18 +15,21 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.orgs import services as org_services
 from cchc.orgs.access import access_for
-from cchc.orgs.models import Role, Unit, UnitGroupMode
+from cchc.orgs.models import Role, UnitGroupMode
 
-from . import import_services, selectors
-from .import_services import ImportRefused
-from .importer import max_bytes, parse_plan_file
-from .models import Plan, PlanStatus
-from .plan_export import export_filename, plan_docx, plan_export_data, plan_xlsx
+from .. import selectors
+from ..models import Plan
+from ..plan_export import export_filename, plan_docx, plan_export_data, plan_xlsx
+from .files import max_bytes, parse_plan_file
+from .forms import AliasForm, GroupForm, UploadForm
+from .preview import import_preview
+from .selectors import office_units, unit_choices
+from .services import ImportRefused, plan_import
+from .staging import stage_file, staged_discard, staged_read
 
 SESSION_KEY = "plan_imports"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -37,80 +39,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _require_office(user) -> None:
     if not access_for(user).has(Role.OFFICE):
         raise PermissionDenied(_("Chỉ Văn phòng được nhập kế hoạch từ tệp."))
-
-
-def _css(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = css
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Tệp kế hoạch (.xlsx hoặc .docx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.docx"}),
-    )
-    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Cơ quan ban hành"), queryset=Unit.objects.none()
-    )
-    title = forms.CharField(
-        label=gettext_lazy("Tên kế hoạch"),
-        required=False,
-        max_length=500,
-        help_text=gettext_lazy("Để trống để lấy tên từ tệp."),
-    )
-    parent_plan = forms.ModelChoiceField(
-        label=gettext_lazy("Kế hoạch cấp trên"), queryset=Plan.objects.none(), required=False
-    )
-    update_plan = forms.ModelChoiceField(
-        label=gettext_lazy("Cập nhật kế hoạch dự thảo"),
-        queryset=Plan.objects.none(),
-        required=False,
-        help_text=gettext_lazy(
-            "Chọn khi tệp là bản sửa của một kế hoạch đang dự thảo: nhiệm vụ được đối chiếu "
-            "theo số thứ tự và nội dung, các thay đổi được liệt kê trước khi ghi."
-        ),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = import_services.office_units(user=user)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
-        plans = selectors.plan_list(user=user)
-        self.fields["parent_plan"].queryset = plans
-        self.fields["update_plan"].queryset = plans.filter(
-            status=PlanStatus.DRAFT, issuing_unit__in=[u.pk for u in units]
-        )
-        self.fields["year"].initial = timezone.localdate().year
-        if len(units) == 1:
-            self.fields["unit"].initial = units[0].pk
-        _css(self)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > max_bytes():
-            raise ValidationError(
-                _("Tệp nặng %(size).1f MB, vượt giới hạn %(limit)d MB.")
-                % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024}
-            )
-        return upload
-
-
-class AliasForm(forms.Form):
-    name = forms.CharField(max_length=255)
-    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
-
-
-class GroupForm(forms.Form):
-    words = forms.CharField(max_length=255)
-    mode = forms.ChoiceField(choices=UnitGroupMode.choices)
-    units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), required=False
-    )
 
 
 # --- the staged file ------------------------------------------------------------------------
@@ -128,7 +56,7 @@ def _forget(request: HttpRequest, token: str) -> None:
     entry = entries.pop(token, None)
     request.session[SESSION_KEY] = entries
     if entry:
-        import_services.staged_discard(entry["path"])
+        staged_discard(entry["path"])
 
 
 def _plan(pk, user) -> Plan | None:
@@ -137,7 +65,7 @@ def _plan(pk, user) -> Plan | None:
 
 def _arguments(request: HttpRequest, entry: dict) -> dict:
     user = request.user
-    unit = next((u for u in import_services.office_units(user=user) if u.pk == entry["unit"]), None)
+    unit = next((u for u in office_units(user=user) if u.pk == entry["unit"]), None)
     if unit is None:
         raise PermissionDenied(_("Không có quyền nhập kế hoạch cho đơn vị này."))
     return {
@@ -152,7 +80,7 @@ def _arguments(request: HttpRequest, entry: dict) -> dict:
 
 def _read(request: HttpRequest, entry: dict):
     try:
-        data = import_services.staged_read(entry["path"])
+        data = staged_read(entry["path"])
     except FileNotFoundError as exc:
         raise Http404(_("Tệp đang nhập không còn trên máy chủ: hãy tải lên lại.")) from exc
     return parse_plan_file(data, entry["name"])
@@ -169,9 +97,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload_file = data["file"]
-        path = import_services.stage_file(
-            actor=request.user, name=upload_file.name, data=upload_file.read()
-        )
+        path = stage_file(actor=request.user, name=upload_file.name, data=upload_file.read())
         token = path.split("/")[-2]
         entries = request.session.get(SESSION_KEY, {})
         entries[token] = {
@@ -217,9 +143,9 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry(request, token)
     arguments = _arguments(request, entry)
     parsed = _read(request, entry)
-    result = import_services.import_preview(parsed=parsed, **arguments)
+    result = import_preview(parsed=parsed, **arguments)
     unit = arguments["unit"]
-    units = import_services.unit_choices()
+    units = unit_choices()
     branch = [u for u in units if u.path.startswith(unit.path) and u.pk != unit.pk]
     context = {
         "token": token,
@@ -308,7 +234,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     arguments = _arguments(request, entry)
     parsed = _read(request, entry)
     try:
-        result = import_services.plan_import(parsed=parsed, **arguments)
+        result = plan_import(parsed=parsed, **arguments)
     except ImportRefused as exc:
         messages.error(
             request,

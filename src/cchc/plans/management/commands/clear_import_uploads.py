@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from cchc.plans.import_services import staged_clear
+from cchc.plans.imports.staging import staged_clear
 
 
 class Command(BaseCommand):

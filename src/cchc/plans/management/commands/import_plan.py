@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
-from cchc.plans.import_services import ImportRefused, import_preview, plan_import
-from cchc.plans.importer import parse_plan_file
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.preview import import_preview
+from cchc.plans.imports.services import ImportRefused, plan_import
 from cchc.plans.models import Plan
 
 # Exit code when the file cannot be imported as it is (the problems are listed).

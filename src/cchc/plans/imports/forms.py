@@ -1,0 +1,88 @@
+"""The forms of the import journey: the upload, a name resolved to a unit, a group defined."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cchc.orgs.models import Unit, UnitGroupMode
+
+from .. import selectors
+from ..models import Plan, PlanStatus
+from .files import max_bytes
+from .selectors import office_units
+
+
+def _css(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = css
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp kế hoạch (.xlsx hoặc .docx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.docx"}),
+    )
+    year = forms.IntegerField(label=gettext_lazy("Năm"), min_value=2000, max_value=2100)
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Cơ quan ban hành"), queryset=Unit.objects.none()
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Tên kế hoạch"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy("Để trống để lấy tên từ tệp."),
+    )
+    parent_plan = forms.ModelChoiceField(
+        label=gettext_lazy("Kế hoạch cấp trên"), queryset=Plan.objects.none(), required=False
+    )
+    update_plan = forms.ModelChoiceField(
+        label=gettext_lazy("Cập nhật kế hoạch dự thảo"),
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "Chọn khi tệp là bản sửa của một kế hoạch đang dự thảo: nhiệm vụ được đối chiếu "
+            "theo số thứ tự và nội dung, các thay đổi được liệt kê trước khi ghi."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = office_units(user=user)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        plans = selectors.plan_list(user=user)
+        self.fields["parent_plan"].queryset = plans
+        self.fields["update_plan"].queryset = plans.filter(
+            status=PlanStatus.DRAFT, issuing_unit__in=[u.pk for u in units]
+        )
+        self.fields["year"].initial = timezone.localdate().year
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+        _css(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise ValidationError(
+                _("Tệp nặng %(size).1f MB, vượt giới hạn %(limit)d MB.")
+                % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024}
+            )
+        return upload
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(max_length=255)
+    unit = forms.ModelChoiceField(queryset=Unit.objects.filter(is_active=True))
+
+
+class GroupForm(forms.Form):
+    words = forms.CharField(max_length=255)
+    mode = forms.ChoiceField(choices=UnitGroupMode.choices)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.filter(is_active=True), required=False
+    )

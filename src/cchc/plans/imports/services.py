@@ -1,0 +1,193 @@
+"""Write a previewed plan file: a new draft plan, or the changes to a draft it updates.
+
+All or nothing, through `plans.services`, with one audit event for the import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cchc.audit.services import audit_record
+from cchc.lib.text import fold
+from cchc.orgs.models import Unit
+
+from .. import services
+from ..models import Area, Plan, Section, Task
+from .preview import Change, ImportPreview, TaskRow, import_preview
+from .rows import ParsedPlan, Problem
+
+
+class ImportRefused(ValidationError):
+    """The file cannot be imported as it is; `problems` says why, and where."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__([str(p) for p in problems])
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    created: bool
+    changes: list[Change]
+    preview: ImportPreview
+
+    @property
+    def listed_changes(self) -> list[Change]:
+        return [c for c in self.changes if c.kind != "move"]
+
+
+class _Sections:
+    """The plan's sections by (area, title), created on first use."""
+
+    def __init__(self, actor, plan: Plan):
+        self.actor = actor
+        self.plan = plan
+        self.known = {(s.area_id, fold(s.title)): s for s in plan.sections.all()}
+
+    def get(self, area: Area, title: str) -> Section | None:
+        if not title:
+            return None
+        key = (area.pk, fold(title))
+        if key not in self.known:
+            self.known[key] = services.section_create(
+                actor=self.actor, plan=self.plan, area=area, title=title, order=len(self.known)
+            )
+        return self.known[key]
+
+
+def _spec(sections: _Sections, row: TaskRow) -> services.TaskSpec:
+    p = row.parsed
+    return services.TaskSpec(
+        area=row.area,
+        section=sections.get(row.area, p.section),
+        code=p.code,
+        order=p.order,
+        title=p.title,
+        lead_unit=row.lead_unit,
+        supporting_units=row.supporting_units,
+        due_text=p.due_text,
+        deliverable=p.deliverable,
+        notes=p.notes,
+        lead_unit_text=p.lead_text,
+        supporting_units_text=p.supporting_text,
+    )
+
+
+def _create_task(actor, plan: Plan, sections: _Sections, row: TaskRow) -> Task:
+    spec = _spec(sections, row)
+    fields = {f.name: getattr(spec, f.name) for f in dataclass_fields(spec)}
+    return services.task_create(actor=actor, plan=plan, **fields)
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    actor,
+    parsed: ParsedPlan,
+    year: int,
+    unit: Unit,
+    title: str | None = None,
+    parent_plan: Plan | None = None,
+    resolutions: dict[str, Unit] | None = None,
+    update_plan: Plan | None = None,
+) -> ImportResult:
+    """Write the file as a new draft plan, or apply it to `update_plan` (a draft).
+
+    All or nothing: any problem raises `ImportRefused` and nothing is written. Importing a
+    file that is already the stored plan changes nothing and returns `created=False`."""
+    if update_plan is not None:
+        update_plan = Plan.objects.select_for_update().get(pk=update_plan.pk)
+    preview = import_preview(
+        actor=actor,
+        parsed=parsed,
+        year=year,
+        unit=unit,
+        title=title,
+        parent_plan=parent_plan,
+        resolutions=resolutions,
+        update_plan=update_plan,
+    )
+    if preview.errors:
+        raise ImportRefused(preview.errors)
+    if preview.target is not None:
+        plan = preview.target
+        if preview.changes:
+            _apply(actor, plan, preview)
+        return ImportResult(plan, False, preview.changes, preview)
+    plan = services.plan_create(
+        actor=actor,
+        year=year,
+        title=preview.title,
+        issuing_unit=unit,
+        parent=parent_plan,
+        **preview.plan_fields,
+    )
+    sections = _Sections(actor, plan)
+    areas = {a.code: a for a in Area.objects.all()}
+    for s in parsed.sections:
+        sections.get(areas[s.area_code], s.title)
+    services.tasks_create_many(
+        actor=actor, plan=plan, specs=[_spec(sections, row) for row in preview.rows]
+    )
+    audit_record(
+        actor=actor,
+        action="plan.import",
+        obj=plan,
+        changes={
+            "file": [None, parsed.filename],
+            "sha256": [None, parsed.sha256],
+            "tasks": [None, len(preview.rows)],
+        },
+    )
+    changes = [Change("add", r.parsed.code, r.parsed.title, row=r) for r in preview.rows]
+    return ImportResult(plan, True, changes, preview)
+
+
+def _apply(actor, plan: Plan, preview: ImportPreview) -> None:
+    sections = _Sections(actor, plan)
+    for change in preview.changes:
+        if change.kind == "plan":
+            fields = {k: b for k, (a, b) in change.fields.items() if k != "parent"}
+            if "parent" in change.fields:
+                fields["parent"] = preview.parent_plan
+            services.plan_update(actor=actor, plan=plan, **fields)
+        elif change.kind == "remove":
+            services.task_delete(actor=actor, task=change.task)
+        elif change.kind == "add":
+            _create_task(actor, plan, sections, change.row)
+        else:
+            row, p = change.row, change.row.parsed
+            services.task_edit(
+                actor=actor,
+                task=change.task,
+                area=row.area,
+                section=sections.get(row.area, p.section),
+                code=p.code,
+                order=p.order,
+                title=p.title,
+                lead_unit=row.lead_unit,
+                supporting_units=row.supporting_units,
+                due_text=p.due_text,
+                deliverable=p.deliverable,
+                notes=p.notes,
+                lead_unit_text=p.lead_text,
+                supporting_units_text=p.supporting_text,
+            )
+    audit_record(
+        actor=actor,
+        action="plan.import_update",
+        obj=plan,
+        changes={
+            "file": [None, preview.parsed.filename],
+            "sha256": [None, preview.parsed.sha256],
+            "changes": [None, [str(c) for c in preview.changes if c.kind != "move"]],
+        },
+    )
