@@ -25,6 +25,7 @@ from cchc.documents.official import (
     SpanRow,
     number_line,
 )
+from cchc.documents.xlsx import as_text
 from cchc.lib.dates import format_day
 from cchc.lib.roman import to_roman
 from cchc.orgs.models import Unit
@@ -339,9 +340,11 @@ def plan_xlsx(data: PlanExport) -> bytes:
     centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
 
     ws["A1"] = data.issuing_body.upper()
+    as_text(ws["A1"])
     ws["A1"].font = bold
     ws.merge_cells(f"A1:{last}1")
     ws["A2"] = data.title
+    as_text(ws["A2"])
     ws["A2"].font = Font(name="Times New Roman", size=14, bold=True)
     ws.merge_cells(f"A2:{last}2")
     number = data.number_line
@@ -368,7 +371,7 @@ def plan_xlsx(data: PlanExport) -> bytes:
         for item in [area.heading, *area.items]:
             if isinstance(item, str):
                 heading = item is area.heading
-                cell = ws.cell(row=row, column=1, value=item)
+                cell = as_text(ws.cell(row=row, column=1, value=item))
                 cell.font = Font(name="Times New Roman", size=12, bold=True, italic=not heading)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 if heading:
@@ -377,7 +380,7 @@ def plan_xlsx(data: PlanExport) -> bytes:
             else:
                 values = item.cells() + [item.status, item.timeliness, item.progress]
                 for col, value in enumerate(values, start=1):
-                    cell = ws.cell(row=row, column=col, value=value)
+                    cell = as_text(ws.cell(row=row, column=col, value=value))
                     cell.font, cell.border = font, border
                     cell.alignment = centre if col in (1, 5, 10) else wrap
             row += 1

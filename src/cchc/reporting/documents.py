@@ -38,6 +38,7 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from cchc.documents import official
+from cchc.documents.xlsx import as_text
 from cchc.lib import numbers
 from cchc.lib.dates import format_day
 
@@ -1061,7 +1062,7 @@ def build_xlsx(payload: dict) -> bytes:
         if isinstance(value, str):
             # openpyxl refuses the control characters XML forbids.
             value = CONTROL_CHARS.sub("", value)
-        c = WriteOnlyCell(ws, value=value)
+        c = as_text(WriteOnlyCell(ws, value=value))
         c.font = fonts[font]
         if boxed:
             c.border = border
