@@ -447,7 +447,8 @@ def task_update_post(
     """Post a progress entry, optionally moving progress and status, with evidence files.
 
     Marking a task done requires its deliverable (what was produced, e.g. a decision's
-    number). Supporting units may add notes and evidence but not move progress or status.
+    number). Supporting units may add notes and evidence but not move progress or status,
+    nor write the result. The entry is judged against the state as of its own date.
     """
     task = (
         Task.objects.select_for_update()
