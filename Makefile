@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Every target here is the local demo or development: the fixed demo key, plain HTTP,
+# no second factor (see settings.DEMO). Production sets its own environment.
+export CCHC_DEMO ?= true
 
 .PHONY: install run test lint format bench worker system-packages
 

@@ -38,10 +38,17 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The local demo (`make run`, `make bench`) and the tests: a fixed key, plain HTTP, no
+# second factor. Everything else is production and must say otherwise explicitly.
+DEMO = env_bool("CCHC_DEMO", False)
+DEMO_SECRET_KEY = "insecure-local-demo-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    # A fixed key is only acceptable for the local demo and tests; production sets one.
-    SECRET_KEY = "insecure-local-demo-key-change-me"
+if not SECRET_KEY and (DEMO or DEBUG):
+    SECRET_KEY = DEMO_SECRET_KEY
+if not SECRET_KEY or (SECRET_KEY == DEMO_SECRET_KEY and not (DEMO or DEBUG)):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value (or CCHC_DEMO=true for the demo)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 DATA_DIR = Path(os.environ.get("CCHC_DATA_DIR", PROJECT_DIR / "var")).resolve()
@@ -125,8 +132,19 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2 first (OWASP's choice); older hashes still verify and are upgraded at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -149,6 +167,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many minutes without a request (every request renews it).
+SESSION_COOKIE_AGE = env_int("CCHC_SESSION_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+HTTPS = env_bool("CCHC_HTTPS", not (DEMO or DEBUG))
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("CCHC_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -181,6 +214,7 @@ CCHC_PAGE_SIZE = env_int("CCHC_PAGE_SIZE", 50)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"forbidden": {"()": "cchc.lib.logs.ForbiddenWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["forbidden"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
