@@ -17,13 +17,13 @@ from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitAlias, UnitGroup
 from cchc.plans.models import Plan
 from tests.fixtures_plans import xlsx_plan
-from tests.world import PASSWORD
+from tests.world import sign_in
 
 
 @pytest.fixture
 def office(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    client.login(username="office", password=PASSWORD)
+    sign_in(client, "office")
     return client
 
 
@@ -44,7 +44,7 @@ def test_the_upload_page_is_for_the_office(client, world, office):
     assert page.status_code == 200
     assert "Nhập kế hoạch từ tệp Word hoặc Excel" in page.content.decode()
     client.logout()
-    client.login(username="focal_a", password=PASSWORD)
+    sign_in(client, "focal_a")
     assert client.get(reverse("imports:upload")).status_code == 403
     client.logout()
     assert client.get(reverse("imports:upload")).status_code == 302  # to the login page
@@ -116,7 +116,7 @@ def test_a_file_over_the_limit_is_refused_at_upload(office, world, settings):
 def test_another_users_staged_file_is_not_found(office, client, world, django_user_model):
     preview_url = _upload(office, world)
     client.logout()
-    client.login(username="leader", password=PASSWORD)
+    sign_in(client, "leader")
     assert client.get(preview_url).status_code in (403, 404)
 
 
@@ -141,7 +141,7 @@ def test_the_plan_downloads(office, client, world):
     assert sheet["A4"].value == "STT"
     # Someone who may not read a draft gets "not found".
     client.logout()
-    client.login(username="focal_a", password=PASSWORD)
+    sign_in(client, "focal_a")
     draft_url = reverse("imports:plan-export-docx", args=[world.draft.pk])
     assert client.get(draft_url).status_code == 404
 

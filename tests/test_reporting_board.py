@@ -190,9 +190,9 @@ def test_the_boards_query_count_does_not_grow_with_units(world, period):
 
 
 def test_the_board_page_query_count_does_not_grow_with_units(world, period, client):
-    from tests.world import PASSWORD
+    from tests.world import sign_in
 
-    client.login(username="office", password=PASSWORD)
+    sign_in(client, "office")
     url = f"/reporting/periods/{period.pk}/"
     _grow(world, period, 2, 0)
     with CaptureQueriesContext(connection) as small:

@@ -18,7 +18,7 @@ from cchc.plans.models import Area, Task
 from cchc.reporting import consolidation, data, documents, services
 from tests.test_reporting_board import enrich
 from tests.test_reporting_world import ON_TIME, independent_counts, make_period, submit, write
-from tests.world import PASSWORD
+from tests.world import sign_in
 
 D = datetime.date
 CUT_OFF = D(2026, 6, 14)
@@ -295,7 +295,7 @@ def test_a_rate_is_written_the_same_on_the_dashboard_the_board_and_the_docx(worl
     expected = rate_text(4, 4 + 2)
     assert expected == "66,7\u00a0%"
     client = Client()
-    assert client.login(username="office", password=PASSWORD)
+    assert sign_in(client, "office")
     dashboard = client.get("/dashboard/", {"plan": world.plan.pk, "as_of": "14/06/2026"})
     assert f'<div class="stat-number">{expected}</div>' in dashboard.content.decode()
     board = client.get(f"/reporting/periods/{history.pk}/").content.decode()

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cchc.plans.models import Area, Task, TaskUpdate
 from cchc.plans.services import task_search_text
 from tests.test_reporting_world import make_period, write
-from tests.world import PASSWORD
+from tests.world import sign_in
 
 
 def _more_tasks(world, n: int) -> None:
@@ -52,7 +52,7 @@ def _count(client, url: str, shows: str = "") -> int:
 def test_the_unit_report_page_does_not_grow_with_tasks(world, client):
     period = make_period(world)
     write(world, period, "CTH", "focal_a", results="Kết quả")
-    client.login(username="focal_a", password=PASSWORD)
+    sign_in(client, "focal_a")
     url = f"/reporting/periods/{period.pk}/units/{world.units['CTH'].pk}/"
     _more_tasks(world, 3)
     small = _count(client, url)
@@ -61,7 +61,7 @@ def test_the_unit_report_page_does_not_grow_with_tasks(world, client):
 
 
 def test_the_period_list_does_not_grow_with_periods(world, client):
-    client.login(username="office", password=PASSWORD)
+    sign_in(client, "office")
     make_period(world, "quy_1")
     small = _count(client, "/reporting/")
     make_period(world, "six_months")

@@ -14,14 +14,14 @@ from cchc.reporting.models import (
     UnitReportVersion,
 )
 from tests.test_reporting_world import make_period, submit, write
-from tests.world import PASSWORD
+from tests.world import sign_in
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def login(name: str) -> Client:
     client = Client()
-    assert client.login(username=name, password=PASSWORD)
+    assert sign_in(client, name)
     return client
 
 

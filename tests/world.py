@@ -33,6 +33,12 @@ class World:
     today: datetime.date = datetime.date(2026, 6, 15)
 
 
+def sign_in(client, username: str, password: str = PASSWORD) -> bool:
+    """Log in through the login page, as a person does (the lockout and the audit see it)."""
+    response = client.post("/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 def make_user(username: str, **extra):
     return get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
 

@@ -1,5 +1,6 @@
 """One settings file; every value comes from the environment (see .env.example)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "cchc.accounts",
     "cchc.demo",
     "cchc.audit",
     "cchc.orgs",
@@ -88,10 +94,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "cchc.audit.middleware.AuditContextMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"
@@ -140,12 +150,32 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "cchc.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many wrong passwords in a row an account is locked, for CCHC_LOCKOUT_MINUTES
+# (0: until the office unlocks it). The lock is per account, from any address.
+AXES_FAILURE_LIMIT = env_int("CCHC_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CCHC_LOCKOUT_MINUTES", 30)) or None
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the address in the lock too; offices share addresses behind NAT, and a
+# lock per account cannot be dodged by changing address or browser.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cchc.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Office, leader and appraiser accounts (and superusers) need an authenticator app's code
+# after the password; anyone may turn it on for themselves.
+CCHC_REQUIRE_2FA = env_bool("CCHC_REQUIRE_2FA", not DEMO)
+OTP_TOTP_ISSUER = "CCHC"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

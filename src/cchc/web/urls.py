@@ -1,5 +1,7 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
+
+from cchc.accounts.views import LoginView, LogoutView
 
 from . import views
 
@@ -12,10 +14,8 @@ urlpatterns = [
 
 # Login and logout keep Django's standard names so settings.LOGIN_URL works.
 auth_urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    # One door in: the admin's own login page would skip the audit and the second factor.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
 ]
