@@ -23,6 +23,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.audit import keys
 from cchc.audit.context import client_address
 from cchc.audit.middleware import AuditContextMiddleware
 from cchc.audit.models import AuditEvent, AuditHead
@@ -792,8 +793,8 @@ def _insert(event_id, prev_hash, hash_, action="plan.issue", created_at=None):
     cast = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
     _execute(
         f"INSERT INTO {_table()} (id, created_at, actor_id, actor_name, action, object_type,"
-        f" object_id, changes, ip_address, prev_hash, hash)"
-        f" VALUES (%s, %s, NULL, %s, %s, %s, %s, {cast}, NULL, %s, %s)",
+        f" object_id, changes, ip_address, prev_hash, key_id, hash)"
+        f" VALUES (%s, %s, NULL, %s, %s, %s, %s, {cast}, NULL, %s, %s, %s)",
         [
             event_id,
             connection.ops.adapt_datetimefield_value(created_at),
@@ -803,6 +804,7 @@ def _insert(event_id, prev_hash, hash_, action="plan.issue", created_at=None):
             "1",
             json.dumps({"status": ["draft", "issued"]}),
             prev_hash,
+            keys.keyring().current_id,
             hash_,
         ],
     )
@@ -829,6 +831,7 @@ def test_verify_audit_names_a_forged_event_with_a_valid_hash(chain):
         changes={"status": ["draft", "issued"]},
         ip_address=None,
         prev_hash=last.hash,
+        key_id=keys.keyring().current_id,
     )
     _insert(forged.id, forged.prev_hash, event_hash(forged), created_at=forged.created_at)
     _verify_fails_naming(forged.id)
@@ -848,6 +851,7 @@ def test_verify_audit_names_a_last_event_replaced_with_a_valid_hash(chain):
         changes={"status": ["draft", "issued"]},
         ip_address=None,
         prev_hash=last.prev_hash,
+        key_id=keys.keyring().current_id,
     )
     _insert(forged.id, forged.prev_hash, event_hash(forged), created_at=forged.created_at)
     _verify_fails_naming(last.id)

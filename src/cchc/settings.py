@@ -122,6 +122,16 @@ TEMPLATES = [
     }
 ]
 
+# The audit chain's HMAC keys (see audit/keys.py): outside the database, and best outside
+# the data folder's backups too.
+CCHC_AUDIT_KEY_FILE = Path(
+    os.environ.get("CCHC_AUDIT_KEY_FILE", DATA_DIR / "keys" / "audit.keys")
+).resolve()
+# Signed checkpoints of the chain's head (`cchc audit_anchor`), kept with the backups.
+CCHC_AUDIT_ANCHOR_DIR = Path(
+    os.environ.get("CCHC_AUDIT_ANCHOR_DIR", DATA_DIR / "audit-anchors")
+).resolve()
+
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 if os.environ.get("DATABASE_URL"):

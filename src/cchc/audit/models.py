@@ -19,6 +19,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("thay đổi"), default=dict)
     ip_address = models.GenericIPAddressField(_("địa chỉ máy"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # The key (in the key file outside the database) whose HMAC `hash` is.
+    key_id = models.CharField(max_length=16, default="")
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
+from . import keys
 from .context import client_address
 from .models import AuditEvent, AuditHead
 
@@ -45,8 +47,10 @@ def _client_ip() -> str | None:
     return clean_ipv6_address(value) if ":" in value else value
 
 
-def event_hash(event: AuditEvent) -> str:
-    """SHA-256 of the event's content and the previous event's hash."""
+def event_hash(event: AuditEvent, keyring: keys.Keyring | None = None) -> str:
+    """HMAC-SHA-256, under the key the event names, of its content and the previous
+    event's hash. Raises KeyError for a key id the key file does not hold."""
+    keyring = keyring or keys.keyring()
     payload = {
         "id": event.id,
         "created_at": event.created_at.isoformat(),
@@ -58,9 +62,10 @@ def event_hash(event: AuditEvent) -> str:
         "changes": event.changes,
         "ip": event.ip_address,
         "prev": event.prev_hash,
+        "key": event.key_id,
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hmac.new(keyring.keys[event.key_id], text.encode(), hashlib.sha256).hexdigest()
 
 
 def audit_record(
@@ -88,7 +93,9 @@ def audit_record(
         ip_address=_client_ip(),
         prev_hash=head.last_hash or GENESIS,
     )
-    event.hash = event_hash(event)
+    keyring = keys.keyring()
+    event.key_id = keyring.current_id
+    event.hash = event_hash(event, keyring)
     event.save(force_insert=True)
     head.last_id, head.last_hash = event.id, event.hash
     head.save(update_fields=["last_id", "last_hash"])
@@ -114,12 +121,15 @@ def verify_chain() -> tuple[int, str | None]:
     prev = GENESIS
     expected_id = 1
     count = 0
+    keyring = keys.keyring()
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.id != expected_id:
             return count, f"event {expected_id} is missing (next found is {event.id})"
         if event.prev_hash != prev:
             return count, f"event {event.id} does not follow event {event.id - 1}"
-        if event_hash(event) != event.hash:
+        if event.key_id not in keyring.keys:
+            return count, f"event {event.id} names key {event.key_id!r}, which the key file lacks"
+        if not hmac.compare_digest(event_hash(event, keyring), event.hash):
             return count, f"event {event.id} was changed after it was written"
         prev = event.hash
         expected_id += 1
