@@ -33,6 +33,8 @@ def test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploaded files of a test go to its own folder, never to var/.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Audit anchors are files too: each test writes and checks its own.
+    settings.CCHC_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cchc.orgs",
     "cchc.plans",
     "cchc.reporting",
+    "cchc.ops",
     "cchc.web",
 ]
 
