@@ -155,6 +155,16 @@ def test_load_demo_twice_changes_nothing(media):
 
 
 @pytest.mark.django_db
+def test_load_demo_keeps_what_an_admin_revoked(media):
+    """`make run` loads the demo at every start; a revoked role must stay revoked."""
+    load(no_logins=True)
+    office = Membership.objects.filter(role="office").select_related("user").first()
+    office.delete()  # as the admin's delete does
+    load(no_logins=True)
+    assert not Membership.objects.filter(user=office.user, role="office").exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("day", [datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)])
 def test_every_category_on_the_edges_of_the_year(media, day):
     """Loaded on the first or last day of the year, every category still appears."""

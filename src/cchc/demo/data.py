@@ -52,7 +52,7 @@ from cchc.demo.plan_specs import (
     TaskSpec,
 )
 from cchc.orgs import services as org_services
-from cchc.orgs.models import Membership, Role, Unit
+from cchc.orgs.models import Role, Unit
 from cchc.plans import services
 from cchc.plans.models import Area, Plan, Section, Task, TaskStatus
 from cchc.plans.timeliness import soon_days
@@ -165,17 +165,14 @@ class DemoLoader:
                 )
                 user.save()
                 self.created["users"] += 1
+                # Only a person made now gets the demo's role: a membership an admin
+                # has since revoked stays revoked when `make run` loads the demo again.
+                if spec.role:
+                    org_services.membership_grant(
+                        actor=None, user=user, unit=self.units[spec.unit], role=spec.role
+                    )
+                    self.created["memberships"] += 1
             self.users[spec.username] = user
-            if (
-                spec.role
-                and not Membership.objects.filter(
-                    user=user, unit=self.units[spec.unit], role=spec.role
-                ).exists()
-            ):
-                org_services.membership_grant(
-                    actor=None, user=user, unit=self.units[spec.unit], role=spec.role
-                )
-                self.created["memberships"] += 1
 
     # plans
     def _fmt(self, text: str, year: int) -> str:
