@@ -15,6 +15,16 @@ def name_key(text: str | None) -> str:
     return key.strip(" .,;:-–—").strip()
 
 
+# The deepest a unit may sit (a root is level 1): the path column holds "/" and nine
+# characters per level, on every database alike. Real trees (ministry, general department,
+# department, division, section…) stay well inside it.
+MAX_UNIT_DEPTH = 20
+
+
+def unit_depth(path: str) -> int:
+    return path.count("/") - 1
+
+
 def unit_path(parent_path: str | None, pk: int) -> str:
     """The path of unit `pk` under a parent with `parent_path` (None for a root).
 

@@ -8,7 +8,18 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record
 
 from .access import access_for
-from .models import Membership, Role, Unit, UnitAlias, UnitGroup, UnitGroupMode, name_key, unit_path
+from .models import (
+    MAX_UNIT_DEPTH,
+    Membership,
+    Role,
+    Unit,
+    UnitAlias,
+    UnitGroup,
+    UnitGroupMode,
+    name_key,
+    unit_depth,
+    unit_path,
+)
 
 
 def _require_admin(actor) -> None:
@@ -28,6 +39,16 @@ def unit_create(
     _require_admin(actor)
     if Unit.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Mã đơn vị “%(code)s” đã tồn tại.") % {"code": code}})
+    if parent is not None and unit_depth(parent.path) >= MAX_UNIT_DEPTH:
+        raise ValidationError(
+            {
+                "parent": _(
+                    "Đơn vị cấp trên đã ở cấp %(depth)d, cấp sâu nhất được phép; "
+                    "không thể thêm đơn vị dưới nó."
+                )
+                % {"depth": MAX_UNIT_DEPTH}
+            }
+        )
     unit = Unit.objects.create(
         code=code, name=name, short_name=short_name, parent=parent, order=order
     )
