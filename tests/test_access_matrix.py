@@ -33,9 +33,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.orgs import services as org_services
-from cchc.plans import selectors, services
+from cchc.plans import progress, selectors, services
 from cchc.plans.models import Area, Evidence, Plan, Task, TaskUpdate
-from cchc.plans.services import EvidenceFile
+from cchc.plans.progress import EvidenceFile
 
 ROLES = [
     "office",
@@ -186,12 +186,12 @@ def evidence(world) -> dict[str, Evidence]:
     for key, (username, task_key) in EVIDENCE.items():
         actor, task = world.users[username], world.tasks[task_key]
         if key == "support_b_update":
-            update = services.task_update_post(
+            update = progress.task_update_post(
                 actor=actor, task=task, note="Cục Cán bộ đã phối hợp", files=[upload(key)]
             )
             out[key] = update.evidence.get()
         else:
-            out[key] = services.evidence_add(actor=actor, task=task, item=upload(key))
+            out[key] = progress.evidence_add(actor=actor, task=task, item=upload(key))
     return out
 
 
@@ -286,13 +286,13 @@ def _attempt(world, role, action, key):
             return True
         task = world.tasks[key]
         if action == "post_progress":
-            services.task_update_post(
+            progress.task_update_post(
                 actor=actor, task=task, progress=50, status="in_progress", note="Tiến độ"
             )
         elif action == "post_note":
-            services.task_update_post(actor=actor, task=task, note="Ý kiến phối hợp")
+            progress.task_update_post(actor=actor, task=task, note="Ý kiến phối hợp")
         elif action == "evidence_add":
-            services.evidence_add(actor=actor, task=task, item=upload(f"{role}-{key}"))
+            progress.evidence_add(actor=actor, task=task, item=upload(f"{role}-{key}"))
         elif action == "set_lead_unit":
             services.tasks_set_lead_unit(
                 actor=actor, task_ids=[task.pk], lead_unit=world.units["VP"]
@@ -350,12 +350,12 @@ def test_write_actions(world, role, action):
 @pytest.mark.parametrize("role", ["head_b", "focal_b"])
 def test_supporting_unit_adds_a_note_but_cannot_move_the_task(world, role):
     task = world.tasks["a_overdue"]
-    update = services.task_update_post(actor=world.users[role], task=task, note="Đã phối hợp")
+    update = progress.task_update_post(actor=world.users[role], task=task, note="Đã phối hợp")
     assert (update.status_before, update.status_after) == ("not_started", "not_started")
     assert update.unit == world.units["CTC"]
     for kwargs in ({"status": "in_progress"}, {"progress": 10}, {"status": "done"}):
         with pytest.raises(PermissionDenied):
-            services.task_update_post(
+            progress.task_update_post(
                 actor=world.users[role], task=task, note="X", deliverable="Y", **kwargs
             )
     task.refresh_from_db()
@@ -392,8 +392,8 @@ def other_branch(world):
     focal_h = org_services.membership_grant(
         actor=None, user=build_user("focal_h"), unit=tchc, role="focal"
     ).user
-    theirs = services.evidence_add(actor=focal_h, task=task, item=upload("tchc"))
-    ours = services.evidence_add(actor=world.users["focal_a"], task=task, item=upload("cth"))
+    theirs = progress.evidence_add(actor=focal_h, task=task, item=upload("tchc"))
+    ours = progress.evidence_add(actor=world.users["focal_a"], task=task, item=upload("cth"))
     return {"plan": plan, "task": task, "theirs": theirs, "ours": ours}
 
 

@@ -31,9 +31,9 @@ from cchc.audit.selectors import object_history
 from cchc.audit.services import GENESIS, event_hash, verify_chain
 from cchc.orgs import services as org_services
 from cchc.orgs.models import Membership, Unit
-from cchc.plans import services
+from cchc.plans import progress, services
 from cchc.plans.models import Area, Evidence, Plan, Task, TaskUpdate
-from cchc.plans.services import EvidenceFile
+from cchc.plans.progress import EvidenceFile
 
 CLIENT_IP = "203.0.113.7"
 
@@ -159,10 +159,10 @@ def sc_task_create(w):
 
 def sc_task_update_post(w):
     task = w.tasks["a_overdue"]
-    first = services.task_update_post(
+    first = progress.task_update_post(
         actor=w.users["focal_a"], task=task, progress=40, status="in_progress", note="Đã họp"
     )
-    done = services.task_update_post(
+    done = progress.task_update_post(
         actor=w.users["focal_a"],
         task=task,
         status="done",
@@ -198,7 +198,7 @@ def sc_task_update_post(w):
 
 def sc_task_update_post_with_file(w):
     task = w.tasks["b_track"]
-    update = services.task_update_post(
+    update = progress.task_update_post(
         actor=w.users["focal_b"],
         task=task,
         progress=10,
@@ -229,7 +229,7 @@ def sc_task_update_post_with_file(w):
 
 def sc_evidence_add(w):
     content = b"bien ban phoi hop cua Cuc Can bo"
-    evidence = services.evidence_add(
+    evidence = progress.evidence_add(
         actor=w.users["focal_b"],
         task=w.tasks["a_overdue"],
         item=EvidenceFile(file=pdf("phoi-hop.pdf", content), effective_on=yesterday()),
@@ -417,13 +417,14 @@ def test_a_write_whose_audit_fails_is_not_kept(world, monkeypatch):
         raise RuntimeError("audit storage unavailable")
 
     monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(progress, "audit_record", broken)
     before = _counts()
     with pytest.raises(RuntimeError):
         services.plan_create(
             actor=world.users["office"], year=2027, title="X", issuing_unit=world.units["TCCT"]
         )
     with pytest.raises(RuntimeError):
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"], task=world.tasks["a_soon"], progress=50
         )
     assert _counts() == before
@@ -499,41 +500,41 @@ FAILURES = {
     ),
     "task_update_post by a viewer": (
         PermissionDenied,
-        lambda w, s: services.task_update_post(
+        lambda w, s: progress.task_update_post(
             actor=w.users["viewer"], task=w.tasks["a_soon"], note="X"
         ),
     ),
     "task_update_post: status change by a supporting unit": (
         PermissionDenied,
-        lambda w, s: services.task_update_post(
+        lambda w, s: progress.task_update_post(
             actor=w.users["focal_b"], task=w.tasks["a_overdue"], status="in_progress"
         ),
     ),
     "task_update_post: done without a deliverable": (
         ValidationError,
-        lambda w, s: services.task_update_post(
+        lambda w, s: progress.task_update_post(
             actor=w.users["focal_a"], task=w.tasks["a_soon"], status="done", note="Xong"
         ),
     ),
     "task_update_post: nothing to say": (
         ValidationError,
-        lambda w, s: services.task_update_post(actor=w.users["focal_a"], task=w.tasks["a_soon"]),
+        lambda w, s: progress.task_update_post(actor=w.users["focal_a"], task=w.tasks["a_soon"]),
     ),
     "task_update_post: file over the limit": (
         ValidationError,
-        lambda w, s: services.task_update_post(
+        lambda w, s: progress.task_update_post(
             actor=w.users["focal_a"], task=w.tasks["a_soon"], note="X", files=[_big_file(s)]
         ),
     ),
     "task_update_post on a draft plan": (
         PermissionDenied,
-        lambda w, s: services.task_update_post(
+        lambda w, s: progress.task_update_post(
             actor=w.users["office"], task=w.tasks["draft_task"], note="X"
         ),
     ),
     "evidence_add by a unit outside the task": (
         PermissionDenied,
-        lambda w, s: services.evidence_add(
+        lambda w, s: progress.evidence_add(
             actor=w.users["focal_b"],
             task=w.tasks["a_soon"],
             item=EvidenceFile(file=pdf(), effective_on=yesterday()),
@@ -541,7 +542,7 @@ FAILURES = {
     ),
     "evidence_add dated in the future": (
         ValidationError,
-        lambda w, s: services.evidence_add(
+        lambda w, s: progress.evidence_add(
             actor=w.users["focal_a"],
             task=w.tasks["a_soon"],
             item=EvidenceFile(
@@ -551,7 +552,7 @@ FAILURES = {
     ),
     "evidence_add of an empty file": (
         ValidationError,
-        lambda w, s: services.evidence_add(
+        lambda w, s: progress.evidence_add(
             actor=w.users["focal_a"],
             task=w.tasks["a_soon"],
             item=EvidenceFile(file=pdf(content=b""), effective_on=yesterday()),
@@ -691,7 +692,7 @@ def _verify_fails_naming(event_id: int) -> str:
 @pytest.fixture
 def chain(world, client_ip):
     """The world's events plus a few by people: at least ten events to tamper with."""
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"], task=world.tasks["a_soon"], progress=30, note="Đang làm"
     )
     services.plan_update(actor=world.users["office"], plan=world.draft, title="Dự thảo 2")
@@ -876,8 +877,8 @@ def test_new_events_after_a_break_do_not_heal_it(chain, world):
 
 def test_object_history_lists_an_objects_events_newest_first(world):
     task = world.tasks["a_soon"]
-    services.task_update_post(actor=world.users["focal_a"], task=task, progress=20, note="A")
-    services.task_update_post(actor=world.users["focal_a"], task=task, progress=60, note="B")
+    progress.task_update_post(actor=world.users["focal_a"], task=task, progress=20, note="A")
+    progress.task_update_post(actor=world.users["focal_a"], task=task, progress=60, note="B")
     history = list(object_history(obj=task))
     assert [e.action for e in history] == ["task.update_post", "task.update_post", "task.create"]
     assert history[0].changes["progress"] == [20, 60]

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from cchc.plans import services
+from cchc.plans import progress
 from cchc.plans.plan_export import plan_export_data, plan_xlsx
 
 
@@ -38,7 +38,7 @@ def test_the_table_has_frozen_header_filters_and_wide_columns(world):
 
 
 def test_each_task_has_its_status_timeliness_and_progress(world):
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["office"],
         task=world.tasks["b_track"],
         note="Đã làm một nửa",

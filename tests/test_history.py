@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cchc.plans import selectors, services
+from cchc.plans import progress, selectors, services
 from cchc.plans.history import annotate_state, state_q, task_state
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import Timeliness, timeliness
@@ -97,7 +97,7 @@ def year(world):
     for name, (_due, _text, steps) in STORIES.items():
         for on, kwargs in steps:
             kwargs = {"note": "", **kwargs}
-            services.task_update_post(
+            progress.task_update_post(
                 actor=world.users["focal_a"], task=tasks[name], reported_on=on, **kwargs
             )
     return plan, tasks
@@ -188,7 +188,7 @@ def test_the_task_fields_are_its_state_as_of_today(year):
 def test_a_late_entry_keeps_the_state_of_its_own_date(year, world):
     plan, tasks = year
     task = tasks["late"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"],
         task=task,
         note="Bổ sung: đã họp triển khai",
@@ -207,7 +207,7 @@ def test_a_late_entry_cannot_contradict_a_later_report(year, world):
     task = tasks["late"]
     before = task.updates.count()
     with pytest.raises(ValidationError) as caught:
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"],
             task=task,
             progress=90,
@@ -221,7 +221,7 @@ def test_a_late_entry_cannot_contradict_a_later_report(year, world):
 def test_a_completion_date_after_the_report_date_is_refused(year, world):
     plan, tasks = year
     with pytest.raises(ValidationError) as caught:
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"],
             task=tasks["never_touched"],
             status="done",

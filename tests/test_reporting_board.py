@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.orgs import services as org_services
+from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
 from cchc.reporting import selectors, services
@@ -34,7 +35,7 @@ def enrich(world):
     """More task states: done on time, done late, cancelled, an overdue one of CTC's."""
     t = world.tasks
     area = {a.code: a for a in Area.objects.all()}
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=t["a_soon"],
         status="done",
@@ -50,7 +51,7 @@ def enrich(world):
         lead_unit=world.units["CTC"],
         due_date=D(2026, 3, 31),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=late,
         status="done",
@@ -75,7 +76,7 @@ def enrich(world):
         lead_unit=world.units["CTC"],
         due_date=D(2026, 1, 31),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=cancelled,
         status="cancelled",
@@ -211,7 +212,7 @@ def test_a_late_update_changes_the_live_figures_not_the_frozen_version(world, pe
     assert {r["unit"].code: r["changed_figures"] for r in board.rows}["CTC"] is None
 
     # Written after the report was sent, dated before the cut-off (14/06).
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=world.tasks["b_track"],
         status="done",

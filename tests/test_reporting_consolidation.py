@@ -13,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.lib.text import fold
+from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
 from cchc.reporting import consolidation, data, documents, services
@@ -83,7 +84,7 @@ def history(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     enrich(world)
     t = world.tasks
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=t["a_soon"],
         status="done",
@@ -91,14 +92,14 @@ def history(world, settings, tmp_path):
         note="Bổ sung sản phẩm sau kỳ báo cáo",
         reported_on=D(2026, 6, 15),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=t["b_track"],
         status="done",
         deliverable="Quyết định số 77/QĐ-CB",
         reported_on=D(2026, 6, 15),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=t["a_overdue"],
         status="in_progress",
@@ -106,7 +107,7 @@ def history(world, settings, tmp_path):
         note="Chờ kinh phí in tài liệu",
         reported_on=D(2026, 6, 10),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=t["a_overdue"],
         status="in_progress",
@@ -285,7 +286,7 @@ def test_a_rate_is_written_the_same_on_the_dashboard_the_board_and_the_docx(worl
             lead_unit=world.units["CTC"],
             due_date=D(2026, 6, 30),
         )
-        plan_services.task_update_post(
+        plan_progress.task_update_post(
             actor=world.users["focal_b"],
             task=task,
             status="done",

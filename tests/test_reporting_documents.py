@@ -15,7 +15,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cchc.lib.text import fold
-from cchc.plans import services as plan_services
+from cchc.plans import progress as plan_progress
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import task_timeliness
 from cchc.reporting import consolidation, documents, services
@@ -389,7 +389,7 @@ def test_the_approved_report_is_frozen_and_offered_ever_after(
     assert "KT. CHỦ NHIỆM" in signature and "Thiếu tướng Nguyễn Văn A" in signature
 
     # Tasks change afterwards; the approved document does not.
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_overdue"],
         status="done",

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
-from cchc.plans import services as plan_services
+from cchc.plans import progress as plan_progress
 from cchc.reporting import services
 from cchc.reporting.models import ReportNudge, ReportStatus, UnitReport, UnitReportVersion
 from tests.test_reporting_world import LATE, ON_TIME, make_period, submit, write
@@ -93,7 +93,7 @@ def test_period_rules_are_checked(world, period):
 
 def test_opening_a_report_prefills_it_from_the_units_tasks(world, period):
     t = world.tasks
-    inside = plan_services.task_update_post(
+    inside = plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=t["b_track"],
         progress=40,
@@ -101,7 +101,7 @@ def test_opening_a_report_prefills_it_from_the_units_tasks(world, period):
         note="Đã rà soát 12 thủ tục",
         reported_on=D(2026, 5, 20),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=t["b_track"],
         note="Ghi sau kỳ báo cáo",
@@ -232,14 +232,14 @@ def test_a_submitted_version_does_not_change_when_tasks_change(world, period):
     frozen_tasks, frozen_figures = version.tasks, version.figures
     assert {t["code"]: t["progress"] for t in frozen_tasks} == {"1.1": 0, "2.1": 0}
 
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_overdue"],
         status="done",
         deliverable="Kế hoạch tuyên truyền số 12",
         reported_on=D(2026, 6, 10),
     )
-    plan_services.task_update_post(
+    plan_progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
         progress=70,

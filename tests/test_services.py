@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
-from cchc.plans import selectors, services
+from cchc.plans import progress, selectors, services
 from cchc.plans.models import Area, Evidence, PlanStatus, Task, TaskUpdate
-from cchc.plans.services import EvidenceFile
+from cchc.plans.progress import EvidenceFile
 from cchc.plans.timeliness import Timeliness, task_timeliness
 
 D = datetime.date
@@ -64,7 +64,7 @@ def test_marking_done_requires_the_deliverable(world, settings):
     before = nothing_written(world, settings)
     for deliverable in ("", "   "):
         with pytest.raises(ValidationError) as info:
-            services.task_update_post(
+            progress.task_update_post(
                 actor=world.users["focal_a"],
                 task=world.tasks["a_soon"],
                 status="done",
@@ -77,10 +77,10 @@ def test_marking_done_requires_the_deliverable(world, settings):
 
 def test_marking_done_sets_progress_completion_date_and_result(world):
     task = world.tasks["a_soon"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"], task=task, progress=30, status="in_progress", note="A"
     )
-    update = services.task_update_post(
+    update = progress.task_update_post(
         actor=world.users["focal_a"],
         task=task,
         status="done",
@@ -102,7 +102,7 @@ def test_marking_done_sets_progress_completion_date_and_result(world):
 
 def test_completion_date_can_be_given_and_decides_timeliness(world):
     task = world.tasks["a_overdue"]  # due three days before world.today
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["head_a"],
         task=task,
         status="done",
@@ -117,7 +117,7 @@ def test_completion_date_can_be_given_and_decides_timeliness(world):
 
 def test_completion_date_defaults_to_the_reported_date(world):
     task = world.tasks["b_track"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_b"],
         task=task,
         status="done",
@@ -129,10 +129,10 @@ def test_completion_date_defaults_to_the_reported_date(world):
 
 def test_reopening_a_done_task_clears_its_completion_date(world):
     task = world.tasks["b_track"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_b"], task=task, status="done", deliverable="Kết quả"
     )
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["office"],
         task=task,
         status="in_progress",
@@ -166,7 +166,7 @@ def test_reopening_a_done_task_clears_its_completion_date(world):
 def test_invalid_updates_name_their_field(world, settings, kwargs, field):
     before = nothing_written(world, settings)
     with pytest.raises(ValidationError) as info:
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"], task=world.tasks["a_soon"], **kwargs
         )
     assert field in info.value.error_dict
@@ -183,10 +183,10 @@ def test_a_supporting_unit_posts_notes_but_cannot_change_status_or_progress(worl
         {"progress": 50},
     ):
         with pytest.raises(PermissionDenied):
-            services.task_update_post(actor=focal_b, task=task, note="Thử", **kwargs)
+            progress.task_update_post(actor=focal_b, task=task, note="Thử", **kwargs)
     assert nothing_written(world, settings) == before
     # Repeating the current values is not a change: a note goes through.
-    update = services.task_update_post(
+    update = progress.task_update_post(
         actor=focal_b, task=task, note="Đã cử cán bộ phối hợp", progress=0, status="not_started"
     )
     assert update.unit == world.units["CTC"]
@@ -203,7 +203,7 @@ def test_updates_are_append_only(world):
     ]
     ids, rows = [], []
     for post in posts:
-        update = services.task_update_post(actor=focal, task=task, **post)
+        update = progress.task_update_post(actor=focal, task=task, **post)
         ids.append(update.pk)
         rows.append(list(TaskUpdate.objects.filter(pk__in=ids).order_by("pk").values()))
     # every post is a new row; earlier rows are never touched again
@@ -231,7 +231,7 @@ def test_updates_are_append_only(world):
 
 def test_evidence_is_stored_with_its_own_date_digest_and_unit(world, settings):
     content = b"%PDF-1.7 bien ban nghiem thu"
-    evidence = services.evidence_add(
+    evidence = progress.evidence_add(
         actor=world.users["focal_b"],
         task=world.tasks["a_overdue"],
         item=upload("bien-ban.pdf", content, effective_on=days_ago(30)),
@@ -252,14 +252,14 @@ def test_evidence_over_the_size_limit_is_rejected_and_nothing_is_written(world, 
     settings.CCHC_MAX_UPLOAD_BYTES = 1024
     before = nothing_written(world, settings)
     with pytest.raises(ValidationError) as info:
-        services.evidence_add(
+        progress.evidence_add(
             actor=world.users["focal_a"],
             task=world.tasks["a_soon"],
             item=upload(content=b"x" * 1025),
         )
     assert "files" in info.value.error_dict
     with pytest.raises(ValidationError):
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"],
             task=world.tasks["a_soon"],
             progress=60,
@@ -268,7 +268,7 @@ def test_evidence_over_the_size_limit_is_rejected_and_nothing_is_written(world, 
         )
     assert nothing_written(world, settings) == before
     # exactly at the limit is accepted
-    services.evidence_add(
+    progress.evidence_add(
         actor=world.users["focal_a"], task=world.tasks["a_soon"], item=upload(content=b"x" * 1024)
     )
     assert Evidence.objects.count() == before[2] + 1
@@ -277,7 +277,7 @@ def test_evidence_over_the_size_limit_is_rejected_and_nothing_is_written(world, 
 def test_an_empty_file_is_rejected(world, settings):
     before = nothing_written(world, settings)
     with pytest.raises(ValidationError) as info:
-        services.evidence_add(
+        progress.evidence_add(
             actor=world.users["focal_a"], task=world.tasks["a_soon"], item=upload(content=b"")
         )
     assert "files" in info.value.error_dict
@@ -288,14 +288,14 @@ def test_evidence_dated_in_the_future_is_rejected(world, settings):
     before = nothing_written(world, settings)
     tomorrow = today() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as info:
-        services.evidence_add(
+        progress.evidence_add(
             actor=world.users["focal_a"],
             task=world.tasks["a_soon"],
             item=upload(effective_on=tomorrow),
         )
     assert "effective_on" in info.value.error_dict
     with pytest.raises(ValidationError):
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_a"],
             task=world.tasks["a_soon"],
             note="X",
@@ -303,13 +303,13 @@ def test_evidence_dated_in_the_future_is_rejected(world, settings):
         )
     assert nothing_written(world, settings) == before
     # a document dated today is fine
-    services.evidence_add(
+    progress.evidence_add(
         actor=world.users["focal_a"], task=world.tasks["a_soon"], item=upload(effective_on=today())
     )
 
 
 def test_an_update_with_files_attaches_them_to_the_entry(world):
-    update = services.task_update_post(
+    update = progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
         note="Kèm hai tài liệu",
@@ -420,7 +420,7 @@ def test_issuing_a_draft_shows_its_tasks_to_their_units(world):
     plan = services.plan_issue(actor=world.users["office"], plan=world.draft)
     assert (plan.status, plan.issued_on) == (PlanStatus.ISSUED, today())
     assert selectors.task_get(user=focal, pk=draft_task.pk) == draft_task
-    services.task_update_post(actor=focal, task=draft_task, progress=10, note="Bắt đầu")
+    progress.task_update_post(actor=focal, task=draft_task, progress=10, note="Bắt đầu")
     with pytest.raises(ValidationError):
         services.plan_issue(actor=world.users["office"], plan=world.draft)
 
@@ -436,7 +436,7 @@ def fresh_plan(plan):
 def busy_world(world):
     """The world with every timeliness category present in the department's plan."""
     t, u = world.tasks, world.users
-    services.task_update_post(
+    progress.task_update_post(
         actor=u["focal_a"],
         task=t["a_soon"],
         status="done",
@@ -444,7 +444,7 @@ def busy_world(world):
         completed_on=D(2026, 6, 10),
         reported_on=D(2026, 6, 10),
     )  # done on time (due 20/6)
-    services.task_update_post(
+    progress.task_update_post(
         actor=u["focal_a"],
         task=t["a_overdue"],
         status="done",
@@ -452,14 +452,14 @@ def busy_world(world):
         completed_on=D(2026, 6, 14),
         reported_on=D(2026, 6, 14),
     )  # done late (due 12/6)
-    services.task_update_post(
+    progress.task_update_post(
         actor=u["focal_b"],
         task=t["b_recurring"],
         status="cancelled",
         note="Bỏ",
         reported_on=world.today,
     )
-    services.task_update_post(
+    progress.task_update_post(
         actor=u["focal_b"], task=t["b_track"], progress=35, note="A", reported_on=world.today
     )
     area = {a.code: a for a in Area.objects.all()}
@@ -617,7 +617,7 @@ def test_child_tasks_of_a_parent_task(world):
 
 def test_combined_progress_of_the_child_tasks(world):
     office, parent = world.users["office"], world.tasks["parent_task"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
         progress=45,
@@ -634,7 +634,7 @@ def test_combined_progress_of_the_child_tasks(world):
         due_text="Quý III/2026",
         parent_task=parent,
     )
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_b"], task=second, progress=20, note="B", reported_on=world.today
     )
     children = list(selectors.child_tasks(user=office, task=parent, today=world.today))
@@ -742,7 +742,7 @@ def test_bulk_lead_unit_stays_inside_the_plans_branch(world):
 
 def test_bulk_deadline_leaves_done_tasks_alone(world):
     done = world.tasks["a_soon"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"], task=done, status="done", deliverable="QĐ số 1"
     )
     before = fresh(done).due_date

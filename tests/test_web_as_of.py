@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from cchc.plans import services
+from cchc.plans import progress
 from tests.web_helpers import freeze_today
 
 D = datetime.date
@@ -18,11 +18,11 @@ def office(world, client, monkeypatch):
     """The world on 15/06/2026: task 2.1 reported done on 10/06, 1.1 at 40 % on 02/06."""
     freeze_today(monkeypatch, world.today)
     focal = world.users["focal_a"]
-    services.task_update_post(
+    progress.task_update_post(
         actor=focal, task=world.tasks["a_overdue"], progress=40, status="in_progress",
         note="Đang làm", reported_on=D(2026, 6, 2),
     )  # fmt: skip
-    services.task_update_post(
+    progress.task_update_post(
         actor=focal, task=world.tasks["a_soon"], status="done", deliverable="QĐ 7/QĐ-CT",
         reported_on=D(2026, 6, 10),
     )  # fmt: skip

@@ -270,9 +270,9 @@ def test_bulk_rejects_a_unit_outside_the_office_scope(world, office):
 
 
 def test_open_status_means_neither_done_nor_cancelled(world, office):
-    from cchc.plans import services
+    from cchc.plans import progress
 
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
         status="done",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
 from cchc.lib.text import short_filename
-from cchc.plans import services
+from cchc.plans import progress
 from cchc.plans.models import Evidence, TaskStatus, TaskUpdate
 from tests.web_helpers import freeze_today
 
@@ -229,7 +229,7 @@ def test_evidence_of_another_unit_is_404(world, focal, client):
 def test_the_service_refuses_a_supporting_units_deliverable(world):
     task = world.tasks["a_overdue"]
     with pytest.raises(PermissionDenied):
-        services.task_update_post(
+        progress.task_update_post(
             actor=world.users["focal_b"], task=task, note="Số liệu", deliverable="QĐ 1/QĐ"
         )
     assert not TaskUpdate.objects.filter(task=task).exists()

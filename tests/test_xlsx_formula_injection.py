@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area
 from cchc.plans.plan_export import plan_export_data, plan_xlsx
@@ -38,7 +39,7 @@ def hostile(world):
             due_date=datetime.date(2026, 6, 1),
             deliverable=title,
         )
-        plan_services.task_update_post(
+        plan_progress.task_update_post(
             actor=world.users["focal_b"],
             task=task,
             note=title,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cchc.audit.services import verify_chain
-from cchc.plans import services
+from cchc.plans import progress
 from cchc.plans.models import Evidence, Task, TaskStatus
 
 from .conftest import login, screenshot
@@ -111,7 +111,7 @@ def test_office_moves_deadlines_in_bulk(page, live_world):
 def test_the_dashboard_shows_a_past_days_figures(page, live_world, width):
     """Journey 8 as of a past day: a task reported done today was still open yesterday."""
     today = timezone.localdate()
-    services.task_update_post(
+    progress.task_update_post(
         actor=live_world.users["focal_a"],
         task=live_world.tasks["a_soon"],
         status=TaskStatus.DONE,

@@ -53,7 +53,7 @@ from cchc.demo.plan_specs import (
 )
 from cchc.orgs import services as org_services
 from cchc.orgs.models import Role, Unit
-from cchc.plans import services
+from cchc.plans import progress, services
 from cchc.plans.models import Area, Plan, Section, Task, TaskStatus
 from cchc.plans.timeliness import soon_days
 
@@ -262,15 +262,15 @@ class DemoLoader:
         return self.users["bqp.vanphong"]
 
     def _post(self, author, task, *, on, files=(), **kwargs):
-        services.task_update_post(actor=author, task=task, reported_on=on, files=files, **kwargs)
+        progress.task_update_post(actor=author, task=task, reported_on=on, files=files, **kwargs)
         self.created["updates"] += 1
         self.created["evidence"] += len(files)
 
-    def _evidence(self, kind, name, paper: Paper, description: str) -> services.EvidenceFile:
+    def _evidence(self, kind, name, paper: Paper, description: str) -> progress.EvidenceFile:
         # A paper is in force from the day it bears, never before the update citing it.
         if kind == "docx" and self._docx is None:
             self._docx = blank_docx()
-        return services.EvidenceFile(
+        return progress.EvidenceFile(
             file=paper_file(kind, name, paper, self._docx),
             effective_on=paper.when,
             description=description,
@@ -413,7 +413,7 @@ class DemoLoader:
             files=files,
         )
         if zlib.crc32(key.encode()) % 3 == 0:
-            services.evidence_add(
+            progress.evidence_add(
                 actor=author,
                 task=task,
                 item=self._evidence(

@@ -1,27 +1,26 @@
-"""Every write to plans, tasks, updates and evidence: permission, transaction, audit."""
+"""Every write to what a plan says (plans, sections, tasks): permission, transaction, audit.
+
+What units report on their tasks (progress entries and evidence) is written in `progress`.
+"""
 
 import datetime
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day
-from cchc.lib.text import fold, short_filename
+from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 
 from . import permissions
 from .due_text import parse_due_text
-from .history import task_state
-from .models import Area, Evidence, Plan, PlanStatus, Section, Task, TaskStatus, TaskUpdate
+from .models import Area, Plan, PlanStatus, Section, Task, TaskStatus
 
 PLAN_FIELDS = [
     "year",
@@ -328,212 +327,6 @@ def tasks_create_many(*, actor, plan: Plan, specs: Sequence[TaskSpec]) -> list[T
         },
     )
     return tasks
-
-
-@dataclass
-class EvidenceFile:
-    file: UploadedFile
-    effective_on: datetime.date
-    description: str = ""
-
-
-def _validate_files(files: Sequence[EvidenceFile]) -> None:
-    limit = settings.CCHC_MAX_UPLOAD_BYTES
-    for item in files:
-        if item.file.size > limit:
-            raise ValidationError(
-                {
-                    "files": _("Tệp “%(name)s” nặng %(size)d MB, vượt giới hạn %(limit)d MB.")
-                    % {
-                        "name": item.file.name,
-                        "size": item.file.size // 1024 // 1024,
-                        "limit": limit // 1024 // 1024,
-                    }
-                }
-            )
-        if item.file.size == 0:
-            raise ValidationError({"files": _("Tệp “%(name)s” rỗng.") % {"name": item.file.name}})
-        if item.effective_on > today():
-            raise ValidationError(
-                {
-                    "effective_on": _("Ngày của văn bản “%(name)s” nằm trong tương lai.")
-                    % {"name": item.file.name}
-                }
-            )
-
-
-# A name as the user sees it fits its column (255 letters, so at most 255 bytes is safe);
-# the name on disk leaves room under the file system's 255 bytes for a uniqueness suffix.
-ORIGINAL_NAME_BYTES = 255
-STORED_NAME_BYTES = 180
-
-
-def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update=None) -> Evidence:
-    digest = hashlib.sha256()
-    for chunk in item.file.chunks():
-        digest.update(chunk)
-    item.file.seek(0)
-    evidence = Evidence(
-        task=task,
-        update=update,
-        original_name=short_filename(item.file.name, ORIGINAL_NAME_BYTES),
-        size=item.file.size,
-        sha256=digest.hexdigest(),
-        description=item.description,
-        effective_on=item.effective_on,
-        unit=unit,
-        uploaded_by=actor,
-    )
-    evidence.file.save(short_filename(item.file.name, STORED_NAME_BYTES), item.file, save=False)
-    evidence.save()
-    audit_record(
-        actor=actor,
-        action="evidence.add",
-        obj=evidence,
-        changes={
-            "task": [None, task.pk],
-            "name": [None, evidence.original_name],
-            "sha256": [None, evidence.sha256],
-            "effective_on": [None, evidence.effective_on],
-        },
-    )
-    return evidence
-
-
-def _acting_unit(access, task: Task) -> Unit:
-    if access.covers(task.lead_unit.path, "unit_head", "focal", "office"):
-        return task.lead_unit
-    return permissions.supporting_unit_of(access, task) or task.plan.issuing_unit
-
-
-def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
-    """Errors of a progress entry by field name (empty when it may be written)."""
-    errors = {}
-    if not 0 <= progress <= 100:
-        errors["progress"] = _("Tiến độ phải từ 0 đến 100%.")
-    if status not in TaskStatus.values:
-        errors["status"] = _("Trạng thái “%(status)s” không hợp lệ.") % {"status": status}
-    # A report speaks of what has happened: its dates cannot lie ahead of today.
-    for name, value in (("reported_on", on), ("completed_on", completed_on)):
-        if value is not None and value > today():
-            errors[name] = _("Ngày %(date)s nằm trong tương lai.") % {"date": format_day(value)}
-    if completed_on is not None and completed_on > on and "completed_on" not in errors:
-        errors["completed_on"] = _("Ngày hoàn thành không được sau ngày báo cáo (%(date)s).") % {
-            "date": format_day(on)
-        }
-    later = max((u.reported_on for u in history), default=None)
-    if moves and later is not None and on < later and "reported_on" not in errors:
-        # A late entry may add what was said then, not contradict what was reported since.
-        errors["reported_on"] = _(
-            "Nhiệm vụ đã có cập nhật ngày %(date)s: cập nhật ghi cho ngày trước đó chỉ được "
-            "bổ sung nội dung và tài liệu, không thay đổi tiến độ, trạng thái."
-        ) % {"date": format_day(later)}
-    return errors
-
-
-@transaction.atomic
-def task_update_post(
-    *,
-    actor,
-    task: Task,
-    note: str = "",
-    progress: int | None = None,
-    status: str | None = None,
-    deliverable: str = "",
-    completed_on: datetime.date | None = None,
-    reported_on: datetime.date | None = None,
-    files: Sequence[EvidenceFile] = (),
-) -> TaskUpdate:
-    """Post a progress entry, optionally moving progress and status, with evidence files.
-
-    Marking a task done requires its deliverable (what was produced, e.g. a decision's
-    number). Supporting units may add notes and evidence but not move progress or status,
-    nor write the result. The entry is judged against the state as of its own date.
-    """
-    task = (
-        Task.objects.select_for_update()
-        .select_related("plan__issuing_unit", "lead_unit")
-        .get(pk=task.pk)
-    )
-    access = access_for(actor)
-    _require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
-    on = reported_on or today()
-    history = list(task.updates.all())
-    # The entry speaks of its own date: compare with the state as of then, not today's.
-    prior = task_state(history, on)
-    moves = (progress is not None and progress != prior.progress) or (
-        status is not None and status != prior.status
-    )
-    # The result (what the task produced) belongs to the lead unit, like its status.
-    if moves or deliverable.strip():
-        _require(
-            permissions.can_report_progress(access, task),
-            _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái, sản phẩm của nhiệm vụ."),
-        )
-    new_status = status or prior.status
-    new_progress = prior.progress if progress is None else progress
-    errors = _check_entry(
-        history=history,
-        on=on,
-        moves=moves,
-        status=new_status,
-        progress=new_progress,
-        completed_on=completed_on,
-    )
-    new_completed = None
-    if new_status == TaskStatus.DONE and prior.status == TaskStatus.DONE:
-        new_completed = prior.completed_on
-    elif new_status == TaskStatus.DONE:
-        if not deliverable.strip():
-            errors["deliverable"] = _("Khi đánh dấu hoàn thành, cần ghi sản phẩm đã có.")
-        new_progress = 100
-        new_completed = completed_on or on
-    if not (note.strip() or moves or files):
-        errors["note"] = _("Cần nhập nội dung cập nhật, thay đổi tiến độ hoặc đính kèm tài liệu.")
-    if errors:
-        raise ValidationError(errors)
-    _validate_files(files)
-
-    before = snapshot(task, TASK_FIELDS)
-    unit = _acting_unit(access, task)
-    update = TaskUpdate.objects.create(
-        task=task,
-        reported_on=on,
-        progress=new_progress,
-        status_before=prior.status,
-        status_after=new_status,
-        completed_on=new_completed,
-        note=note,
-        deliverable=deliverable.strip(),
-        author=actor,
-        unit=unit,
-    )
-    # The task's own fields are its state as of today, read from the whole history.
-    now = task_state([*history, update], today())
-    task.status, task.progress = now.status, now.progress
-    task.completed_on, task.result = now.completed_on, now.result
-    task.save()
-    audit_record(
-        actor=actor,
-        action="task.update_post",
-        obj=task,
-        changes=diff(task, TASK_FIELDS, before) | {"update": [None, update.pk]},
-    )
-    for item in files:
-        _store_evidence(actor=actor, task=task, unit=unit, item=item, update=update)
-    return update
-
-
-@transaction.atomic
-def evidence_add(*, actor, task: Task, item: EvidenceFile) -> Evidence:
-    task = Task.objects.select_related("plan__issuing_unit", "lead_unit").get(pk=task.pk)
-    access = access_for(actor)
-    _require(
-        permissions.can_add_note(access, task),
-        _("Không có quyền thêm tài liệu cho nhiệm vụ này."),
-    )
-    _validate_files([item])
-    return _store_evidence(actor=actor, task=task, unit=_acting_unit(access, task), item=item)
 
 
 def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:

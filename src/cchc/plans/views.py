@@ -26,7 +26,7 @@ from cchc.lib.http import is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
-from . import exports, selectors, services
+from . import exports, progress, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
     DashboardForm,
@@ -400,7 +400,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             effective_on = data.get("effective_on") or timezone.localdate()
             files = [
-                services.EvidenceFile(
+                progress.EvidenceFile(
                     file=upload,
                     effective_on=effective_on,
                     description=data.get("file_description", ""),
@@ -408,7 +408,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
                 for upload in data.get("files", [])
             ]
             try:
-                services.task_update_post(
+                progress.task_update_post(
                     actor=user,
                     task=task,
                     note=data["note"],
