@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib.dates import format_day
+from cchc.lib.files import StoredFile, stored_file_field
 from cchc.orgs.models import Unit
 
 
@@ -177,27 +178,18 @@ class TaskUpdate(models.Model):
         return f"{format_day(self.reported_on)} {self.progress}%"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file proving a claim. `effective_on` is the date of the document, not the upload."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
     update = models.ForeignKey(
         TaskUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
     )
-    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=500)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("mô tả"), max_length=500, blank=True)
+    file = stored_file_field(evidence_path)
     effective_on = models.DateField(_("ngày của văn bản"))
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-effective_on", "-id"]
         verbose_name = _("tài liệu kiểm chứng")
         verbose_name_plural = _("tài liệu kiểm chứng")
-
-    def __str__(self) -> str:
-        return self.original_name

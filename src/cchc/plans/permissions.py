@@ -1,5 +1,6 @@
 """Access rules for plans, tasks and evidence (built on orgs.access)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from cchc.orgs.access import OVERSIGHT_ROLES, UNIT_ROLES, Access
@@ -8,6 +9,12 @@ from cchc.orgs.models import Role
 from .models import Evidence, Plan, PlanStatus, Task
 
 MANAGERS = (Role.OFFICE, Role.LEADER)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Refuse (403, with `message`) unless `allowed`: how a service says no."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def _ancestor_ids(access: Access) -> set[int]:

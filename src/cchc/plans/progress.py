@@ -1,12 +1,13 @@
-"""Progress entries and evidence: what a unit reports on its tasks. Permission,
-transaction, audit, as every write."""
+"""Progress entries and evidence: what a unit reports on its tasks. Every write checks
+permission, runs in one transaction and records its audit event, as in `services`."""
+
+from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,39 +15,32 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day
-from cchc.lib.text import short_filename
-from cchc.orgs.access import access_for
+from cchc.lib.files import check_upload, store_upload
+from cchc.orgs.access import Access, access_for
 from cchc.orgs.models import Unit
 
 from . import permissions
 from .history import task_state
 from .models import Evidence, Task, TaskStatus, TaskUpdate
-from .services import TASK_FIELDS, _require, today
+from .permissions import require
+from .services import TASK_FIELDS, today
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
 class EvidenceFile:
+    """One uploaded paper with the date it bears and what it is."""
+
     file: UploadedFile
     effective_on: datetime.date
     description: str = ""
 
 
 def _validate_files(files: Sequence[EvidenceFile]) -> None:
-    limit = settings.CCHC_MAX_UPLOAD_BYTES
     for item in files:
-        if item.file.size > limit:
-            raise ValidationError(
-                {
-                    "files": _("Tệp “%(name)s” nặng %(size)d MB, vượt giới hạn %(limit)d MB.")
-                    % {
-                        "name": item.file.name,
-                        "size": item.file.size // 1024 // 1024,
-                        "limit": limit // 1024 // 1024,
-                    }
-                }
-            )
-        if item.file.size == 0:
-            raise ValidationError({"files": _("Tệp “%(name)s” rỗng.") % {"name": item.file.name}})
+        check_upload(item.file, field="files")
         if item.effective_on > today():
             raise ValidationError(
                 {
@@ -56,29 +50,18 @@ def _validate_files(files: Sequence[EvidenceFile]) -> None:
             )
 
 
-# A name as the user sees it fits its column (255 letters, so at most 255 bytes is safe);
-# the name on disk leaves room under the file system's 255 bytes for a uniqueness suffix.
-ORIGINAL_NAME_BYTES = 255
-STORED_NAME_BYTES = 180
-
-
-def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update=None) -> Evidence:
-    digest = hashlib.sha256()
-    for chunk in item.file.chunks():
-        digest.update(chunk)
-    item.file.seek(0)
+def _store_evidence(
+    *, actor: User, task: Task, unit: Unit, item: EvidenceFile, update: TaskUpdate | None = None
+) -> Evidence:
     evidence = Evidence(
         task=task,
         update=update,
-        original_name=short_filename(item.file.name, ORIGINAL_NAME_BYTES),
-        size=item.file.size,
-        sha256=digest.hexdigest(),
         description=item.description,
         effective_on=item.effective_on,
         unit=unit,
         uploaded_by=actor,
     )
-    evidence.file.save(short_filename(item.file.name, STORED_NAME_BYTES), item.file, save=False)
+    store_upload(evidence, item.file)
     evidence.save()
     audit_record(
         actor=actor,
@@ -94,13 +77,21 @@ def _store_evidence(*, actor, task: Task, unit: Unit, item: EvidenceFile, update
     return evidence
 
 
-def _acting_unit(access, task: Task) -> Unit:
+def _acting_unit(access: Access, task: Task) -> Unit:
     if access.covers(task.lead_unit.path, "unit_head", "focal", "office"):
         return task.lead_unit
     return permissions.supporting_unit_of(access, task) or task.plan.issuing_unit
 
 
-def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
+def _check_entry(
+    *,
+    history: Sequence[TaskUpdate],
+    on: datetime.date,
+    moves: bool,
+    status: str,
+    progress: int,
+    completed_on: datetime.date | None,
+) -> dict[str, str]:
     """Errors of a progress entry by field name (empty when it may be written)."""
     errors = {}
     if not 0 <= progress <= 100:
@@ -128,7 +119,7 @@ def _check_entry(*, history, on, moves, status, progress, completed_on) -> dict:
 @transaction.atomic
 def task_update_post(
     *,
-    actor,
+    actor: User,
     task: Task,
     note: str = "",
     progress: int | None = None,
@@ -150,7 +141,7 @@ def task_update_post(
         .get(pk=task.pk)
     )
     access = access_for(actor)
-    _require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
+    require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
     on = reported_on or today()
     history = list(task.updates.all())
     # The entry speaks of its own date: compare with the state as of then, not today's.
@@ -160,7 +151,7 @@ def task_update_post(
     )
     # The result (what the task produced) belongs to the lead unit, like its status.
     if moves or deliverable.strip():
-        _require(
+        require(
             permissions.can_report_progress(access, task),
             _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái, sản phẩm của nhiệm vụ."),
         )
@@ -219,10 +210,10 @@ def task_update_post(
 
 
 @transaction.atomic
-def evidence_add(*, actor, task: Task, item: EvidenceFile) -> Evidence:
+def evidence_add(*, actor: User, task: Task, item: EvidenceFile) -> Evidence:
     task = Task.objects.select_related("plan__issuing_unit", "lead_unit").get(pk=task.pk)
     access = access_for(actor)
-    _require(
+    require(
         permissions.can_add_note(access, task),
         _("Không có quyền thêm tài liệu cho nhiệm vụ này."),
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib.dates import format_day
+from cchc.lib.files import StoredFile, stored_file_field
 from cchc.orgs.models import Unit
 from cchc.plans.models import Plan
 
@@ -216,26 +217,17 @@ def attachment_path(instance: "UnitReportAttachment", filename: str) -> str:
     return f"reporting/{instance.report.period_id}/{instance.report_id}/{filename}"
 
 
-class UnitReportAttachment(models.Model):
+class UnitReportAttachment(StoredFile):
     """Evidence a unit attaches to its report. Kept once added, so old submissions that list
     it can still be opened."""
 
     report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("tệp"), upload_to=attachment_path, max_length=500)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("mô tả"), max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = stored_file_field(attachment_path)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("tài liệu kèm báo cáo")
         verbose_name_plural = _("tài liệu kèm báo cáo")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReportNudge(models.Model):

@@ -4,8 +4,8 @@ one transaction, one audit event. `actor=None` is the system itself (demo loader
 import datetime
 import hashlib
 import json
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day, format_day_time
+from cchc.lib.files import check_upload, store_upload
 from cchc.lib.text import person_name
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
@@ -37,6 +38,9 @@ from .models import (
     UnitReportAttachment,
     UnitReportVersion,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PERIOD_FIELDS = ["kind", "title", "starts_on", "ends_on", "due_on"]
 PARTS = [key for key, _label in NARRATIVE_PARTS]
@@ -408,46 +412,20 @@ def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
     return report
 
 
-def _sha256(file: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
-
-
-def _check_upload(file: UploadedFile) -> None:
-    limit = settings.CCHC_MAX_UPLOAD_BYTES
-    if file.size == 0:
-        raise ValidationError({"file": _("Tệp “%(name)s” rỗng.") % {"name": file.name}})
-    if file.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Tệp “%(name)s” vượt giới hạn %(mb)s MB.")
-                % {"name": file.name, "mb": limit // 1024 // 1024}
-            }
-        )
-
-
 @transaction.atomic
 def unit_report_attach(
-    *, actor, report: UnitReport, file: UploadedFile, description: str = ""
+    *, actor: "User | None", report: UnitReport, file: UploadedFile, description: str = ""
 ) -> UnitReportAttachment:
     """Attach an evidence file to a report being written."""
     report = _locked_report(report)
     _system_or(actor, lambda a: permissions.can_write_report(a, report.unit))
     if not report.is_editable:
         raise ValidationError(_("Báo cáo đã gửi, không đính kèm thêm được."))
-    _check_upload(file)
+    check_upload(file)
     attachment = UnitReportAttachment(
-        report=report,
-        original_name=file.name[:255],
-        size=file.size,
-        sha256=_sha256(file),
-        description=description.strip(),
-        uploaded_by=actor,
+        report=report, description=description.strip(), uploaded_by=actor
     )
-    attachment.file.save(file.name, file, save=False)
+    store_upload(attachment, file)
     attachment.save()
     audit_record(
         actor=actor,
@@ -714,7 +692,7 @@ def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> Repo
     from . import documents
 
     _system_or(actor, lambda a: a.covers(unit.path, "office"))
-    _check_upload(file)
+    check_upload(file)
     content = file.read()
     file.seek(0)
     problems = documents.check_template(content)
