@@ -3,11 +3,14 @@
 What units report on their tasks (progress entries and evidence) is written in `progress`.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +24,10 @@ from cchc.orgs.models import Unit
 from . import permissions
 from .due_text import parse_due_text
 from .models import Area, Plan, PlanStatus, Section, Task, TaskStatus
+from .permissions import require
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PLAN_FIELDS = [
     "year",
@@ -60,9 +67,13 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+def _require_manager(actor: User | None, plan: Plan, message: str = "") -> None:
+    """The plan's office (or leader) changes it; `actor=None` is the system."""
+    if actor is not None:
+        require(
+            permissions.can_manage_plan(access_for(actor), plan),
+            message or _("Không có quyền sửa kế hoạch."),
+        )
 
 
 def task_search_text(task: Task) -> str:
@@ -75,7 +86,7 @@ def task_search_text(task: Task) -> str:
 @transaction.atomic
 def plan_create(
     *,
-    actor,
+    actor: User | None,
     year: int,
     title: str,
     issuing_unit: Unit,
@@ -88,7 +99,7 @@ def plan_create(
 ) -> Plan:
     """Create a draft plan. `actor=None` is the system (demo loader)."""
     if actor is not None:
-        _require(
+        require(
             access_for(actor).covers(issuing_unit.path, "office"),
             _("Chỉ Văn phòng của cơ quan ban hành được lập kế hoạch."),
         )
@@ -128,12 +139,9 @@ PLAN_EDITABLE = {
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: Plan, **fields) -> Plan:
+def plan_update(*, actor: User | None, plan: Plan, **fields: Any) -> Plan:
     plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
-        )
+    _require_manager(actor, plan)
     unknown = set(fields) - PLAN_EDITABLE
     if unknown:
         raise ValueError(f"Plan fields not editable here: {sorted(unknown)}")
@@ -150,14 +158,15 @@ def plan_update(*, actor, plan: Plan, **fields) -> Plan:
 
 @transaction.atomic
 def plan_issue(
-    *, actor, plan: Plan, document_number: str = "", issued_on: datetime.date | None = None
+    *,
+    actor: User | None,
+    plan: Plan,
+    document_number: str = "",
+    issued_on: datetime.date | None = None,
 ) -> Plan:
     """Issue a draft plan: from now on its units see and work on their tasks."""
     plan = Plan.objects.select_for_update().select_related("issuing_unit").get(pk=plan.pk)
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền ban hành.")
-        )
+    _require_manager(actor, plan, _("Không có quyền ban hành."))
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Kế hoạch đã được ban hành."))
     if not plan.tasks.exists():
@@ -174,11 +183,10 @@ def plan_issue(
 
 
 @transaction.atomic
-def section_create(*, actor, plan: Plan, area: Area, title: str, order: int = 0) -> Section:
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
-        )
+def section_create(
+    *, actor: User | None, plan: Plan, area: Area, title: str, order: int = 0
+) -> Section:
+    _require_manager(actor, plan)
     section = Section.objects.create(plan=plan, area=area, title=title, order=order)
     audit_record(
         actor=actor, action="section.create", obj=section, changes={"title": [None, title]}
@@ -189,10 +197,59 @@ def section_create(*, actor, plan: Plan, area: Area, title: str, order: int = 0)
 # --- tasks ---------------------------------------------------------------------------
 
 
+@dataclass
+class TaskSpec:
+    """One task to add (the arguments of `task_create`, many at once for
+    `tasks_create_many`). The due date and whether the task is recurring are read from
+    `due_text` unless given."""
+
+    area: Area
+    title: str
+    lead_unit: Unit
+    code: str = ""
+    order: int = 0
+    section: Section | None = None
+    supporting_units: Sequence[Unit] = ()
+    due_text: str = ""
+    due_date: datetime.date | None = None
+    is_recurring: bool | None = None
+    deliverable: str = ""
+    notes: str = ""
+    description: str = ""
+    parent_task: Task | None = None
+    lead_unit_text: str = ""
+    supporting_units_text: str = ""
+
+
+def _new_task(plan: Plan, spec: TaskSpec) -> Task:
+    """The task `spec` describes in `plan`, not saved yet."""
+    parsed = parse_due_text(spec.due_text, plan.year)
+    task = Task(
+        plan=plan,
+        area=spec.area,
+        section=spec.section,
+        code=spec.code,
+        order=spec.order,
+        title=spec.title,
+        description=spec.description,
+        lead_unit=spec.lead_unit,
+        due_text=spec.due_text,
+        due_date=parsed.due_date if spec.due_date is None else spec.due_date,
+        is_recurring=parsed.is_recurring if spec.is_recurring is None else spec.is_recurring,
+        deliverable=spec.deliverable,
+        notes=spec.notes,
+        parent_task=spec.parent_task,
+        lead_unit_text=spec.lead_unit_text,
+        supporting_units_text=spec.supporting_units_text,
+    )
+    task.search_text = task_search_text(task)
+    return task
+
+
 @transaction.atomic
 def task_create(
     *,
-    actor,
+    actor: User | None,
     plan: Plan,
     area: Area,
     title: str,
@@ -215,32 +272,28 @@ def task_create(
 
     `lead_unit_text` and `supporting_units_text` keep the unit columns as an imported plan
     wrote them ("Các cơ quan, đơn vị")."""
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
-        )
-    parsed = parse_due_text(due_text, plan.year)
-    task = Task(
-        plan=plan,
+    _require_manager(actor, plan)
+    supporting = list(supporting_units)
+    spec = TaskSpec(
         area=area,
-        section=section,
+        title=title,
+        lead_unit=lead_unit,
         code=code,
         order=order,
-        title=title,
-        description=description,
-        lead_unit=lead_unit,
+        section=section,
+        supporting_units=supporting,
         due_text=due_text,
-        due_date=due_date if due_date is not None else parsed.due_date,
-        is_recurring=parsed.is_recurring if is_recurring is None else is_recurring,
+        due_date=due_date,
+        is_recurring=is_recurring,
         deliverable=deliverable,
         notes=notes,
+        description=description,
         parent_task=parent_task,
         lead_unit_text=lead_unit_text,
         supporting_units_text=supporting_units_text,
     )
-    task.search_text = task_search_text(task)
+    task = _new_task(plan, spec)
     task.save()
-    supporting = list(supporting_units)
     task.supporting_units.set(supporting)
     changes = {f: [None, getattr(task, f)] for f in TASK_FIELDS}
     changes["supporting_units"] = [None, [u.pk for u in supporting]]
@@ -248,58 +301,15 @@ def task_create(
     return task
 
 
-@dataclass
-class TaskSpec:
-    """One task to add with `tasks_create_many` (the arguments of `task_create`)."""
-
-    area: Area
-    title: str
-    lead_unit: Unit
-    code: str = ""
-    order: int = 0
-    section: Section | None = None
-    supporting_units: Sequence[Unit] = ()
-    due_text: str = ""
-    deliverable: str = ""
-    notes: str = ""
-    description: str = ""
-    lead_unit_text: str = ""
-    supporting_units_text: str = ""
-
-
 @transaction.atomic
-def tasks_create_many(*, actor, plan: Plan, specs: Sequence[TaskSpec]) -> list[Task]:
+def tasks_create_many(*, actor: User | None, plan: Plan, specs: Sequence[TaskSpec]) -> list[Task]:
     """Add many tasks to a plan at once (a plan imported from a file).
 
     The same rules as `task_create`, in a fixed number of queries: one permission check,
     the tasks and their supporting units inserted in bulk, and one audit event listing
     every task created with its fields."""
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), plan), _("Không có quyền sửa kế hoạch.")
-        )
-    tasks = []
-    for spec in specs:
-        parsed = parse_due_text(spec.due_text, plan.year)
-        task = Task(
-            plan=plan,
-            area=spec.area,
-            section=spec.section,
-            code=spec.code,
-            order=spec.order,
-            title=spec.title,
-            description=spec.description,
-            lead_unit=spec.lead_unit,
-            due_text=spec.due_text,
-            due_date=parsed.due_date,
-            is_recurring=parsed.is_recurring,
-            deliverable=spec.deliverable,
-            notes=spec.notes,
-            lead_unit_text=spec.lead_unit_text,
-            supporting_units_text=spec.supporting_units_text,
-        )
-        task.search_text = task_search_text(task)
-        tasks.append(task)
+    _require_manager(actor, plan)
+    tasks = [_new_task(plan, spec) for spec in specs]
     Task.objects.bulk_create(tasks, batch_size=500)
     through = Task.supporting_units.through
     through.objects.bulk_create(
@@ -329,7 +339,7 @@ def tasks_create_many(*, actor, plan: Plan, specs: Sequence[TaskSpec]) -> list[T
     return tasks
 
 
-def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
+def _bulk_tasks(actor: User, task_ids: Iterable[int]) -> list[Task]:
     ids = sorted(set(task_ids))
     if not ids:
         raise ValidationError(_("Chưa chọn nhiệm vụ nào."))
@@ -341,15 +351,15 @@ def _bulk_tasks(actor, task_ids: Iterable[int]) -> list[Task]:
     access = access_for(actor)
     # Changing a task's lead unit or deadline changes the plan: the office of the plan's
     # issuing unit decides it, not the office of whichever unit leads the task.
-    if len(tasks) != len(ids) or not all(
-        permissions.can_manage_plan(access, t.plan) for t in tasks
-    ):
-        raise PermissionDenied(_("Có nhiệm vụ không thuộc phạm vi quản lý của bạn."))
+    require(
+        len(tasks) == len(ids) and all(permissions.can_manage_plan(access, t.plan) for t in tasks),
+        _("Có nhiệm vụ không thuộc phạm vi quản lý của bạn."),
+    )
     return tasks
 
 
 @transaction.atomic
-def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> int:
+def tasks_set_lead_unit(*, actor: User, task_ids: Iterable[int], lead_unit: Unit) -> int:
     """Office bulk action: give the selected tasks another lead unit; one event per task.
     Returns how many tasks changed."""
     tasks = _bulk_tasks(actor, task_ids)
@@ -386,7 +396,7 @@ def tasks_set_lead_unit(*, actor, task_ids: Iterable[int], lead_unit: Unit) -> i
 
 @transaction.atomic
 def tasks_set_due(
-    *, actor, task_ids: Iterable[int], due_date: datetime.date, due_text: str = ""
+    *, actor: User, task_ids: Iterable[int], due_date: datetime.date, due_text: str = ""
 ) -> int:
     """Office bulk action: move the deadline of the selected open tasks; one event per task.
     Done and cancelled tasks keep theirs (moving it would rewrite whether they were on
@@ -432,7 +442,11 @@ EDITABLE_TASK_FIELDS = {
 
 @transaction.atomic
 def task_edit(
-    *, actor, task: Task, supporting_units: Iterable[Unit] | None = None, **fields
+    *,
+    actor: User | None,
+    task: Task,
+    supporting_units: Iterable[Unit] | None = None,
+    **fields: Any,
 ) -> Task:
     """Change what the plan says about a task (title, units, deadline...), not its progress.
 
@@ -445,11 +459,7 @@ def task_edit(
         .select_related("plan__issuing_unit", "lead_unit")
         .get(pk=task.pk)
     )
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), task.plan),
-            _("Không có quyền sửa kế hoạch."),
-        )
+    _require_manager(actor, task.plan)
     unknown = set(fields) - EDITABLE_TASK_FIELDS
     if unknown:
         raise ValueError(f"Unknown task fields: {sorted(unknown)}")
@@ -488,14 +498,10 @@ def task_edit(
 
 
 @transaction.atomic
-def task_delete(*, actor, task: Task) -> None:
+def task_delete(*, actor: User | None, task: Task) -> None:
     """Remove a task from a draft plan. Tasks of an issued plan are cancelled, not deleted."""
     task = Task.objects.select_for_update().select_related("plan__issuing_unit").get(pk=task.pk)
-    if actor is not None:
-        _require(
-            permissions.can_manage_plan(access_for(actor), task.plan),
-            _("Không có quyền sửa kế hoạch."),
-        )
+    _require_manager(actor, task.plan)
     if task.plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Chỉ xóa được nhiệm vụ của kế hoạch dự thảo."))
     changes = {f: [getattr(task, f), None] for f in TASK_FIELDS}
