@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ from ..due_text import parse_due_text
 from ..models import Area, Plan, PlanStatus, Section, Task
 from .matching import NameMatch, UnitIndex, resolve_cell
 from .rows import ERROR, WARNING, ParsedPlan, ParsedTask, Problem
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 DEFAULT_TITLE = "Kế hoạch cải cách hành chính năm {year}"
 
@@ -158,14 +162,14 @@ class ImportPreview:
         return self.target is not None and not self.changes
 
 
-def _require_office(actor, unit: Unit) -> None:
+def _require_office(actor: User | None, unit: Unit) -> None:
     if actor is not None and not access_for(actor).covers(unit.path, Role.OFFICE):
         raise PermissionDenied(_("Chỉ Văn phòng của cơ quan ban hành được nhập kế hoạch."))
 
 
 def import_preview(
     *,
-    actor,
+    actor: User | None,
     parsed: ParsedPlan,
     year: int,
     unit: Unit,

@@ -6,19 +6,21 @@ All or nothing, through `plans.services`, with one audit event for the import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cchc.audit.services import audit_record
 from cchc.lib.text import fold
-from cchc.orgs.models import Unit
 
 from .. import services
-from ..models import Area, Plan, Section, Task
+from ..models import Area, Plan, Section
 from .preview import Change, ImportPreview, TaskRow, import_preview
 from .rows import ParsedPlan, Problem
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class ImportRefused(ValidationError):
@@ -47,7 +49,7 @@ class ImportResult:
 class _Sections:
     """The plan's sections by (area, title), created on first use."""
 
-    def __init__(self, actor, plan: Plan):
+    def __init__(self, actor: User | None, plan: Plan):
         self.actor = actor
         self.plan = plan
         self.known = {(s.area_id, fold(s.title)): s for s in plan.sections.all()}
@@ -63,58 +65,41 @@ class _Sections:
         return self.known[key]
 
 
-def _spec(sections: _Sections, row: TaskRow) -> services.TaskSpec:
+def _task_fields(sections: _Sections, row: TaskRow) -> dict[str, Any]:
+    """What the file says of a task, as `task_create`, `task_edit` and `TaskSpec` take it."""
     p = row.parsed
-    return services.TaskSpec(
-        area=row.area,
-        section=sections.get(row.area, p.section),
-        code=p.code,
-        order=p.order,
-        title=p.title,
-        lead_unit=row.lead_unit,
-        supporting_units=row.supporting_units,
-        due_text=p.due_text,
-        deliverable=p.deliverable,
-        notes=p.notes,
-        lead_unit_text=p.lead_text,
-        supporting_units_text=p.supporting_text,
-    )
-
-
-def _create_task(actor, plan: Plan, sections: _Sections, row: TaskRow) -> Task:
-    spec = _spec(sections, row)
-    fields = {f.name: getattr(spec, f.name) for f in dataclass_fields(spec)}
-    return services.task_create(actor=actor, plan=plan, **fields)
+    return {
+        "area": row.area,
+        "section": sections.get(row.area, p.section),
+        "code": p.code,
+        "order": p.order,
+        "title": p.title,
+        "lead_unit": row.lead_unit,
+        "supporting_units": row.supporting_units,
+        "due_text": p.due_text,
+        "deliverable": p.deliverable,
+        "notes": p.notes,
+        "lead_unit_text": p.lead_text,
+        "supporting_units_text": p.supporting_text,
+    }
 
 
 @transaction.atomic
 def plan_import(
     *,
-    actor,
+    actor: User | None,
     parsed: ParsedPlan,
-    year: int,
-    unit: Unit,
-    title: str | None = None,
-    parent_plan: Plan | None = None,
-    resolutions: dict[str, Unit] | None = None,
     update_plan: Plan | None = None,
+    **options: Any,
 ) -> ImportResult:
     """Write the file as a new draft plan, or apply it to `update_plan` (a draft).
 
+    `options` are those of `import_preview` (year, unit, title, parent_plan, resolutions).
     All or nothing: any problem raises `ImportRefused` and nothing is written. Importing a
     file that is already the stored plan changes nothing and returns `created=False`."""
     if update_plan is not None:
         update_plan = Plan.objects.select_for_update().get(pk=update_plan.pk)
-    preview = import_preview(
-        actor=actor,
-        parsed=parsed,
-        year=year,
-        unit=unit,
-        title=title,
-        parent_plan=parent_plan,
-        resolutions=resolutions,
-        update_plan=update_plan,
-    )
+    preview = import_preview(actor=actor, parsed=parsed, update_plan=update_plan, **options)
     if preview.errors:
         raise ImportRefused(preview.errors)
     if preview.target is not None:
@@ -124,19 +109,18 @@ def plan_import(
         return ImportResult(plan, False, preview.changes, preview)
     plan = services.plan_create(
         actor=actor,
-        year=year,
+        year=preview.year,
         title=preview.title,
-        issuing_unit=unit,
-        parent=parent_plan,
+        issuing_unit=preview.unit,
+        parent=preview.parent_plan,
         **preview.plan_fields,
     )
     sections = _Sections(actor, plan)
     areas = {a.code: a for a in Area.objects.all()}
     for s in parsed.sections:
         sections.get(areas[s.area_code], s.title)
-    services.tasks_create_many(
-        actor=actor, plan=plan, specs=[_spec(sections, row) for row in preview.rows]
-    )
+    specs = [services.TaskSpec(**_task_fields(sections, row)) for row in preview.rows]
+    services.tasks_create_many(actor=actor, plan=plan, specs=specs)
     audit_record(
         actor=actor,
         action="plan.import",
@@ -151,7 +135,7 @@ def plan_import(
     return ImportResult(plan, True, changes, preview)
 
 
-def _apply(actor, plan: Plan, preview: ImportPreview) -> None:
+def _apply(actor: User | None, plan: Plan, preview: ImportPreview) -> None:
     sections = _Sections(actor, plan)
     for change in preview.changes:
         if change.kind == "plan":
@@ -162,25 +146,9 @@ def _apply(actor, plan: Plan, preview: ImportPreview) -> None:
         elif change.kind == "remove":
             services.task_delete(actor=actor, task=change.task)
         elif change.kind == "add":
-            _create_task(actor, plan, sections, change.row)
+            services.task_create(actor=actor, plan=plan, **_task_fields(sections, change.row))
         else:
-            row, p = change.row, change.row.parsed
-            services.task_edit(
-                actor=actor,
-                task=change.task,
-                area=row.area,
-                section=sections.get(row.area, p.section),
-                code=p.code,
-                order=p.order,
-                title=p.title,
-                lead_unit=row.lead_unit,
-                supporting_units=row.supporting_units,
-                due_text=p.due_text,
-                deliverable=p.deliverable,
-                notes=p.notes,
-                lead_unit_text=p.lead_text,
-                supporting_units_text=p.supporting_text,
-            )
+            services.task_edit(actor=actor, task=change.task, **_task_fields(sections, change.row))
     audit_record(
         actor=actor,
         action="plan.import_update",

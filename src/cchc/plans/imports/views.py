@@ -27,6 +27,7 @@ from ..plan_export import export_filename, plan_docx, plan_export_data, plan_xls
 from .files import max_bytes, parse_plan_file
 from .forms import AliasForm, GroupForm, UploadForm
 from .preview import import_preview
+from .rows import ParsedPlan
 from .selectors import office_units, unit_choices
 from .services import ImportRefused, plan_import
 from .staging import stage_file, staged_discard, staged_read
@@ -78,12 +79,18 @@ def _arguments(request: HttpRequest, entry: dict) -> dict:
     }
 
 
-def _read(request: HttpRequest, entry: dict):
+def _read(request: HttpRequest, entry: dict) -> ParsedPlan:
     try:
         data = staged_read(entry["path"])
     except FileNotFoundError as exc:
         raise Http404(_("Tệp đang nhập không còn trên máy chủ: hãy tải lên lại.")) from exc
     return parse_plan_file(data, entry["name"])
+
+
+def _staged(request: HttpRequest, token: str) -> tuple[dict, dict, ParsedPlan]:
+    """The staged upload's entry, the arguments of its import, and the file read again."""
+    entry = _entry(request, token)
+    return entry, _arguments(request, entry), _read(request, entry)
 
 
 # --- pages -------------------------------------------------------------------------------
@@ -140,9 +147,7 @@ def _table(preview) -> list[dict]:
 @require_GET
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     _require_office(request.user)
-    entry = _entry(request, token)
-    arguments = _arguments(request, entry)
-    parsed = _read(request, entry)
+    entry, arguments, parsed = _staged(request, token)
     result = import_preview(parsed=parsed, **arguments)
     unit = arguments["unit"]
     units = unit_choices()
@@ -164,32 +169,37 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "plans/import/preview.html", context)
 
 
+def _resolve(request: HttpRequest, token: str, form, invalid: str, write) -> HttpResponse:
+    """Record one answer of the preview (what a name means) and show the preview again:
+    `write(cleaned_data)` calls the service and says what was recorded."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            messages.success(request, write(form.cleaned_data))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("imports:preview", token=token)
+
+
 @login_required
 @require_POST
 def alias(request: HttpRequest, token: str) -> HttpResponse:
     """Resolve a name: it means this unit, from now on (saved as an alias)."""
     _require_office(request.user)
     _entry(request, token)
-    form = AliasForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("Chọn một đơn vị cho tên “%(name)s”.") % {"name": request.POST.get("name", "")},
+
+    def write(data: dict) -> str:
+        record = org_services.unit_alias_create(
+            actor=request.user, unit=data["unit"], alias=data["name"]
         )
-    else:
-        try:
-            record = org_services.unit_alias_create(
-                actor=request.user, unit=form.cleaned_data["unit"], alias=form.cleaned_data["name"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Đã ghi nhận: “%(alias)s” là %(unit)s.")
-                % {"alias": record.alias, "unit": record.unit.name},
-            )
-    return redirect("imports:preview", token=token)
+        return _("Đã ghi nhận: “%(alias)s” là %(unit)s.") % {
+            "alias": record.alias,
+            "unit": record.unit.name,
+        }
+
+    invalid = _("Chọn một đơn vị cho tên “%(name)s”.") % {"name": request.POST.get("name", "")}
+    return _resolve(request, token, AliasForm(request.POST), invalid, write)
 
 
 @login_required
@@ -197,42 +207,30 @@ def alias(request: HttpRequest, token: str) -> HttpResponse:
 def group(request: HttpRequest, token: str) -> HttpResponse:
     """Define what collective words mean in the issuing unit's plans."""
     _require_office(request.user)
-    entry = _entry(request, token)
-    owner = _arguments(request, entry)["unit"]
-    form = GroupForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Nhóm đơn vị chưa hợp lệ: chọn phạm vi và các đơn vị."))
-    else:
-        data = form.cleaned_data
-        try:
-            defined = org_services.unit_group_define(
-                actor=request.user,
-                owner=owner,
-                words=data["words"],
-                mode=data["mode"],
-                units=data["units"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Đã định nghĩa nhóm “%(words)s”: %(count)d đơn vị.")
-                % {
-                    "words": defined.words,
-                    "count": len(org_services.unit_group_members(defined)),
-                },
-            )
-    return redirect("imports:preview", token=token)
+    owner = _arguments(request, _entry(request, token))["unit"]
+
+    def write(data: dict) -> str:
+        defined = org_services.unit_group_define(
+            actor=request.user,
+            owner=owner,
+            words=data["words"],
+            mode=data["mode"],
+            units=data["units"],
+        )
+        return _("Đã định nghĩa nhóm “%(words)s”: %(count)d đơn vị.") % {
+            "words": defined.words,
+            "count": len(org_services.unit_group_members(defined)),
+        }
+
+    invalid = _("Nhóm đơn vị chưa hợp lệ: chọn phạm vi và các đơn vị.")
+    return _resolve(request, token, GroupForm(request.POST), invalid, write)
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     _require_office(request.user)
-    entry = _entry(request, token)
-    arguments = _arguments(request, entry)
-    parsed = _read(request, entry)
+    entry, arguments, parsed = _staged(request, token)
     try:
         result = plan_import(parsed=parsed, **arguments)
     except ImportRefused as exc:
