@@ -4,32 +4,38 @@ from django.utils.translation import gettext_lazy as _
 from .models import Unit
 
 
+def _unit_text(name: str, label: str, help_text: str) -> forms.CharField:
+    """An optional text as long as the unit's field `name` allows."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=Unit._meta.get_field(name).max_length,
+        help_text=help_text,
+    )
+
+
 class UnitDocumentsForm(forms.Form):
     """What a unit's documents carry; the service checks and normalises the values."""
 
-    symbol = forms.CharField(
-        label=_("Chữ viết tắt tên cơ quan (trong số, ký hiệu)"),
-        required=False,
-        max_length=Unit._meta.get_field("symbol").max_length,
-        help_text=_("Ví dụ: CT trong “25/KH-CT”. Dùng như nhau cho dự thảo và kế hoạch ban hành."),
+    symbol = _unit_text(
+        "symbol",
+        _("Chữ viết tắt tên cơ quan (trong số, ký hiệu)"),
+        _("Ví dụ: CT trong “25/KH-CT”. Dùng như nhau cho dự thảo và kế hoạch ban hành."),
     )
-    signer_authority = forms.CharField(
-        label=_("Quyền hạn ký"),
-        required=False,
-        max_length=Unit._meta.get_field("signer_authority").max_length,
-        help_text=_("Ví dụ: KT. CHỦ NHIỆM, TL. CHỦ NHIỆM; để trống nếu Thủ trưởng ký."),
+    signer_authority = _unit_text(
+        "signer_authority",
+        _("Quyền hạn ký"),
+        _("Ví dụ: KT. CHỦ NHIỆM, TL. CHỦ NHIỆM; để trống nếu Thủ trưởng ký."),
     )
-    signer_title = forms.CharField(
-        label=_("Chức vụ người ký"),
-        required=False,
-        max_length=Unit._meta.get_field("signer_title").max_length,
-        help_text=_("Ví dụ: PHÓ CHỦ NHIỆM; để trống thì in “THỦ TRƯỞNG”."),
+    signer_title = _unit_text(
+        "signer_title",
+        _("Chức vụ người ký"),
+        _("Ví dụ: PHÓ CHỦ NHIỆM; để trống thì in “THỦ TRƯỞNG”."),
     )
-    signer_name = forms.CharField(
-        label=_("Cấp bậc, họ tên người ký"),
-        required=False,
-        max_length=Unit._meta.get_field("signer_name").max_length,
-        help_text=_("Ví dụ: Thiếu tướng Nguyễn Văn A; để trống thì ký tên bằng tay."),
+    signer_name = _unit_text(
+        "signer_name",
+        _("Cấp bậc, họ tên người ký"),
+        _("Ví dụ: Thiếu tướng Nguyễn Văn A; để trống thì ký tên bằng tay."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,5 +1,12 @@
+"""Every write to units, memberships, names of units and what a unit's documents carry:
+permission, transaction, audit. `actor=None` is the system itself (demo loader, migrations).
+"""
+
+from __future__ import annotations
+
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,8 +28,11 @@ from .models import (
     unit_path,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _require_admin(actor) -> None:
+
+def _require_admin(actor: User | None) -> None:
     if actor is not None and not actor.is_superuser:
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa cơ cấu tổ chức."))
 
@@ -33,7 +43,13 @@ def _set_path(unit: Unit) -> None:
 
 @transaction.atomic
 def unit_create(
-    *, actor, code: str, name: str, short_name: str = "", parent: Unit | None = None, order=0
+    *,
+    actor: User | None,
+    code: str,
+    name: str,
+    short_name: str = "",
+    parent: Unit | None = None,
+    order: int = 0,
 ) -> Unit:
     """Create a unit. `actor=None` is the system itself (demo loader, data migrations)."""
     _require_admin(actor)
@@ -64,7 +80,7 @@ def unit_create(
 
 
 @transaction.atomic
-def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
     _require_admin(actor)
     membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
@@ -84,7 +100,7 @@ def membership_grant(*, actor, user, unit: Unit, role: str) -> Membership:
 # --- names plans use for units (import) -------------------------------------------------
 
 
-def _require_office(actor, unit: Unit | None = None) -> None:
+def _require_office(actor: User | None, unit: Unit | None = None) -> None:
     """The office (of `unit`'s branch, when given) records what names mean."""
     if actor is None:
         return
@@ -95,7 +111,7 @@ def _require_office(actor, unit: Unit | None = None) -> None:
 
 
 @transaction.atomic
-def unit_alias_create(*, actor, unit: Unit, alias: str) -> UnitAlias:
+def unit_alias_create(*, actor: User | None, unit: Unit, alias: str) -> UnitAlias:
     """Record that `alias` names `unit` in plans. One name means one unit, everywhere."""
     _require_office(actor)
     alias = " ".join(alias.split())
@@ -128,7 +144,7 @@ def unit_alias_create(*, actor, unit: Unit, alias: str) -> UnitAlias:
 
 @transaction.atomic
 def unit_group_define(
-    *, actor, owner: Unit, words: str, mode: str, units: Iterable[Unit] = ()
+    *, actor: User | None, owner: Unit, words: str, mode: str, units: Iterable[Unit] = ()
 ) -> UnitGroup:
     """Define (or redefine) what the collective words mean in `owner`'s plans."""
     _require_office(actor, owner)
@@ -192,7 +208,7 @@ SYMBOL_RE = re.compile(r"^[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$")
 DOCUMENT_FIELDS = ["symbol", "signer_authority", "signer_title", "signer_name"]
 
 
-def can_edit_unit_documents(user, unit: Unit) -> bool:
+def can_edit_unit_documents(user: User, unit: Unit) -> bool:
     """The office whose branch holds the unit decides what the unit's documents carry."""
     return access_for(user).covers(unit.path, Role.OFFICE)
 
@@ -200,7 +216,7 @@ def can_edit_unit_documents(user, unit: Unit) -> bool:
 @transaction.atomic
 def unit_document_settings_update(
     *,
-    actor,
+    actor: User | None,
     unit: Unit,
     symbol: str,
     signer_authority: str,
