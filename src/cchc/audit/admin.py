@@ -3,11 +3,9 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["id", "created_at", "actor_name", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["object_id", "actor_name"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through the application's services (with their audit), or
+    never: the admin shows them and edits nothing."""
 
     def has_add_permission(self, request):
         return False
@@ -17,6 +15,13 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "created_at", "actor_name", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_name"]
 
 
 class AuditedModelAdmin(admin.ModelAdmin):

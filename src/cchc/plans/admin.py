@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cchc.audit.admin import AuditedModelAdmin
+from cchc.audit.admin import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Area, Plan, Section
 
@@ -11,20 +11,11 @@ class AreaAdmin(AuditedModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReadOnlyAdmin):
     """Read-only: plans and tasks change only through the application's services."""
 
     list_display = ["year", "title", "issuing_unit", "document_number", "status"]
     list_filter = ["year", "status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Section)
