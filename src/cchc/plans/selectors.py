@@ -210,25 +210,21 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     for row in tasks.values("timeliness").annotate(n=Count("id")):
         by_timeliness[row["timeliness"]] = row["n"]
     by_timeliness.pop(Timeliness.CANCELLED, None)
-    overdue_filter = state_q(Timeliness.OVERDUE, today)
+    # The same four figures for each area and each lead unit.
+    figures = {
+        "n": Count("id"),
+        "progress": Avg("state_progress"),
+        "done": Count("id", filter=Q(state_status="done")),
+        "overdue": Count("id", filter=state_q(Timeliness.OVERDUE, today)),
+    }
     by_area = list(
         tasks.values("area_id", "area__code", "area__name")
-        .annotate(
-            n=Count("id"),
-            progress=Avg("state_progress"),
-            done=Count("id", filter=Q(state_status="done")),
-            overdue=Count("id", filter=overdue_filter),
-        )
+        .annotate(**figures)
         .order_by("area__code")
     )
     by_unit = list(
         tasks.values("lead_unit_id", "lead_unit__name", "lead_unit__short_name", "lead_unit__path")
-        .annotate(
-            n=Count("id"),
-            progress=Avg("state_progress"),
-            done=Count("id", filter=Q(state_status="done")),
-            overdue=Count("id", filter=overdue_filter),
-        )
+        .annotate(**figures)
         .order_by("lead_unit__path")
     )
     done = by_timeliness[Timeliness.DONE_ON_TIME] + by_timeliness[Timeliness.DONE_LATE]
