@@ -7,6 +7,8 @@ the plan. The file waits under the configured storage between the steps; the ses
 only remembers where it is and what the office chose.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +25,7 @@ from cchc.orgs.models import Role, UnitGroupMode
 
 from .. import selectors
 from ..models import Plan
-from ..plan_export import export_filename, plan_docx, plan_export_data, plan_xlsx
+from ..plan_export import PlanExport, export_filename, plan_docx, plan_export_data, plan_xlsx
 from .files import max_bytes, parse_plan_file
 from .forms import AliasForm, GroupForm, UploadForm
 from .preview import import_preview
@@ -274,25 +276,26 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 # --- downloads ------------------------------------------------------------------------------
 
 
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _plan_download(
+    request: HttpRequest, pk: int, build: Callable[[PlanExport], bytes], ext: str, content_type: str
+) -> HttpResponse:
+    """The plan, with the tasks this user may read, as a file built by `build`."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
+    response = HttpResponse(build(data), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(plan, ext)}"'
     return response
 
 
 @login_required
 @require_GET
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan as an official document, with the tasks this user may read."""
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
-    return _download(plan_docx(data), export_filename(plan, "docx"), DOCX_TYPE)
+    """The plan as an official document."""
+    return _plan_download(request, pk, plan_docx, "docx", DOCX_TYPE)
 
 
 @login_required
 @require_GET
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's task table with status, timeliness and progress."""
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
-    return _download(plan_xlsx(data), export_filename(plan, "xlsx"), XLSX_TYPE)
+    return _plan_download(request, pk, plan_xlsx, "xlsx", XLSX_TYPE)
