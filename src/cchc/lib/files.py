@@ -1,5 +1,6 @@
 """Files people upload (evidence of a task, a unit report's attachments): what each keeps
-beside itself, and one way to check, name and fingerprint an upload before it is stored."""
+beside itself, one way to check, name and fingerprint an upload before it is stored, and
+one way to hand it back."""
 
 import hashlib
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,3 +76,13 @@ def store_upload(stored: StoredFile, file: UploadedFile) -> None:
     stored.size = file.size
     stored.sha256 = sha256_of(file)
     stored.file.save(short_filename(file.name, STORED_NAME_BYTES), file, save=False)
+
+
+def stored_file_response(stored: StoredFile) -> FileResponse:
+    """The stored file as a download under the name it was uploaded with; 404 when the
+    storage has lost it."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp không còn trong kho lưu trữ.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=stored.original_name)

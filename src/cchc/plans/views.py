@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day
+from cchc.lib.files import stored_file_response
 from cchc.lib.http import is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
@@ -440,9 +441,4 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = selectors.evidence_get(user=request.user, pk=pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Tệp không còn trong kho lưu trữ.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(selectors.evidence_get(user=request.user, pk=pk))
