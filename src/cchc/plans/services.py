@@ -64,6 +64,7 @@ TASK_FIELDS = [
 
 
 def today() -> datetime.date:
+    """Today where the state body works, read at each call (tests pin the clock)."""
     return timezone.localdate()
 
 
@@ -77,6 +78,7 @@ def _require_manager(actor: User | None, plan: Plan, message: str = "") -> None:
 
 
 def task_search_text(task: Task) -> str:
+    """What the task list's search box matches, folded (see `Task.search_text`)."""
     return fold(f"{task.code} {task.title} {task.deliverable} {task.due_text}")
 
 
