@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.lib import dates
 from cchc.lib.dates import format_day
+from cchc.lib.forms import bootstrap
 
 from .models import Task, TaskStatus
 from .selectors import OPEN, TaskFilters
@@ -80,13 +81,6 @@ class AsOfForm(forms.Form):
         """The date to carry in links to other pages: empty when the figures are today's."""
         day = self.as_of_date()
         return "" if day >= timezone.localdate() else format_day(day)
-
-
-def bootstrap(form: forms.Form) -> None:
-    """Give every widget its Bootstrap class."""
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
 
 
 # The largest id a database key holds (a BigAutoField): a larger number names nothing.

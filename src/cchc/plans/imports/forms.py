@@ -6,21 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.lib.forms import bootstrap
 from cchc.orgs.models import Unit, UnitGroupMode
 
 from .. import selectors
 from ..models import Plan, PlanStatus
 from .files import max_bytes
 from .selectors import office_units
-
-
-def _css(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = css
 
 
 class UploadForm(forms.Form):
@@ -63,7 +55,7 @@ class UploadForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
         if len(units) == 1:
             self.fields["unit"].initial = units[0].pk
-        _css(self)
+        bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
