@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cchc.accounts import services as account_services
 from cchc.audit.services import audit_record, verify_chain
-from cchc.plans import services
+from cchc.plans import progress
 from tests.world import build_world
 
 
@@ -25,7 +25,7 @@ def test_services_open_their_own_transaction():
     one without its own transaction would raise here."""
     world = build_world()
     focal = world.users["focal_a"]
-    services.task_update_post(actor=focal, task=world.tasks["a_soon"], note="Đang làm", progress=40)
+    progress.task_update_post(actor=focal, task=world.tasks["a_soon"], note="Đang làm", progress=40)
     account_services.login_record(user=focal)
     account_services.password_change(actor=focal, new_password="Mot-Mat-Khau-Rat-Dai-2026")
     account_services.sessions_end_all(actor=focal)

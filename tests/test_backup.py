@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from cchc.plans import services
-from cchc.plans.services import EvidenceFile
+from cchc.plans import progress
+from cchc.plans.progress import EvidenceFile
 from tests.world import build_world
 
 EXCLUDE = ["--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"]
@@ -78,7 +78,7 @@ def fresh_install(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_every_table_and_file(tmp_path, fresh_install):
     world = build_world()
-    services.task_update_post(
+    progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
         note="Đã có quyết định",
