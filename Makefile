@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # no second factor (see settings.DEMO). Production sets its own environment.
 export CCHC_DEMO ?= true
 
-.PHONY: install run test lint format bench worker system-packages
+.PHONY: install run test lint format bench mutate worker system-packages
 
 install: $(STAMP) node_modules/.installed system-packages
 
@@ -47,6 +47,14 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Mutation testing of timeliness, access, permissions, the audit chain, the rates and the
+# XLSX writer ([tool.mutmut] in pyproject.toml); slow, not run in CI. Prints the score.
+mutate: install
+	$(BIN)/pip install -q mutmut==3.8.1
+	$(BIN)/mutmut run || true
+	@$(BIN)/mutmut results | awk '/: killed/{k++} /: survived/{s++} /: (timeout|suspicious|no tests)/{o++} \
+	  END {t=k+s+o; printf "mutation score: %d killed of %d mutants (%.0f %%); %d survived\n", k, t, t?100*k/t:0, s}'
 
 bench: install
 	$(BIN)/python -m cchc.demo.bench
