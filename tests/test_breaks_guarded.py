@@ -10,7 +10,7 @@ import pytest
 from cchc.lib import numbers
 from cchc.plans.exports import tasks_xlsx
 from cchc.plans.timeliness import Timeliness
-from cchc.reporting import data, services
+from cchc.reporting import consolidated, data
 from cchc.reporting.services import StaleVersion
 from tests.test_reporting_world import make_period
 
@@ -33,13 +33,13 @@ def test_a_stale_save_of_the_consolidated_report_is_refused(world, settings, tmp
     settings.MEDIA_ROOT = tmp_path
     office = world.users["office"]
     period = make_period(world)
-    report = services.consolidated_open(actor=office, period=period, today=D(2026, 6, 21))
+    report = consolidated.consolidated_open(actor=office, period=period, today=D(2026, 6, 21))
     seen = report.version
-    services.consolidated_save(
+    consolidated.consolidated_save(
         actor=office, report=report, expected_version=seen, narrative={"proposals": "Bản A"}
     )
     with pytest.raises(StaleVersion):
-        services.consolidated_save(
+        consolidated.consolidated_save(
             actor=office, report=report, expected_version=seen, narrative={"proposals": "Bản B"}
         )
     report.refresh_from_db()

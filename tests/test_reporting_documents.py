@@ -18,7 +18,7 @@ from cchc.lib.text import fold
 from cchc.plans import progress as plan_progress
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import task_timeliness
-from cchc.reporting import consolidation, documents, services
+from cchc.reporting import consolidated, consolidation, documents, generation, services
 from cchc.reporting.models import ConsolidatedStatus, ExportStatus, ReportExport
 from tests.test_reporting_board import enrich
 from tests.test_reporting_world import (
@@ -352,8 +352,8 @@ def test_the_approved_report_is_frozen_and_offered_ever_after(
 ):
     settings.TASKS = IMMEDIATE
     office, leader = world.users["office"], world.users["leader"]
-    report = services.consolidated_open(actor=office, period=scenario, today=D(2026, 6, 21))
-    report = services.consolidated_save(
+    report = consolidated.consolidated_open(actor=office, period=scenario, today=D(2026, 6, 21))
+    report = consolidated.consolidated_save(
         actor=office,
         report=report,
         expected_version=report.version,
@@ -362,13 +362,13 @@ def test_the_approved_report_is_frozen_and_offered_ever_after(
         signer_title="Phó Chủ nhiệm",
         signer_name="Thiếu tướng Nguyễn Văn A",
     )
-    services.consolidated_send(actor=office, report=report)
+    consolidated.consolidated_send(actor=office, report=report)
     with pytest.raises(PermissionDenied):
-        services.consolidated_approve(
+        consolidated.consolidated_approve(
             actor=office, report=report, document_number="15/BC-CT", issued_on=D(2026, 6, 22)
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.consolidated_approve(
+        consolidated.consolidated_approve(
             actor=leader, report=report, document_number="15/BC-CT", issued_on=D(2026, 6, 22)
         )
     report.refresh_from_db()
@@ -397,13 +397,13 @@ def test_the_approved_report_is_frozen_and_offered_ever_after(
         reported_on=D(2026, 6, 13),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.export_request(actor=leader, period=scenario, fmt="docx")
+        again = consolidated.export_request(actor=leader, period=scenario, fmt="docx")
     again.refresh_from_db()
     assert again.final and again.status == ExportStatus.DONE
     with again.file.open("rb") as fh:
         assert fh.read() == approved_bytes
     with pytest.raises(ValidationError):
-        services.consolidated_save(
+        consolidated.consolidated_save(
             actor=office, report=report, expected_version=report.version, narrative={}
         )
 
@@ -442,7 +442,7 @@ def test_the_office_replaces_the_template_without_code(world, scenario):
         file=SimpleUploadedFile("mau.docx", out.getvalue()),
     )
     export = ReportExport.objects.create(period=scenario, format="docx")
-    services.export_run(export_id=export.pk, today=D(2026, 6, 21))
+    generation.export_run(export_id=export.pk, today=D(2026, 6, 21))
     export.refresh_from_db()
     with export.file.open("rb") as fh:
         doc = Document(fh)
@@ -467,7 +467,9 @@ def test_the_background_task_builds_the_file_with_progress(
     # Through the task backend: enqueued after the request's transaction commits.
     settings.TASKS = IMMEDIATE
     with django_capture_on_commit_callbacks(execute=True):
-        queued = services.export_request(actor=world.users["office"], period=scenario, fmt="xlsx")
+        queued = consolidated.export_request(
+            actor=world.users["office"], period=scenario, fmt="xlsx"
+        )
     queued.refresh_from_db()
     assert queued.status == ExportStatus.DONE and queued.task_result_id
     # Identical inputs: the file already built is reused.
@@ -485,7 +487,7 @@ def test_without_libreoffice_pdf_fails_clearly_and_docx_still_works(world, scena
     with pytest.raises(documents.PdfUnavailable, match="LibreOffice"):
         documents.render(payload_for(scenario), "pdf")
     export = ReportExport.objects.create(period=scenario, format="pdf")
-    services.export_run(export_id=export.pk)
+    generation.export_run(export_id=export.pk)
     export.refresh_from_db()
     assert export.status == ExportStatus.FAILED and "LibreOffice" in export.error
     assert documents.render(payload_for(scenario), "docx")[:2] == b"PK"

@@ -7,7 +7,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from cchc.audit.services import verify_chain
-from cchc.reporting import services
+from cchc.reporting import generation
 from cchc.reporting.models import ConsolidatedStatus, ReportExport, ReportStatus, UnitReport
 
 from .conftest import login, screenshot
@@ -83,7 +83,7 @@ def journey(page, world, browser, tmp_path) -> None:
     page.get_by_role("button", name="Tạo báo cáo tổng hợp (DOCX)").click()
     expect(page.get_by_text("Trang tự cập nhật")).to_be_visible()
     export = ReportExport.objects.get()
-    services.export_run(export_id=export.pk)  # what `cchc db_worker` does
+    generation.export_run(export_id=export.pk)  # what `cchc db_worker` does
     link = page.get_by_role("link", name=re.compile(r"Tải bao-cao-cchc-six-months-2026\.docx"))
     expect(link).to_be_visible(timeout=10_000)
     with page.expect_download() as download:

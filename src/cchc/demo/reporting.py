@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from cchc.orgs.models import Membership, Role, Unit
 from cchc.plans.models import Plan, PlanStatus
-from cchc.reporting import data, rules, services
+from cchc.reporting import consolidated, data, rules, services
 from cchc.reporting.models import ConsolidatedReport, PeriodKind, ReportingPeriod, UnitReport
 
 DEPARTMENT = "TCCT"
@@ -226,9 +226,9 @@ class ReportingDemo:
     def consolidated(self, period: ReportingPeriod, *, approve: bool, send: bool = False) -> None:
         if ConsolidatedReport.objects.filter(period=period).exists() or self.office is None:
             return
-        report = services.consolidated_open(actor=self.office, period=period, today=self.today)
+        report = consolidated.consolidated_open(actor=self.office, period=period, today=self.today)
         issuing = period.plan.issuing_unit
-        report = services.consolidated_save(
+        report = consolidated.consolidated_save(
             actor=self.office,
             report=report,
             expected_version=report.version,
@@ -241,11 +241,11 @@ class ReportingDemo:
         self.created["consolidated reports"] += 1
         if not (approve or send) or self.leader is None:
             return
-        report = services.consolidated_send(actor=self.office, report=report)
+        report = consolidated.consolidated_send(actor=self.office, report=report)
         if not approve:
             return
         issued_on = min(period.due_on + datetime.timedelta(days=5), self.today)
-        services.consolidated_approve(
+        consolidated.consolidated_approve(
             actor=self.leader, report=report, document_number="45/BC-CT", issued_on=issued_on
         )
 

@@ -2,11 +2,11 @@
 
 from django_tasks import task
 
-from . import services
+from . import generation
 
 
 @task()
 def generate_report_file(export_id: int) -> int:
     """Build the consolidated report's file of one export request."""
-    export = services.export_run(export_id=export_id)
+    export = generation.export_run(export_id=export_id)
     return export.pk

@@ -19,7 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept, name="report-accept"),
     path("reports/<int:pk>/versions/<int:number>/", views.report_version, name="report-version"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
-    path("periods/<int:pk>/consolidated/", views.consolidated, name="consolidated"),
+    path("periods/<int:pk>/consolidated/", views.consolidated_detail, name="consolidated"),
     path(
         "periods/<int:pk>/consolidated/decide/",
         views.consolidated_decide,

@@ -20,7 +20,7 @@ from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area
 
-from . import documents, forms, permissions, selectors, services
+from . import consolidated, documents, forms, permissions, selectors, services
 from .models import ConsolidatedStatus, ReportingPeriod, ReportTemplate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -371,7 +371,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consolidated(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The office edits the generated narrative, regenerates it, sends it to the leader;
     the leader approves it (number and date) or returns it; everyone may read it."""
     period = selectors.period_get(user=request.user, pk=pk)
@@ -385,24 +385,24 @@ def consolidated(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "save")
         try:
             if report is None:
-                report = services.consolidated_open(actor=request.user, period=period)
+                report = consolidated.consolidated_open(actor=request.user, period=period)
                 if action == "open":
                     messages.success(request, _("Đã lập dự thảo báo cáo tổng hợp."))
                     return redirect("reporting:consolidated", pk=period.pk)
             if action == "send":
-                services.consolidated_send(actor=request.user, report=report)
+                consolidated.consolidated_send(actor=request.user, report=report)
                 messages.success(request, _("Đã trình Thủ trưởng."))
                 return redirect("reporting:consolidated", pk=period.pk)
             form = forms.ConsolidatedForm(request.POST, areas=areas)
             if form.is_valid():
                 version = form.cleaned_data["version"]
                 if action == "regenerate":
-                    services.consolidated_regenerate(
+                    consolidated.consolidated_regenerate(
                         actor=request.user, report=report, expected_version=version
                     )
                     messages.success(request, _("Đã tạo lại nội dung từ báo cáo của đơn vị."))
                 else:
-                    services.consolidated_save(
+                    consolidated.consolidated_save(
                         actor=request.user,
                         report=report,
                         expected_version=version,
@@ -457,13 +457,15 @@ def consolidated_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form = forms.ApproveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
-            services.consolidated_approve(actor=request.user, report=report, **form.cleaned_data)
+            consolidated.consolidated_approve(
+                actor=request.user, report=report, **form.cleaned_data
+            )
             messages.success(request, _("Đã phê duyệt báo cáo tổng hợp."))
         else:
             form = forms.CommentForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Cần ghi ý kiến khi trả lại."))
-            services.consolidated_return(
+            consolidated.consolidated_return(
                 actor=request.user, report=report, comment=form.cleaned_data["comment"]
             )
             messages.success(request, _("Đã trả lại báo cáo cho Văn phòng."))
@@ -487,7 +489,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
             _("Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản DOCX."),
         )
         return redirect("reporting:period-detail", pk=period.pk)
-    export = services.export_request(actor=request.user, period=period, fmt=fmt)
+    export = consolidated.export_request(actor=request.user, period=period, fmt=fmt)
     return redirect("reporting:export-detail", pk=export.pk)
 
 

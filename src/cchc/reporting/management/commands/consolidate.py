@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cchc.lib import dates
-from cchc.reporting import consolidation, documents, services
+from cchc.reporting import consolidation, documents, generation
 from cchc.reporting.models import ConsolidatedReport, ConsolidatedStatus, ReportingPeriod
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             payload, template = report.approved_data, report.template
         else:
             payload = consolidation.document_data(period, report, today=today)
-            template = services.active_template(period.plan.issuing_unit)
+            template = generation.active_template(period.plan.issuing_unit)
         template_bytes = None
         if template is not None and options["format"] != "xlsx":
             with template.file.open("rb") as fh:

@@ -1,0 +1,272 @@
+"""Every write to the consolidated report of a period: its narrative and particulars, the
+leader's decision, and the requests for its files. One transaction, one audit event each."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.audit.services import audit_record, diff, snapshot
+from cchc.lib.dates import format_day_time
+
+from . import consolidation, permissions
+from .generation import active_template
+from .models import (
+    ConsolidatedReport,
+    ConsolidatedStatus,
+    ExportFormat,
+    ReportExport,
+    ReportingPeriod,
+)
+from .services import StaleVersion, _name, _period, _system_or
+
+# --- the consolidated report -----------------------------------------------------------
+
+CONSOLIDATED_FIELDS = [
+    "document_number",
+    "issued_on",
+    "place",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+    "recipients",
+]
+
+
+def _locked_consolidated(report: ConsolidatedReport) -> ConsolidatedReport:
+    return (
+        ConsolidatedReport.objects.select_for_update()
+        .select_related("period__plan__issuing_unit")
+        .get(pk=report.pk)
+    )
+
+
+@transaction.atomic
+def consolidated_open(
+    *, actor, period: ReportingPeriod, today: datetime.date | None = None
+) -> ConsolidatedReport:
+    """The period's consolidated report, created on first use with a narrative generated
+    from the accepted unit reports and the task data."""
+    period = _period(period)
+    _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+    existing = ConsolidatedReport.objects.filter(period=period).first()
+    if existing is not None:
+        return existing
+    today = today or timezone.localdate()
+    report, created = ConsolidatedReport.objects.get_or_create(
+        period=period,
+        defaults={
+            "narrative": consolidation.default_narrative(period, today),
+            "recipients": consolidation.default_recipients(period),
+            "updated_by": actor,
+            "updated_at": timezone.now(),
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="consolidated.open",
+            obj=report,
+            changes={"period": [None, period.pk]},
+        )
+    return report
+
+
+def _check_consolidated_editable(report: ConsolidatedReport, expected_version: int) -> None:
+    if not report.is_editable:
+        raise ValidationError(
+            _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được.")
+            % {"status": report.get_status_display()}
+        )
+    if report.version != expected_version:
+        when = format_day_time(report.updated_at)
+        raise StaleVersion(
+            _(
+                "Báo cáo tổng hợp vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. "
+                "Bản mới nhất hiện bên dưới; hãy đối chiếu rồi lưu lại."
+            )
+            % {"who": _name(report.updated_by), "when": when},
+            report,
+        )
+
+
+@transaction.atomic
+def consolidated_save(
+    *, actor, report: ConsolidatedReport, expected_version: int, narrative: dict, **fields
+) -> ConsolidatedReport:
+    """The office edits the generated narrative and the document's particulars."""
+    report = _locked_consolidated(report)
+    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    _check_consolidated_editable(report, expected_version)
+    unknown = set(fields) - set(CONSOLIDATED_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {sorted(unknown)}")
+    before = snapshot(report, CONSOLIDATED_FIELDS)
+    keys = consolidation.narrative_keys()
+    cleaned = {k: (narrative.get(k) or "").strip() for k in keys if k in narrative}
+    new_narrative = {**report.narrative, **cleaned}
+    changes = {}
+    if new_narrative != report.narrative:
+        changes["narrative"] = [
+            {k: report.narrative.get(k) for k in cleaned},
+            {k: cleaned[k] for k in cleaned},
+        ]
+        report.narrative = new_narrative
+    for name, value in fields.items():
+        setattr(report, name, value.strip() if isinstance(value, str) else value)
+    changes |= diff(report, CONSOLIDATED_FIELDS, before)
+    if changes:
+        report.version += 1
+        report.updated_by, report.updated_at = actor, timezone.now()
+        report.save()
+        audit_record(actor=actor, action="consolidated.save", obj=report, changes=changes)
+    return report
+
+
+@transaction.atomic
+def consolidated_regenerate(
+    *, actor, report: ConsolidatedReport, expected_version: int, today: datetime.date | None = None
+) -> ConsolidatedReport:
+    """Replace the narrative with one generated afresh from the accepted unit reports."""
+    report = _locked_consolidated(report)
+    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    _check_consolidated_editable(report, expected_version)
+    report.narrative = consolidation.default_narrative(report.period, today or timezone.localdate())
+    report.version += 1
+    report.updated_by, report.updated_at = actor, timezone.now()
+    report.save()
+    audit_record(
+        actor=actor, action="consolidated.regenerate", obj=report, changes={"narrative": True}
+    )
+    return report
+
+
+@transaction.atomic
+def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedReport:
+    """The office sends the draft to the leader for approval."""
+    report = _locked_consolidated(report)
+    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    if report.status == ConsolidatedStatus.SENT:
+        return report
+    if not report.is_editable:
+        raise ValidationError(_("Báo cáo tổng hợp đã được phê duyệt."))
+    before = report.status
+    report.status = ConsolidatedStatus.SENT
+    report.sent_by, report.sent_at = actor, timezone.now()
+    report.version += 1
+    report.save()
+    audit_record(
+        actor=actor,
+        action="consolidated.send",
+        obj=report,
+        changes={"status": [before, report.status]},
+    )
+    return report
+
+
+@transaction.atomic
+def consolidated_return(*, actor, report: ConsolidatedReport, comment: str) -> ConsolidatedReport:
+    """The leader sends the draft back to the office with a comment."""
+    report = _locked_consolidated(report)
+    _system_or(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
+    if report.status != ConsolidatedStatus.SENT:
+        raise ValidationError(_("Chỉ trả lại được báo cáo đã trình."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Cần ghi ý kiến khi trả lại.")})
+    report.status = ConsolidatedStatus.RETURNED
+    report.return_comment = comment.strip()
+    report.decided_by, report.decided_at = actor, timezone.now()
+    report.version += 1
+    report.save()
+    audit_record(
+        actor=actor,
+        action="consolidated.return",
+        obj=report,
+        changes={"status": [ConsolidatedStatus.SENT, report.status], "comment": [None, comment]},
+    )
+    return report
+
+
+@transaction.atomic
+def consolidated_approve(
+    *,
+    actor,
+    report: ConsolidatedReport,
+    document_number: str,
+    issued_on: datetime.date,
+) -> ConsolidatedReport:
+    """The leader approves: the document's every input is frozen with its number and date,
+    and the final DOCX and XLSX are generated in the background."""
+    report = _locked_consolidated(report)
+    _system_or(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
+    if report.status != ConsolidatedStatus.SENT:
+        raise ValidationError(_("Chỉ phê duyệt được báo cáo đã trình."))
+    if not document_number.strip():
+        raise ValidationError({"document_number": _("Cần ghi số, ký hiệu của báo cáo.")})
+    report.document_number = document_number.strip()
+    report.issued_on = issued_on
+    report.template = active_template(report.period.plan.issuing_unit)
+    frozen = consolidation.document_data(report.period, report, today=issued_on)
+    report.approved_data = frozen
+    report.approved_hash = consolidation.data_hash(frozen)
+    report.status = ConsolidatedStatus.APPROVED
+    report.decided_by, report.decided_at = actor, timezone.now()
+    report.version += 1
+    report.save()
+    audit_record(
+        actor=actor,
+        action="consolidated.approve",
+        obj=report,
+        changes={
+            "status": [ConsolidatedStatus.SENT, report.status],
+            "document_number": [None, report.document_number],
+            "issued_on": [None, issued_on],
+            "hash": [None, report.approved_hash],
+        },
+    )
+    for fmt in (ExportFormat.DOCX, ExportFormat.XLSX):
+        _queue_export(actor=actor, period=report.period, fmt=fmt, final=True)
+    return report
+
+
+def _queue_export(*, actor, period: ReportingPeriod, fmt: str, final: bool) -> ReportExport:
+    export = ReportExport.objects.create(
+        period=period, format=fmt, final=final, requested_by=actor, stage=_("Đang chờ xử lý")
+    )
+    audit_record(
+        actor=actor,
+        action="report_export.request",
+        obj=export,
+        changes={"period": [None, period.pk], "format": [None, fmt], "final": [None, final]},
+    )
+
+    def enqueue() -> None:
+        from .tasks import generate_report_file
+
+        result = generate_report_file.enqueue(export.pk)
+        ReportExport.objects.filter(pk=export.pk, task_result_id="").update(
+            task_result_id=str(result.id)[:64]
+        )
+
+    transaction.on_commit(enqueue)
+    return export
+
+
+@transaction.atomic
+def export_request(*, actor, period: ReportingPeriod, fmt: str) -> ReportExport:
+    """Ask for the consolidated report's file; a background task builds it. Once the report
+    is approved, the file is built from the approved, frozen data."""
+    period = _period(period)
+    _system_or(actor, lambda a: permissions.can_read_consolidated(a, period))
+    if fmt not in ExportFormat.values:
+        raise ValidationError({"format": _("Định dạng không hợp lệ.")})
+    consolidated = ConsolidatedReport.objects.filter(period=period).first()
+    final = consolidated is not None and consolidated.status == ConsolidatedStatus.APPROVED
+    if not final:
+        # Only the office drafts; everyone else reads what the leader approved.
+        _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+        if consolidated is None:
+            consolidated_open(actor=actor, period=period)
+    return _queue_export(actor=actor, period=period, fmt=fmt, final=final)
