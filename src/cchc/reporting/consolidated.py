@@ -20,7 +20,7 @@ from .models import (
     ReportExport,
     ReportingPeriod,
 )
-from .services import StaleVersion, _name, _period, _system_or
+from .workflow import StaleVersion, _name, _period, _system_or
 
 # --- the consolidated report -----------------------------------------------------------
 

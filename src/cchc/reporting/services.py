@@ -5,7 +5,7 @@ import datetime
 import hashlib
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day, format_day_time
 from cchc.lib.files import check_upload, store_upload
-from cchc.lib.text import person_name
-from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
@@ -32,38 +30,13 @@ from .models import (
     UnitReportAttachment,
     UnitReportVersion,
 )
+from .workflow import StaleVersion, _name, _period, _system_or
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 PERIOD_FIELDS = ["kind", "title", "starts_on", "ends_on", "due_on"]
 PARTS = [key for key, _label in NARRATIVE_PARTS]
-
-
-class StaleVersion(ValidationError):
-    """A save named an older version than the one stored: someone saved in between.
-    `current` is the stored row, so the page can show the newer text."""
-
-    def __init__(self, message: str, current):
-        super().__init__(message, code="stale")
-        self.current = current
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
-def _system_or(actor, check) -> None:
-    """The system (actor None) may do anything; a person needs `check(access)`."""
-    if actor is not None:
-        _require(check(access_for(actor)), _("Bạn không có quyền thực hiện thao tác này."))
-
-
-def _name(user) -> str:
-    if user is None:
-        return "system"
-    return person_name(user)
 
 
 # --- periods ---------------------------------------------------------------------------
@@ -179,10 +152,6 @@ def period_update(
 
 
 # --- a unit's report -------------------------------------------------------------------
-
-
-def _period(period: ReportingPeriod) -> ReportingPeriod:
-    return ReportingPeriod.objects.select_related("plan__issuing_unit").get(pk=period.pk)
 
 
 def _locked_report(report: UnitReport) -> UnitReport:
