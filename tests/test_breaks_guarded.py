@@ -11,7 +11,7 @@ from cchc.lib import numbers
 from cchc.plans.exports import tasks_xlsx
 from cchc.plans.timeliness import Timeliness
 from cchc.reporting import consolidated, data
-from cchc.reporting.services import StaleVersion
+from cchc.reporting.workflow import StaleVersion
 from tests.test_reporting_world import make_period
 
 D = datetime.date

@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from cchc.reporting import services
 from cchc.reporting.models import UnitReport, UnitReportVersion
+from cchc.reporting.workflow import StaleVersion
 from tests.test_reporting_world import make_period, write
 
 pytestmark = [
@@ -71,7 +72,7 @@ def test_two_simultaneous_saves_one_is_refused(world):
 
     results = race(save("focal_a", "Bản A"), save("head_a", "Bản B"))
     saved = [r for r in results if isinstance(r, str)]
-    refused = [r for r in results if isinstance(r, services.StaleVersion)]
+    refused = [r for r in results if isinstance(r, StaleVersion)]
     assert len(saved) == 1 and len(refused) == 1, results
     assert UnitReport.objects.get().part(1, "results") == saved[0]
     assert refused[0].current.part(1, "results") == saved[0]

@@ -9,6 +9,7 @@ from cchc.audit.services import verify_chain
 from cchc.plans import progress as plan_progress
 from cchc.reporting import services
 from cchc.reporting.models import ReportNudge, ReportStatus, UnitReport, UnitReportVersion
+from cchc.reporting.workflow import StaleVersion
 from tests.test_reporting_world import LATE, ON_TIME, make_period, submit, write
 
 D = datetime.date
@@ -270,7 +271,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_the_newer_text(world
         expected_version=loaded,
         narrative={"1": {"results": "Văn bản của đầu mối"}},
     )
-    with pytest.raises(services.StaleVersion) as refused:
+    with pytest.raises(StaleVersion) as refused:
         services.unit_report_save(
             actor=world.users["head_a"],
             period=period,
@@ -289,7 +290,7 @@ def test_a_stale_submit_is_refused(world, period):
     report = write(world, period, "CTH", "focal_a", results="Một")
     stale = report.version
     write(world, period, "CTH", "focal_a", results="Hai")
-    with pytest.raises(services.StaleVersion):
+    with pytest.raises(StaleVersion):
         services.unit_report_submit(
             actor=world.users["head_a"], report=report, expected_version=stale
         )

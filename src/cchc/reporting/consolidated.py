@@ -7,22 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.lib.dates import format_day_time
 
 from . import consolidation, permissions
 from .generation import active_template
 from .models import (
+    CONSOLIDATED_EDITABLE_STATUSES,
     ConsolidatedReport,
     ConsolidatedStatus,
     ExportFormat,
     ReportExport,
     ReportingPeriod,
 )
-from .workflow import StaleVersion, _name, _period, _system_or
-
-# --- the consolidated report -----------------------------------------------------------
+from .tasks import generate_report_file
+from .workflow import authorize, check_version, reload_period, transition
 
 CONSOLIDATED_FIELDS = [
     "document_number",
@@ -49,8 +49,8 @@ def consolidated_open(
 ) -> ConsolidatedReport:
     """The period's consolidated report, created on first use with a narrative generated
     from the accepted unit reports and the task data."""
-    period = _period(period)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+    period = reload_period(period)
+    authorize(actor, lambda a: permissions.can_manage_periods(a, period.plan))
     existing = ConsolidatedReport.objects.filter(period=period).first()
     if existing is not None:
         return existing
@@ -74,22 +74,26 @@ def consolidated_open(
     return report
 
 
-def _check_consolidated_editable(report: ConsolidatedReport, expected_version: int) -> None:
+STALE = gettext_lazy(
+    "Báo cáo tổng hợp vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. "
+    "Bản mới nhất hiện bên dưới; hãy đối chiếu rồi lưu lại."
+)
+
+
+def _check_editable(report: ConsolidatedReport, expected_version: int) -> None:
     if not report.is_editable:
         raise ValidationError(
             _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được.")
             % {"status": report.get_status_display()}
         )
-    if report.version != expected_version:
-        when = format_day_time(report.updated_at)
-        raise StaleVersion(
-            _(
-                "Báo cáo tổng hợp vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. "
-                "Bản mới nhất hiện bên dưới; hãy đối chiếu rồi lưu lại."
-            )
-            % {"who": _name(report.updated_by), "when": when},
-            report,
-        )
+    check_version(report, expected_version, STALE)
+
+
+def _save_edit(report: ConsolidatedReport, *, actor, action: str, changes: dict) -> None:
+    report.version += 1
+    report.updated_by, report.updated_at = actor, timezone.now()
+    report.save()
+    audit_record(actor=actor, action=action, obj=report, changes=changes)
 
 
 @transaction.atomic
@@ -98,8 +102,8 @@ def consolidated_save(
 ) -> ConsolidatedReport:
     """The office edits the generated narrative and the document's particulars."""
     report = _locked_consolidated(report)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    _check_consolidated_editable(report, expected_version)
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    _check_editable(report, expected_version)
     unknown = set(fields) - set(CONSOLIDATED_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -118,10 +122,7 @@ def consolidated_save(
         setattr(report, name, value.strip() if isinstance(value, str) else value)
     changes |= diff(report, CONSOLIDATED_FIELDS, before)
     if changes:
-        report.version += 1
-        report.updated_by, report.updated_at = actor, timezone.now()
-        report.save()
-        audit_record(actor=actor, action="consolidated.save", obj=report, changes=changes)
+        _save_edit(report, actor=actor, action="consolidated.save", changes=changes)
     return report
 
 
@@ -131,15 +132,10 @@ def consolidated_regenerate(
 ) -> ConsolidatedReport:
     """Replace the narrative with one generated afresh from the accepted unit reports."""
     report = _locked_consolidated(report)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    _check_consolidated_editable(report, expected_version)
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    _check_editable(report, expected_version)
     report.narrative = consolidation.default_narrative(report.period, today or timezone.localdate())
-    report.version += 1
-    report.updated_by, report.updated_at = actor, timezone.now()
-    report.save()
-    audit_record(
-        actor=actor, action="consolidated.regenerate", obj=report, changes={"narrative": True}
-    )
+    _save_edit(report, actor=actor, action="consolidated.regenerate", changes={"narrative": True})
     return report
 
 
@@ -147,22 +143,18 @@ def consolidated_regenerate(
 def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedReport:
     """The office sends the draft to the leader for approval."""
     report = _locked_consolidated(report)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if report.status == ConsolidatedStatus.SENT:
         return report
-    if not report.is_editable:
-        raise ValidationError(_("Báo cáo tổng hợp đã được phê duyệt."))
-    before = report.status
-    report.status = ConsolidatedStatus.SENT
-    report.sent_by, report.sent_at = actor, timezone.now()
-    report.version += 1
-    report.save()
-    audit_record(
+    with transition(
+        report,
         actor=actor,
+        allowed_from=CONSOLIDATED_EDITABLE_STATUSES,
+        to=ConsolidatedStatus.SENT,
         action="consolidated.send",
-        obj=report,
-        changes={"status": [before, report.status]},
-    )
+        refusal=_("Báo cáo tổng hợp đã được phê duyệt."),
+    ):
+        report.sent_by, report.sent_at = actor, timezone.now()
     return report
 
 
@@ -170,22 +162,20 @@ def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedRepor
 def consolidated_return(*, actor, report: ConsolidatedReport, comment: str) -> ConsolidatedReport:
     """The leader sends the draft back to the office with a comment."""
     report = _locked_consolidated(report)
-    _system_or(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
-    if report.status != ConsolidatedStatus.SENT:
-        raise ValidationError(_("Chỉ trả lại được báo cáo đã trình."))
-    if not comment.strip():
-        raise ValidationError({"comment": _("Cần ghi ý kiến khi trả lại.")})
-    report.status = ConsolidatedStatus.RETURNED
-    report.return_comment = comment.strip()
-    report.decided_by, report.decided_at = actor, timezone.now()
-    report.version += 1
-    report.save()
-    audit_record(
+    authorize(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
+    with transition(
+        report,
         actor=actor,
+        allowed_from=[ConsolidatedStatus.SENT],
+        to=ConsolidatedStatus.RETURNED,
         action="consolidated.return",
-        obj=report,
-        changes={"status": [ConsolidatedStatus.SENT, report.status], "comment": [None, comment]},
-    )
+        refusal=_("Chỉ trả lại được báo cáo đã trình."),
+    ) as changes:
+        if not comment.strip():
+            raise ValidationError({"comment": _("Cần ghi ý kiến khi trả lại.")})
+        report.return_comment = comment.strip()
+        report.decided_by, report.decided_at = actor, timezone.now()
+        changes["comment"] = [None, comment]
     return report
 
 
@@ -200,32 +190,27 @@ def consolidated_approve(
     """The leader approves: the document's every input is frozen with its number and date,
     and the final DOCX and XLSX are generated in the background."""
     report = _locked_consolidated(report)
-    _system_or(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
-    if report.status != ConsolidatedStatus.SENT:
-        raise ValidationError(_("Chỉ phê duyệt được báo cáo đã trình."))
-    if not document_number.strip():
-        raise ValidationError({"document_number": _("Cần ghi số, ký hiệu của báo cáo.")})
-    report.document_number = document_number.strip()
-    report.issued_on = issued_on
-    report.template = active_template(report.period.plan.issuing_unit)
-    frozen = consolidation.document_data(report.period, report, today=issued_on)
-    report.approved_data = frozen
-    report.approved_hash = consolidation.data_hash(frozen)
-    report.status = ConsolidatedStatus.APPROVED
-    report.decided_by, report.decided_at = actor, timezone.now()
-    report.version += 1
-    report.save()
-    audit_record(
+    authorize(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
+    with transition(
+        report,
         actor=actor,
+        allowed_from=[ConsolidatedStatus.SENT],
+        to=ConsolidatedStatus.APPROVED,
         action="consolidated.approve",
-        obj=report,
-        changes={
-            "status": [ConsolidatedStatus.SENT, report.status],
-            "document_number": [None, report.document_number],
-            "issued_on": [None, issued_on],
-            "hash": [None, report.approved_hash],
-        },
-    )
+        refusal=_("Chỉ phê duyệt được báo cáo đã trình."),
+    ) as changes:
+        if not document_number.strip():
+            raise ValidationError({"document_number": _("Cần ghi số, ký hiệu của báo cáo.")})
+        report.document_number = document_number.strip()
+        report.issued_on = issued_on
+        report.template = active_template(report.period.plan.issuing_unit)
+        frozen = consolidation.document_data(report.period, report, today=issued_on)
+        report.approved_data = frozen
+        report.approved_hash = consolidation.data_hash(frozen)
+        report.decided_by, report.decided_at = actor, timezone.now()
+        changes["document_number"] = [None, report.document_number]
+        changes["issued_on"] = [None, issued_on]
+        changes["hash"] = [None, report.approved_hash]
     for fmt in (ExportFormat.DOCX, ExportFormat.XLSX):
         _queue_export(actor=actor, period=report.period, fmt=fmt, final=True)
     return report
@@ -243,8 +228,6 @@ def _queue_export(*, actor, period: ReportingPeriod, fmt: str, final: bool) -> R
     )
 
     def enqueue() -> None:
-        from .tasks import generate_report_file
-
         result = generate_report_file.enqueue(export.pk)
         ReportExport.objects.filter(pk=export.pk, task_result_id="").update(
             task_result_id=str(result.id)[:64]
@@ -258,15 +241,15 @@ def _queue_export(*, actor, period: ReportingPeriod, fmt: str, final: bool) -> R
 def export_request(*, actor, period: ReportingPeriod, fmt: str) -> ReportExport:
     """Ask for the consolidated report's file; a background task builds it. Once the report
     is approved, the file is built from the approved, frozen data."""
-    period = _period(period)
-    _system_or(actor, lambda a: permissions.can_read_consolidated(a, period))
+    period = reload_period(period)
+    authorize(actor, lambda a: permissions.can_read_consolidated(a, period))
     if fmt not in ExportFormat.values:
         raise ValidationError({"format": _("Định dạng không hợp lệ.")})
     consolidated = ConsolidatedReport.objects.filter(period=period).first()
     final = consolidated is not None and consolidated.status == ConsolidatedStatus.APPROVED
     if not final:
         # Only the office drafts; everyone else reads what the leader approved.
-        _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+        authorize(actor, lambda a: permissions.can_manage_periods(a, period.plan))
         if consolidated is None:
             consolidated_open(actor=actor, period=period)
     return _queue_export(actor=actor, period=period, fmt=fmt, final=final)

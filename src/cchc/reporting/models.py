@@ -287,6 +287,9 @@ class ConsolidatedStatus(models.TextChoices):
     RETURNED = "returned", _("Thủ trưởng trả lại")
 
 
+CONSOLIDATED_EDITABLE_STATUSES = (ConsolidatedStatus.DRAFT, ConsolidatedStatus.RETURNED)
+
+
 class ConsolidatedReport(models.Model):
     """The office's report for a period. Its narrative is generated from the accepted unit
     reports, then edited; once approved, `approved_data` holds every input of the document,
@@ -341,7 +344,7 @@ class ConsolidatedReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (ConsolidatedStatus.DRAFT, ConsolidatedStatus.RETURNED)
+        return self.status in CONSOLIDATED_EDITABLE_STATUSES
 
 
 class ExportFormat(models.TextChoices):

@@ -17,6 +17,11 @@ def can_manage_periods(access: Access, plan: Plan) -> bool:
     return access.covers(plan.issuing_unit.path, Role.OFFICE)
 
 
+def can_manage_templates(access: Access, unit: Unit) -> bool:
+    """Replace the DOCX template of the consolidated reports that `unit` issues."""
+    return access.covers(unit.path, Role.OFFICE)
+
+
 def can_view_board(access: Access, period: ReportingPeriod) -> bool:
     return access.covers(period.plan.issuing_unit.path, *OVERSIGHT_ROLES)
 

@@ -1,5 +1,6 @@
-"""Every write to periods, unit reports, nudges and the consolidated report: permission,
-one transaction, one audit event. `actor=None` is the system itself (demo loader)."""
+"""Every write to periods, units' reports, nudges and the consolidated report's templates:
+permission, one transaction, one audit event. `actor=None` is the system itself (demo
+loader). The consolidated report's own writes are in consolidated.py."""
 
 import datetime
 import hashlib
@@ -11,15 +12,17 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.lib.dates import format_day, format_day_time
+from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
-from . import data, permissions, rules
+from . import data, documents, permissions, rules
 from .models import (
+    EDITABLE_STATUSES,
     NARRATIVE_PARTS,
     PeriodKind,
     ReportingPeriod,
@@ -30,7 +33,7 @@ from .models import (
     UnitReportAttachment,
     UnitReportVersion,
 )
-from .workflow import StaleVersion, _name, _period, _system_or
+from .workflow import actor_name, authorize, check_version, reload_period, transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -75,7 +78,7 @@ def period_open(
     """Open a reporting period of a plan. Dates left out follow the national rule
     (rules.default_window); units left out are every unit that leads or supports a task."""
     plan = Plan.objects.select_related("issuing_unit").get(pk=plan.pk)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, plan))
+    authorize(actor, lambda a: permissions.can_manage_periods(a, plan))
     if plan.status == PlanStatus.DRAFT:
         raise ValidationError(_("Kế hoạch chưa ban hành nên chưa mở được kỳ báo cáo."))
     if kind not in PeriodKind.values:
@@ -132,7 +135,7 @@ def period_update(
         .select_related("plan__issuing_unit")
         .get(pk=period.pk)
     )
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+    authorize(actor, lambda a: permissions.can_manage_periods(a, period.plan))
     _check_window(starts_on, ends_on, due_on)
     before = snapshot(period, PERIOD_FIELDS)
     before_units = sorted(period.units.values_list("pk", flat=True))
@@ -168,8 +171,8 @@ def unit_report_open(
 ) -> UnitReport:
     """The unit's report for the period, created on first opening with a narrative
     prefilled from its tasks as of the window's end (or today, before then)."""
-    period = _period(period)
-    _system_or(actor, lambda a: permissions.can_write_report(a, unit))
+    period = reload_period(period)
+    authorize(actor, lambda a: permissions.can_write_report(a, unit))
     if not period.units.filter(pk=unit.pk).exists():
         raise ValidationError(_("Đơn vị không thuộc danh sách phải báo cáo kỳ này."))
     existing = UnitReport.objects.filter(period=period, unit=unit).first()
@@ -221,12 +224,10 @@ def _apply_content(report: UnitReport, actor, narrative, proposals, next_tasks) 
     return changes
 
 
-def _stale_message(report: UnitReport) -> str:
-    when = format_day_time(report.updated_at)
-    return _(
-        "Báo cáo vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Bản mới nhất hiện "
-        "bên dưới; hãy đối chiếu rồi lưu lại."
-    ) % {"who": _name(report.updated_by), "when": when}
+STALE = gettext_lazy(
+    "Báo cáo vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Bản mới nhất hiện "
+    "bên dưới; hãy đối chiếu rồi lưu lại."
+)
 
 
 @transaction.atomic
@@ -247,14 +248,13 @@ def unit_report_save(
     if report is None:
         report = unit_report_open(actor=actor, period=period, unit=unit, today=today)
     report = _locked_report(report)
-    _system_or(actor, lambda a: permissions.can_write_report(a, report.unit))
+    authorize(actor, lambda a: permissions.can_write_report(a, report.unit))
     if not report.is_editable:
         raise ValidationError(
             _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
             % {"status": report.get_status_display()}
         )
-    if report.version != expected_version:
-        raise StaleVersion(_stale_message(report), report)
+    check_version(report, expected_version, STALE)
     changes = _apply_content(report, actor, narrative, proposals, next_tasks)
     if changes:
         report.save()
@@ -285,23 +285,33 @@ def unit_report_submit(
     returns the submission already made instead of making another."""
     report = _locked_report(report)
     has_head = permissions.unit_has_head(report.unit)
-    _system_or(actor, lambda a: permissions.can_submit_report(a, report.unit, has_head=has_head))
+    authorize(actor, lambda a: permissions.can_submit_report(a, report.unit, has_head=has_head))
     done = report.versions.filter(based_on_version=expected_version).first()
     if done is not None:
         return done
-    if not report.is_editable:
-        raise ValidationError(
-            _("Báo cáo đang ở trạng thái “%(status)s”, không gửi lại được.")
-            % {"status": report.get_status_display()}
-        )
-    if report.version != expected_version:
-        raise StaleVersion(_stale_message(report), report)
-    changes = _apply_content(report, actor, narrative, proposals, next_tasks)
-    now = now or timezone.now()
-    period = report.period
-    as_of = period.as_of(timezone.localdate(now))
-    rows = data.unit_tasks(period, report.unit, as_of)
-    version = UnitReportVersion.objects.create(
+    with transition(
+        report,
+        actor=actor,
+        allowed_from=EDITABLE_STATUSES,
+        to=ReportStatus.SUBMITTED,
+        action="unit_report.submit",
+        refusal=_("Báo cáo đang ở trạng thái “%(status)s”, không gửi lại được.")
+        % {"status": report.get_status_display()},
+    ) as changes:
+        check_version(report, expected_version, STALE)
+        changes |= _apply_content(report, actor, narrative, proposals, next_tasks)
+        version = _freeze(report, actor, expected_version, now or timezone.now())
+        report.first_submitted_at = report.first_submitted_at or version.submitted_at
+        report.last_submitted_at = version.submitted_at
+        changes["version"] = [None, version.number]
+    return version
+
+
+def _freeze(report: UnitReport, actor, expected_version: int, now) -> UnitReportVersion:
+    """The submission: the report's text, figures and task data as of the cut-off."""
+    as_of = report.period.as_of(timezone.localdate(now))
+    rows = data.unit_tasks(report.period, report.unit, as_of)
+    return UnitReportVersion.objects.create(
         report=report,
         number=report.versions.count() + 1,
         based_on_version=expected_version,
@@ -312,41 +322,29 @@ def unit_report_submit(
         tasks=rows,
         attachments=_attachment_list(report),
         submitted_by=actor,
-        submitted_by_name=_name(actor),
+        submitted_by_name=actor_name(actor),
         submitted_at=now,
     )
-    before_status = report.status
-    report.status = ReportStatus.SUBMITTED
-    report.first_submitted_at = report.first_submitted_at or now
-    report.last_submitted_at = now
-    report.version += 1
-    report.save()
-    changes["status"] = [before_status, report.status]
-    changes["version"] = [None, version.number]
-    audit_record(actor=actor, action="unit_report.submit", obj=report, changes=changes)
-    return version
 
 
 @transaction.atomic
 def unit_report_return(*, actor, report: UnitReport, comment: str) -> UnitReport:
     """The office sends a submitted report back, saying what to fix."""
     report = _locked_report(report)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được báo cáo đã gửi và chưa tiếp nhận."))
-    if not comment.strip():
-        raise ValidationError({"comment": _("Cần ghi rõ nội dung đơn vị phải sửa.")})
-    report.status = ReportStatus.RETURNED
-    report.return_comment = comment.strip()
-    report.decided_by, report.decided_at = actor, timezone.now()
-    report.version += 1
-    report.save()
-    audit_record(
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    with transition(
+        report,
         actor=actor,
+        allowed_from=[ReportStatus.SUBMITTED],
+        to=ReportStatus.RETURNED,
         action="unit_report.return",
-        obj=report,
-        changes={"status": [ReportStatus.SUBMITTED, report.status], "comment": [None, comment]},
-    )
+        refusal=_("Chỉ trả lại được báo cáo đã gửi và chưa tiếp nhận."),
+    ) as changes:
+        if not comment.strip():
+            raise ValidationError({"comment": _("Cần ghi rõ nội dung đơn vị phải sửa.")})
+        report.return_comment = comment.strip()
+        report.decided_by, report.decided_at = actor, timezone.now()
+        changes["comment"] = [None, comment]
     return report
 
 
@@ -355,23 +353,20 @@ def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
     """The office accepts the last submission; it is what the consolidated report uses.
     Accepting an accepted report again changes nothing."""
     report = _locked_report(report)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if report.status == ReportStatus.ACCEPTED:
         return report
-    if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ tiếp nhận được báo cáo đã gửi."))
-    latest = report.versions.order_by("-number").first()
-    report.status = ReportStatus.ACCEPTED
-    report.accepted_version = latest
-    report.decided_by, report.decided_at = actor, timezone.now()
-    report.version += 1
-    report.save()
-    audit_record(
+    with transition(
+        report,
         actor=actor,
+        allowed_from=[ReportStatus.SUBMITTED],
+        to=ReportStatus.ACCEPTED,
         action="unit_report.accept",
-        obj=report,
-        changes={"status": [ReportStatus.SUBMITTED, report.status], "version": [None, latest.pk]},
-    )
+        refusal=_("Chỉ tiếp nhận được báo cáo đã gửi."),
+    ) as changes:
+        report.accepted_version = report.versions.order_by("-number").first()
+        report.decided_by, report.decided_at = actor, timezone.now()
+        changes["version"] = [None, report.accepted_version.pk]
     return report
 
 
@@ -381,7 +376,7 @@ def unit_report_attach(
 ) -> UnitReportAttachment:
     """Attach an evidence file to a report being written."""
     report = _locked_report(report)
-    _system_or(actor, lambda a: permissions.can_write_report(a, report.unit))
+    authorize(actor, lambda a: permissions.can_write_report(a, report.unit))
     if not report.is_editable:
         raise ValidationError(_("Báo cáo đã gửi, không đính kèm thêm được."))
     check_upload(file)
@@ -409,8 +404,8 @@ def report_nudge(
 ) -> list[ReportNudge]:
     """Record a nudge to each unit that has not submitted yet (all of them when `units` is
     None). Units that have submitted are skipped. The reminders part delivers them."""
-    period = _period(period)
-    _system_or(actor, lambda a: permissions.can_manage_periods(a, period.plan))
+    period = reload_period(period)
+    authorize(actor, lambda a: permissions.can_manage_periods(a, period.plan))
     wanted = None if units is None else {u.pk for u in units}
     missing = [
         row["unit"]
@@ -439,9 +434,7 @@ def report_nudge(
 def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> ReportTemplate:
     """The office replaces the consolidated report's layout with its own DOCX template; the
     previous template stays stored (approved reports name the one they used)."""
-    from . import documents
-
-    _system_or(actor, lambda a: a.covers(unit.path, "office"))
+    authorize(actor, lambda a: permissions.can_manage_templates(a, unit))
     check_upload(file)
     content = file.read()
     file.seek(0)
@@ -470,7 +463,7 @@ def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> Repo
 def template_deactivate(*, actor, template: ReportTemplate) -> ReportTemplate:
     """Go back to the built-in layout."""
     template = ReportTemplate.objects.select_for_update().select_related("unit").get(pk=template.pk)
-    _system_or(actor, lambda a: a.covers(template.unit.path, "office"))
+    authorize(actor, lambda a: permissions.can_manage_templates(a, template.unit))
     if template.is_active:
         template.is_active = False
         template.save(update_fields=["is_active"])

@@ -20,7 +20,7 @@ from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area
 
-from . import consolidated, documents, forms, permissions, selectors, services
+from . import consolidated, documents, forms, permissions, selectors, services, workflow
 from .models import ConsolidatedStatus, ReportingPeriod, ReportTemplate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -238,7 +238,7 @@ def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Đã lưu bản nháp."))
                 return redirect("reporting:unit-report", pk=period.pk, unit_pk=unit.pk)
-            except services.StaleVersion as exc:
+            except workflow.StaleVersion as exc:
                 conflict = exc.current
                 messages.error(request, exc.messages[0])
                 # The writer keeps their text; the form now names the newer version, so
@@ -411,7 +411,7 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, _("Đã lưu báo cáo tổng hợp."))
                 return redirect("reporting:consolidated", pk=period.pk)
-        except services.StaleVersion as exc:
+        except workflow.StaleVersion as exc:
             conflict = exc.current
             messages.error(request, exc.messages[0])
             data = request.POST.copy()
