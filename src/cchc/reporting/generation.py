@@ -1,9 +1,16 @@
-"""Building the consolidated report's files."""
+"""Building the consolidated report's files: the one path that both the background task
+(`export_run`, for an export request) and the `consolidate` command (`inputs` and
+`render`) take. The file is built from the approved, frozen data once the leader approved
+the report, else from the live data; identical inputs give identical bytes."""
 
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,18 +18,72 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record
 from cchc.orgs.models import Unit
 
-from . import consolidation
+from . import consolidation, documents
 from .models import (
     ConsolidatedReport,
     ExportFormat,
     ExportStatus,
     ReportExport,
+    ReportingPeriod,
     ReportTemplate,
 )
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one file is built from."""
+
+    payload: dict
+    fmt: str
+    template: ReportTemplate | None
+    template_bytes: bytes | None
+
+    @cached_property
+    def digest(self) -> str:
+        """Names the inputs: a file already built with the same digest is the same file."""
+        sha = self.template and self.template.sha256
+        parts = [consolidation.data_hash(self.payload), self.fmt, sha]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    @property
+    def filename(self) -> str:
+        return consolidation.filename(self.payload, self.fmt)
+
+
 def active_template(unit: Unit) -> ReportTemplate | None:
     return ReportTemplate.objects.filter(unit=unit, is_active=True).first()
+
+
+def inputs(
+    period: ReportingPeriod, fmt: str, *, today: datetime.date, final: bool = True
+) -> Inputs:
+    """The approved report's frozen data and template when `final` asks for them and the
+    leader approved it; otherwise the data as of `today` with the active template."""
+    consolidated = ConsolidatedReport.objects.filter(period=period).first()
+    if final and consolidated is not None and consolidated.approved_data:
+        payload, template = consolidated.approved_data, consolidated.template
+    else:
+        payload = consolidation.document_data(period, consolidated, today=today)
+        template = active_template(period.plan.issuing_unit)
+    template_bytes = None
+    if template is not None and fmt != ExportFormat.XLSX:
+        with template.file.open("rb") as fh:
+            template_bytes = fh.read()
+    return Inputs(payload=payload, fmt=fmt, template=template, template_bytes=template_bytes)
+
+
+def _unwatched(progress: int, stage: str) -> None:
+    """Nobody polls the command's progress."""
+
+
+def render(built: Inputs, *, on_progress: Callable[[int, str], None] = _unwatched) -> bytes:
+    """The file's bytes; documents.PdfUnavailable when a PDF cannot be made here."""
+    return documents.render(
+        built.payload, built.fmt, template=built.template_bytes, on_progress=on_progress
+    )
+
+
+# --- an export request, run by the background task ------------------------------------
 
 
 def _progress(export_id: int, progress: int, stage: str, **extra) -> None:
@@ -34,75 +95,28 @@ def _progress(export_id: int, progress: int, stage: str, **extra) -> None:
 def export_run(*, export_id: int, today: datetime.date | None = None) -> ReportExport:
     """Build the file of one export request (run by the background task). A file already
     built from identical inputs is reused: the same inputs give the same bytes."""
-    from django.core.files.base import ContentFile
-
-    from . import documents
-
     export = ReportExport.objects.select_related("period__plan__issuing_unit").get(pk=export_id)
     if export.status == ExportStatus.DONE:
         return export
     _progress(export.pk, 5, _("Đang tổng hợp số liệu"), status=ExportStatus.RUNNING)
     try:
-        period = export.period
-        consolidated = ConsolidatedReport.objects.filter(period=period).first()
-        if export.final and consolidated is not None and consolidated.approved_data:
-            payload = consolidated.approved_data
-            template = consolidated.template
-        else:
-            payload = consolidation.document_data(
-                period, consolidated, today=today or timezone.localdate()
-            )
-            template = active_template(period.plan.issuing_unit)
-        template_bytes = None
-        if template is not None and export.format != ExportFormat.XLSX:
-            with template.file.open("rb") as fh:
-                template_bytes = fh.read()
-        input_hash = hashlib.sha256(
-            json.dumps(
-                [consolidation.data_hash(payload), export.format, template and template.sha256]
-            ).encode()
-        ).hexdigest()
+        built = inputs(
+            export.period, export.format, today=today or timezone.localdate(), final=export.final
+        )
         same = (
             ReportExport.objects.filter(
-                period=period,
+                period=export.period,
                 format=export.format,
-                input_hash=input_hash,
+                input_hash=built.digest,
                 status=ExportStatus.DONE,
             )
             .exclude(file="")
             .first()
         )
-        filename = consolidation.filename(payload, export.format)
-        if same is not None:
-            content = None
-        else:
-            content = documents.render(
-                payload,
-                export.format,
-                template=template_bytes,
-                on_progress=lambda pct, stage: _progress(export.pk, pct, stage),
-            )
-        with transaction.atomic():
-            export = ReportExport.objects.select_for_update().get(pk=export.pk)
-            if same is not None:
-                export.file.name = same.file.name
-            else:
-                export.file.save(
-                    f"{input_hash[:16]}.{export.format}", ContentFile(content), save=False
-                )
-            export.filename = filename
-            export.input_hash = input_hash
-            export.status = ExportStatus.DONE
-            export.progress = 100
-            export.stage = _("Đã xong")
-            export.finished_at = timezone.now()
-            export.save()
-            audit_record(
-                actor=export.requested_by,
-                action="report_export.done",
-                obj=export,
-                changes={"hash": [None, input_hash], "reused": [None, same is not None]},
-            )
+        content = None
+        if same is None:
+            content = render(built, on_progress=lambda pct, stage: _progress(export.pk, pct, stage))
+        _finish(export.pk, built, same, content)
     except documents.PdfUnavailable as exc:
         _fail(export.pk, str(exc))
     except Exception as exc:
@@ -110,6 +124,29 @@ def export_run(*, export_id: int, today: datetime.date | None = None) -> ReportE
         raise
     export.refresh_from_db()
     return export
+
+
+@transaction.atomic
+def _finish(export_id: int, built: Inputs, same: ReportExport | None, content: bytes | None):
+    """Store the file (or point at the identical one built before) and say it is done."""
+    export = ReportExport.objects.select_for_update().get(pk=export_id)
+    if same is not None:
+        export.file.name = same.file.name
+    else:
+        export.file.save(f"{built.digest[:16]}.{built.fmt}", ContentFile(content), save=False)
+    export.filename = built.filename
+    export.input_hash = built.digest
+    export.status = ExportStatus.DONE
+    export.progress = 100
+    export.stage = _("Đã xong")
+    export.finished_at = timezone.now()
+    export.save()
+    audit_record(
+        actor=export.requested_by,
+        action="report_export.done",
+        obj=export,
+        changes={"hash": [None, built.digest], "reused": [None, same is not None]},
+    )
 
 
 def _fail(export_id: int, message: str) -> None:

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cchc.lib import dates
-from cchc.reporting import consolidation, documents, generation
-from cchc.reporting.models import ConsolidatedReport, ConsolidatedStatus, ReportingPeriod
+from cchc.reporting import documents, generation
+from cchc.reporting.models import ReportingPeriod
 
 
 class Command(BaseCommand):
@@ -36,24 +36,16 @@ class Command(BaseCommand):
                 today = datetime.datetime.strptime(options["date"], dates.DAY).date()
             except ValueError as exc:
                 raise CommandError("--date phải có dạng dd/mm/yyyy.") from exc
-        report = ConsolidatedReport.objects.filter(period=period).first()
-        if report is not None and report.status == ConsolidatedStatus.APPROVED:
-            payload, template = report.approved_data, report.template
-        else:
-            payload = consolidation.document_data(period, report, today=today)
-            template = generation.active_template(period.plan.issuing_unit)
-        template_bytes = None
-        if template is not None and options["format"] != "xlsx":
-            with template.file.open("rb") as fh:
-                template_bytes = fh.read()
+        built = generation.inputs(period, options["format"], today=today)
         try:
-            content = documents.render(payload, options["format"], template=template_bytes)
+            content = generation.render(built)
         except documents.PdfUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if options["output"] == "-":
             sys.stdout.buffer.write(content)
             return
         Path(options["output"]).write_bytes(content)
+        payload = built.payload
         missing = payload["missing_units"]
         self.stdout.write(
             f"{options['output']}: {len(content):,} bytes; "
