@@ -30,8 +30,9 @@ def period(world):
     return make_period(world)
 
 
-def unit_url(period, unit) -> str:
-    return f"/reporting/periods/{period.pk}/units/{unit.pk}/"
+def unit_url(period, unit, action: str = "") -> str:
+    """The unit's report page, or the URL of one of its actions ("save/", "submit/")."""
+    return f"/reporting/periods/{period.pk}/units/{unit.pk}/{action}"
 
 
 def form_data(version: int, results: str = "", **extra) -> dict:
@@ -105,7 +106,7 @@ def test_the_report_page_shows_the_task_data_and_saves_the_draft(world, period):
     page = client.get(url).content.decode()
     assert "Tuyên truyền về cải cách hành chính" in page and "Quá hạn" in page
     assert "Lưu và gửi báo cáo" not in page  # CTH has a head: the focal officer drafts only
-    response = client.post(url, form_data(0, "Đã tổ chức 3 hội nghị", action="save"))
+    response = client.post(url + "save/", form_data(0, "Đã tổ chức 3 hội nghị"))
     assert response.status_code == 302
     report = UnitReport.objects.get()
     assert report.part(1, "results") == "Đã tổ chức 3 hội nghị"
@@ -115,8 +116,8 @@ def test_the_report_page_shows_the_task_data_and_saves_the_draft(world, period):
 def test_a_stale_save_is_refused_and_shows_the_newer_text(world, period):
     url = unit_url(period, world.units["CTH"])
     focal, head = login("focal_a"), login("head_a")
-    focal.post(url, form_data(0, "Bản của đầu mối", action="save"))
-    response = head.post(url, form_data(0, "Bản của thủ trưởng", action="save"))
+    focal.post(url + "save/", form_data(0, "Bản của đầu mối"))
+    response = head.post(url + "save/", form_data(0, "Bản của thủ trưởng"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "bản mới hơn" in text
@@ -130,9 +131,9 @@ def test_a_stale_save_is_refused_and_shows_the_newer_text(world, period):
 def test_a_double_click_on_submit_makes_one_submission(world, period):
     url = unit_url(period, world.units["CTH"])
     head = login("head_a")
-    data = form_data(0, "Gửi một lần", action="submit")
-    first = head.post(url, data)
-    second = head.post(url, data)
+    data = form_data(0, "Gửi một lần")
+    first = head.post(url + "submit/", data)
+    second = head.post(url + "submit/", data)
     assert first.status_code == second.status_code == 302
     assert UnitReportVersion.objects.count() == 1
     assert UnitReport.objects.get().status == ReportStatus.SUBMITTED
@@ -212,7 +213,8 @@ def test_the_consolidated_report_from_draft_to_approval(world, period, settings,
     report = write(world, period, "CTH", "focal_a", results="Kết quả của Cục Tuyên huấn")
     submit(world, report, "head_a")
     office, leader = login("office"), login("leader")
-    office.post(f"/reporting/periods/{period.pk}/consolidated/", {"action": "open"})
+    consolidated_url = f"/reporting/periods/{period.pk}/consolidated/"
+    office.post(consolidated_url + "open/")
     page = office.get(f"/reporting/periods/{period.pk}/consolidated/").content.decode()
     # Not accepted yet: nothing of CTH's text is gathered.
     assert "Kết quả của Cục Tuyên huấn" not in page
@@ -221,8 +223,7 @@ def test_the_consolidated_report_from_draft_to_approval(world, period, settings,
 
     consolidated = ConsolidatedReport.objects.get()
     office.post(
-        f"/reporting/periods/{period.pk}/consolidated/",
-        {"action": "regenerate", "version": consolidated.version, "place": "Hà Nội"},
+        consolidated_url + "regenerate/", {"version": consolidated.version, "place": "Hà Nội"}
     )
     page = office.get(f"/reporting/periods/{period.pk}/consolidated/").content.decode()
     assert "- Cục Tuyên huấn: Kết quả của Cục Tuyên huấn" in page
@@ -235,19 +236,17 @@ def test_the_consolidated_report_from_draft_to_approval(world, period, settings,
         "signer_title": "Phó Chủ nhiệm",
         "signer_name": "Nguyễn Văn A",
         "n_proposals": "Đề nghị bổ sung biên chế.",
-        "action": "save",
     }
-    office.post(f"/reporting/periods/{period.pk}/consolidated/", data)
+    office.post(consolidated_url + "save/", data)
     consolidated.refresh_from_db()
     assert consolidated.narrative["proposals"] == "Đề nghị bổ sung biên chế."
     assert consolidated.signer_name == "Nguyễn Văn A"
-    office.post(f"/reporting/periods/{period.pk}/consolidated/", {"action": "send"})
-    decide = f"/reporting/periods/{period.pk}/consolidated/decide/"
-    assert office.post(decide, {"action": "return", "comment": "x"}).status_code == 403
+    office.post(consolidated_url + "send/")
+    assert office.post(consolidated_url + "return/", {"comment": "x"}).status_code == 403
     consolidated.refresh_from_db()
     assert consolidated.status == "sent"  # the office may not decide
     leader.post(
-        decide, {"action": "approve", "document_number": "15/BC-CT", "issued_on": "20/06/2026"}
+        consolidated_url + "approve/", {"document_number": "15/BC-CT", "issued_on": "20/06/2026"}
     )
     consolidated.refresh_from_db()
     assert consolidated.status == "approved" and consolidated.document_number == "15/BC-CT"

@@ -91,9 +91,6 @@ class UnitReportForm(forms.Form):
     tasks, with the version the writer loaded (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    action = forms.ChoiceField(
-        choices=[("save", "save"), ("submit", "submit")], required=False, widget=forms.HiddenInput
-    )
     proposals = forms.CharField(
         label=_("Kiến nghị, đề xuất"),
         required=False,
@@ -128,6 +125,31 @@ class UnitReportForm(forms.Form):
 
     def field_for(self, code: int, part: str):
         return self[part_name(code, part)]
+
+    def content(self) -> dict:
+        """What the save and submit services take from the form."""
+        data = self.cleaned_data
+        return {
+            "expected_version": data["version"],
+            "narrative": self.narrative(),
+            "proposals": data["proposals"],
+            "next_tasks": data["next_tasks"],
+        }
+
+    def blocks(self, areas: list, conflict=None) -> list[dict]:
+        """Per area block of the page: its fields and, after a stale save, the newer text."""
+        return [
+            {
+                "block": block,
+                "fields": [self.field_for(block.area.code, key) for key, _l, _t in block.parts],
+                "newer": [
+                    (label, conflict.part(block.area.code, key)) for key, label, _t in block.parts
+                ]
+                if conflict
+                else [],
+            }
+            for block in areas
+        ]
 
 
 def initial_for(report, areas) -> dict:
@@ -214,18 +236,14 @@ class ConsolidatedForm(forms.Form):
     def narrative(self) -> dict:
         return {key: self.cleaned_data.get(f"n_{key}", "") for key in self.keys}
 
-    def fields_values(self) -> dict:
+    def content(self) -> dict:
+        """What consolidated_save takes from the form."""
         data = self.cleaned_data
+        names = ("document_number", "place", "signer_authority", "signer_title", "signer_name")
         return {
-            name: data.get(name, "")
-            for name in (
-                "document_number",
-                "place",
-                "signer_authority",
-                "signer_title",
-                "signer_name",
-                "recipients",
-            )
+            "expected_version": data["version"],
+            "narrative": self.narrative(),
+            **{name: data.get(name, "") for name in (*names, "recipients")},
         }
 
 

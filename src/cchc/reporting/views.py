@@ -1,27 +1,28 @@
 """Pages of reporting periods, units' reports and the consolidated report.
 
-Thin: objects come from selectors scoped to the user (a guessed id answers 404), every
-action is one service call (403 when refused), and files are built by a background task.
+Thin: objects and what the user may do with them (`abilities`) come from selectors scoped
+to the user (a guessed id answers 404), every action has its own URL and is one service
+call (403 when refused), and files are built by a background task.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day_time
 from cchc.lib.http import is_htmx
-from cchc.orgs.access import access_for
-from cchc.orgs.models import Unit
-from cchc.plans.models import Area
 
-from . import consolidated, documents, forms, permissions, selectors, services, workflow
-from .models import ConsolidatedStatus, ReportingPeriod, ReportTemplate
+from . import consolidated, documents, forms, selectors, services, workflow
+from .models import ReportingPeriod
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {
@@ -41,6 +42,44 @@ def _context(for_period: ReportingPeriod | None = None, /, **extra) -> dict:
     return {"nav_section": "reporting", "current_plan": plan, **extra}
 
 
+@dataclass
+class Outcome:
+    """What became of a posted text: `done`, or the form to show again (with `conflict`, the
+    newer row, when someone saved in between)."""
+
+    done: bool
+    form: django_forms.Form
+    conflict: object | None = None
+
+
+def _write(
+    request: HttpRequest,
+    form: django_forms.Form,
+    write: Callable[[django_forms.Form], str],
+    remake: Callable[[dict], django_forms.Form],
+) -> Outcome:
+    """Run `write(form)` (service calls; returns the success message) if the form is valid;
+    a refusal becomes a message. A write on an older version keeps the user's typed text: the
+    form is made again from what they posted (`remake(data)`) but naming the newer version,
+    so saving again after comparing is a deliberate overwrite."""
+    if not form.is_valid():
+        return Outcome(False, form)
+    try:
+        success = write(form)
+    except workflow.StaleVersion as exc:
+        messages.error(request, exc.messages[0])
+        data = request.POST.copy()
+        data["version"] = str(exc.current.version)
+        form = remake(data)
+        form.is_valid()
+        return Outcome(False, form, exc.current)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return Outcome(False, form)
+    messages.success(request, success)
+    return Outcome(True, form)
+
+
 # --- periods -----------------------------------------------------------------------------
 
 
@@ -49,7 +88,7 @@ def _context(for_period: ReportingPeriod | None = None, /, **extra) -> dict:
 def period_list(request: HttpRequest) -> HttpResponse:
     """Periods the user may see, the reports their units owe, and (office) a new period."""
     user = request.user
-    plans = selectors.manageable_plans(user=user)
+    plans = selectors.manageable_plans(user=user, opening=request.method == "POST")
     form = None
     if plans.exists():
         form = forms.PeriodCreateForm(request.POST or None, plans=plans)
@@ -78,17 +117,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
                     % {"period": period.title_phrase, "n": period.units.count()},
                 )
                 return redirect("reporting:period-detail", pk=period.pk)
-    elif request.method == "POST":
-        raise PermissionDenied(_("Chỉ Văn phòng được mở kỳ báo cáo."))
-    access = access_for(user)
-    periods = list(selectors.period_list(user=user)[:200])
-    for period in periods:
-        period.can_view_board = permissions.can_view_board(access, period)
     return render(
         request,
         "reporting/period_list.html",
         _context(
-            periods=periods,
+            periods=selectors.period_rows(user=user),
             mine=selectors.my_reports(user=user),
             form=form,
             today=timezone.localdate(),
@@ -101,35 +134,25 @@ def period_list(request: HttpRequest) -> HttpResponse:
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The office's board; a unit's people go to their own report."""
     period = selectors.period_get(user=request.user, pk=pk)
-    access = access_for(request.user)
-    if not permissions.can_view_board(access, period):
-        mine = [m for m in selectors.my_reports(user=request.user) if m.period.pk == period.pk]
+    if not selectors.period_abilities(user=request.user, period=period).can_view_board:
+        mine = selectors.own_reports(user=request.user, period=period)
         if len(mine) == 1:
             return redirect("reporting:unit-report", pk=period.pk, unit_pk=mine[0].unit.pk)
-        if not mine:
-            raise Http404(_("Không tìm thấy kỳ báo cáo."))
         return render(request, "reporting/my_reports.html", _context(period, mine=mine))
-    today = timezone.localdate()
-    board = selectors.board(user=request.user, period=period, today=today)
-    return render(request, "reporting/board.html", _context(period, board=board, period=period))
+    board = selectors.board(user=request.user, period=period, today=timezone.localdate())
+    return render(
+        request,
+        "reporting/board.html",
+        _context(period, board=board, period=period, abilities=board.abilities),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    period = selectors.period_get(user=request.user, pk=pk)
-    if not permissions.can_manage_periods(access_for(request.user), period.plan):
-        raise PermissionDenied(_("Chỉ Văn phòng được sửa kỳ báo cáo."))
-    root = period.plan.issuing_unit.path
-    units_qs = Unit.objects.filter(path__startswith=root, is_active=True).order_by("path")
-    initial = {
-        "title": period.title,
-        "starts_on": period.starts_on,
-        "ends_on": period.ends_on,
-        "due_on": period.due_on,
-        "units": list(period.units.values_list("pk", flat=True)),
-    }
-    form = forms.PeriodEditForm(request.POST or None, initial=initial, units_qs=units_qs)
+    page = selectors.period_edit_page(user=request.user, pk=pk)
+    period = page.period
+    form = forms.PeriodEditForm(request.POST or None, initial=page.initial, units_qs=page.units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -157,16 +180,10 @@ def period_nudge(request: HttpRequest, pk: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
     form = forms.NudgeForm(request.POST)
     form.is_valid()
-    unit_id = form.cleaned_data.get("unit")
-    units = None
-    if unit_id:
-        units = list(period.units.filter(pk=unit_id))
-        if not units:
-            raise Http404(_("Đơn vị không phải báo cáo kỳ này."))
     nudges = services.report_nudge(
         actor=request.user,
         period=period,
-        units=units,
+        units=selectors.period_units(period=period, pk=form.cleaned_data.get("unit")),
         message=form.cleaned_data.get("message") or "",
     )
     if nudges:
@@ -181,88 +198,15 @@ def period_nudge(request: HttpRequest, pk: int) -> HttpResponse:
 # --- a unit's report -------------------------------------------------------------------
 
 
-def _unit_page(request, period, unit_pk):
-    unit = get_object_or_404(Unit, pk=unit_pk)
+def _unit_report_page(request, period, unit, form=None, conflict=None) -> HttpResponse:
+    """The unit's report: task data per area, the narrative form, versions, evidence; the
+    office's decision once submitted."""
     page = selectors.unit_report_page(
         user=request.user, period=period, unit=unit, today=timezone.localdate()
     )
-    return unit, page
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
-    """The unit's report: task data per area, the narrative form, versions, evidence; the
-    office's decision once submitted. POST saves the draft or submits it."""
-    period = selectors.period_get(user=request.user, pk=pk)
-    unit, page = _unit_page(request, period, unit_pk)
     areas = [block.area for block in page.areas]
-    conflict = None
-    if request.method == "POST":
-        # No check here: the services refuse (403) or, for a repeated submission, return the
-        # submission already made.
-        form = forms.UnitReportForm(request.POST, areas=areas)
-        if form.is_valid():
-            data = form.cleaned_data
-            content = dict(
-                narrative=form.narrative(),
-                proposals=data["proposals"],
-                next_tasks=data["next_tasks"],
-            )
-            try:
-                if data.get("action") == "submit" or "submit" in request.POST:
-                    report = page.report or services.unit_report_open(
-                        actor=request.user, period=period, unit=unit
-                    )
-                    version = services.unit_report_submit(
-                        actor=request.user,
-                        report=report,
-                        expected_version=data["version"],
-                        **content,
-                    )
-                    messages.success(
-                        request,
-                        _("Đã gửi báo cáo (lần %(n)s) lúc %(when)s.")
-                        % {
-                            "n": version.number,
-                            "when": format_day_time(version.submitted_at),
-                        },
-                    )
-                else:
-                    services.unit_report_save(
-                        actor=request.user,
-                        period=period,
-                        unit=unit,
-                        expected_version=data["version"],
-                        **content,
-                    )
-                    messages.success(request, _("Đã lưu bản nháp."))
-                return redirect("reporting:unit-report", pk=period.pk, unit_pk=unit.pk)
-            except workflow.StaleVersion as exc:
-                conflict = exc.current
-                messages.error(request, exc.messages[0])
-                # The writer keeps their text; the form now names the newer version, so
-                # saving again (after comparing) is a deliberate overwrite.
-                data = request.POST.copy()
-                data["version"] = str(conflict.version)
-                form = forms.UnitReportForm(data, areas=areas)
-                form.is_valid()
-            except ValidationError as exc:
-                _errors(request, exc)
-    else:
+    if form is None:
         form = forms.UnitReportForm(initial=forms.initial_for(page.report, areas), areas=areas)
-    blocks = [
-        {
-            "block": block,
-            "fields": [form.field_for(block.area.code, key) for key, _label, _text in block.parts],
-            "newer": [
-                (label, conflict.part(block.area.code, key)) for key, label, _text in block.parts
-            ]
-            if conflict
-            else [],
-        }
-        for block in page.areas
-    ]
     return render(
         request,
         "reporting/unit_report.html",
@@ -271,8 +215,9 @@ def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
             period=period,
             unit=unit,
             page=page,
+            abilities=page.abilities,
             form=form,
-            blocks=blocks,
+            blocks=form.blocks(page.areas, conflict),
             conflict=conflict,
             return_form=forms.CommentForm(),
             attach_form=forms.AttachForm(),
@@ -280,11 +225,63 @@ def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     )
 
 
+def _report_target(request: HttpRequest, pk: int, unit_pk: int):
+    period = selectors.period_get(user=request.user, pk=pk)
+    return period, selectors.report_unit_get(user=request.user, period=period, pk=unit_pk)
+
+
+@login_required
+@require_GET
+def unit_report(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    period, unit = _report_target(request, pk, unit_pk)
+    return _unit_report_page(request, period, unit)
+
+
+def _post_unit_report(request: HttpRequest, pk: int, unit_pk: int, write) -> HttpResponse:
+    """Save or submit the posted text with `write(period, unit, form)`; the services refuse
+    (403) or, for a repeated submission, return the submission already made."""
+    period, unit = _report_target(request, pk, unit_pk)
+    areas = selectors.areas()
+    outcome = _write(
+        request,
+        forms.UnitReportForm(request.POST, areas=areas),
+        lambda form: write(period, unit, form),
+        lambda data: forms.UnitReportForm(data, areas=areas),
+    )
+    if outcome.done:
+        return redirect("reporting:unit-report", pk=period.pk, unit_pk=unit.pk)
+    return _unit_report_page(request, period, unit, outcome.form, outcome.conflict)
+
+
+@login_required
+@require_POST
+def unit_report_save(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    def save(period, unit, form) -> str:
+        services.unit_report_save(actor=request.user, period=period, unit=unit, **form.content())
+        return _("Đã lưu bản nháp.")
+
+    return _post_unit_report(request, pk, unit_pk, save)
+
+
+@login_required
+@require_POST
+def unit_report_submit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    def submit(period, unit, form) -> str:
+        report = services.unit_report_open(actor=request.user, period=period, unit=unit)
+        version = services.unit_report_submit(actor=request.user, report=report, **form.content())
+        return _("Đã gửi báo cáo (lần %(n)s) lúc %(when)s.") % {
+            "n": version.number,
+            "when": format_day_time(version.submitted_at),
+        }
+
+    return _post_unit_report(request, pk, unit_pk, submit)
+
+
 @login_required
 @require_POST
 def unit_report_attach(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
-    unit = get_object_or_404(Unit, pk=unit_pk)
+    unit = selectors.unit_get(pk=unit_pk)
     form = forms.AttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -338,22 +335,15 @@ def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One submission exactly as it was sent."""
     version = selectors.version_get(user=request.user, report_pk=pk, number=number)
     report = version.report
-    areas = list(Area.objects.order_by("code"))
-    sections = [
-        {
-            "area": area,
-            "parts": [
-                (label, version.part(area.code, key)) for key, label in forms.NARRATIVE_PARTS
-            ],
-            "tasks": [t for t in version.tasks if t["area"] == area.code],
-            "counts": version.figures.get("by_area", {}).get(str(area.code)),
-        }
-        for area in areas
-    ]
     return render(
         request,
         "reporting/version.html",
-        _context(report.period, version=version, report=report, sections=sections),
+        _context(
+            report.period,
+            version=version,
+            report=report,
+            sections=selectors.version_sections(version),
+        ),
     )
 
 
@@ -369,109 +359,138 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- the consolidated report -----------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The office edits the generated narrative, regenerates it, sends it to the leader;
-    the leader approves it (number and date) or returns it; everyone may read it."""
-    period = selectors.period_get(user=request.user, pk=pk)
-    report = selectors.consolidated_get(user=request.user, period=period)
-    access = access_for(request.user)
-    can_manage = permissions.can_manage_periods(access, period.plan)
-    areas = list(Area.objects.order_by("code"))
-    conflict = None
-    form = None
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            if report is None:
-                report = consolidated.consolidated_open(actor=request.user, period=period)
-                if action == "open":
-                    messages.success(request, _("Đã lập dự thảo báo cáo tổng hợp."))
-                    return redirect("reporting:consolidated", pk=period.pk)
-            if action == "send":
-                consolidated.consolidated_send(actor=request.user, report=report)
-                messages.success(request, _("Đã trình Thủ trưởng."))
-                return redirect("reporting:consolidated", pk=period.pk)
-            form = forms.ConsolidatedForm(request.POST, areas=areas)
-            if form.is_valid():
-                version = form.cleaned_data["version"]
-                if action == "regenerate":
-                    consolidated.consolidated_regenerate(
-                        actor=request.user, report=report, expected_version=version
-                    )
-                    messages.success(request, _("Đã tạo lại nội dung từ báo cáo của đơn vị."))
-                else:
-                    consolidated.consolidated_save(
-                        actor=request.user,
-                        report=report,
-                        expected_version=version,
-                        narrative=form.narrative(),
-                        **form.fields_values(),
-                    )
-                    messages.success(request, _("Đã lưu báo cáo tổng hợp."))
-                return redirect("reporting:consolidated", pk=period.pk)
-        except workflow.StaleVersion as exc:
-            conflict = exc.current
-            messages.error(request, exc.messages[0])
-            data = request.POST.copy()
-            data["version"] = str(conflict.version)
-            form = forms.ConsolidatedForm(data, areas=areas)
-            form.is_valid()
-        except ValidationError as exc:
-            _errors(request, exc)
-    if form is None and report is not None:
-        form = forms.ConsolidatedForm(initial=forms.consolidated_initial(report), areas=areas)
+def _consolidated_page(request, period, form=None, conflict=None) -> HttpResponse:
+    """Everyone who may read it reads it; the office edits, regenerates and sends the
+    draft; the leader approves it (number and date) or returns it."""
+    page = selectors.consolidated_page(user=request.user, period=period)
+    if form is None and page.report is not None:
+        initial = forms.consolidated_initial(page.report)
+        form = forms.ConsolidatedForm(initial=initial, areas=page.areas)
     return render(
         request,
         "reporting/consolidated.html",
         _context(
             period,
             period=period,
-            report=report,
+            report=page.report,
+            abilities=page.abilities,
             form=form,
             conflict=conflict,
-            can_manage=can_manage,
-            can_edit=can_manage and (report is None or report.is_editable),
-            can_approve=permissions.can_approve_consolidated(access, period)
-            and report is not None
-            and report.status == ConsolidatedStatus.SENT,
             approve_form=forms.ApproveForm(initial={"issued_on": timezone.localdate()}),
             return_form=forms.CommentForm(),
-            exports=selectors.latest_exports(period),
-            pdf_available=documents.pdf_available(),
+            exports=page.exports,
+            pdf_available=page.pdf_available,
         ),
     )
 
 
-@login_required
-@require_POST
-def consolidated_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """The leader approves (with number and date) or returns (with a comment)."""
+def _drafted(request: HttpRequest, pk: int):
+    """The period and its consolidated report, drafted first if the office has not yet."""
     period = selectors.period_get(user=request.user, pk=pk)
     report = selectors.consolidated_get(user=request.user, period=period)
-    if report is None:
-        raise Http404(_("Chưa có báo cáo tổng hợp."))
+    return period, report or consolidated.consolidated_open(actor=request.user, period=period)
+
+
+@login_required
+@require_GET
+def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, pk=pk)
+    return _consolidated_page(request, period)
+
+
+@login_required
+@require_POST
+def consolidated_open(request: HttpRequest, pk: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, pk=pk)
+    consolidated.consolidated_open(actor=request.user, period=period)
+    messages.success(request, _("Đã lập dự thảo báo cáo tổng hợp."))
+    return redirect("reporting:consolidated", pk=period.pk)
+
+
+def _post_consolidated(request: HttpRequest, pk: int, write) -> HttpResponse:
+    """Save or regenerate with `write(report, form)`: back to the page when done, else the
+    page again with what the user typed."""
+    period, report = _drafted(request, pk)
+    areas = selectors.areas()
+    outcome = _write(
+        request,
+        forms.ConsolidatedForm(request.POST, areas=areas),
+        lambda form: write(report, form),
+        lambda data: forms.ConsolidatedForm(data, areas=areas),
+    )
+    if outcome.done:
+        return redirect("reporting:consolidated", pk=period.pk)
+    return _consolidated_page(request, period, outcome.form, outcome.conflict)
+
+
+@login_required
+@require_POST
+def consolidated_save(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(report, form) -> str:
+        consolidated.consolidated_save(actor=request.user, report=report, **form.content())
+        return _("Đã lưu báo cáo tổng hợp.")
+
+    return _post_consolidated(request, pk, save)
+
+
+@login_required
+@require_POST
+def consolidated_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    def regenerate(report, form) -> str:
+        consolidated.consolidated_regenerate(
+            actor=request.user, report=report, expected_version=form.cleaned_data["version"]
+        )
+        return _("Đã tạo lại nội dung từ báo cáo của đơn vị.")
+
+    return _post_consolidated(request, pk, regenerate)
+
+
+@login_required
+@require_POST
+def consolidated_send(request: HttpRequest, pk: int) -> HttpResponse:
+    period, report = _drafted(request, pk)
     try:
-        if request.POST.get("action") == "approve":
-            form = forms.ApproveForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            consolidated.consolidated_approve(
-                actor=request.user, report=report, **form.cleaned_data
-            )
-            messages.success(request, _("Đã phê duyệt báo cáo tổng hợp."))
-        else:
-            form = forms.CommentForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Cần ghi ý kiến khi trả lại."))
-            consolidated.consolidated_return(
-                actor=request.user, report=report, comment=form.cleaned_data["comment"]
-            )
-            messages.success(request, _("Đã trả lại báo cáo cho Văn phòng."))
+        consolidated.consolidated_send(actor=request.user, report=report)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return _consolidated_page(request, period)
+    messages.success(request, _("Đã trình Thủ trưởng."))
+    return redirect("reporting:consolidated", pk=period.pk)
+
+
+def _decide(request: HttpRequest, pk: int, form_class, refusal, decide) -> HttpResponse:
+    """The leader's decision on the sent draft: `decide(report, data)` once the form is
+    valid (else `refusal`, or the form's own errors when None); back to the page."""
+    period = selectors.period_get(user=request.user, pk=pk)
+    report = selectors.consolidated_get(user=request.user, period=period, required=True)
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(refusal or [e for errors in form.errors.values() for e in errors])
+        messages.success(request, decide(report, form.cleaned_data))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reporting:consolidated", pk=period.pk)
+
+
+@login_required
+@require_POST
+def consolidated_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    def approve(report, data) -> str:
+        consolidated.consolidated_approve(actor=request.user, report=report, **data)
+        return _("Đã phê duyệt báo cáo tổng hợp.")
+
+    return _decide(request, pk, forms.ApproveForm, None, approve)
+
+
+@login_required
+@require_POST
+def consolidated_return(request: HttpRequest, pk: int) -> HttpResponse:
+    def send_back(report, data) -> str:
+        consolidated.consolidated_return(actor=request.user, report=report, comment=data["comment"])
+        return _("Đã trả lại báo cáo cho Văn phòng.")
+
+    return _decide(request, pk, forms.CommentForm, _("Cần ghi ý kiến khi trả lại."), send_back)
 
 
 @login_required
@@ -507,9 +526,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    export = selectors.export_get(user=request.user, pk=pk)
-    if not export.file:
-        raise Http404(_("Tệp chưa sẵn sàng."))
+    export = selectors.export_get(user=request.user, pk=pk, ready=True)
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,
@@ -526,16 +543,13 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 def template_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The office replaces the consolidated report's DOCX template of the plan's issuing
     unit: download the built-in one, edit it in Word, upload it back."""
-    period = selectors.period_get(user=request.user, pk=pk)
-    unit = period.plan.issuing_unit
-    if not access_for(request.user).covers(unit.path, "office"):
-        raise PermissionDenied(_("Chỉ Văn phòng được thay mẫu báo cáo."))
+    page = selectors.templates_page(user=request.user, pk=pk)
     form = forms.TemplateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.template_upload(
                 actor=request.user,
-                unit=unit,
+                unit=page.unit,
                 name=form.cleaned_data["name"],
                 file=form.cleaned_data["file"],
             )
@@ -544,15 +558,15 @@ def template_list(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error("file", message)
         else:
             messages.success(request, _("Đã dùng mẫu mới cho báo cáo tổng hợp."))
-            return redirect("reporting:template-list", pk=period.pk)
+            return redirect("reporting:template-list", pk=page.period.pk)
     return render(
         request,
         "reporting/templates.html",
         _context(
-            period,
-            period=period,
+            page.period,
+            period=page.period,
             form=form,
-            templates=selectors.templates_for(user=request.user, unit=unit),
+            templates=page.templates,
             scalars=documents.SCALARS,
             lists=documents.LISTS,
             blocks=documents.BLOCKS,
@@ -564,10 +578,10 @@ def template_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def template_deactivate(request: HttpRequest, pk: int, template_pk: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
-    template = get_object_or_404(ReportTemplate, pk=template_pk, unit=period.plan.issuing_unit)
+    template = selectors.template_get(period=period, pk=template_pk)
     services.template_deactivate(actor=request.user, template=template)
     messages.success(request, _("Đã trở lại mẫu có sẵn."))
-    return redirect(reverse("reporting:template-list", args=[period.pk]))
+    return redirect("reporting:template-list", pk=period.pk)
 
 
 @login_required
