@@ -14,7 +14,6 @@ from cchc.audit.services import audit_record, diff, snapshot
 from . import consolidation, permissions
 from .generation import active_template
 from .models import (
-    CONSOLIDATED_EDITABLE_STATUSES,
     ConsolidatedReport,
     ConsolidatedStatus,
     ExportFormat,
@@ -22,7 +21,16 @@ from .models import (
     ReportingPeriod,
 )
 from .tasks import generate_report_file
-from .workflow import authorize, check_version, reload_period, transition
+from .workflow import (
+    CONSOLIDATED_APPROVE,
+    CONSOLIDATED_RETURN,
+    CONSOLIDATED_SEND,
+    authorize,
+    check_version,
+    reload_period,
+    send_back,
+    transition,
+)
 
 CONSOLIDATED_FIELDS = [
     "document_number",
@@ -80,13 +88,18 @@ STALE = gettext_lazy(
 )
 
 
-def _check_editable(report: ConsolidatedReport, expected_version: int) -> None:
+def _locked_draft(report: ConsolidatedReport, *, actor, expected_version: int):
+    """The report, locked, if the actor may edit it, it may still be edited and it is the
+    version they loaded."""
+    report = _locked_consolidated(report)
+    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if not report.is_editable:
         raise ValidationError(
             _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được.")
             % {"status": report.get_status_display()}
         )
     check_version(report, expected_version, STALE)
+    return report
 
 
 def _save_edit(report: ConsolidatedReport, *, actor, action: str, changes: dict) -> None:
@@ -101,9 +114,7 @@ def consolidated_save(
     *, actor, report: ConsolidatedReport, expected_version: int, narrative: dict, **fields
 ) -> ConsolidatedReport:
     """The office edits the generated narrative and the document's particulars."""
-    report = _locked_consolidated(report)
-    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    _check_editable(report, expected_version)
+    report = _locked_draft(report, actor=actor, expected_version=expected_version)
     unknown = set(fields) - set(CONSOLIDATED_FIELDS)
     if unknown:
         raise ValueError(f"Unknown fields: {sorted(unknown)}")
@@ -131,9 +142,7 @@ def consolidated_regenerate(
     *, actor, report: ConsolidatedReport, expected_version: int, today: datetime.date | None = None
 ) -> ConsolidatedReport:
     """Replace the narrative with one generated afresh from the accepted unit reports."""
-    report = _locked_consolidated(report)
-    authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    _check_editable(report, expected_version)
+    report = _locked_draft(report, actor=actor, expected_version=expected_version)
     report.narrative = consolidation.default_narrative(report.period, today or timezone.localdate())
     _save_edit(report, actor=actor, action="consolidated.regenerate", changes={"narrative": True})
     return report
@@ -146,14 +155,7 @@ def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedRepor
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if report.status == ConsolidatedStatus.SENT:
         return report
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=CONSOLIDATED_EDITABLE_STATUSES,
-        to=ConsolidatedStatus.SENT,
-        action="consolidated.send",
-        refusal=_("Báo cáo tổng hợp đã được phê duyệt."),
-    ):
+    with transition(report, CONSOLIDATED_SEND, actor=actor):
         report.sent_by, report.sent_at = actor, timezone.now()
     return report
 
@@ -163,20 +165,8 @@ def consolidated_return(*, actor, report: ConsolidatedReport, comment: str) -> C
     """The leader sends the draft back to the office with a comment."""
     report = _locked_consolidated(report)
     authorize(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=[ConsolidatedStatus.SENT],
-        to=ConsolidatedStatus.RETURNED,
-        action="consolidated.return",
-        refusal=_("Chỉ trả lại được báo cáo đã trình."),
-    ) as changes:
-        if not comment.strip():
-            raise ValidationError({"comment": _("Cần ghi ý kiến khi trả lại.")})
-        report.return_comment = comment.strip()
-        report.decided_by, report.decided_at = actor, timezone.now()
-        changes["comment"] = [None, comment]
-    return report
+    missing = _("Cần ghi ý kiến khi trả lại.")
+    return send_back(report, CONSOLIDATED_RETURN, actor=actor, comment=comment, missing=missing)
 
 
 @transaction.atomic
@@ -191,14 +181,7 @@ def consolidated_approve(
     and the final DOCX and XLSX are generated in the background."""
     report = _locked_consolidated(report)
     authorize(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=[ConsolidatedStatus.SENT],
-        to=ConsolidatedStatus.APPROVED,
-        action="consolidated.approve",
-        refusal=_("Chỉ phê duyệt được báo cáo đã trình."),
-    ) as changes:
+    with transition(report, CONSOLIDATED_APPROVE, actor=actor) as changes:
         if not document_number.strip():
             raise ValidationError({"document_number": _("Cần ghi số, ký hiệu của báo cáo.")})
         report.document_number = document_number.strip()

@@ -22,7 +22,6 @@ from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
 from . import data, documents, permissions, rules
 from .models import (
-    EDITABLE_STATUSES,
     NARRATIVE_PARTS,
     PeriodKind,
     ReportingPeriod,
@@ -33,7 +32,17 @@ from .models import (
     UnitReportAttachment,
     UnitReportVersion,
 )
-from .workflow import actor_name, authorize, check_version, reload_period, transition
+from .workflow import (
+    UNIT_REPORT_ACCEPT,
+    UNIT_REPORT_RETURN,
+    UNIT_REPORT_SUBMIT,
+    actor_name,
+    authorize,
+    check_version,
+    reload_period,
+    send_back,
+    transition,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -289,15 +298,7 @@ def unit_report_submit(
     done = report.versions.filter(based_on_version=expected_version).first()
     if done is not None:
         return done
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=EDITABLE_STATUSES,
-        to=ReportStatus.SUBMITTED,
-        action="unit_report.submit",
-        refusal=_("Báo cáo đang ở trạng thái “%(status)s”, không gửi lại được.")
-        % {"status": report.get_status_display()},
-    ) as changes:
+    with transition(report, UNIT_REPORT_SUBMIT, actor=actor) as changes:
         check_version(report, expected_version, STALE)
         changes |= _apply_content(report, actor, narrative, proposals, next_tasks)
         version = _freeze(report, actor, expected_version, now or timezone.now())
@@ -332,20 +333,8 @@ def unit_report_return(*, actor, report: UnitReport, comment: str) -> UnitReport
     """The office sends a submitted report back, saying what to fix."""
     report = _locked_report(report)
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=[ReportStatus.SUBMITTED],
-        to=ReportStatus.RETURNED,
-        action="unit_report.return",
-        refusal=_("Chỉ trả lại được báo cáo đã gửi và chưa tiếp nhận."),
-    ) as changes:
-        if not comment.strip():
-            raise ValidationError({"comment": _("Cần ghi rõ nội dung đơn vị phải sửa.")})
-        report.return_comment = comment.strip()
-        report.decided_by, report.decided_at = actor, timezone.now()
-        changes["comment"] = [None, comment]
-    return report
+    missing = _("Cần ghi rõ nội dung đơn vị phải sửa.")
+    return send_back(report, UNIT_REPORT_RETURN, actor=actor, comment=comment, missing=missing)
 
 
 @transaction.atomic
@@ -356,14 +345,7 @@ def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if report.status == ReportStatus.ACCEPTED:
         return report
-    with transition(
-        report,
-        actor=actor,
-        allowed_from=[ReportStatus.SUBMITTED],
-        to=ReportStatus.ACCEPTED,
-        action="unit_report.accept",
-        refusal=_("Chỉ tiếp nhận được báo cáo đã gửi."),
-    ) as changes:
+    with transition(report, UNIT_REPORT_ACCEPT, actor=actor) as changes:
         report.accepted_version = report.versions.order_by("-number").first()
         report.decided_by, report.decided_at = actor, timezone.now()
         changes["version"] = [None, report.accepted_version.pk]

@@ -1,19 +1,29 @@
 """What every reporting write shares: who may write (`authorize`), against which version
-(`check_version`, `StaleVersion`), and the move from one status to the next with its audit
-event (`transition`), for units' reports and the consolidated report alike."""
+(`check_version`, `StaleVersion`), and the moves from one status to the next (`Move`, made
+by `transition` and, for a return with its comment, `send_back`) with their audit events,
+for units' reports and the consolidated report alike."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record
 from cchc.lib.dates import format_day_time
 from cchc.lib.text import person_name
 from cchc.orgs.access import access_for
 
-from .models import ReportingPeriod
+from .models import (
+    CONSOLIDATED_EDITABLE_STATUSES,
+    EDITABLE_STATUSES,
+    ConsolidatedStatus,
+    ReportingPeriod,
+    ReportStatus,
+)
 
 
 class StaleVersion(ValidationError):
@@ -49,17 +59,80 @@ def check_version(obj, expected_version: int, message: str) -> None:
         raise StaleVersion(message % names, obj)
 
 
+@dataclass(frozen=True)
+class Move:
+    """One step of a report's life: from which statuses, to which, the audit event's action,
+    and what a report in any other status is told (it may name that status, %(status)s)."""
+
+    allowed_from: tuple[str, ...]
+    to: str
+    action: str
+    refusal: str
+
+
+# Every move there is. A unit's report: the unit submits, the office returns or accepts.
+UNIT_REPORT_SUBMIT = Move(
+    EDITABLE_STATUSES,
+    ReportStatus.SUBMITTED,
+    "unit_report.submit",
+    gettext_lazy("Báo cáo đang ở trạng thái “%(status)s”, không gửi lại được."),
+)
+UNIT_REPORT_RETURN = Move(
+    (ReportStatus.SUBMITTED,),
+    ReportStatus.RETURNED,
+    "unit_report.return",
+    gettext_lazy("Chỉ trả lại được báo cáo đã gửi và chưa tiếp nhận."),
+)
+UNIT_REPORT_ACCEPT = Move(
+    (ReportStatus.SUBMITTED,),
+    ReportStatus.ACCEPTED,
+    "unit_report.accept",
+    gettext_lazy("Chỉ tiếp nhận được báo cáo đã gửi."),
+)
+# How the draft moves: the office sends it, the leader returns or approves it.
+CONSOLIDATED_SEND = Move(
+    CONSOLIDATED_EDITABLE_STATUSES,
+    ConsolidatedStatus.SENT,
+    "consolidated.send",
+    gettext_lazy("Báo cáo tổng hợp đã được phê duyệt."),
+)
+CONSOLIDATED_RETURN = Move(
+    (ConsolidatedStatus.SENT,),
+    ConsolidatedStatus.RETURNED,
+    "consolidated.return",
+    gettext_lazy("Chỉ trả lại được báo cáo đã trình."),
+)
+CONSOLIDATED_APPROVE = Move(
+    (ConsolidatedStatus.SENT,),
+    ConsolidatedStatus.APPROVED,
+    "consolidated.approve",
+    gettext_lazy("Chỉ phê duyệt được báo cáo đã trình."),
+)
+
+
 @contextmanager
-def transition(obj, *, actor, allowed_from, to: str, action: str, refusal: str) -> Iterator[dict]:
-    """Move `obj` from one of the statuses `allowed_from` to `to`; any other status is
-    refused with `refusal`. The `with` body makes its own checks, sets its own fields and adds
-    its own audit changes to the dict it gets; then the status is set, the version bumped,
-    the row saved and the event `action` recorded. A refusal in the body writes nothing."""
-    if obj.status not in allowed_from:
-        raise ValidationError(refusal)
-    changes = {"status": [obj.status, to]}
+def transition(obj, move: Move, *, actor) -> Iterator[dict]:
+    """Make `move` on `obj`: refused unless `obj` is in one of its statuses. The `with` body
+    makes its own checks, sets its own fields and adds its own audit changes to the dict it
+    gets; then the status is set, the version bumped, the row saved and the move's event
+    recorded. A refusal in the body writes nothing."""
+    if obj.status not in move.allowed_from:
+        raise ValidationError(move.refusal % {"status": obj.get_status_display()})
+    changes = {"status": [obj.status, move.to]}
     yield changes
-    obj.status = to
+    obj.status = move.to
     obj.version += 1
     obj.save()
-    audit_record(actor=actor, action=action, obj=obj, changes=changes)
+    audit_record(actor=actor, action=move.action, obj=obj, changes=changes)
+
+
+def send_back(obj, move: Move, *, actor, comment: str, missing: str):
+    """Make `move`, which returns `obj` to those who wrote it, with the comment (required:
+    `missing` says so) that tells them what to change."""
+    with transition(obj, move, actor=actor) as changes:
+        if not comment.strip():
+            raise ValidationError({"comment": missing})
+        obj.return_comment = comment.strip()
+        obj.decided_by, obj.decided_at = actor, timezone.now()
+        changes["comment"] = [None, comment]
+    return obj
