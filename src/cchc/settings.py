@@ -240,6 +240,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Background work (report generation...) is queued in the database; `cchc db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running job that has not beaten for this long lost its worker: it is queued again, up
+# to CCHC_JOB_MAX_ATTEMPTS runs in all, then failed with a message.
+CCHC_JOB_STALE_SECONDS = env_int("CCHC_JOB_STALE_SECONDS", 120)
+CCHC_JOB_MAX_ATTEMPTS = env_int("CCHC_JOB_MAX_ATTEMPTS", 3)
 
 # Largest evidence file accepted, in bytes.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_MB", 20) * 1024 * 1024

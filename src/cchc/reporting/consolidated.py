@@ -3,6 +3,7 @@ leader's decision, and the requests for its files. One transaction, one audit ev
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from .models import (
     ConsolidatedReport,
     ConsolidatedStatus,
     ExportFormat,
+    ExportStatus,
     ReportExport,
     ReportingPeriod,
 )
@@ -210,13 +212,40 @@ def _queue_export(*, actor, period: ReportingPeriod, fmt: str, final: bool) -> R
         changes={"period": [None, period.pk], "format": [None, fmt], "final": [None, final]},
     )
 
-    def enqueue() -> None:
-        result = generate_report_file.enqueue(export.pk)
-        ReportExport.objects.filter(pk=export.pk, task_result_id="").update(
-            task_result_id=str(result.id)[:64]
-        )
+    transaction.on_commit(lambda: _enqueue(export.pk))
+    return export
 
-    transaction.on_commit(enqueue)
+
+def _enqueue(export_id: int) -> None:
+    result = generate_report_file.enqueue(export_id)
+    ReportExport.objects.filter(pk=export_id).update(task_result_id=str(result.id)[:64])
+
+
+@transaction.atomic
+def export_recover(*, export_id: int, now: datetime.datetime | None = None) -> ReportExport:
+    """A running export whose worker stopped beating (killed mid-job) is queued again, up
+    to CCHC_JOB_MAX_ATTEMPTS runs, then failed with a message; the page that polls asks.
+    The system acts here, so the audit event names no one."""
+    export = ReportExport.objects.select_for_update().get(pk=export_id)
+    if not export.lost_worker(now):
+        return export
+    if export.attempts >= settings.CCHC_JOB_MAX_ATTEMPTS:
+        export.status = ExportStatus.FAILED
+        export.error = _(
+            "Máy chạy nền dừng giữa chừng %(n)d lần nên đã ngừng thử lại. Hãy tạo tệp lại; "
+            "nếu vẫn lỗi, báo quản trị hệ thống."
+        ) % {"n": export.attempts}
+        action = "report_export.abandoned"
+    else:
+        export.status = ExportStatus.QUEUED
+        export.progress = 0
+        export.stage = _("Máy chạy nền bị gián đoạn; đã xếp hàng chạy lại (lần %(n)d).") % {
+            "n": export.attempts + 1
+        }
+        action = "report_export.requeued"
+        transaction.on_commit(lambda: _enqueue(export.pk))
+    export.save(update_fields=["status", "progress", "stage", "error"])
+    audit_record(actor=None, action=action, obj=export, changes={"attempts": export.attempts})
     return export
 
 

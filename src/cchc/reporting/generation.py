@@ -6,12 +6,16 @@ the report, else from the live data; identical inputs give identical bytes."""
 import datetime
 import hashlib
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,13 +96,52 @@ def _progress(export_id: int, progress: int, stage: str, **extra) -> None:
     ReportExport.objects.filter(pk=export_id).update(progress=progress, stage=stage, **extra)
 
 
+@contextmanager
+def _heartbeat(export_id: int) -> Iterator[None]:
+    """Beat while the work runs, from a thread of its own, also while the main thread
+    waits on LibreOffice: a page can then tell slow work from a dead worker."""
+    stop = threading.Event()
+    interval = max(1, settings.CCHC_JOB_STALE_SECONDS // 4)
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval):
+                ReportExport.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{export_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
 def export_run(*, export_id: int, today: datetime.date | None = None) -> ReportExport:
     """Build the file of one export request (run by the background task). A file already
     built from identical inputs is reused: the same inputs give the same bytes."""
     export = ReportExport.objects.select_related("period__plan__issuing_unit").get(pk=export_id)
     if export.status == ExportStatus.DONE:
         return export
-    _progress(export.pk, 5, _("Đang tổng hợp số liệu"), status=ExportStatus.RUNNING)
+    _progress(
+        export.pk,
+        5,
+        _("Đang tổng hợp số liệu"),
+        status=ExportStatus.RUNNING,
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    with _heartbeat(export.pk):
+        _build(export, today)
+    export.refresh_from_db()
+    return export
+
+
+def _build(export: ReportExport, today: datetime.date | None) -> None:
     try:
         built = inputs(
             export.period, export.format, today=today or timezone.localdate(), final=export.final
@@ -122,8 +165,6 @@ def export_run(*, export_id: int, today: datetime.date | None = None) -> ReportE
     except Exception as exc:
         _fail(export.pk, _("Lỗi khi tạo tệp: %(error)s") % {"error": exc})
         raise
-    export.refresh_from_db()
-    return export
 
 
 @transaction.atomic

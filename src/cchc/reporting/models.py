@@ -385,6 +385,10 @@ class ReportExport(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The worker writes `heartbeat_at` every few seconds while it runs; a running export
+    # whose heartbeat stopped lost its worker (killed mid-job) and is run again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -403,3 +407,12 @@ class ReportExport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    def lost_worker(self, now: datetime.datetime | None = None) -> bool:
+        """Running, but no heartbeat for CCHC_JOB_STALE_SECONDS: its worker is gone."""
+        if self.status != ExportStatus.RUNNING:
+            return False
+        if self.heartbeat_at is None:
+            return True
+        now = now or timezone.now()
+        return (now - self.heartbeat_at).total_seconds() > settings.CCHC_JOB_STALE_SECONDS

@@ -517,6 +517,8 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The file's progress; htmx polls the partial until the file is ready."""
     export = selectors.export_get(user=request.user, pk=pk)
+    if export.lost_worker():  # killed mid-job: run it again, and say so
+        export = consolidated.export_recover(export_id=export.pk)
     context = _context(export.period, export=export, period=export.period)
     if is_htmx(request):
         return render(request, "reporting/partials/export_progress.html", context)
