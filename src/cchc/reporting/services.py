@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
+from cchc.lib.office_files import OfficeFileRefused, office_file_kind
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
@@ -420,6 +422,15 @@ def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> Repo
     check_upload(file)
     content = file.read()
     file.seek(0)
+    try:  # the plan import's checks first: a zip bomb must not reach python-docx
+        office_file_kind(
+            content,
+            file.name,
+            max_bytes=settings.CCHC_IMPORT_MAX_MB * 1024 * 1024,
+            allowed=(".docx",),
+        )
+    except OfficeFileRefused as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
     problems = documents.check_template(content)
     if problems:
         raise ValidationError({"file": problems})
