@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from cchc.lib import numbers, roman
 from cchc.lib.dates import as_date, format_day
 from cchc.lib.text import fold, short_filename
-from cchc.lib.urls import MAX_ID, IdConverter
 from cchc.orgs.models import name_key
 from cchc.plans import forms
 from cchc.plans.due_text import parse_due_text
+from cchc.plans.forms import MAX_ID
 from cchc.plans.imports.files import parse_plan_file
 
 # Enough cases to find the edges; few enough that the suite stays quick.
@@ -117,17 +117,6 @@ def test_task_filters_take_any_query_string(query):
     for name, value in form.cleaned_data.items():
         if isinstance(value, int) and name != "page":
             assert 1 <= value <= MAX_ID
-
-
-@QUICK
-@given(value=st.text(alphabet="0123456789", min_size=1, max_size=25))
-def test_path_ids_are_in_range_or_no_match(value):
-    try:
-        number = IdConverter().to_python(value)
-    except ValueError:
-        assert not 1 <= int(value) <= MAX_ID
-    else:
-        assert 1 <= number <= MAX_ID
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

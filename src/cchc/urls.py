@@ -1,12 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from cchc.lib.urls import IdConverter
-
-# Before the apps' URLs are read: they write ids as <id:pk>.
-register_converter(IdConverter, "id")
-
-from cchc.web.urls import auth_urlpatterns  # noqa: E402
+from cchc.web.urls import auth_urlpatterns
 
 urlpatterns = [
     *auth_urlpatterns,

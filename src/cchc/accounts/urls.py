@@ -12,10 +12,10 @@ urlpatterns = [
     path("second-factor/verify/", views.second_factor_verify, name="second-factor-verify"),
     path("second-factor/codes/", views.recovery_codes_renew, name="recovery-codes-renew"),
     path("members/", views.member_list, name="member-list"),
-    path("members/<id:pk>/password/", views.member_password, name="member-password"),
-    path("members/<id:pk>/unlock/", views.member_unlock, name="member-unlock"),
+    path("members/<int:pk>/password/", views.member_password, name="member-password"),
+    path("members/<int:pk>/unlock/", views.member_unlock, name="member-unlock"),
     path(
-        "members/<id:pk>/second-factor/reset/",
+        "members/<int:pk>/second-factor/reset/",
         views.member_second_factor_reset,
         name="member-second-factor-reset",
     ),
