@@ -1,0 +1,207 @@
+"""Every URL of the project, found by walking the URL configuration (issue 9): a view added
+without being placed here fails `test_every_url_is_placed`; each placed URL is then tried,
+GET and POST, by someone not logged in and by a logged-in person with no role at all.
+
+The anonymous are sent to log in (or refused); the person with no role is refused (403,
+404 or 405), sees none of the world's data on the pages open to every user, and changes
+nothing (the audit log does not grow). What each role may do is the matrices' subject
+(test_access_matrix.py, test_reporting_access.py); this test makes sure no URL escapes.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cchc.audit.models import AuditEvent
+from cchc.plans import progress
+from cchc.reporting import consolidated, services
+from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
+from tests.test_reporting_world import make_period, submit, write
+from tests.world import sign_in
+
+Kwargs = Callable[[dict], dict]
+NONE: Kwargs = lambda o: {}  # noqa: E731
+
+
+def _pk(key: str) -> Kwargs:
+    return lambda o: {"pk": o[key].pk}
+
+
+def _unit(o: dict) -> dict:
+    return {"pk": o["period"].pk, "unit_pk": o["unit"].pk}
+
+
+# Open to anyone, logged in or not.
+PUBLIC = {"login", "logout", "web:healthz", "admin-login"}
+# Open to every logged-in person (their own account, lists that show only what they may see).
+ANY_USER = {
+    "web:home",
+    "plans:dashboard",
+    "plans:plan-list",
+    "plans:task-list",
+    "plans:task-mine",
+    "plans:task-export",
+    "reporting:period-list",
+    "reporting:template-default",
+    "accounts:account",
+    "accounts:password-change",
+    "accounts:logout-everywhere",
+    "accounts:second-factor-setup",
+    "accounts:second-factor-verify",
+    "accounts:recovery-codes-renew",
+}
+# Every other URL, with the real objects its parameters name.
+SCOPED: dict[str, Kwargs] = {
+    "plans:plan-detail": _pk("plan"),
+    "plans:plan-issue": _pk("draft"),
+    "plans:task-bulk": NONE,
+    "plans:task-detail": _pk("task"),
+    "plans:task-update": _pk("task"),
+    "plans:evidence-download": _pk("evidence"),
+    "imports:upload": NONE,
+    "imports:preview": lambda o: {"token": "0" * 32},
+    "imports:alias": lambda o: {"token": "0" * 32},
+    "imports:group": lambda o: {"token": "0" * 32},
+    "imports:confirm": lambda o: {"token": "0" * 32},
+    "imports:cancel": lambda o: {"token": "0" * 32},
+    "imports:plan-export-docx": _pk("plan"),
+    "imports:plan-export-xlsx": _pk("plan"),
+    "reporting:period-detail": _pk("period"),
+    "reporting:period-edit": _pk("period"),
+    "reporting:period-nudge": _pk("period"),
+    "reporting:unit-report": _unit,
+    "reporting:unit-report-save": _unit,
+    "reporting:unit-report-submit": _unit,
+    "reporting:unit-report-attach": _unit,
+    "reporting:report-return": _pk("report"),
+    "reporting:report-accept": _pk("report"),
+    "reporting:report-version": lambda o: {"pk": o["report"].pk, "number": 1},
+    "reporting:attachment-download": _pk("attachment"),
+    "reporting:consolidated": _pk("period"),
+    "reporting:consolidated-open": _pk("period"),
+    "reporting:consolidated-save": _pk("period"),
+    "reporting:consolidated-regenerate": _pk("period"),
+    "reporting:consolidated-send": _pk("period"),
+    "reporting:consolidated-return": _pk("period"),
+    "reporting:consolidated-approve": _pk("period"),
+    "reporting:export-create": _pk("period"),
+    "reporting:export-detail": _pk("export"),
+    "reporting:export-download": _pk("export"),
+    "reporting:template-list": _pk("period"),
+    "reporting:template-deactivate": lambda o: {
+        "pk": o["period"].pk,
+        "template_pk": o["template"].pk,
+    },
+    "orgs:unit-documents": _pk("tcct"),
+    "accounts:member-list": NONE,
+    "accounts:member-password": _pk("focal"),
+    "accounts:member-unlock": _pk("focal"),
+    "accounts:member-second-factor-reset": _pk("focal"),
+}
+
+
+def _walk(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or namespace
+            if inner != "admin":
+                yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or "admin-login"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def test_every_url_is_placed():
+    found = set(_walk(get_resolver().url_patterns))
+    placed = PUBLIC | ANY_USER | set(SCOPED)
+    assert found - placed == set(), "new URLs: place each in PUBLIC, ANY_USER or SCOPED"
+    assert placed - found == set(), "placed URLs that no longer exist"
+
+
+@pytest.fixture
+def objects(world, settings, tmp_path):
+    """One of everything a URL can name, made by the people allowed to make it."""
+    settings.MEDIA_ROOT = tmp_path
+    office = world.users["office"]
+    update = progress.task_update_post(
+        actor=world.users["focal_a"],
+        task=world.tasks["a_soon"],
+        note="Có văn bản",
+        files=[
+            progress.EvidenceFile(
+                file=SimpleUploadedFile("van-ban.pdf", b"%PDF-1.4 x", "application/pdf"),
+                effective_on=world.today,
+            )
+        ],
+    )
+    period = make_period(world)
+    report = write(world, period, "CTH", "focal_a", results="Kết quả bí mật")
+    attachment = services.unit_report_attach(
+        actor=world.users["focal_a"],
+        report=report,
+        file=SimpleUploadedFile("phu-luc.pdf", b"%PDF-1.4 y", "application/pdf"),
+    )
+    submit(world, report, "head_a")
+    consolidated.consolidated_open(actor=office, period=period)
+    export = consolidated.export_request(actor=office, period=period, fmt="docx")
+    template = ReportTemplate.objects.create(
+        unit=world.plan.issuing_unit, name="Mẫu", sha256="0" * 64, uploaded_by=office
+    )
+    assert UnitReportVersion.objects.filter(report=report).exists()
+    return {
+        "plan": world.plan,
+        "draft": world.draft,
+        "task": world.tasks["a_soon"],
+        "evidence": update.evidence.first(),
+        "period": period,
+        "unit": world.units["CTH"],
+        "report": report,
+        "attachment": attachment,
+        "export": ReportExport.objects.get(pk=export.pk),
+        "template": template,
+        "tcct": world.units["TCCT"],
+        "focal": world.users["focal_a"],
+    }
+
+
+def _url(name: str, objects: dict) -> str:
+    return reverse(name, kwargs=SCOPED[name](objects))
+
+
+# What the person with no role must not see on a page open to every user.
+SECRETS = ["Tuyên truyền về cải cách hành chính", "Kết quả bí mật", "Tổng cục Chính trị"]
+
+
+@pytest.mark.parametrize("name", sorted(SCOPED))
+def test_no_role_no_entry(objects, name):
+    url = _url(name, objects)
+    anonymous = Client()
+    for method in (anonymous.get, anonymous.post):
+        response = method(url)
+        assert response.status_code in (302, 403, 404, 405), (name, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), name
+    nobody = Client()
+    assert sign_in(nobody, "nobody")
+    events = AuditEvent.objects.count()
+    for method in (nobody.get, nobody.post):
+        response = method(url)
+        assert response.status_code in (403, 404, 405), (name, method, response.status_code)
+    assert AuditEvent.objects.count() == events  # nothing written
+
+
+@pytest.mark.parametrize("name", sorted(ANY_USER))
+def test_pages_open_to_everyone_show_no_role_nothing(objects, name):
+    nobody = Client()
+    assert sign_in(nobody, "nobody")
+    before = AuditEvent.objects.exclude(action__startswith="auth.").count()
+    response = nobody.get(reverse(name), follow=True)
+    assert response.status_code in (200, 405), (name, response.status_code)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode(errors="replace")
+    for secret in SECRETS:
+        assert secret not in text, (name, secret)
+    assert AuditEvent.objects.exclude(action__startswith="auth.").count() == before
