@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
+from cchc.documents.tasks import tasks_xlsx
 from cchc.lib import numbers
-from cchc.plans.exports import tasks_xlsx
 from cchc.plans.timeliness import Timeliness
 from cchc.reporting import consolidated, data
 from cchc.reporting.workflow import StaleVersion

@@ -12,8 +12,11 @@ import subprocess
 
 import pytest
 
-from cchc.plans.plan_export import plan_docx, plan_export_data
-from cchc.reporting import consolidation, documents
+from cchc.documents import consolidated
+from cchc.documents.pdf import docx_to_pdf, pdf_available
+from cchc.documents.plan import plan_docx
+from cchc.plans.exports import plan_export_data
+from cchc.reporting import consolidation
 from cchc.reporting import services as reporting_services
 from tests.conftest import require
 
@@ -21,7 +24,7 @@ from tests.conftest import require
 @pytest.fixture(autouse=True)
 def pdf_tools():
     require(
-        documents.pdf_available(),
+        pdf_available(),
         "LibreOffice is not installed (make install adds libreoffice-writer-nogui)",
     )
     require(
@@ -72,7 +75,7 @@ def test_the_consolidated_report_pdf_has_one_body_font_family(world, tmp_path):
         actor=world.users["office"], plan=world.plan, kind="six_months"
     )
     payload = consolidation.document_data(period, None, today=world.today)
-    pdf = documents.render(payload, "pdf")
+    pdf = consolidated.render(payload, "pdf")
     assert pdf.startswith(b"%PDF")
     assert_one_serif_family(pdf, tmp_path)
 
@@ -90,5 +93,5 @@ def test_the_plan_pdf_has_one_body_font_family(world, tmp_path):
         signer_name="Thiếu tướng Nguyễn Văn Hạnh",
     )
     data = plan_export_data(user=world.users["office"], plan=world.plan, today=world.today)
-    pdf = documents.docx_to_pdf(plan_docx(data))
+    pdf = docx_to_pdf(plan_docx(data))
     assert_one_serif_family(pdf, tmp_path)

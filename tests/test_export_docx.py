@@ -18,7 +18,8 @@ from cchc.documents.official import (
     SpanRow,
     date_line,
 )
-from cchc.plans.plan_export import plan_docx, plan_export_data
+from cchc.documents.plan import plan_docx
+from cchc.plans.exports import plan_export_data
 
 
 def _document(**header) -> docx.Document:

@@ -3,12 +3,13 @@ areas and due texts are the same, for both formats."""
 
 import pytest
 
+from cchc.documents.plan import plan_docx, plan_xlsx
 from cchc.orgs import services as org_services
 from cchc.orgs.models import UnitGroupMode
 from cchc.plans import services
+from cchc.plans.exports import plan_export_data
 from cchc.plans.imports.files import parse_plan_file
 from cchc.plans.imports.services import plan_import
-from cchc.plans.plan_export import plan_docx, plan_export_data, plan_xlsx
 from tests.fixtures_plans import docx_plan, xlsx_plan
 
 

@@ -6,8 +6,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from cchc.documents.plan import plan_xlsx
 from cchc.plans import progress
-from cchc.plans.plan_export import plan_export_data, plan_xlsx
+from cchc.plans.exports import plan_export_data
 
 
 def _sheet(world, user="office"):

@@ -10,16 +10,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cchc.audit.models import AuditEvent
+from cchc.documents.plan import plan_docx, plan_number, plan_xlsx
 from cchc.orgs import services as org_services
 from cchc.orgs.models import Unit
+from cchc.orgs.selectors import agency_symbol
 from cchc.plans import services as plan_services
-from cchc.plans.plan_export import (
-    agency_symbol,
-    plan_docx,
-    plan_export_data,
-    plan_number,
-    plan_xlsx,
-)
+from cchc.plans.exports import plan_export_data
 
 SIGNER = {
     "symbol": " ct ",

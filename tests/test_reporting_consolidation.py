@@ -12,11 +12,12 @@ from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.documents import consolidated
 from cchc.lib.text import fold
 from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
-from cchc.reporting import consolidation, data, documents, services
+from cchc.reporting import consolidation, data, services
 from tests.test_reporting_board import enrich
 from tests.test_reporting_world import ON_TIME, independent_counts, make_period, submit, write
 from tests.world import sign_in
@@ -64,7 +65,7 @@ def accept(world, report, head: str):
 
 def docx_of(period, today=BUILT_ON):
     payload = consolidation.document_data(period, None, today=today)
-    return payload, Document(io.BytesIO(documents.render(payload, "docx")))
+    return payload, Document(io.BytesIO(consolidated.render(payload, "docx")))
 
 
 def prefilled(world, period, unit_code: str) -> dict:
@@ -251,7 +252,7 @@ def test_empty_lists_and_tables_say_so(world, settings, tmp_path):
     }
     assert set(tables["Số, ký hiệu văn bản"][0]) == {"Chưa có nhiệm vụ hoàn thành."}
     assert set(tables["Lý do, vướng mắc"][0]) == {"Không có nhiệm vụ quá hạn."}
-    book = load_workbook(io.BytesIO(documents.render(payload, "xlsx")))
+    book = load_workbook(io.BytesIO(consolidated.render(payload, "xlsx")))
     assert book["Nhiệm vụ quá hạn"]["A5"].value == "Không có nhiệm vụ quá hạn."
     assert book["Nhiệm vụ đã hoàn thành"]["A5"].value == "Chưa có nhiệm vụ hoàn thành."
 

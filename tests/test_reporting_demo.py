@@ -5,7 +5,8 @@ from docx import Document
 
 from cchc.demo.data import DemoLoader
 from cchc.demo.reporting import load_reporting_demo
-from cchc.reporting import consolidation, data, documents
+from cchc.documents import consolidated
+from cchc.reporting import consolidation, data
 from cchc.reporting.models import ConsolidatedStatus, ReportingPeriod, ReportStatus
 
 TODAY = datetime.date(2026, 11, 26)
@@ -35,7 +36,7 @@ def test_the_demo_has_reports_in_every_state_and_loads_once(db, settings, tmp_pa
     assert six.consolidated.status == ConsolidatedStatus.DRAFT
 
     payload = consolidation.document_data(six, six.consolidated, today=TODAY)
-    doc = Document(io.BytesIO(documents.render(payload, "docx")))
+    doc = Document(io.BytesIO(consolidated.render(payload, "docx")))
     text = "\n".join(p.text for p in doc.paragraphs)
     # The units' points are condensed: each appears once, naming the units that made it.
     points = [p.text for p in doc.paragraphs if p.text.startswith("- ")]

@@ -14,11 +14,12 @@ from django.core.management.base import CommandError
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.documents import consolidated as documents
 from cchc.lib.text import fold
 from cchc.plans import progress as plan_progress
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import task_timeliness
-from cchc.reporting import consolidated, consolidation, documents, generation, services
+from cchc.reporting import consolidated, consolidation, generation, services
 from cchc.reporting.models import ConsolidatedStatus, ExportStatus, ReportExport
 from tests.test_reporting_board import enrich
 from tests.test_reporting_world import (
@@ -483,7 +484,7 @@ def test_pdf_is_converted_by_libreoffice(world, scenario):
 
 
 def test_without_libreoffice_pdf_fails_clearly_and_docx_still_works(world, scenario, monkeypatch):
-    monkeypatch.setattr(documents, "soffice_path", lambda: None)
+    monkeypatch.setattr("cchc.documents.pdf.soffice_path", lambda: None)
     with pytest.raises(documents.PdfUnavailable, match="LibreOffice"):
         documents.render(payload_for(scenario), "pdf")
     export = ReportExport.objects.create(period=scenario, format="pdf")

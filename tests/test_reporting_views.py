@@ -3,7 +3,6 @@ import re
 import pytest
 from django.test import Client
 
-from cchc.reporting import documents
 from cchc.reporting.models import (
     ExportStatus,
     ReportExport,
@@ -197,7 +196,7 @@ def test_the_file_is_built_in_the_background_and_the_page_polls(
 
 
 def test_without_libreoffice_the_pdf_button_says_so(world, period, monkeypatch):
-    monkeypatch.setattr(documents, "soffice_path", lambda: None)
+    monkeypatch.setattr("cchc.documents.pdf.soffice_path", lambda: None)
     office = login("office")
     board = office.get(f"/reporting/periods/{period.pk}/").content.decode()
     assert "chưa cài LibreOffice" in board

@@ -151,8 +151,9 @@ def _narrative(name: str, codes: list[int]) -> dict:
 def bench_consolidated_docx(*, reps: int = 1, with_reports: bool = True) -> BenchResult:
     """Build the consolidated DOCX of the seeded plan `reps` times; the median of each step.
     Django must be set up, on a database seeded by `cchc seed_scale`."""
+    from cchc.documents import consolidated
     from cchc.plans.models import Task
-    from cchc.reporting import consolidation, documents
+    from cchc.reporting import consolidation
     from cchc.reporting.models import UnitReport
 
     period = _bench_period(with_reports)
@@ -162,7 +163,7 @@ def bench_consolidated_docx(*, reps: int = 1, with_reports: bool = True) -> Benc
         start = time.perf_counter()
         payload = consolidation.document_data(period, None, today=today)
         middle = time.perf_counter()
-        content = documents.render(payload, "docx")
+        content = consolidated.render(payload, "docx")
         end = time.perf_counter()
         data_times.append(middle - start)
         docx_times.append(end - middle)

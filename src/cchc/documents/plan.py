@@ -1,6 +1,6 @@
 """A plan as files: the official DOCX (Decree 30 layout, task table in an appendix) and the
-task table as XLSX. `plan_export_data` reads (scoped to the user); `plan_docx` and
-`plan_xlsx` are pure: data in, bytes out.
+task table as XLSX. `plan_docx` and `plan_xlsx` are pure: the plain data of `PlanExport`
+(filled by plans.exports, scoped to the user) in, bytes out.
 
 Both files read back through the importer into the same tasks, units, areas and due texts:
 the unit columns carry the words the plan was written with when it was imported, or the
@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
-from dataclasses import dataclass, field
-
-from django.conf import settings
-from django.db.models import Prefetch
+from dataclasses import dataclass, field, replace
 
 from cchc.documents.official import (
     Column,
@@ -25,14 +21,9 @@ from cchc.documents.official import (
     SpanRow,
     number_line,
 )
-from cchc.documents.xlsx import as_text
+from cchc.documents.xlsx import Column as SheetColumn
+from cchc.documents.xlsx import Style, Workbook
 from cchc.lib.dates import format_day
-from cchc.lib.roman import to_roman
-from cchc.orgs.models import Unit
-
-from . import selectors
-from .models import Plan, Task, TaskStatus
-from .timeliness import Timeliness, timeliness_expression
 
 COLUMNS = [
     ("STT", 12, "center"),
@@ -50,8 +41,6 @@ XLSX_WIDTHS = [7, 55, 26, 32, 18, 28, 24]
 # The abbreviation of the type of document in its number: "KH" in "25/KH-CT" (Decree 30,
 # Appendix III: Kế hoạch).
 PLAN_KIND = "KH"
-# The agency part of a plan's number as entered: "CT" in "25/KH-CT", "VP-BQP" in "3/KH-VP-BQP".
-_AGENCY_IN_NUMBER = re.compile(rf"/\s*{PLAN_KIND}\s*-\s*(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)\s*$")
 
 
 @dataclass
@@ -136,27 +125,6 @@ class PlanExport:
         return number_line(self.number, self.symbol)
 
 
-def agency_symbol(unit: Unit) -> str:
-    """The abbreviation of the issuing unit's name in its plans' numbers ("CT" in "25/KH-CT"):
-    the one answer for a draft and for an issued plan, so that the two never disagree.
-
-    The office sets it on the unit; until then it is the one the unit's plans were issued
-    with (the number on the signed paper is the record), and only then the unit's code."""
-    if unit.symbol:
-        return unit.symbol
-    numbers = (
-        Plan.objects.filter(issuing_unit=unit)
-        .exclude(document_number="")
-        .order_by("-issued_on", "-pk")
-        .values_list("document_number", flat=True)
-    )
-    for number in numbers[:20]:
-        match = _AGENCY_IN_NUMBER.search(number.upper())
-        if match:
-            return match.group("agency")
-    return unit.code
-
-
 def plan_number(document_number: str, agency: str) -> tuple[str, str]:
     """(number, symbol) of a plan: ("25/KH-CT", "KH-CT"). A number entered bare ("25") gets
     the symbol; one entered whole is kept as written, since it is what was signed; a draft
@@ -166,102 +134,6 @@ def plan_number(document_number: str, agency: str) -> tuple[str, str]:
     if number and "/" not in number:
         number = f"{number}/{symbol}"
     return number, symbol
-
-
-def export_task(task: Task) -> ExportTask:
-    supporting = list(task.supporting_units.all())
-    due = task.due_text or (format_day(task.due_date) if task.due_date else "")
-    timeliness = getattr(task, "timeliness", "")
-    return ExportTask(
-        code=task.code,
-        title=task.title,
-        # The unit columns as the plan wrote them, when it was imported; else the names.
-        lead=task.lead_unit_text or task.lead_unit.name,
-        supporting=task.supporting_units_text
-        if task.lead_unit_text
-        else ", ".join(u.name for u in supporting),
-        due=due,
-        deliverable=task.deliverable,
-        notes=task.notes,
-        status=str(TaskStatus(task.status).label),
-        timeliness=str(Timeliness.labels.get(timeliness, "")),
-        progress=task.progress,
-    )
-
-
-def group_by_area(tasks: list[Task]) -> list[ExportArea]:
-    """Areas in the plan's order, each with its tasks: first those under no sub-heading,
-    then each sub-heading with its tasks (so a task never lands under the wrong one)."""
-    areas: list[ExportArea] = []
-    by_area: dict[int, tuple[ExportArea, list, dict]] = {}
-    for task in tasks:
-        if task.area_id not in by_area:
-            area = ExportArea(number="", name=task.area.name)
-            by_area[task.area_id] = (area, [], {})
-            areas.append(area)
-        _, loose, sections = by_area[task.area_id]
-        if task.section_id:
-            sections.setdefault(task.section.title, []).append(task)
-        else:
-            loose.append(task)
-    for number, area in enumerate(areas, start=1):
-        area.number = to_roman(number)
-    for area, loose, sections in by_area.values():
-        area.items = [export_task(t) for t in loose]
-        for title, tasks_ in sections.items():
-            area.items.append(title)
-            area.items += [export_task(t) for t in tasks_]
-    for area in areas:
-        counter = 0
-        for item in area.items:
-            if isinstance(item, ExportTask):
-                counter += 1
-                # A row without STT would read back as more lines of the task above.
-                item.code = item.code or str(counter)
-    return areas
-
-
-def plan_export_data(*, user, plan: Plan, today: datetime.date) -> PlanExport:
-    """The plan and the tasks `user` may read (every task for `user=None`, the system)."""
-    if user is None:
-        tasks = Task.objects.filter(plan=plan).annotate(timeliness=timeliness_expression(today))
-        plan = Plan.objects.select_related("issuing_unit__parent").get(pk=plan.pk)
-    else:
-        plan = selectors.plan_get(user=user, pk=plan.pk)
-        tasks = selectors.task_list(
-            user=user, filters=selectors.TaskFilters(plan=plan.pk), today=today
-        )
-    tasks = list(
-        tasks.select_related("area", "section", "lead_unit")
-        .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("path")))
-        .order_by("area__code", "order", "id")
-    )
-    unit = plan.issuing_unit
-    parent = Unit.objects.filter(pk=unit.parent_id).first() if unit.parent_id else None
-    recipients = []
-    if parent is not None:
-        recipients.append(f"{parent.name} (để báo cáo)")
-    recipients += ["Các cơ quan, đơn vị trực thuộc", "Văn phòng"]
-    number, symbol = plan_number(plan.document_number, agency_symbol(unit))
-    return PlanExport(
-        title=plan.title,
-        year=plan.year,
-        issuing_body=unit.name,
-        parent_body=parent.name if parent else "",
-        number=number,
-        symbol=symbol,
-        issued_on=plan.issued_on,
-        place=getattr(settings, "CCHC_DOCUMENT_PLACE", "Hà Nội"),
-        signer_authority=unit.signer_authority,
-        signer_title=unit.signer_title,
-        signer_name=unit.signer_name,
-        purpose=plan.purpose,
-        requirements=plan.requirements,
-        implementation=plan.implementation,
-        areas=group_by_area(tasks),
-        recipients=recipients,
-        generated_on=today,
-    )
 
 
 # --- DOCX ---------------------------------------------------------------------------------
@@ -318,96 +190,56 @@ def plan_docx(data: PlanExport) -> bytes:
 
 # --- XLSX ---------------------------------------------------------------------------------
 
+FACE = "Times New Roman"
+CELL = Style(font=FACE, size=12, border="808080", wrap=True)
+CENTRED = replace(CELL, horizontal="center")
+HEADER = Style(
+    font=FACE,
+    size=12,
+    bold=True,
+    border="808080",
+    fill="D9E1F2",
+    horizontal="center",
+    vertical="center",
+    wrap=True,
+)
+AREA = Style(font=FACE, size=12, bold=True, fill="F2F2F2", wrap=True)
+SUBHEADING = Style(font=FACE, size=12, bold=True, italic=True, wrap=True)
+HEADER_ROW = 4
+
 
 def plan_xlsx(data: PlanExport) -> bytes:
     """The task table with each task's status, timeliness and progress: header frozen,
     filters on, columns wide enough for Vietnamese text, areas as merged heading rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    ws = book.active
-    ws.title = "Nhiệm vụ"
     headers = [c[0] for c in COLUMNS] + [c[0] for c in XLSX_EXTRA]
     widths = XLSX_WIDTHS + [c[1] for c in XLSX_EXTRA]
-    last = get_column_letter(len(headers))
-    font = Font(name="Times New Roman", size=12)
-    bold = Font(name="Times New Roman", size=12, bold=True)
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    centre = Alignment(wrap_text=True, vertical="top", horizontal="center")
-
-    ws["A1"] = data.issuing_body.upper()
-    as_text(ws["A1"])
-    ws["A1"].font = bold
-    ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = data.title
-    as_text(ws["A2"])
-    ws["A2"].font = Font(name="Times New Roman", size=14, bold=True)
-    ws.merge_cells(f"A2:{last}2")
+    # STT, the deadline and the progress are centred.
+    columns = [
+        SheetColumn(header, width, CENTRED if index in (0, 4, 9) else CELL)
+        for index, (header, width) in enumerate(zip(headers, widths, strict=True))
+    ]
     number = data.number_line
     if data.issued_on:
         number += f", ngày {format_day(data.issued_on)}"
     if not data.number:
         number = f"Dự thảo, chưa ban hành ({number})"
-    ws["A3"] = f"{number}. Tình trạng tính đến {format_day(data.generated_on)}."
-    ws["A3"].font = Font(name="Times New Roman", size=12, italic=True)
-    ws.merge_cells(f"A3:{last}3")
-
-    header_row = 4
-    fill = PatternFill("solid", fgColor="D9E1F2")
-    for col, title in enumerate(headers, start=1):
-        cell = ws.cell(row=header_row, column=col, value=title)
-        cell.font, cell.border, cell.fill = bold, border, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-
-    area_fill = PatternFill("solid", fgColor="F2F2F2")
-    row = header_row + 1
-    for area in data.areas:
-        for item in [area.heading, *area.items]:
-            if isinstance(item, str):
-                heading = item is area.heading
-                cell = as_text(ws.cell(row=row, column=1, value=item))
-                cell.font = Font(name="Times New Roman", size=12, bold=True, italic=not heading)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                if heading:
-                    cell.fill = area_fill
-                ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(headers))
-            else:
-                values = item.cells() + [item.status, item.timeliness, item.progress]
-                for col, value in enumerate(values, start=1):
-                    cell = as_text(ws.cell(row=row, column=col, value=value))
-                    cell.font, cell.border = font, border
-                    cell.alignment = centre if col in (1, 5, 10) else wrap
-            row += 1
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.auto_filter.ref = f"A{header_row}:{last}{max(row - 1, header_row)}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
-    book.save(out)
+    created = datetime.datetime.combine(data.generated_on, datetime.time())
+    with Workbook(out, title=data.title, creator=data.issuing_body, created=created) as book:
+        ws = book.sheet("Nhiệm vụ", columns, header_row=HEADER_ROW, autofilter=True)
+        ws.append([data.issuing_body.upper()], Style(font=FACE, size=12, bold=True), merge=True)
+        ws.append([data.title], Style(font=FACE, size=14, bold=True), merge=True)
+        ws.append(
+            [f"{number}. Tình trạng tính đến {format_day(data.generated_on)}."],
+            Style(font=FACE, size=12, italic=True),
+            merge=True,
+        )
+        ws.append(headers, HEADER)
+        for area in data.areas:
+            ws.append([area.heading], AREA, merge=True)
+            for item in area.items:
+                if isinstance(item, str):
+                    ws.append([item], SUBHEADING, merge=True)
+                else:
+                    ws.append(item.cells() + [item.status, item.timeliness, item.progress])
     return out.getvalue()
-
-
-def export_filename(plan: Plan, extension: str) -> str:
-    """ "ke-hoach-2026-TCCT-12.docx": ASCII, so every browser and mail client keeps it."""
-    return f"ke-hoach-{plan.year}-{plan.issuing_unit.code}-{plan.pk}.{extension}"
-
-
-__all__ = [
-    "PlanExport",
-    "agency_symbol",
-    "export_filename",
-    "plan_docx",
-    "plan_export_data",
-    "plan_number",
-    "plan_xlsx",
-]

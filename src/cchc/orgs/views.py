@@ -9,9 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cchc.plans.plan_export import agency_symbol, plan_number
-
-from . import services
+from . import selectors, services
 from .forms import UnitDocumentsForm
 from .models import Unit
 
@@ -49,10 +47,8 @@ def unit_documents(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu ký hiệu và người ký văn bản của đơn vị."))
             return redirect(back or request.path)
     form.mark_errors()
-    # The symbol the plans print now ("KH-CT"), also when the office has not set one.
-    _number, symbol = plan_number("", agency_symbol(unit))
     return render(
         request,
         "orgs/unit_documents.html",
-        {"unit": unit, "form": form, "back": back, "plan_symbol": symbol},
+        {"unit": unit, "form": form, "back": back, "plan_symbol": selectors.plan_symbol(unit)},
     )

@@ -4,8 +4,6 @@ No view touches the ORM to write; every object comes from a selector already sco
 user (a guessed id answers 404) and every action is a service call (403 when refused).
 """
 
-import tempfile
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +38,6 @@ from .timeliness import Timeliness, task_timeliness
 
 # Tasks per page on a plan's page: a whole real plan (40-200 tasks) fits on one.
 PLAN_PAGE_SIZE = 200
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_DEFERRED = [
     "description",
     "notes",
@@ -288,21 +285,37 @@ def task_export(request: HttpRequest) -> FileResponse:
     form = TaskFilterForm(request.GET)
     filters = form.filters(mine=request.GET.get("mine") == "1")
     today = form.as_of_date()
-    rows = selectors.task_export_rows(user=request.user, filters=filters, today=today)
-    # Not a `with` block: FileResponse closes (and so deletes) the file once it is sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    try:
-        exports.tasks_xlsx(rows, out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
+    # FileResponse closes (and so deletes) the temporary file once it is sent.
+    out = exports.task_workbook(user=request.user, filters=filters, today=today)
     return FileResponse(
         out,
         as_attachment=True,
         filename=f"nhiem-vu-{today:%Y%m%d}.xlsx",
-        content_type=XLSX_TYPE,
+        content_type=exports.XLSX_TYPE,
     )
+
+
+@login_required
+@require_GET
+def plan_export_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as an official document, with the tasks this user may read."""
+    return _plan_file(request, pk, "docx")
+
+
+@login_required
+@require_GET
+def plan_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's task table with status, timeliness and progress."""
+    return _plan_file(request, pk, "xlsx")
+
+
+def _plan_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    content, filename, content_type = exports.plan_file(
+        user=request.user, pk=pk, fmt=fmt, today=timezone.localdate()
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

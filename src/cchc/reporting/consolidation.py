@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from cchc.lib.dates import format_day
 from cchc.lib.text import fold
+from cchc.orgs.selectors import agency_symbol
 from cchc.plans.models import Area, TaskStatus
-from cchc.plans.plan_export import agency_symbol
 from cchc.plans.timeliness import Timeliness
 
 from . import data

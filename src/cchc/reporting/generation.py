@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
+from cchc.documents import consolidated as documents
 from cchc.orgs.models import Unit
 
-from . import consolidation, documents
+from . import consolidation
 from .models import (
     ConsolidatedReport,
     ExportFormat,

@@ -11,13 +11,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from cchc.documents import consolidated as documents
 from cchc.orgs.access import UNIT_ROLES, Access, access_for
 from cchc.orgs.models import Unit
 from cchc.plans import permissions as plan_permissions
 from cchc.plans.models import Area, Plan, PlanStatus
 from cchc.plans.timeliness import Timeliness
 
-from . import data, documents, permissions
+from . import data, permissions
 from .models import (
     NARRATIVE_PARTS,
     ConsolidatedReport,
@@ -519,3 +520,18 @@ def templates_page(*, user, pk: int) -> TemplatesPage:
 def template_get(*, period: ReportingPeriod, pk: int) -> ReportTemplate:
     """A template of the period's issuing unit (the caller read the period); 404 otherwise."""
     return get_object_or_404(ReportTemplate, pk=pk, unit=period.plan.issuing_unit)
+
+
+def pdf_available() -> bool:
+    """Whether this server can give the consolidated report as PDF (LibreOffice is here)."""
+    return documents.pdf_available()
+
+
+def template_placeholders() -> dict:
+    """What the template page lists: the placeholders an office's template may hold."""
+    return {"scalars": documents.SCALARS, "lists": documents.LISTS, "blocks": documents.BLOCKS}
+
+
+def default_template() -> bytes:
+    """The built-in layout of the consolidated report as a DOCX template to edit."""
+    return documents.default_template()

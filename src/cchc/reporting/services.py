@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record, diff, snapshot
+from cchc.documents import consolidated as documents
 from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
 from cchc.lib.office_files import OfficeFileRefused, office_file_kind
 from cchc.orgs.models import Unit
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
-from . import data, documents, permissions, rules
+from . import data, permissions, rules
 from .models import (
     NARRATIVE_PARTS,
     PeriodKind,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.lib.dates import format_day_time
 from cchc.lib.http import is_htmx
 
-from . import consolidated, documents, forms, selectors, services, workflow
+from . import consolidated, forms, selectors, services, workflow
 from .models import ReportingPeriod
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -502,7 +502,7 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         raise Http404(_("Định dạng không hợp lệ."))
     fmt = form.cleaned_data["format"]
-    if fmt == "pdf" and not documents.pdf_available():
+    if fmt == "pdf" and not selectors.pdf_available():
         messages.error(
             request,
             _("Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản DOCX."),
@@ -569,9 +569,7 @@ def template_list(request: HttpRequest, pk: int) -> HttpResponse:
             period=page.period,
             form=form,
             templates=page.templates,
-            scalars=documents.SCALARS,
-            lists=documents.LISTS,
-            blocks=documents.BLOCKS,
+            **selectors.template_placeholders(),
         ),
     )
 
@@ -590,6 +588,6 @@ def template_deactivate(request: HttpRequest, pk: int, template_pk: int) -> Http
 @require_GET
 def template_default(request: HttpRequest) -> HttpResponse:
     """The built-in template, to edit in Word and upload back."""
-    response = HttpResponse(documents.default_template(), content_type=DOCX_TYPE)
+    response = HttpResponse(selectors.default_template(), content_type=DOCX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-bao-cao-tong-hop.docx"'
     return response

@@ -1,9 +1,12 @@
-"""Plan import (upload, preview, confirm) and plan downloads. Included under "plans/":
+"""Plan import (upload, preview, confirm), and the plan downloads (views in plans.views,
+named here as they always were). Included under "plans/":
 
 path("plans/", include("cchc.plans.imports.urls")),
 """
 
 from django.urls import path
+
+from cchc.plans import views as plan_views
 
 from . import views
 
@@ -16,6 +19,6 @@ urlpatterns = [
     path("import/<str:token>/group/", views.group, name="group"),
     path("import/<str:token>/confirm/", views.confirm, name="confirm"),
     path("import/<str:token>/cancel/", views.cancel, name="cancel"),
-    path("<int:pk>/export.docx", views.export_docx, name="plan-export-docx"),
-    path("<int:pk>/export.xlsx", views.export_xlsx, name="plan-export-xlsx"),
+    path("<int:pk>/export.docx", plan_views.plan_export_docx, name="plan-export-docx"),
+    path("<int:pk>/export.xlsx", plan_views.plan_export_xlsx, name="plan-export-xlsx"),
 ]

@@ -1,4 +1,4 @@
-"""Import a plan from a file in the browser, and download a plan as DOCX or XLSX.
+"""Import a plan from a file in the browser.
 
 The journey (office only): upload → preview, where every task read and every problem is
 listed by sheet, row and column, and each name the system cannot match is resolved on the
@@ -7,7 +7,6 @@ the plan. The file waits under the configured storage between the steps; the ses
 only remembers where it is and what the office chose.
 """
 
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +23,6 @@ from cchc.orgs.models import Role, UnitGroupMode
 
 from .. import selectors
 from ..models import Plan
-from ..plan_export import PlanExport, export_filename, plan_docx, plan_export_data, plan_xlsx
 from .files import max_bytes, parse_plan_file
 from .forms import AliasForm, GroupForm, UploadForm
 from .preview import import_preview
@@ -35,8 +32,6 @@ from .services import ImportRefused, plan_import
 from .staging import stage_file, staged_discard, staged_read
 
 SESSION_KEY = "plan_imports"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_office(user) -> None:
@@ -271,31 +266,3 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     _forget(request, token)
     messages.info(request, _("Đã hủy nhập tệp."))
     return redirect("imports:upload")
-
-
-# --- downloads ------------------------------------------------------------------------------
-
-
-def _plan_download(
-    request: HttpRequest, pk: int, build: Callable[[PlanExport], bytes], ext: str, content_type: str
-) -> HttpResponse:
-    """The plan, with the tasks this user may read, as a file built by `build`."""
-    plan = selectors.plan_get(user=request.user, pk=pk)
-    data = plan_export_data(user=request.user, plan=plan, today=timezone.localdate())
-    response = HttpResponse(build(data), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(plan, ext)}"'
-    return response
-
-
-@login_required
-@require_GET
-def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan as an official document."""
-    return _plan_download(request, pk, plan_docx, "docx", DOCX_TYPE)
-
-
-@login_required
-@require_GET
-def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The plan's task table with status, timeliness and progress."""
-    return _plan_download(request, pk, plan_xlsx, "xlsx", XLSX_TYPE)

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils import timezone
 
+from cchc.documents.plan import plan_docx, plan_xlsx
+from cchc.plans.exports import plan_export_data
 from cchc.plans.models import Plan
-from cchc.plans.plan_export import plan_docx, plan_export_data, plan_xlsx
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from cchc.documents import consolidated as documents
 from cchc.lib import dates
-from cchc.reporting import documents, generation
+from cchc.reporting import generation
 from cchc.reporting.models import ReportingPeriod
 
 

@@ -1,0 +1,45 @@
+"""Office Open XML files that do not change when nothing in them changed: fixed member
+timestamps and fixed core dates, so that the same content gives the same bytes."""
+
+import datetime
+import io
+import re
+import zipfile
+
+# The earliest time a zip member can carry.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> bytes:
+    """Rewrite an OOXML zip with fixed member timestamps and fixed core dates."""
+    stamp = (
+        (when or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .encode()
+    )
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, data)
+    return out.getvalue()
+
+
+def finish_docx(document, *, title: str, author: str, when: datetime.datetime) -> bytes:
+    """A python-docx Document saved with fixed core properties and zip timestamps."""
+    props = document.core_properties
+    props.author = props.last_modified_by = author
+    props.title = title
+    props.subject = props.comments = props.keywords = props.category = ""
+    props.revision = 1
+    props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
+    out = io.BytesIO()
+    document.save(out)
+    return normalize_zip(out.getvalue(), when)
