@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from cchc.documents import consolidated
+from cchc.documents import consolidated, xlsx
 from cchc.documents.plan import plan_xlsx
 from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
@@ -101,3 +101,14 @@ def test_the_consolidated_workbook_stores_formula_like_titles_as_text(hostile, s
     assert_all_text(content, at_least=2 * len(HOSTILE))
     notes = [c for c in text_cells(content) if c.value in HOSTILE]
     assert len(notes) >= len(HOSTILE) and all(c.quotePrefix for c in notes)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "\x01=1+1"])
+def test_the_one_writer_marks_every_formula_start_with_the_quote_prefix(text):
+    out = io.BytesIO()
+    with xlsx.Workbook(out) as book:
+        book.sheet("Thử", [xlsx.Column("A", 10), xlsx.Column("B", 10)]).append([text, "a=b"])
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert sheet["A1"].data_type == "s" and sheet["A1"].quotePrefix
+    assert sheet["A1"].value == text.replace("\x01", "")
+    assert not sheet["B1"].quotePrefix

@@ -86,14 +86,20 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _text(value: str) -> str:
-    """The XML text of a string cell: control characters dropped, cut at Excel's limit."""
+def _clean(value: str) -> str:
+    """A string cell's text: control characters dropped, cut at Excel's limit."""
     # isprintable() is a fast C check; only odd strings (newlines, tabs, controls) pay the regex.
     if not value.isprintable():
         value = _ILLEGAL.sub("", value)
     if len(value) > MAX_CELL_CHARS:
         value = value[:MAX_CELL_CHARS]
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _xml(text: str) -> str:
+    """Text escaped for XML; a carriage return as a reference, or XML reads it as a newline."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text
 
 
 def _side(side: str, colour: str) -> str:
@@ -260,9 +266,11 @@ class Sheet:
         return f'<c r="{ref}" s="{kinds.number}"><v>{value}</v></c>'
 
     def _string_body(self, kinds: _Ids, value: str) -> str:
-        style = kinds.quoted if value.startswith(FORMULA_STARTS) else kinds.text
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        body = f' s="{style}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        text = _clean(value)
+        # Judged on the text as stored: a control character dropped may uncover an "=".
+        style = kinds.quoted if text.startswith(FORMULA_STARTS) else kinds.text
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        body = f' s="{style}" t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
         if len(self._strings) < 20000:
             self._strings[(kinds.text, value)] = body
         return body
