@@ -65,13 +65,14 @@ class Column:
 
 
 class _Ids(NamedTuple):
-    """The cell formats (indexes into cellXfs) one Style gives each kind of value."""
+    """The style attribute of a cell (` s="3"`, an index into cellXfs; none for the default
+    format) that one Style gives each kind of value."""
 
-    text: int
-    quoted: int
-    date: int
-    number: int
-    float: int
+    text: str
+    quoted: str
+    date: str
+    number: str
+    float: str
     # An empty cell is still written when it shows something (a border, a fill).
     visible: bool
 
@@ -110,25 +111,32 @@ class _Styles:
     """The workbook's styles part, built from the Styles its cells use."""
 
     def __init__(self, float_format: str):
-        self.fonts: dict[tuple, int] = {("Calibri", 11, False, False): 0}
+        self.fonts: dict[tuple, int] = {}
         self.fills: dict[str, int] = {"": 0, "gray125": 1}
-        self.borders: dict[str, int] = {"": 0}
-        self.xfs: dict[tuple, int] = {(0, 0, 0, 0, "", "", False, False): 0}
+        self.borders: dict[str, int] = {}
+        self.xfs: dict[tuple, int] = {}
         self.formats = {DATE_FORMAT: 164}
         if float_format:
             self.formats[float_format] = 165
         self.float_format = self.formats.get(float_format, 0)
         self._ids: dict[Style, _Ids] = {}
+        # The default format (index 0, written as no attribute at all) is Style()'s text.
+        self._xf(Style(), 0, False)
 
     def ids(self, style: Style) -> _Ids:
         ids = self._ids.get(style)
         if ids is None:
             ids = self._ids[style] = _Ids(
-                self._xf(style, 0, False),
-                self._xf(style, 0, True),
-                self._xf(style, 164, False),
-                self._xf(style, 0, False),
-                self._xf(style, self.float_format, False),
+                *(
+                    f' s="{xf}"' if xf else ""
+                    for xf in (
+                        self._xf(style, 0, False),
+                        self._xf(style, 0, True),
+                        self._xf(style, 164, False),
+                        self._xf(style, 0, False),
+                        self._xf(style, self.float_format, False),
+                    )
+                ),
                 bool(style.border or style.fill),
             )
         return ids
@@ -236,17 +244,26 @@ class Sheet:
         cells = []
         strings = self._strings
         for letter, kinds, value in zip(self.letters, ids, values, strict=False):
-            if value.__class__ is not str:
+            kind = value.__class__
+            if kind is not str:
+                # The task list's own kinds first: this loop runs for every cell.
+                if kind is int:
+                    cells.append(f'<c r="{letter}{number}"{kinds.number}><v>{value}</v></c>')
+                    continue
+                if kind is datetime.date:
+                    serial = (value - _EPOCH).days
+                    cells.append(f'<c r="{letter}{number}"{kinds.date}><v>{serial}</v></c>')
+                    continue
                 if value is None:
                     value = ""
-                elif not isinstance(value, bool | datetime.date | int | float):
-                    value = str(value)
-                else:
+                elif isinstance(value, bool | datetime.date | int | float):
                     cells.append(self._value(f"{letter}{number}", kinds, value))
                     continue
+                else:
+                    value = str(value)
             if not value:
                 if kinds.visible:
-                    cells.append(f'<c r="{letter}{number}" s="{kinds.text}"/>')
+                    cells.append(f'<c r="{letter}{number}"{kinds.text}/>')
                 continue
             # Areas, units, statuses repeat: a string cell's body is built once.
             body = strings.get((kinds.text, value)) or self._string_body(kinds, value)
@@ -257,20 +274,20 @@ class Sheet:
     def _value(ref: str, kinds: _Ids, value) -> str:
         """A cell of a bool, a date or a number."""
         if isinstance(value, bool):
-            return f'<c r="{ref}" s="{kinds.number}" t="b"><v>{int(value)}</v></c>'
+            return f'<c r="{ref}"{kinds.number} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, datetime.date):
             day = value.date() if isinstance(value, datetime.datetime) else value
-            return f'<c r="{ref}" s="{kinds.date}"><v>{(day - _EPOCH).days}</v></c>'
+            return f'<c r="{ref}"{kinds.date}><v>{(day - _EPOCH).days}</v></c>'
         if isinstance(value, float):
-            return f'<c r="{ref}" s="{kinds.float}"><v>{value!r}</v></c>'
-        return f'<c r="{ref}" s="{kinds.number}"><v>{value}</v></c>'
+            return f'<c r="{ref}"{kinds.float}><v>{value!r}</v></c>'
+        return f'<c r="{ref}"{kinds.number}><v>{value}</v></c>'
 
     def _string_body(self, kinds: _Ids, value: str) -> str:
         text = _clean(value)
         # Judged on the text as stored: a control character dropped may uncover an "=".
         style = kinds.quoted if text.startswith(FORMULA_STARTS) else kinds.text
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        body = f' s="{style}" t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
+        body = f'{style} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
         if len(self._strings) < 20000:
             self._strings[(kinds.text, value)] = body
         return body
