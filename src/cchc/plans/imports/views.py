@@ -7,7 +7,6 @@ the plan. The file waits under the configured storage between the steps; the ses
 only remembers where it is and what the office chose.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
