@@ -38,5 +38,5 @@ def short_filename(name: str, max_bytes: int) -> str:
         stem, ext = name, ""
     suffix = f".{ext}" if ext else ""
     room = max(1, max_bytes - len(suffix.encode()))
-    cut = stem.encode()[:room].decode("utf-8", "ignore").rstrip() or "tep"
+    cut = stem.encode()[:room].decode("utf-8", "ignore").rstrip() or "tep"[:room]
     return cut + suffix
