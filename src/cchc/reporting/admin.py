@@ -1,19 +1,10 @@
 from django.contrib import admin
 
+from cchc.audit.admin import ReadOnlyAdmin
+
 from .models import ConsolidatedReport, ReportingPeriod, ReportNudge, UnitReport
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Reporting data changes only through the application's services (with their audit)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Reporting data changes only through the application's services (with their audit).
 
 
 @admin.register(ReportingPeriod)
