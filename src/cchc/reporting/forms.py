@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib import dates
+from cchc.lib.forms import bootstrap
 from cchc.orgs.models import Unit
 from cchc.plans.forms import id_field
 from cchc.plans.models import Area
@@ -15,15 +16,6 @@ DATE_WIDGET = forms.DateInput(
     attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
     format=dates.DAY,
 )
-
-
-def bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _date(label, required=True, help_text=""):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day_time
+from cchc.lib.files import stored_file_response
 from cchc.lib.http import is_htmx
 
 from . import consolidated, forms, selectors, services, workflow
@@ -350,10 +351,7 @@ def report_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = selectors.attachment_get(user=request.user, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
-    )
+    return stored_file_response(selectors.attachment_get(user=request.user, pk=pk))
 
 
 # --- the consolidated report -----------------------------------------------------------
