@@ -133,8 +133,13 @@ CCHC_AUDIT_ANCHOR_DIR = Path(
     os.environ.get("CCHC_AUDIT_ANCHOR_DIR", DATA_DIR / "audit-anchors")
 ).resolve()
 
+# Big uploads spill here while a request reads them, inside the data folder (where
+# `cchc cleanup` looks for what a crash left), not in the system's temporary folder.
+FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
+
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
@@ -201,8 +206,9 @@ USE_I18N = True
 USE_TZ = True
 DATE_INPUT_FORMATS = dates.INPUT_FORMATS
 
+# Uploads are written under a waiting name and take their own on commit (lib/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cchc.lib.storage.CommitStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
