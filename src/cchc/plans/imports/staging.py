@@ -11,6 +11,8 @@ from django.utils import timezone
 from cchc.lib.text import fold
 
 STAGING_DIR = "imports"
+# How long an unconfirmed upload is kept (`clear_import_uploads`, `cleanup`).
+STAGING_DAYS = 2
 
 
 def stage_file(*, actor, name: str, data: bytes) -> str:
@@ -24,7 +26,8 @@ def stage_file(*, actor, name: str, data: bytes) -> str:
 
     token = secrets.token_urlsafe(12)
     safe = get_valid_filename(fold(name).replace(" ", "-")) or "ke-hoach"
-    return default_storage.save(f"{STAGING_DIR}/{actor.pk}/{token}/{safe}", ContentFile(data))
+    # No row names the file, so it takes its name as soon as it is whole, not on a commit.
+    return default_storage.save_now(f"{STAGING_DIR}/{actor.pk}/{token}/{safe}", ContentFile(data))
 
 
 def staged_read(path: str) -> bytes:
@@ -41,16 +44,16 @@ def staged_discard(path: str) -> None:
         default_storage.delete(path)
 
 
-def staged_clear(*, older_than: datetime.timedelta) -> int:
-    """Remove uploaded plan files left unconfirmed for longer than `older_than` (the office
-    closed the preview and never came back); returns how many were removed."""
+def staged_expired(*, older_than: datetime.timedelta) -> list[str]:
+    """Uploaded plan files left unconfirmed for longer than `older_than` (the office closed
+    the preview and never came back)."""
     from django.core.files.storage import default_storage
 
     cutoff = timezone.now() - older_than
-    removed = 0
-    users, __ = (
-        default_storage.listdir(STAGING_DIR) if default_storage.exists(STAGING_DIR) else ([], [])
-    )
+    if not default_storage.exists(STAGING_DIR):
+        return []
+    expired = []
+    users, __ = default_storage.listdir(STAGING_DIR)
     for user in users:
         tokens, __ = default_storage.listdir(f"{STAGING_DIR}/{user}")
         for token in tokens:
@@ -58,6 +61,13 @@ def staged_clear(*, older_than: datetime.timedelta) -> int:
             for name in files:
                 path = f"{STAGING_DIR}/{user}/{token}/{name}"
                 if default_storage.get_modified_time(path) < cutoff:
-                    default_storage.delete(path)
-                    removed += 1
-    return removed
+                    expired.append(path)
+    return expired
+
+
+def staged_clear(*, older_than: datetime.timedelta) -> int:
+    """Remove the uploaded plan files `staged_expired` finds; returns how many."""
+    expired = staged_expired(older_than=older_than)
+    for path in expired:
+        staged_discard(path)
+    return len(expired)
