@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 
 from django import forms
 from django.utils import timezone
@@ -270,6 +271,12 @@ class TaskUpdateForm(forms.Form):
         help_text=_("Ngày của văn bản, tài liệu được đính kèm (không phải ngày tải lên)."),
     )
     file_description = forms.CharField(required=False, max_length=500, label=_("Mô tả tài liệu"))
+    # New with each empty form: sending the same form twice posts one update.
+    submission_key = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Biểu mẫu không hợp lệ: hãy mở lại trang rồi gửi lại.")},
+    )
 
     def __init__(self, *args, task: Task, can_report_progress: bool, **kwargs):
         today = timezone.localdate()
@@ -280,6 +287,7 @@ class TaskUpdateForm(forms.Form):
                 "progress": task.progress,
                 "reported_on": today,
                 "effective_on": today,
+                "submission_key": uuid.uuid4(),
             },
         )
         super().__init__(*args, **kwargs)

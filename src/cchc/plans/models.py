@@ -167,6 +167,9 @@ class TaskUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The one-time key of the form that posted it: the same form sent twice (a double
+    # click) finds this entry instead of making a second one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-reported_on", "-id"]

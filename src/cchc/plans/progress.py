@@ -4,6 +4,7 @@ permission, runs in one transaction and records its audit event, as in `services
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -116,6 +117,19 @@ def _check_entry(
     return errors
 
 
+def _posted_with(key: uuid.UUID | None, *, actor: User, task: Task) -> TaskUpdate | None:
+    """The entry this form already posted, if it was sent before."""
+    if key is None:
+        return None
+    posted = TaskUpdate.objects.filter(submission_key=key).first()
+    if posted is not None and (posted.task_id, posted.author_id) != (task.pk, actor.pk):
+        # Not this user's form for this task: a key copied from elsewhere.
+        raise ValidationError(
+            {"submission_key": _("Biểu mẫu đã hết hiệu lực: hãy mở lại trang rồi gửi lại.")}
+        )
+    return posted
+
+
 @transaction.atomic
 def task_update_post(
     *,
@@ -128,12 +142,14 @@ def task_update_post(
     completed_on: datetime.date | None = None,
     reported_on: datetime.date | None = None,
     files: Sequence[EvidenceFile] = (),
+    submission_key: uuid.UUID | None = None,
 ) -> TaskUpdate:
     """Post a progress entry, optionally moving progress and status, with evidence files.
 
     Marking a task done requires its deliverable (what was produced, e.g. a decision's
     number). Supporting units may add notes and evidence but not move progress or status,
     nor write the result. The entry is judged against the state as of its own date.
+    A `submission_key` already posted returns that entry, writing nothing.
     """
     task = (
         Task.objects.select_for_update()
@@ -142,6 +158,10 @@ def task_update_post(
     )
     access = access_for(actor)
     require(permissions.can_add_note(access, task), _("Không có quyền cập nhật nhiệm vụ này."))
+    # Under the task's lock: a second sending waits for the first and then finds it.
+    posted = _posted_with(submission_key, actor=actor, task=task)
+    if posted is not None:
+        return posted
     on = reported_on or today()
     history = list(task.updates.all())
     # The entry speaks of its own date: compare with the state as of then, not today's.
@@ -192,6 +212,7 @@ def task_update_post(
         deliverable=deliverable.strip(),
         author=actor,
         unit=unit,
+        submission_key=submission_key,
     )
     # The task's own fields are its state as of today, read from the whole history.
     now = task_state([*history, update], today())

@@ -431,6 +431,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
                     deliverable=data.get("deliverable", ""),
                     reported_on=data["reported_on"],
                     files=files,
+                    submission_key=data.get("submission_key"),
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)

@@ -53,6 +53,25 @@
     updateSelectedCount(document.getElementById("bulk-form"));
   });
 
+  // A form marked [data-submit-once] is sent once: a second click while the page is
+  // leaving does nothing (the server also knows the form's submission key).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-submit-once]") || event.defaultPrevented) return;
+    if (form.hasAttribute("data-sent")) {
+      event.preventDefault();
+    } else {
+      form.setAttribute("data-sent", "");
+    }
+  });
+
+  // Coming back to a page kept by the browser (Back button): its forms may be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      form.removeAttribute("data-sent");
+    });
+  });
+
   // Ask before a bulk change: the button carries the question in data-confirm.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
