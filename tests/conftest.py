@@ -2,7 +2,8 @@ import os
 
 import pytest
 
-from tests.world import build_world
+from cchc.orgs import services as org_services
+from tests.world import build_world, make_user
 
 
 def require(available: bool, reason: str) -> None:
@@ -40,3 +41,30 @@ def test_settings(settings, tmp_path):
 @pytest.fixture
 def world(db):
     return build_world()
+
+
+@pytest.fixture
+def sibling(world):
+    """A sibling department, TCHC, beside TCCT under the ministry: its office unit and an
+    office user of its own (a hostile office to TCCT's branch)."""
+    tchc = org_services.unit_create(
+        actor=None, code="TCHC", name="Tổng cục Hậu cần", parent=world.units["BQP"]
+    )
+    vp = org_services.unit_create(
+        actor=None, code="TCHC-VP", name="Văn phòng Tổng cục Hậu cần", parent=tchc
+    )
+    office = make_user("office_h")
+    org_services.membership_grant(actor=None, user=office, unit=tchc, role="office")
+    return {"unit": tchc, "vp": vp, "office": office}
+
+
+@pytest.fixture
+def executor(transactional_db):
+    """Takes the schema back and forth in a migration's test; every migration is applied
+    again after it, as the other tests expect."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield MigrationExecutor(connection)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

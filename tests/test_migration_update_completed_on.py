@@ -2,22 +2,12 @@
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 D = datetime.date
 BEFORE = [("plans", "0003_task_unit_texts")]
 AFTER = [("plans", "0004_update_completed_on")]
-
-
-@pytest.fixture
-def executor(transactional_db):
-    executor = MigrationExecutor(connection)
-    yield executor
-    # Leave the database as the other tests expect it: every migration applied.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_backfill_reads_each_tasks_history(executor):

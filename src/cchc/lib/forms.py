@@ -1,6 +1,9 @@
 """What every form of the application shares on screen."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from .urls import MAX_ID
 
 
 def bootstrap(form: forms.Form) -> None:
@@ -12,3 +15,22 @@ def bootstrap(form: forms.Form) -> None:
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id. An id beyond what the database holds is an invalid
+    choice, as any unknown id, not an overflow (500) in the query that looks it up."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: Django's own check names it
+            if not -MAX_ID - 1 <= number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

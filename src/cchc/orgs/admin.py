@@ -63,8 +63,8 @@ class NamesAdmin(AuditedModelAdmin):
 
 @admin.register(UnitAlias)
 class UnitAliasAdmin(NamesAdmin):
-    list_display = ["alias", "unit", "created_at"]
-    search_fields = ["alias", "unit__name", "unit__code"]
+    list_display = ["alias", "unit", "owner", "created_at"]
+    search_fields = ["alias", "unit__name", "unit__code", "owner__name"]
 
 
 @admin.register(UnitGroup)

@@ -105,20 +105,30 @@ class Membership(models.Model):
 class UnitAlias(models.Model):
     """Another name a plan uses for a unit ("Văn phòng TCCT", "VP UBND").
 
-    The office records one when an import meets a name it cannot match; the folded form is
-    unique, so one name always means one unit.
+    The office records one when an import meets a name it cannot match. It belongs to the
+    `owner`, the unit whose office made it: only imports of the owner's plans read it, it
+    names a unit of the owner's branch, and within one owner one name means one unit.
     """
 
+    owner = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị khai báo"),
+        on_delete=models.CASCADE,
+        related_name="owned_aliases",
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("cơ quan, đơn vị"), on_delete=models.CASCADE, related_name="aliases"
     )
     alias = models.CharField(_("tên gọi khác"), max_length=255)
     # name_key(alias)
-    folded = models.CharField(max_length=255, unique=True, editable=False)
+    folded = models.CharField(max_length=255, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["folded"]
+        ordering = ["owner__path", "folded"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "folded"], name="unit_alias_unique")
+        ]
         verbose_name = _("tên gọi khác của đơn vị")
         verbose_name_plural = _("tên gọi khác của đơn vị")
 

@@ -31,6 +31,9 @@ from .models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+# The longest name of a unit, alias or group words (their columns' length).
+NAME_LENGTH = 255
+
 
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not actor.is_superuser:
@@ -110,36 +113,137 @@ def _require_office(actor: User | None, unit: Unit | None = None) -> None:
         raise PermissionDenied(_("Chỉ Văn phòng được khai báo tên gọi và nhóm đơn vị."))
 
 
-@transaction.atomic
-def unit_alias_create(*, actor: User | None, unit: Unit, alias: str) -> UnitAlias:
-    """Record that `alias` names `unit` in plans. One name means one unit, everywhere."""
-    _require_office(actor)
-    alias = " ".join(alias.split())
-    key = name_key(alias)
+def alias_owner_for(actor: User | None, unit: Unit) -> Unit:
+    """Whose alias naming `unit` an office makes when it does not say: its own unit whose
+    branch holds `unit` (the widest, when it has several); the system's, the tree's root."""
+    root_id = int(unit.path.strip("/").split("/")[0])
+    if actor is None or not access_for(actor).paths_for(Role.OFFICE):
+        return Unit.objects.get(pk=root_id)
+    access = access_for(actor)
+    own = [
+        (path, pk)
+        for path, pk in zip(
+            access.paths_for(Role.OFFICE), access.unit_ids[Role.OFFICE], strict=True
+        )
+        if unit.path.startswith(path)
+    ]
+    if not own:
+        raise PermissionDenied(_("Chỉ Văn phòng được khai báo tên gọi và nhóm đơn vị."))
+    return Unit.objects.get(pk=min(own)[1])
+
+
+def _check_name(text: str, field: str, empty: str) -> tuple[str, str]:
+    """The name with its spaces tidied, and its key; refused when empty or too long."""
+    text = " ".join(text.split())
+    key = name_key(text)
     if not key:
-        raise ValidationError({"alias": _("Tên gọi khác không được để trống.")})
+        raise ValidationError({field: empty})
+    if len(text) > NAME_LENGTH:
+        raise ValidationError({field: _("Không quá %(limit)d ký tự.") % {"limit": NAME_LENGTH}})
+    return text, key
+
+
+def _check_in_branch(owner: Unit, units: Iterable[Unit], field: str) -> None:
+    """A name the owner's office records stands only for units of the owner's branch."""
+    outside = [u for u in units if not u.path.startswith(owner.path)]
+    if outside:
+        raise ValidationError(
+            {
+                field: _(
+                    "“%(units)s” không thuộc %(owner)s: chỉ chọn được đơn vị trong phạm vi "
+                    "của %(owner)s."
+                )
+                % {"units": "; ".join(u.name for u in outside), "owner": owner.name}
+            }
+        )
+
+
+def _check_alias_target(owner: Unit, unit: Unit) -> None:
     if not unit.is_active:
         raise ValidationError(
             {"unit": _("Đơn vị “%(unit)s” không còn hoạt động.") % {"unit": unit}}
         )
-    existing = UnitAlias.objects.select_related("unit").filter(folded=key).first()
-    if existing is not None:
-        if existing.unit_id == unit.pk:
-            return existing
+    _check_in_branch(owner, [unit], "unit")
+
+
+def _same_name(owner: Unit, key: str, alias: str, unit: Unit) -> UnitAlias | None:
+    """The owner's alias already spelled this way: the same one when it names `unit`, else
+    refused, as one name means one unit."""
+    existing = UnitAlias.objects.select_related("unit").filter(owner=owner, folded=key).first()
+    if existing is not None and existing.unit_id != unit.pk:
         raise ValidationError(
             {
                 "alias": _("Tên “%(alias)s” đã được dùng cho đơn vị “%(unit)s”.")
                 % {"alias": alias, "unit": existing.unit.name}
             }
         )
-    record = UnitAlias.objects.create(unit=unit, alias=alias, folded=key)
+    return existing
+
+
+@transaction.atomic
+def unit_alias_create(
+    *, actor: User | None, unit: Unit, alias: str, owner: Unit | None = None
+) -> UnitAlias:
+    """Record that `alias` names `unit` in the plans of `owner` (by default, the branch of
+    the actor's office that holds `unit`)."""
+    owner = owner or alias_owner_for(actor, unit)
+    _require_office(actor, owner)
+    alias, key = _check_name(alias, "alias", _("Tên gọi khác không được để trống."))
+    _check_alias_target(owner, unit)
+    existing = _same_name(owner, key, alias, unit)
+    if existing is not None:
+        return existing
+    record = UnitAlias.objects.create(owner=owner, unit=unit, alias=alias, folded=key)
     audit_record(
         actor=actor,
         action="unit_alias.create",
         obj=record,
-        changes={"unit": [None, unit.code], "alias": [None, alias]},
+        changes={"owner": [None, owner.code], "unit": [None, unit.code], "alias": [None, alias]},
     )
     return record
+
+
+@transaction.atomic
+def unit_alias_update(
+    *, actor: User | None, record: UnitAlias, alias: str, unit: Unit
+) -> UnitAlias:
+    """Respell an alias, or point it to another unit of its owner's branch."""
+    record = UnitAlias.objects.select_for_update().select_related("owner", "unit").get(pk=record.pk)
+    _require_office(actor, record.owner)
+    alias, key = _check_name(alias, "alias", _("Tên gọi khác không được để trống."))
+    _check_alias_target(record.owner, unit)
+    existing = _same_name(record.owner, key, alias, unit)
+    if existing is not None and existing.pk != record.pk:
+        raise ValidationError({"alias": _("Tên “%(alias)s” đã được khai báo.") % {"alias": alias}})
+    changes = {
+        name: [before, after]
+        for name, before, after in (
+            ("alias", record.alias, alias),
+            ("unit", record.unit.code, unit.code),
+        )
+        if before != after
+    }
+    if changes:
+        record.alias, record.folded, record.unit = alias, key, unit
+        record.save(update_fields=["alias", "folded", "unit"])
+        audit_record(actor=actor, action="unit_alias.update", obj=record, changes=changes)
+    return record
+
+
+def _delete_recorded(actor: User | None, obj, action: str, values: dict) -> None:
+    """Delete a row, its audit event saying what it held."""
+    changes = {name: [value, None] for name, value in values.items()}
+    audit_record(actor=actor, action=action, obj=obj, changes=changes)
+    obj.delete()
+
+
+@transaction.atomic
+def unit_alias_delete(*, actor: User | None, record: UnitAlias) -> None:
+    """Forget an alias: the next import of the owner's plans asks about the name again."""
+    record = UnitAlias.objects.select_for_update().select_related("owner", "unit").get(pk=record.pk)
+    _require_office(actor, record.owner)
+    values = {"owner": record.owner.code, "unit": record.unit.code, "alias": record.alias}
+    _delete_recorded(actor, record, "unit_alias.delete", values)
 
 
 @transaction.atomic
@@ -148,12 +252,9 @@ def unit_group_define(
 ) -> UnitGroup:
     """Define (or redefine) what the collective words mean in `owner`'s plans."""
     _require_office(actor, owner)
-    words = " ".join(words.split())
-    key = name_key(words)
+    words, key = _check_name(words, "words", _("Cụm từ chỉ nhóm đơn vị không được để trống."))
     chosen = sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
     errors = {}
-    if not key:
-        errors["words"] = _("Cụm từ chỉ nhóm đơn vị không được để trống.")
     if mode not in UnitGroupMode.values:
         errors["mode"] = _("Phạm vi “%(mode)s” không hợp lệ.") % {"mode": mode}
     elif mode == UnitGroupMode.LIST and not chosen:
@@ -162,6 +263,7 @@ def unit_group_define(
         raise ValidationError(errors)
     if mode == UnitGroupMode.BELOW:
         chosen = []
+    _check_in_branch(owner, chosen, "units")
     group = UnitGroup.objects.select_for_update().filter(owner=owner, folded=key).first()
     before = None
     if group is None:
@@ -189,6 +291,20 @@ def unit_group_define(
             | {"owner": [None, owner.code]},
         )
     return group
+
+
+@transaction.atomic
+def unit_group_delete(*, actor: User | None, group: UnitGroup) -> None:
+    """Forget what collective words mean: the next import of the owner's plans asks again."""
+    group = UnitGroup.objects.select_for_update().select_related("owner").get(pk=group.pk)
+    _require_office(actor, group.owner)
+    values = {
+        "owner": group.owner.code,
+        "words": group.words,
+        "mode": group.mode,
+        "units": sorted(u.code for u in group.units.all()),
+    }
+    _delete_recorded(actor, group, "unit_group.delete", values)
 
 
 def unit_group_members(group: UnitGroup) -> list[Unit]:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cchc.lib.forms import bootstrap
+from cchc.lib.forms import ModelChoicesField, bootstrap
 from cchc.orgs.models import Unit, UnitGroupMode
 
 from .. import selectors
@@ -75,6 +75,4 @@ class AliasForm(forms.Form):
 class GroupForm(forms.Form):
     words = forms.CharField(max_length=255)
     mode = forms.ChoiceField(choices=UnitGroupMode.choices)
-    units = forms.ModelMultipleChoiceField(
-        queryset=Unit.objects.filter(is_active=True), required=False
-    )
+    units = ModelChoicesField(queryset=Unit.objects.filter(is_active=True), required=False)

@@ -6,7 +6,10 @@ How names are matched (never guessed):
     if several match, the one within the issuing unit's branch, if exactly one is;
   - "Phòng Tài chính/TCCT" is the unit of that name below that parent;
   - collective words ("Các cơ quan, đơn vị") mean the group the issuing unit defined;
-  - anything else, or a name that still fits several units, is a problem to resolve.
+  - anything else, or a name that still fits several units, is a problem to resolve;
+  - so is a name that stands for a unit outside the issuing unit's branch: a plan gives
+    tasks only to the units its office oversees.
+Aliases are those the issuing unit's office recorded, never another branch's.
 A lead cell names one unit; when it names several, the first leads and the others support
 (shown as a warning); when it names a group, the issuing unit leads and the group supports.
 """
@@ -38,6 +41,7 @@ class NameMatch:
     candidates: list[Unit] = field(default_factory=list)  # when several units fit
     kind: str = ""  # "unit" | "group" when unresolved
     message: str = ""
+    outside: list[Unit] = field(default_factory=list)  # units it names beyond the branch
 
     @property
     def ok(self) -> bool:
@@ -59,7 +63,9 @@ class UnitIndex:
                     self.by_key[key].append(unit)
         self.aliases = {
             a.folded: a.unit
-            for a in UnitAlias.objects.select_related("unit").filter(unit__is_active=True)
+            for a in UnitAlias.objects.select_related("unit").filter(
+                owner=issuing_unit, unit__is_active=True
+            )
         }
         self.resolutions = {name_key(k): u for k, u in (resolutions or {}).items()}
         self.groups = {
@@ -95,6 +101,9 @@ class UnitIndex:
                 return branch
         return found
 
+    def in_branch(self, unit: Unit) -> bool:
+        return unit.path.startswith(self.issuing_unit.path)
+
     def known(self, text: str) -> bool:
         """Is this exact name a unit, alias, resolution or group (no "X/Parent" search)?"""
         key = name_key(text)
@@ -114,11 +123,12 @@ class UnitIndex:
         if key in self.groups and key not in self.resolutions and key not in self.aliases:
             result.group = self.groups[key]
             result.units = self.members(result.group)
-        elif len(units) == 1:
+        elif len(units) == 1 or (units and not any(self.in_branch(u) for u in units)):
+            # One unit, or only units of other branches (then refused as outside, below).
             result.units = units
         elif units:
             result.kind = "unit"
-            result.candidates = sorted(units, key=lambda u: u.path)
+            result.candidates = sorted((u for u in units if self.in_branch(u)), key=_path)
             names = "; ".join(f"{u.name} ({u.code})" for u in result.candidates)
             result.message = _("“%(name)s” khớp với nhiều đơn vị: %(units)s. Chọn một đơn vị.") % {
                 "name": text,
@@ -136,8 +146,42 @@ class UnitIndex:
                 "Không tìm thấy đơn vị “%(name)s” (theo mã, tên, tên viết tắt hay tên gọi "
                 "khác): chọn đơn vị tương ứng để lưu thành tên gọi khác."
             ) % {"name": text}
+        if result.ok:
+            self._keep_in_branch(result)
         self._cache[key] = result
         return result
+
+    def _keep_in_branch(self, result: NameMatch) -> None:
+        """A name that stands for units outside the issuing unit's branch is a problem."""
+        result.outside = sorted((u for u in result.units if not self.in_branch(u)), key=_path)
+        if not result.outside:
+            return
+        names = "; ".join(f"{u.name} ({u.code})" for u in result.outside)
+        values = {"name": result.name, "units": names, "unit": self.issuing_unit.name}
+        if result.group is not None:
+            result.kind = "group"
+            result.message = (
+                _(
+                    "Nhóm “%(name)s” gồm đơn vị không thuộc %(unit)s: %(units)s. Định nghĩa lại "
+                    "nhóm chỉ với các đơn vị trong phạm vi của %(unit)s."
+                )
+                % values
+            )
+        else:
+            result.kind = "unit"
+            result.message = (
+                _(
+                    "“%(name)s” là %(units)s, không thuộc %(unit)s: kế hoạch của %(unit)s chỉ giao "
+                    "nhiệm vụ cho đơn vị trong phạm vi của mình. Sửa tên trong tệp, hoặc chọn đơn "
+                    "vị trong phạm vi mà tên này chỉ."
+                )
+                % values
+            )
+        result.units, result.group = [], None
+
+
+def _path(unit: Unit) -> str:
+    return unit.path
 
 
 def _rejoin(names: list[UnitName], index: UnitIndex) -> list[UnitName]:

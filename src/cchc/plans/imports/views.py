@@ -146,8 +146,9 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     entry, arguments, parsed = _staged(request, token)
     result = import_preview(parsed=parsed, **arguments)
     unit = arguments["unit"]
-    units = unit_choices()
-    branch = [u for u in units if u.path.startswith(unit.path) and u.pk != unit.pk]
+    # A name in the plan stands only for a unit of the issuing unit's branch.
+    units = [u for u in unit_choices() if u.path.startswith(unit.path)]
+    branch = [u for u in units if u.pk != unit.pk]
     context = {
         "token": token,
         "entry": entry,
@@ -181,13 +182,14 @@ def _resolve(request: HttpRequest, token: str, form, invalid: str, write) -> Htt
 @login_required
 @require_POST
 def alias(request: HttpRequest, token: str) -> HttpResponse:
-    """Resolve a name: it means this unit, from now on (saved as an alias)."""
+    """Resolve a name: it means this unit in the issuing unit's plans, from now on (saved as
+    the issuing unit's alias)."""
     _require_office(request.user)
-    _entry(request, token)
+    owner = _arguments(request, _entry(request, token))["unit"]
 
     def write(data: dict) -> str:
         record = org_services.unit_alias_create(
-            actor=request.user, unit=data["unit"], alias=data["name"]
+            actor=request.user, owner=owner, unit=data["unit"], alias=data["name"]
         )
         return _("Đã ghi nhận: “%(alias)s” là %(unit)s.") % {
             "alias": record.alias,
