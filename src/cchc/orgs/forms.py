@@ -1,7 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit
+from cchc.lib.forms import ModelChoicesField, bootstrap
+
+from . import selectors
+from .models import Unit, UnitAlias, UnitGroup, UnitGroupMode
 
 
 def _unit_text(name: str, label: str, help_text: str) -> forms.CharField:
@@ -61,3 +64,51 @@ class UnitDocumentsForm(forms.Form):
             "signer_title": unit.signer_title,
             "signer_name": unit.signer_name,
         }
+
+
+def _unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+class AliasEditForm(forms.Form):
+    """Another name of a unit, in the plans of the alias's owner."""
+
+    alias = forms.CharField(
+        label=_("Tên gọi khác"),
+        max_length=UnitAlias._meta.get_field("alias").max_length,
+        help_text=_("Tên như được viết trong kế hoạch, ví dụ: Văn phòng TCCT."),
+    )
+    unit = forms.ModelChoiceField(label=_("Là đơn vị"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, record: UnitAlias, **kwargs):
+        kwargs.setdefault("initial", {"alias": record.alias, "unit": record.unit_id})
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.branch_units(record.owner)
+        self.fields["unit"].label_from_instance = _unit_label
+        bootstrap(self)
+
+
+class GroupEditForm(forms.Form):
+    """What a group's words stand for: every unit below the owner, or the units chosen."""
+
+    mode = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=UnitGroupMode.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    units = ModelChoicesField(
+        label=_("Các đơn vị (khi chọn danh sách)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Giữ Ctrl (hoặc chạm giữ trên điện thoại) để chọn nhiều đơn vị."),
+    )
+
+    def __init__(self, *args, group: UnitGroup, **kwargs):
+        kwargs.setdefault(
+            "initial", {"mode": group.mode, "units": [u.pk for u in group.units.all()]}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = selectors.branch_units(group.owner, itself=False)
+        self.fields["units"].label_from_instance = _unit_label
+        self.fields["units"].widget.attrs["size"] = 8
+        bootstrap(self)

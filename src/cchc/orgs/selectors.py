@@ -1,10 +1,18 @@
-"""Reads about units that pages and documents share."""
+"""Reads about units that pages and documents share, scoped to the user where a page
+shows them: an office sees the names its branch recorded (aliases and groups of units), and
+no other branch's."""
+
+from __future__ import annotations
 
 import re
 
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
 from cchc.documents.plan import PLAN_KIND, plan_number
 
-from .models import Unit
+from .access import access_for
+from .models import Role, Unit, UnitAlias, UnitGroup
 
 # The agency part of a plan's number as entered: "CT" in "25/KH-CT", "VP-BQP" in "3/KH-VP-BQP".
 _AGENCY_IN_NUMBER = re.compile(rf"/\s*{PLAN_KIND}\s*-\s*(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)\s*$")
@@ -34,3 +42,39 @@ def plan_symbol(unit: Unit) -> str:
     """The symbol the unit's plans print now ("KH-CT"), also when the office has set none."""
     _number, symbol = plan_number("", agency_symbol(unit))
     return symbol
+
+
+def alias_list(*, user) -> QuerySet[UnitAlias]:
+    """Aliases owned by a unit in the scope of the user's office role."""
+    access = access_for(user)
+    return (
+        UnitAlias.objects.filter(access.unit_q("owner", Role.OFFICE))
+        .select_related("owner", "unit")
+        .order_by("owner__path", "folded")
+    )
+
+
+def alias_get(*, user, pk: int) -> UnitAlias:
+    """One of `alias_list`; 404 for any other, so another branch's alias is not seen."""
+    return get_object_or_404(alias_list(user=user), pk=pk)
+
+
+def group_list(*, user) -> QuerySet[UnitGroup]:
+    """Groups of units defined for the plans of a unit in the user's office scope."""
+    access = access_for(user)
+    return (
+        UnitGroup.objects.filter(access.unit_q("owner", Role.OFFICE))
+        .select_related("owner")
+        .prefetch_related("units")
+        .order_by("owner__path", "folded")
+    )
+
+
+def group_get(*, user, pk: int) -> UnitGroup:
+    return get_object_or_404(group_list(user=user), pk=pk)
+
+
+def branch_units(owner: Unit, *, itself: bool = True) -> QuerySet[Unit]:
+    """The active units of `owner`'s branch, in tree order: what its names may stand for."""
+    units = Unit.objects.filter(is_active=True, path__startswith=owner.path)
+    return (units if itself else units.exclude(pk=owner.pk)).order_by("path")

@@ -1,4 +1,5 @@
-"""Pages of the organisation that the office uses (thin: one service call per write)."""
+"""Pages of the organisation that the office uses (thin: one service call per write): what
+a unit's documents carry, and the names its branch's plans use for units."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import UnitDocumentsForm
-from .models import Unit
+from .access import access_for
+from .forms import AliasEditForm, GroupEditForm, UnitDocumentsForm
+from .models import Role, Unit
 
 
 def _back(request: HttpRequest) -> str:
@@ -52,3 +54,96 @@ def unit_documents(request: HttpRequest, pk: int) -> HttpResponse:
         "orgs/unit_documents.html",
         {"unit": unit, "form": form, "back": back, "plan_symbol": selectors.plan_symbol(unit)},
     )
+
+
+# --- the names plans use for units: aliases and groups of the office's branch -------------
+
+
+def _require_office(request: HttpRequest) -> None:
+    if not access_for(request.user).has(Role.OFFICE):
+        raise PermissionDenied(_("Chỉ Văn phòng được xem và sửa tên gọi của đơn vị."))
+
+
+def _posted(request: HttpRequest):
+    """The form's data when posted, even empty (then every required field says so)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _put_errors(form, exc: ValidationError) -> None:
+    """A service's errors next to the fields they name."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@require_GET
+def unit_names(request: HttpRequest) -> HttpResponse:
+    """The aliases and groups of units the office's branch recorded for its plans."""
+    _require_office(request)
+    context = {
+        "aliases": selectors.alias_list(user=request.user),
+        "groups": selectors.group_list(user=request.user),
+        "nav_section": "names",
+    }
+    return render(request, "orgs/unit_names.html", context)
+
+
+def _edit(request: HttpRequest, form, write, done: str, context: dict) -> HttpResponse:
+    """The edit page of a name: `write(cleaned_data)` calls the service on a valid post,
+    then back to the list with `done`; errors stay next to their fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("orgs:unit-names")
+    context |= {"form": form, "nav_section": "names"}
+    return render(request, "orgs/name_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alias_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.alias_get(user=request.user, pk=pk)
+    return _edit(
+        request,
+        AliasEditForm(_posted(request), record=record),
+        lambda data: services.unit_alias_update(actor=request.user, record=record, **data),
+        _("Đã lưu tên gọi khác."),
+        {"title": _("Sửa tên gọi khác"), "owner": record.owner},
+    )
+
+
+@login_required
+@require_POST
+def alias_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.alias_get(user=request.user, pk=pk)
+    services.unit_alias_delete(actor=request.user, record=record)
+    messages.success(request, _("Đã xóa tên gọi “%(alias)s”.") % {"alias": record.alias})
+    return redirect("orgs:unit-names")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.group_get(user=request.user, pk=pk)
+    return _edit(
+        request,
+        GroupEditForm(_posted(request), group=group),
+        lambda data: services.unit_group_define(
+            actor=request.user, owner=group.owner, words=group.words, **data
+        ),
+        _("Đã lưu nhóm “%(words)s”.") % {"words": group.words},
+        {"title": _("Sửa nhóm đơn vị"), "words": group.words, "owner": group.owner},
+    )
+
+
+@login_required
+@require_POST
+def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.group_get(user=request.user, pk=pk)
+    services.unit_group_delete(actor=request.user, group=group)
+    messages.success(request, _("Đã xóa nhóm “%(words)s”.") % {"words": group.words})
+    return redirect("orgs:unit-names")

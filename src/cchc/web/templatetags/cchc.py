@@ -269,6 +269,7 @@ def main_nav(context) -> dict:
         "show_mine": bool(access.roles() & {Role.FOCAL, Role.UNIT_HEAD}),
         "show_admin": user.is_superuser,
         "show_members": Role.OFFICE in access.roles(),
+        "show_names": Role.OFFICE in access.roles(),
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
         "csrf_token": context.get("csrf_token"),
