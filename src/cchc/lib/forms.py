@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .urls import MAX_ID
+# The largest id a database key holds (a BigAutoField's bigint).
+MAX_ID = 2**63 - 1
 
 
 def bootstrap(form: forms.Form) -> None:
