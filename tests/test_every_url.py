@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.orgs import services as org_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
@@ -96,6 +97,11 @@ SCOPED: dict[str, Kwargs] = {
         "template_pk": o["template"].pk,
     },
     "orgs:unit-documents": _pk("tcct"),
+    "orgs:unit-names": NONE,
+    "orgs:alias-edit": _pk("alias"),
+    "orgs:alias-delete": _pk("alias"),
+    "orgs:group-edit": _pk("group"),
+    "orgs:group-delete": _pk("group"),
     "accounts:member-list": NONE,
     "accounts:member-password": _pk("focal"),
     "accounts:member-unlock": _pk("focal"),
@@ -151,6 +157,13 @@ def objects(world, settings, tmp_path):
         unit=world.plan.issuing_unit, name="Mẫu", sha256="0" * 64, uploaded_by=office
     )
     assert UnitReportVersion.objects.filter(report=report).exists()
+    tcct = world.units["TCCT"]
+    alias = org_services.unit_alias_create(
+        actor=office, unit=world.units["CTH"], alias="Cục TH cũ", owner=tcct
+    )
+    group = org_services.unit_group_define(
+        actor=office, owner=tcct, words="các cục", mode="list", units=[world.units["CTH"]]
+    )
     return {
         "plan": world.plan,
         "draft": world.draft,
@@ -164,6 +177,8 @@ def objects(world, settings, tmp_path):
         "template": template,
         "tcct": world.units["TCCT"],
         "focal": world.users["focal_a"],
+        "alias": alias,
+        "group": group,
     }
 
 
