@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from cchc.documents import consolidated
 from cchc.lib.text import fold
+from cchc.orgs import services as org_services
 from cchc.plans import progress as plan_progress
 from cchc.plans import services as plan_services
 from cchc.plans.models import Area, Task
@@ -307,3 +308,16 @@ def test_a_rate_is_written_the_same_on_the_dashboard_the_board_and_the_docx(worl
     # …and in the appendix's table.
     totals = [[c.text for c in r.cells] for r in doc.tables[2].rows][-1]
     assert totals[-1] == expected
+
+
+def test_only_the_issuing_units_aliases_name_an_addressee(world, sibling):
+    tcct = world.units["TCCT"]
+    org_services.unit_alias_create(
+        actor=world.users["office"], unit=world.units["CTH"], alias="Ban Tuyên huấn cũ", owner=tcct
+    )
+    org_services.unit_alias_create(
+        actor=sibling["office"], unit=sibling["vp"], alias="Ban Kinh tế", owner=sibling["unit"]
+    )
+    addressee = consolidation.Addressees(tcct)
+    assert addressee("Đề nghị Ban Tuyên huấn cũ biên soạn tài liệu") == world.units["CTH"]
+    assert addressee("Đề nghị Ban Kinh tế hỗ trợ kinh phí") is None

@@ -215,10 +215,11 @@ class Restatements:
 
 
 class Addressees:
-    """Whom a proposal addresses: the first unit it names (by name, short name or alias; the
-    longest name at the earliest place) after “đề nghị / kiến nghị / đề xuất”."""
+    """Whom a proposal addresses: the first unit it names (by name, short name or an alias
+    the issuing unit's office recorded; the longest name at the earliest place) after
+    “đề nghị / kiến nghị / đề xuất”. Another branch's aliases do not speak for this one."""
 
-    def __init__(self):
+    def __init__(self, issuing):
         from cchc.orgs.models import Unit, UnitAlias
 
         self.names: dict[tuple[str, ...], object] = {}
@@ -227,7 +228,7 @@ class Addressees:
             for name in (unit.name, unit.short_name):
                 if key(name):
                     self.names.setdefault(tuple(key(name).split()), unit)
-        for alias in UnitAlias.objects.only("unit_id", "alias"):
+        for alias in UnitAlias.objects.filter(owner=issuing).only("unit_id", "alias"):
             if key(alias.alias) and alias.unit_id in units:
                 self.names.setdefault(tuple(key(alias.alias).split()), units[alias.unit_id])
         self.longest = max((len(n) for n in self.names), default=0)
@@ -259,7 +260,7 @@ def split_proposals(period: ReportingPeriod, reports: list[UnitReport]) -> tuple
     - the rest, addressed to the level above or to no one named (outward), are section V."""
     issuing = period.plan.issuing_unit
     everyone = len(reports)
-    addressee = Addressees()
+    addressee = Addressees(issuing)
     outward, inward = [], []
     for point in group_points([(r.unit, r.accepted_version.proposals) for r in reports]):
         target = addressee(point.text)
