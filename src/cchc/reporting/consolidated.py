@@ -1,7 +1,10 @@
 """Every write to the consolidated report of a period: its narrative and particulars, the
 leader's decision, and the requests for its files. One transaction, one audit event each."""
 
+from __future__ import annotations
+
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,6 +37,9 @@ from .workflow import (
     transition,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 CONSOLIDATED_FIELDS = [
     "document_number",
     "issued_on",
@@ -55,7 +61,7 @@ def _locked_consolidated(report: ConsolidatedReport) -> ConsolidatedReport:
 
 @transaction.atomic
 def consolidated_open(
-    *, actor, period: ReportingPeriod, today: datetime.date | None = None
+    *, actor: User | None, period: ReportingPeriod, today: datetime.date | None = None
 ) -> ConsolidatedReport:
     """The period's consolidated report, created on first use with a narrative generated
     from the accepted unit reports and the task data."""
@@ -90,7 +96,9 @@ STALE = gettext_lazy(
 )
 
 
-def _locked_draft(report: ConsolidatedReport, *, actor, expected_version: int):
+def _locked_draft(
+    report: ConsolidatedReport, *, actor: User | None, expected_version: int
+) -> ConsolidatedReport:
     """The report, locked, if the actor may edit it, it may still be edited and it is the
     version they loaded."""
     report = _locked_consolidated(report)
@@ -104,7 +112,9 @@ def _locked_draft(report: ConsolidatedReport, *, actor, expected_version: int):
     return report
 
 
-def _save_edit(report: ConsolidatedReport, *, actor, action: str, changes: dict) -> None:
+def _save_edit(
+    report: ConsolidatedReport, *, actor: User | None, action: str, changes: dict[str, Any]
+) -> None:
     report.version += 1
     report.updated_by, report.updated_at = actor, timezone.now()
     report.save()
@@ -113,7 +123,12 @@ def _save_edit(report: ConsolidatedReport, *, actor, action: str, changes: dict)
 
 @transaction.atomic
 def consolidated_save(
-    *, actor, report: ConsolidatedReport, expected_version: int, narrative: dict, **fields
+    *,
+    actor: User | None,
+    report: ConsolidatedReport,
+    expected_version: int,
+    narrative: dict,
+    **fields: Any,
 ) -> ConsolidatedReport:
     """The office edits the generated narrative and the document's particulars."""
     report = _locked_draft(report, actor=actor, expected_version=expected_version)
@@ -141,7 +156,11 @@ def consolidated_save(
 
 @transaction.atomic
 def consolidated_regenerate(
-    *, actor, report: ConsolidatedReport, expected_version: int, today: datetime.date | None = None
+    *,
+    actor: User | None,
+    report: ConsolidatedReport,
+    expected_version: int,
+    today: datetime.date | None = None,
 ) -> ConsolidatedReport:
     """Replace the narrative with one generated afresh from the accepted unit reports."""
     report = _locked_draft(report, actor=actor, expected_version=expected_version)
@@ -151,7 +170,7 @@ def consolidated_regenerate(
 
 
 @transaction.atomic
-def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedReport:
+def consolidated_send(*, actor: User | None, report: ConsolidatedReport) -> ConsolidatedReport:
     """The office sends the draft to the leader for approval."""
     report = _locked_consolidated(report)
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
@@ -163,7 +182,9 @@ def consolidated_send(*, actor, report: ConsolidatedReport) -> ConsolidatedRepor
 
 
 @transaction.atomic
-def consolidated_return(*, actor, report: ConsolidatedReport, comment: str) -> ConsolidatedReport:
+def consolidated_return(
+    *, actor: User | None, report: ConsolidatedReport, comment: str
+) -> ConsolidatedReport:
     """The leader sends the draft back to the office with a comment."""
     report = _locked_consolidated(report)
     authorize(actor, lambda a: permissions.can_approve_consolidated(a, report.period))
@@ -174,7 +195,7 @@ def consolidated_return(*, actor, report: ConsolidatedReport, comment: str) -> C
 @transaction.atomic
 def consolidated_approve(
     *,
-    actor,
+    actor: User | None,
     report: ConsolidatedReport,
     document_number: str,
     issued_on: datetime.date,
@@ -201,7 +222,9 @@ def consolidated_approve(
     return report
 
 
-def _queue_export(*, actor, period: ReportingPeriod, fmt: str, final: bool) -> ReportExport:
+def _queue_export(
+    *, actor: User | None, period: ReportingPeriod, fmt: str, final: bool
+) -> ReportExport:
     export = ReportExport.objects.create(
         period=period, format=fmt, final=final, requested_by=actor, stage=_("Đang chờ xử lý")
     )
@@ -250,7 +273,7 @@ def export_recover(*, export_id: int, now: datetime.datetime | None = None) -> R
 
 
 @transaction.atomic
-def export_request(*, actor, period: ReportingPeriod, fmt: str) -> ReportExport:
+def export_request(*, actor: User | None, period: ReportingPeriod, fmt: str) -> ReportExport:
     """Ask for the consolidated report's file; a background task builds it. Once the report
     is approved, the file is built from the approved, frozen data."""
     period = reload_period(period)

@@ -2,15 +2,18 @@
 permission, one transaction, one audit event. `actor=None` is the system itself (demo
 loader). The consolidated report's own writes are in consolidated.py."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +60,7 @@ PARTS = [key for key, _label in NARRATIVE_PARTS]
 # --- periods ---------------------------------------------------------------------------
 
 
-def default_units(plan: Plan):
+def default_units(plan: Plan) -> QuerySet[Unit]:
     """Every unit that leads or supports a (not cancelled) task of the plan."""
     through = Task.supporting_units.through
     live = Task.objects.filter(plan=plan).exclude(status=TaskStatus.CANCELLED)
@@ -65,7 +68,7 @@ def default_units(plan: Plan):
     return Unit.objects.filter(Q(led_tasks__in=live) | Exists(supports)).distinct()
 
 
-def _check_window(starts_on, ends_on, due_on) -> None:
+def _check_window(starts_on: datetime.date, ends_on: datetime.date, due_on: datetime.date) -> None:
     errors = {}
     if starts_on > ends_on:
         errors["ends_on"] = _("Ngày cuối của kỳ số liệu phải sau ngày đầu.")
@@ -78,14 +81,14 @@ def _check_window(starts_on, ends_on, due_on) -> None:
 @transaction.atomic
 def period_open(
     *,
-    actor,
+    actor: User | None,
     plan: Plan,
     kind: str,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
     due_on: datetime.date | None = None,
     title: str = "",
-    units=None,
+    units: Iterable[Unit] | None = None,
 ) -> ReportingPeriod:
     """Open a reporting period of a plan. Dates left out follow the national rule
     (rules.default_window); units left out are every unit that leads or supports a task."""
@@ -95,14 +98,15 @@ def period_open(
         raise ValidationError(_("Kế hoạch chưa ban hành nên chưa mở được kỳ báo cáo."))
     if kind not in PeriodKind.values:
         raise ValidationError({"kind": _("Kỳ báo cáo không hợp lệ.")})
-    window = rules.default_window(kind, plan.year)
-    if window is None and not (starts_on and ends_on and due_on):
-        raise ValidationError(
-            {"starts_on": _("Kỳ báo cáo đột xuất cần ghi rõ thời gian số liệu và hạn gửi.")}
-        )
-    starts_on = starts_on or window.starts_on
-    ends_on = ends_on or window.ends_on
-    due_on = due_on or window.due_on
+    if not (starts_on and ends_on and due_on):
+        window = rules.default_window(kind, plan.year)
+        if window is None:
+            raise ValidationError(
+                {"starts_on": _("Kỳ báo cáo đột xuất cần ghi rõ thời gian số liệu và hạn gửi.")}
+            )
+        starts_on = starts_on or window.starts_on
+        ends_on = ends_on or window.ends_on
+        due_on = due_on or window.due_on
     _check_window(starts_on, ends_on, due_on)
     if kind != PeriodKind.AD_HOC and ReportingPeriod.objects.filter(plan=plan, kind=kind).exists():
         raise ValidationError(
@@ -133,13 +137,13 @@ def kind_label(kind: str) -> str:
 @transaction.atomic
 def period_update(
     *,
-    actor,
+    actor: User | None,
     period: ReportingPeriod,
     starts_on: datetime.date,
     ends_on: datetime.date,
     due_on: datetime.date,
     title: str = "",
-    units=None,
+    units: Iterable[Unit] | None = None,
 ) -> ReportingPeriod:
     """The office changes a period's window, deadline or the units that must report."""
     period = (
@@ -179,7 +183,7 @@ def _locked_report(report: UnitReport) -> UnitReport:
 
 @transaction.atomic
 def unit_report_open(
-    *, actor, period: ReportingPeriod, unit: Unit, today: datetime.date | None = None
+    *, actor: User | None, period: ReportingPeriod, unit: Unit, today: datetime.date | None = None
 ) -> UnitReport:
     """The unit's report for the period, created on first opening with a narrative
     prefilled from its tasks as of the window's end (or today, before then)."""
@@ -217,7 +221,13 @@ def _clean_narrative(narrative: dict) -> dict:
     return out
 
 
-def _apply_content(report: UnitReport, actor, narrative, proposals, next_tasks) -> dict:
+def _apply_content(
+    report: UnitReport,
+    actor: User | None,
+    narrative: dict | None,
+    proposals: str | None,
+    next_tasks: str | None,
+) -> dict[str, Any]:
     """Write the text into the report; return the audit changes (nothing when unchanged)."""
     changes = {}
     new = {
@@ -245,7 +255,7 @@ STALE = gettext_lazy(
 @transaction.atomic
 def unit_report_save(
     *,
-    actor,
+    actor: User | None,
     period: ReportingPeriod,
     unit: Unit,
     expected_version: int,
@@ -284,7 +294,7 @@ def _attachment_list(report: UnitReport) -> list[dict]:
 @transaction.atomic
 def unit_report_submit(
     *,
-    actor,
+    actor: User | None,
     report: UnitReport,
     expected_version: int,
     narrative: dict | None = None,
@@ -311,7 +321,9 @@ def unit_report_submit(
     return version
 
 
-def _freeze(report: UnitReport, actor, expected_version: int, now) -> UnitReportVersion:
+def _freeze(
+    report: UnitReport, actor: User | None, expected_version: int, now: datetime.datetime
+) -> UnitReportVersion:
     """The submission: the report's text, figures and task data as of the cut-off."""
     as_of = report.period.as_of(timezone.localdate(now))
     rows = data.unit_tasks(report.period, report.unit, as_of)
@@ -332,7 +344,7 @@ def _freeze(report: UnitReport, actor, expected_version: int, now) -> UnitReport
 
 
 @transaction.atomic
-def unit_report_return(*, actor, report: UnitReport, comment: str) -> UnitReport:
+def unit_report_return(*, actor: User | None, report: UnitReport, comment: str) -> UnitReport:
     """The office sends a submitted report back, saying what to fix."""
     report = _locked_report(report)
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
@@ -341,7 +353,7 @@ def unit_report_return(*, actor, report: UnitReport, comment: str) -> UnitReport
 
 
 @transaction.atomic
-def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
+def unit_report_accept(*, actor: User | None, report: UnitReport) -> UnitReport:
     """The office accepts the last submission; it is what the consolidated report uses.
     Accepting an accepted report again changes nothing."""
     report = _locked_report(report)
@@ -349,7 +361,7 @@ def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
     if report.status == ReportStatus.ACCEPTED:
         return report
     with transition(report, UNIT_REPORT_ACCEPT, actor=actor) as changes:
-        report.accepted_version = report.versions.order_by("-number").first()
+        report.accepted_version = report.versions.latest("number")
         report.decided_by, report.decided_at = actor, timezone.now()
         changes["version"] = [None, report.accepted_version.pk]
     return report
@@ -357,7 +369,7 @@ def unit_report_accept(*, actor, report: UnitReport) -> UnitReport:
 
 @transaction.atomic
 def unit_report_attach(
-    *, actor: "User | None", report: UnitReport, file: UploadedFile, description: str = ""
+    *, actor: User | None, report: UnitReport, file: UploadedFile, description: str = ""
 ) -> UnitReportAttachment:
     """Attach an evidence file to a report being written."""
     report = _locked_report(report)
@@ -385,7 +397,11 @@ def unit_report_attach(
 
 @transaction.atomic
 def report_nudge(
-    *, actor, period: ReportingPeriod, units=None, message: str = ""
+    *,
+    actor: User | None,
+    period: ReportingPeriod,
+    units: Iterable[Unit] | None = None,
+    message: str = "",
 ) -> list[ReportNudge]:
     """Record a nudge to each unit that has not submitted yet (all of them when `units` is
     None). Units that have submitted are skipped. The reminders part delivers them."""
@@ -416,17 +432,20 @@ def report_nudge(
 
 
 @transaction.atomic
-def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> ReportTemplate:
+def template_upload(
+    *, actor: User | None, unit: Unit, name: str, file: UploadedFile
+) -> ReportTemplate:
     """The office replaces the consolidated report's layout with its own DOCX template; the
     previous template stays stored (approved reports name the one they used)."""
     authorize(actor, lambda a: permissions.can_manage_templates(a, unit))
     check_upload(file)
     content = file.read()
     file.seek(0)
+    filename = file.name or ""  # an upload without a name is refused as not a .docx
     try:  # the plan import's checks first: a zip bomb must not reach python-docx
         office_file_kind(
             content,
-            file.name,
+            filename,
             max_bytes=settings.CCHC_IMPORT_MAX_MB * 1024 * 1024,
             allowed=(".docx",),
         )
@@ -438,11 +457,11 @@ def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> Repo
     ReportTemplate.objects.filter(unit=unit, is_active=True).update(is_active=False)
     template = ReportTemplate(
         unit=unit,
-        name=name.strip() or file.name,
+        name=name.strip() or filename,
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=actor,
     )
-    template.file.save(file.name, file, save=False)
+    template.file.save(filename, file, save=False)
     template.save()
     audit_record(
         actor=actor,
@@ -454,7 +473,7 @@ def template_upload(*, actor, unit: Unit, name: str, file: UploadedFile) -> Repo
 
 
 @transaction.atomic
-def template_deactivate(*, actor, template: ReportTemplate) -> ReportTemplate:
+def template_deactivate(*, actor: User | None, template: ReportTemplate) -> ReportTemplate:
     """Go back to the built-in layout."""
     template = ReportTemplate.objects.select_for_update().select_related("unit").get(pk=template.pk)
     authorize(actor, lambda a: permissions.can_manage_templates(a, template.unit))

@@ -3,9 +3,12 @@
 by `transition` and, for a return with its comment, `send_back`) with their audit events,
 for units' reports and the consolidated report alike."""
 
-from collections.abc import Iterator
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -15,33 +18,42 @@ from django.utils.translation import gettext_lazy
 from cchc.audit.services import audit_record
 from cchc.lib.dates import format_day_time
 from cchc.lib.text import person_name
-from cchc.orgs.access import access_for
+from cchc.orgs.access import Access, access_for
 
 from .models import (
     CONSOLIDATED_EDITABLE_STATUSES,
     EDITABLE_STATUSES,
+    ConsolidatedReport,
     ConsolidatedStatus,
     ReportingPeriod,
     ReportStatus,
+    UnitReport,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrPromise
+
+# What moves through statuses and is saved against a version.
+Report = TypeVar("Report", UnitReport, ConsolidatedReport)
 
 
 class StaleVersion(ValidationError):
     """A save named an older version than the one stored: someone saved in between.
     `current` is the stored row, so the page can show the newer text."""
 
-    def __init__(self, message: str, current):
+    def __init__(self, message: str, current: UnitReport | ConsolidatedReport):
         super().__init__(message, code="stale")
         self.current = current
 
 
-def authorize(actor, check) -> None:
+def authorize(actor: User | None, check: Callable[[Access], bool]) -> None:
     """The system (actor None) may do anything; a person needs `check(access)`."""
     if actor is not None and not check(access_for(actor)):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def actor_name(user) -> str:
+def actor_name(user: User | None) -> str:
     if user is None:
         return "system"
     return person_name(user)
@@ -51,7 +63,9 @@ def reload_period(period: ReportingPeriod) -> ReportingPeriod:
     return ReportingPeriod.objects.select_related("plan__issuing_unit").get(pk=period.pk)
 
 
-def check_version(obj, expected_version: int, message: str) -> None:
+def check_version(
+    obj: UnitReport | ConsolidatedReport, expected_version: int, message: str | StrPromise
+) -> None:
     """Refuse a write made on an older version than the stored one. `message` says who
     (%(who)s) saved since and when (%(when)s); StaleVersion carries the stored row."""
     if obj.version != expected_version:
@@ -67,7 +81,7 @@ class Move:
     allowed_from: tuple[str, ...]
     to: str
     action: str
-    refusal: str
+    refusal: str | StrPromise
 
 
 # Every move there is. A unit's report: the unit submits, the office returns or accepts.
@@ -111,7 +125,7 @@ CONSOLIDATED_APPROVE = Move(
 
 
 @contextmanager
-def transition(obj, move: Move, *, actor) -> Iterator[dict]:
+def transition(obj: Report, move: Move, *, actor: User | None) -> Iterator[dict[str, Any]]:
     """Make `move` on `obj`: refused unless `obj` is in one of its statuses. The `with` body
     makes its own checks, sets its own fields and adds its own audit changes to the dict it
     gets; then the status is set, the version bumped, the row saved and the move's event
@@ -126,7 +140,7 @@ def transition(obj, move: Move, *, actor) -> Iterator[dict]:
     audit_record(actor=actor, action=move.action, obj=obj, changes=changes)
 
 
-def send_back(obj, move: Move, *, actor, comment: str, missing: str):
+def send_back(obj: Report, move: Move, *, actor: User | None, comment: str, missing: str) -> Report:
     """Make `move`, which returns `obj` to those who wrote it, with the comment (required:
     `missing` says so) that tells them what to change."""
     with transition(obj, move, actor=actor) as changes:
