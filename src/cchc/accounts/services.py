@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import match_token
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -157,7 +158,7 @@ def recovery_codes_renew(*, actor: User) -> list[str]:
 
 
 @transaction.atomic
-def second_factor_check(*, actor: User, token: str):
+def second_factor_check(*, actor: User, token: str) -> Device | None:
     """The device whose code (or unused recovery code) this is, or None; each attempt
     is audited. A recovery code is spent by using it."""
     device = match_token(actor, token.strip().replace(" ", ""))

@@ -1,10 +1,12 @@
 """The one way to append to the audit log. Call it inside the service's transaction."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
@@ -15,6 +17,9 @@ from django.utils.ipv6 import clean_ipv6_address
 from . import keys
 from .context import client_address
 from .models import AuditEvent, AuditHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 GENESIS = "0" * 64
 
@@ -70,7 +75,7 @@ def event_hash(event: AuditEvent, keyring: keys.Keyring | None = None) -> str:
 
 def audit_record(
     *,
-    actor,
+    actor: User | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
