@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from cchc.lib.http import AuthenticatedHttpRequest
+
 from . import forms, selectors, services
 from .middleware import second_factor_target
 
@@ -64,7 +66,7 @@ def _next(request: HttpRequest, default: str = "web:home") -> str:
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
@@ -74,7 +76,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.password_change(
@@ -88,7 +90,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.sessions_end_all(actor=request.user)
     logout(request)
     messages.success(request, _("Đã đăng xuất khỏi mọi thiết bị."))
@@ -106,7 +108,7 @@ def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor_setup(request: HttpRequest) -> HttpResponse:
+def second_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = services.second_factor_device(actor=request.user)
     form = forms.TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -130,7 +132,7 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def second_factor_verify(request: HttpRequest) -> HttpResponse:
+def second_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if second_factor_target(request.user) != "accounts:second-factor-verify":
         return redirect(_next(request))
     form = forms.TokenForm(request.POST or None)
@@ -147,7 +149,7 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+def recovery_codes_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = services.recovery_codes_renew(actor=request.user)
     except ValidationError as exc:
@@ -157,7 +159,7 @@ def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = forms.MemberSearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     people = selectors.members(request.user, q)
@@ -168,7 +170,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_password(request: HttpRequest, pk: int) -> HttpResponse:
+def member_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.member(request.user, pk)
     form = forms.MemberPasswordForm(member, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -184,7 +186,7 @@ def member_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def member_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.member(request.user, pk)
     services.member_unlock(actor=request.user, member=member)
     messages.success(request, _("Đã mở khóa tài khoản %(name)s.") % {"name": member.username})
@@ -193,7 +195,7 @@ def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def member_second_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.member(request.user, pk)
     services.member_second_factor_reset(actor=request.user, member=member)
     messages.success(

@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.lib.http import AuthenticatedHttpRequest
+
 from . import selectors, services
 from .access import access_for
 from .forms import AliasEditForm, GroupEditForm, UnitDocumentsForm
@@ -27,7 +29,7 @@ def _back(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_documents(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The unit's symbol in document numbers and the signer of its plans."""
     unit = get_object_or_404(Unit.objects.select_related("parent"), pk=pk, is_active=True)
     # Answer 403 before showing the form, not only on saving it.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
-from cchc.lib.http import is_htmx
+from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -181,7 +181,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk)
     form = PlanIssueForm(request.POST)
     if not form.is_valid():
@@ -320,7 +320,7 @@ def _plan_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_bulk(request: HttpRequest) -> HttpResponse:
+def task_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Office bulk actions on the selected tasks; the services check every task."""
     user = request.user
     if not access_for(user).has(Role.OFFICE):
@@ -398,7 +398,7 @@ def _changed(value, current, allowed: bool):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def task_update(request: HttpRequest, pk: int) -> HttpResponse:
+def task_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Post progress, a note and evidence files; the service enforces every rule again."""
     user = request.user
     task = selectors.task_get(user=user, pk=pk)

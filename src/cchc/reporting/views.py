@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.lib.dates import format_day_time
 from cchc.lib.files import stored_file_response
-from cchc.lib.http import is_htmx
+from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 
 from . import consolidated, forms, selectors, services, workflow
 from .models import ReportingPeriod
@@ -86,7 +86,7 @@ def _write(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Periods the user may see, the reports their units owe, and (office) a new period."""
     user = request.user
     plans = selectors.manageable_plans(user=user, opening=request.method == "POST")
@@ -150,7 +150,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def period_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = selectors.period_edit_page(user=request.user, pk=pk)
     period = page.period
     form = forms.PeriodEditForm(request.POST or None, initial=page.initial, units_qs=page.units)
@@ -176,7 +176,7 @@ def period_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+def period_nudge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: nudge one unit (unit=<id>) or every unit that has not submitted."""
     period = selectors.period_get(user=request.user, pk=pk)
     form = forms.NudgeForm(request.POST)
@@ -256,7 +256,7 @@ def _post_unit_report(request: HttpRequest, pk: int, unit_pk: int, write) -> Htt
 
 @login_required
 @require_POST
-def unit_report_save(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def unit_report_save(request: AuthenticatedHttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     def save(period, unit, form) -> str:
         services.unit_report_save(actor=request.user, period=period, unit=unit, **form.content())
         return _("Đã lưu bản nháp.")
@@ -266,7 +266,7 @@ def unit_report_save(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def unit_report_submit(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def unit_report_submit(request: AuthenticatedHttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     def submit(period, unit, form) -> str:
         report = services.unit_report_open(actor=request.user, period=period, unit=unit)
         version = services.unit_report_submit(actor=request.user, report=report, **form.content())
@@ -280,7 +280,7 @@ def unit_report_submit(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def unit_report_attach(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+def unit_report_attach(request: AuthenticatedHttpRequest, pk: int, unit_pk: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
     unit = selectors.unit_get(pk=unit_pk)
     form = forms.AttachForm(request.POST, request.FILES)
@@ -303,7 +303,7 @@ def unit_report_attach(request: HttpRequest, pk: int, unit_pk: int) -> HttpRespo
 
 @login_required
 @require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     form = forms.CommentForm(request.POST)
     try:
@@ -320,7 +320,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def report_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
     try:
         services.unit_report_accept(actor=request.user, report=report)
@@ -382,7 +382,7 @@ def _consolidated_page(request, period, form=None, conflict=None) -> HttpRespons
     )
 
 
-def _drafted(request: HttpRequest, pk: int):
+def _drafted(request: AuthenticatedHttpRequest, pk: int):
     """The period and its consolidated report, drafted first if the office has not yet."""
     period = selectors.period_get(user=request.user, pk=pk)
     report = selectors.consolidated_get(user=request.user, period=period)
@@ -398,14 +398,14 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consolidated_open(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
     consolidated.consolidated_open(actor=request.user, period=period)
     messages.success(request, _("Đã lập dự thảo báo cáo tổng hợp."))
     return redirect("reporting:consolidated", pk=period.pk)
 
 
-def _post_consolidated(request: HttpRequest, pk: int, write) -> HttpResponse:
+def _post_consolidated(request: AuthenticatedHttpRequest, pk: int, write) -> HttpResponse:
     """Save or regenerate with `write(report, form)`: back to the page when done, else the
     page again with what the user typed."""
     period, report = _drafted(request, pk)
@@ -423,7 +423,7 @@ def _post_consolidated(request: HttpRequest, pk: int, write) -> HttpResponse:
 
 @login_required
 @require_POST
-def consolidated_save(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def save(report, form) -> str:
         consolidated.consolidated_save(actor=request.user, report=report, **form.content())
         return _("Đã lưu báo cáo tổng hợp.")
@@ -433,7 +433,7 @@ def consolidated_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consolidated_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def regenerate(report, form) -> str:
         consolidated.consolidated_regenerate(
             actor=request.user, report=report, expected_version=form.cleaned_data["version"]
@@ -445,7 +445,7 @@ def consolidated_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consolidated_send(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period, report = _drafted(request, pk)
     try:
         consolidated.consolidated_send(actor=request.user, report=report)
@@ -473,7 +473,7 @@ def _decide(request: HttpRequest, pk: int, form_class, refusal, decide) -> HttpR
 
 @login_required
 @require_POST
-def consolidated_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def approve(report, data) -> str:
         consolidated.consolidated_approve(actor=request.user, report=report, **data)
         return _("Đã phê duyệt báo cáo tổng hợp.")
@@ -483,7 +483,7 @@ def consolidated_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consolidated_return(request: HttpRequest, pk: int) -> HttpResponse:
+def consolidated_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def send_back(report, data) -> str:
         consolidated.consolidated_return(actor=request.user, report=report, comment=data["comment"])
         return _("Đã trả lại báo cáo cho Văn phòng.")
@@ -493,7 +493,7 @@ def consolidated_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+def export_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: queue the consolidated report's file and show its progress."""
     period = selectors.period_get(user=request.user, pk=pk)
     form = forms.ExportForm(request.POST)
@@ -540,7 +540,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_list(request: HttpRequest, pk: int) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The office replaces the consolidated report's DOCX template of the plan's issuing
     unit: download the built-in one, edit it in Word, upload it back."""
     page = selectors.templates_page(user=request.user, pk=pk)
@@ -574,7 +574,9 @@ def template_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def template_deactivate(request: HttpRequest, pk: int, template_pk: int) -> HttpResponse:
+def template_deactivate(
+    request: AuthenticatedHttpRequest, pk: int, template_pk: int
+) -> HttpResponse:
     period = selectors.period_get(user=request.user, pk=pk)
     template = selectors.template_get(period=period, pk=template_pk)
     services.template_deactivate(actor=request.user, template=template)

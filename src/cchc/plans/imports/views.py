@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.lib.http import AuthenticatedHttpRequest
 from cchc.orgs import services as org_services
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, UnitGroupMode
@@ -181,7 +182,7 @@ def _resolve(request: HttpRequest, token: str, form, invalid: str, write) -> Htt
 
 @login_required
 @require_POST
-def alias(request: HttpRequest, token: str) -> HttpResponse:
+def alias(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Resolve a name: it means this unit in the issuing unit's plans, from now on (saved as
     the issuing unit's alias)."""
     _require_office(request.user)
@@ -202,7 +203,7 @@ def alias(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group(request: HttpRequest, token: str) -> HttpResponse:
+def group(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Define what collective words mean in the issuing unit's plans."""
     _require_office(request.user)
     owner = _arguments(request, _entry(request, token))["unit"]
