@@ -20,8 +20,7 @@ def can_manage_member(access: Access, member: User) -> bool:
         return False
     if access.is_superuser:
         return True
-    paths = Membership.objects.filter(user=member).values_list("unit__path", flat=True)
-    paths = list(paths)
+    paths = list(Membership.objects.filter(user=member).values_list("unit__path", flat=True))
     return bool(paths) and all(access.covers(path, Role.OFFICE) for path in paths)
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cchc.orgs.access import access_for
@@ -75,5 +76,5 @@ def second_factor(user: User) -> SecondFactor:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     left = 0
     if device:
-        left = sum(d.token_set.count() for d in user.staticdevice_set.all())
+        left = StaticToken.objects.filter(device__user=user).count()
     return SecondFactor(enabled=device, recovery_left=left)
