@@ -1,9 +1,11 @@
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
 from .models import AuditEvent
 
 
-def object_history(*, obj, extra: list[tuple[str, list]] = ()) -> QuerySet[AuditEvent]:
+def object_history(*, obj, extra: Sequence[tuple[str, list]] = ()) -> QuerySet[AuditEvent]:
     """Events about `obj` (and, through `extra`, about related objects: (type, ids))."""
     from django.db.models import Q
 
