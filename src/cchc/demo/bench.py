@@ -122,7 +122,7 @@ class Session:
         return response
 
     def cookie(self, name: str) -> str:
-        return next((c.value for c in self.jar if c.name == name), "")
+        return next((c.value or "" for c in self.jar if c.name == name), "")
 
     def login(self, username: str, password: str, session_cookie: str) -> str:
         """Log in through the login form; returns "" on success, else what went wrong."""
@@ -282,6 +282,7 @@ def count_queries_in_process(username: str, paths: list[str]) -> str:
     """Replay the requests through Django's test client and count their queries."""
     from django.contrib.auth import get_user_model
     from django.db import connection
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -291,7 +292,7 @@ def count_queries_in_process(username: str, paths: list[str]) -> str:
     for path in paths:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
-            if response.streaming:
+            if isinstance(response, StreamingHttpResponse):
                 for _ in response.streaming_content:
                     pass
             response.close()

@@ -217,7 +217,7 @@ class DemoLoader:
                 actor=None, plan=plan, document_number=spec.document_number, issued_on=issued_on
             )
             for task_spec, task in tasks:
-                self._progress(plan, task_spec, task)
+                self._progress(plan, task_spec, task, issued_on)
         return plan
 
     def _task(self, plan, spec: TaskSpec, order, sections, parent_tasks) -> Task:
@@ -251,7 +251,7 @@ class DemoLoader:
     # progress
     def _author(self, plan: Plan, task: Task):
         """Who reports on a task: the focal officer of its agency, else the office above it."""
-        code = task.lead_unit.code
+        code: str | None = task.lead_unit.code
         while code in UNIT_BY_CODE:
             spec = UNIT_BY_CODE[code]
             if spec.login:
@@ -276,8 +276,8 @@ class DemoLoader:
             description=description,
         )
 
-    def _progress(self, plan: Plan, spec: TaskSpec, task: Task) -> None:
-        today, start = self.today, plan.issued_on
+    def _progress(self, plan: Plan, spec: TaskSpec, task: Task, start: datetime.date) -> None:
+        today = self.today
         self.start = start
         key = f"{plan.year}-{plan.issuing_unit.code}-{spec.code}"
         author = self._author(plan, task)

@@ -11,7 +11,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.demo.organisation import UNIT_BY_CODE
 from cchc.lib.text import fold
@@ -72,8 +72,11 @@ def serif_fonts() -> dict[str, str]:
     else:
         return found
     # Found without importing matplotlib, which would read its whole font cache.
+    matplotlib = importlib.util.find_spec("matplotlib")
+    if matplotlib is None or not matplotlib.submodule_search_locations:
+        raise ImportError("matplotlib is a dependency: its DejaVu fonts are the fallback")
     bundled = os.path.join(
-        importlib.util.find_spec("matplotlib").submodule_search_locations[0],
+        matplotlib.submodule_search_locations[0],
         "mpl-data",
         "fonts",
         "ttf",
@@ -368,11 +371,11 @@ def _slug(text: str, limit: int = 60) -> str:
     return "-".join(words)[:limit].strip("-") or "tai-lieu"
 
 
-def paper_file(kind: str, name: str, paper: Paper, docx=None) -> ContentFile:
+def paper_file(kind: str, name: str, paper: Paper, docx=None) -> SimpleUploadedFile:
     """kind: pdf (the scan of a signed paper) or docx (a draft still being written, written
     into `docx`, a blank_docx() to reuse, when given)."""
     data = pdf_bytes(paper) if kind == "pdf" else docx_bytes(paper, docx)
-    return ContentFile(data, name=f"{_slug(name)}.{kind}")
+    return SimpleUploadedFile(f"{_slug(name)}.{kind}", data)
 
 
 # How a unit is named in a document's header where its full name is longer.

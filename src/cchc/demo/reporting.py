@@ -146,7 +146,7 @@ class ReportingDemo:
         if existing is not None:
             return existing
         window = rules.default_window(kind, plan.year)
-        if window.starts_on > self.today:
+        if window is None or window.starts_on > self.today:
             return None
         self.created["reporting periods"] += 1
         return services.period_open(actor=self.office, plan=plan, kind=kind)

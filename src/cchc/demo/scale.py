@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
@@ -200,8 +201,8 @@ class _Deadlines:
         texts += [f"Quý {r}/{year}" for r in roman]
         texts += [f"30/6/{year}", f"30/9/{year}", f"Trước 15/12/{year}", f"Năm {year}"]
         texts += ["6 tháng đầu năm", "6 tháng cuối năm", f"Quý II/{year} – Quý IV/{year}"]
-        dated = [(t, parse_due_text(t, year).due_date) for t in texts]
-        dated = [(t, d) for t, d in dated if d is not None]
+        parsed = [(t, parse_due_text(t, year).due_date) for t in texts]
+        dated = [(t, d) for t, d in parsed if d is not None]
         self.all = dated
         self.past = [(t, d) for t, d in dated if d < today]
         self.later = [(t, d) for t, d in dated if d > today + datetime.timedelta(days=self.soon)]
@@ -218,6 +219,7 @@ class _Deadlines:
     def for_category(self, category: str):
         """(due_text, due_date, is_recurring, status, progress, completed_on)."""
         rng, today = self.rng, self.today
+        due: datetime.date | None
         if category == Timeliness.RECURRING:
             return rng.choice(RECURRING_TEXTS), None, True, TaskStatus.IN_PROGRESS, 50, None
         if category == Timeliness.DONE_ON_TIME:
@@ -309,7 +311,9 @@ def _delete_tasks(tasks) -> None:
     for rel in Task._meta.related_objects:
         if rel.related_model is Task.supporting_units.through:
             continue
-        referring = rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": tasks})
+        # A class once apps are loaded (the stubs also allow the string "self").
+        model: type[Model] = rel.related_model  # type: ignore[assignment]
+        referring = model._base_manager.filter(**{f"{rel.field.name}__in": tasks})
         if referring.exists():
             tasks.delete()
             return
@@ -530,7 +534,7 @@ def analyze() -> None:
     plan hundreds of times slower than it will have in service."""
     if connection.vendor != "postgresql":
         return
-    tables = [Unit, Task, Task.supporting_units.through, Plan, Membership]
+    tables: list[type[Model]] = [Unit, Task, Task.supporting_units.through, Plan, Membership]
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
