@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,13 +10,16 @@ from cchc.lib.forms import ModelChoicesField, bootstrap
 from . import selectors
 from .models import Unit, UnitAlias, UnitGroup, UnitGroupMode
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def _unit_text(name: str, label: str, help_text: str) -> forms.CharField:
-    """An optional text as long as the unit's field `name` allows."""
+
+def _unit_text(name: str, label: str | StrPromise, help_text: str | StrPromise) -> forms.CharField:
+    """An optional text as long as the unit's field `name` (a CharField) allows."""
     return forms.CharField(
         label=label,
         required=False,
-        max_length=Unit._meta.get_field(name).max_length,
+        max_length=Unit._meta.get_field(name).max_length,  # type: ignore[union-attr]
         help_text=help_text,
     )
 

@@ -41,7 +41,7 @@ def _require_admin(actor: User | None) -> None:
 
 
 def _set_path(unit: Unit) -> None:
-    unit.path = unit_path(unit.parent.path if unit.parent_id else None, unit.pk)
+    unit.path = unit_path(unit.parent.path if unit.parent else None, unit.pk)
 
 
 @transaction.atomic
@@ -365,8 +365,8 @@ def unit_document_settings_update(
     if errors:
         raise ValidationError(errors)
     for name in DOCUMENT_FIELDS:
-        limit = Unit._meta.get_field(name).max_length
-        if len(values[name]) > limit:
+        limit = Unit._meta.get_field(name).max_length  # type: ignore[union-attr]  # CharFields
+        if limit is not None and len(values[name]) > limit:
             errors[name] = _("Không quá %(limit)s ký tự.") % {"limit": limit}
     if errors:
         raise ValidationError(errors)
