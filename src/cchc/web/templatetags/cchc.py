@@ -200,8 +200,9 @@ def _field_label(name: str) -> str:
     # Tasks and plans share the history table; a plan's own fields are named by the plan.
     for model in (Task, Plan):
         try:
-            return str(model._meta.get_field(name.removesuffix("_id")).verbose_name)
-        except Exception:  # not a field of this model
+            field = model._meta.get_field(name.removesuffix("_id"))
+            return str(field.verbose_name)  # type: ignore[union-attr]  # a relation: caught
+        except Exception:  # not a field of this model, or a relation (it has no label)
             continue
     return name
 
