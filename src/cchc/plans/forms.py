@@ -110,10 +110,8 @@ class TaskFilterForm(AsOfForm):
     area = id_field()
     unit = id_field()
     lead_unit = id_field()
-    timeliness = forms.ChoiceField(
-        required=False, choices=[("", "")] + [(k, v) for k, v in Timeliness.labels.items()]
-    )
-    status = forms.ChoiceField(required=False, choices=[("", "")] + STATUS_FILTER_CHOICES)
+    timeliness = forms.ChoiceField(required=False, choices=[("", ""), *Timeliness.labels.items()])
+    status = forms.ChoiceField(required=False, choices=[("", ""), *STATUS_FILTER_CHOICES])
     q = forms.CharField(required=False, max_length=200, strip=True)
 
     def filters(self, **extra) -> TaskFilters:
@@ -260,7 +258,7 @@ class TaskUpdateForm(forms.Form):
             "số liệu tại các ngày sau đó sẽ tính theo cập nhật này."
         ),
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a field, taken off the class
         required=False,
         label=_("Tài liệu kiểm chứng"),
         help_text=_("Có thể chọn nhiều tệp."),

@@ -16,6 +16,7 @@ today = D over the state as of D.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db.models import (
     CharField,
@@ -34,9 +35,15 @@ from django.utils import timezone
 from .models import TaskStatus, TaskUpdate
 from .timeliness import timeliness_expression, timeliness_q
 
+
+class StateNames(TypedDict):
+    status: str
+    completed_on: str
+
+
 # The names `annotate_state()` gives the state as of its date; filters and templates read
 # these, never the task's own fields, whenever a date is named.
-STATE = {"status": "state_status", "completed_on": "state_completed_on"}
+STATE: StateNames = {"status": "state_status", "completed_on": "state_completed_on"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def _latest(on: datetime.date, field: str, *extra: Q):
     return Subquery(rows.order_by("-reported_on", "-id").values(field)[:1])
 
 
-def state_annotations(on: datetime.date | None, *, from_history: bool = False) -> dict:
+def state_annotations(on: datetime.date, *, from_history: bool = False) -> dict:
     """`state_status`, `state_progress`, `state_completed_on`, `state_result` as of `on`.
 
     For today (or later: no update may be dated ahead of today) they are the task's own
@@ -108,7 +115,7 @@ def annotate_state(
 ) -> QuerySet:
     """Tasks with their state and `timeliness` as of `on` (today when None)."""
     day = timezone.localdate() if on is None else on
-    fields = state_annotations(day if from_history else on, from_history=from_history)
+    fields = state_annotations(day, from_history=from_history)
     return qs.annotate(**fields).annotate(timeliness=timeliness_expression(day, **STATE))
 
 

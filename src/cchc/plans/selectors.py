@@ -207,7 +207,8 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
     tasks = tasks.order_by()
     by_timeliness = {key: 0 for key, __ in Timeliness.choices}
-    for row in tasks.values("timeliness").annotate(n=Count("id")):
+    # `timeliness` and `state_*` are annotate_state's, which the type checker cannot see.
+    for row in tasks.values("timeliness").annotate(n=Count("id")):  # type: ignore[misc]
         by_timeliness[row["timeliness"]] = row["n"]
     by_timeliness.pop(Timeliness.CANCELLED, None)
     # The same four figures for each area and each lead unit.
@@ -504,7 +505,7 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
     )
     for task_id, short_name, name in links.iterator(chunk_size=5000):
         supporting.setdefault(task_id, []).append(short_name or name)
-    rows = tasks.values(
+    rows = tasks.values(  # type: ignore[misc]  # with annotate_state's fields
         "id",
         "code",
         "title",

@@ -23,7 +23,7 @@ from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
-from cchc.orgs.models import Role
+from cchc.orgs.models import Role, Unit
 
 from . import exports, progress, selectors, services
 from .forms import (
@@ -34,6 +34,8 @@ from .forms import (
     TaskFilterForm,
     TaskUpdateForm,
 )
+from .models import Plan
+from .selectors import UnitChoice
 from .timeliness import Timeliness, task_timeliness
 
 # Tasks per page on a plan's page: a whole real plan (40-200 tasks) fits on one.
@@ -80,6 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET)
     plan_id, unit_id = form.value("plan"), form.value("unit")
     plans = _visible_plans(request)
+    plan: Plan | None
     if plan_id:
         plan = selectors.plan_get(user=user, pk=plan_id)
     else:
@@ -234,14 +237,15 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         response = render(request, "plans/partials/task_results.html", context)
     else:
         plans = _visible_plans(request)
-        units = selectors.unit_choices(user=user)
+        # A link may name a unit outside the list: it is added as a Unit.
+        units: list[UnitChoice | Unit] = list(selectors.unit_choices(user=user))
         bulk_units = (
             selectors.units_in_scope(user=user, units=units, roles=(Role.OFFICE,))
             if can_bulk
             else []
         )
         if filters.unit and filters.unit not in {u.pk for u in units}:
-            units = list(selectors.units_by_id(ids=[filters.unit]).values()) + units
+            units = [*selectors.units_by_id(ids=[filters.unit]).values(), *units]
         context |= {
             "bulk_units": bulk_units,
             "plans": plans,
@@ -329,8 +333,8 @@ def task_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = _safe_next(request, request.POST.get("next"), reverse("plans:task-list"))
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # messages: an ErrorList yields them, whatever the stubs say
+                messages.error(request, error)  # type: ignore[arg-type]
         return redirect(back)
     data = form.cleaned_data
     try:
