@@ -131,6 +131,26 @@ def split_units(text: str) -> list[str]:
 
 # --- reading rows into tasks --------------------------------------------------------------
 
+# The columns whose value makes a row a task's (with the content and the STT).
+TASK_FIELDS = ("lead", "supporting", "due", "deliverable")
+
+
+def _own_texts(cells: list[Cell]) -> tuple[list[str], set[int]]:
+    """Each column's own text, where a cell merged across columns counts once, in its first
+    column; and the first columns of such cells."""
+    own: list[str] = []
+    spans: set[int] = set()
+    for col, cell in enumerate(cells):
+        if cell.merge is not None and col > 0 and cells[col - 1].merge == cell.merge:
+            own.append("")
+            first = col - 1
+            while first > 0 and cells[first - 1].merge == cell.merge:
+                first -= 1
+            spans.add(first)
+        else:
+            own.append(cell.text)
+    return own, spans
+
 
 class TableReader:
     """Turns the rows under one header into headings and tasks (see the module docstring)."""
@@ -143,7 +163,7 @@ class TableReader:
         self.colname = colname
         self.task: ParsedTask | None = None
         self.prev: list[Cell] = []
-        self.parts: dict[str, list[tuple[str, int, int]]] = {}
+        self.parts: dict[int, list[tuple[str, int, int]]] = {}
 
     def _where(self, row: int, col: int) -> dict:
         return {
@@ -166,73 +186,72 @@ class TableReader:
             self.prev = cells
 
     def _feed(self, row: int, cells: list[Cell]) -> None:
-        width = len(cells)
-        # A cell merged across columns counts once, in its first column.
-        own: list[str] = []
-        spans: set[int] = set()
-        for col, cell in enumerate(cells):
-            if cell.merge is not None and col > 0 and cells[col - 1].merge == cell.merge:
-                own.append("")
-                first = col - 1
-                while first > 0 and cells[first - 1].merge == cell.merge:
-                    first -= 1
-                spans.add(first)
-            else:
-                own.append(cell.text)
-        filled = [c for c in range(width) if own[c]]
-        if not filled:
+        own, spans = _own_texts(cells)
+        filled = [col for col, text in enumerate(own) if text]
+        if not filled or self._is_header_again(cells) or self._is_numbering(own):
             return
-        if self._is_header_again(cells) or self._is_numbering(own):
+        if len(filled) == 1 and self._lone_heading(row, own, spans, filled[0]):
             return
-        f = self.header.fields
-
-        def value(name: str) -> str:
-            col = f.get(name)
-            return own[col] if col is not None and col < width else ""
-
-        def fresh(name: str) -> str:
-            col = f.get(name)
-            return "" if col is None or self._above(cells, col) else value(name)
-
-        code_col = f.get("code")
-        code = value("code")
+        code_col = self.header.fields.get("code")
+        code = self._value(own, "code")
         if code_col is not None and self._above(cells, code_col):
             code = ""  # STT merged down: the same task goes on
-        content = value("title")
-        task_fields = ("lead", "supporting", "due", "deliverable")
-        any_value = any(value(n) for n in task_fields)
-        any_fresh = any(fresh(n) for n in task_fields + ("notes",)) or any(
-            own[c] and not self._above(cells, c) for c in self.header.extras if c < width
-        )
-
-        if len(filled) == 1:
-            only = filled[0]
-            text = own[only]
-            if only in spans or (only == code_col and not CODE_RE.match(text)):
-                self._heading(text, row, only, merged=only in spans)
-                return
+        content = self._value(own, "title")
         if code and not CODE_RE.match(code.rstrip(".")) and not content:
             self._heading(code, row, code_col)
             return
-        code = code.rstrip(".").rstrip(")") if code else ""
-        if code and content and not any_value:
-            title = content if split_numbering(content)[0] else f"{code}. {content}"
-            self._heading(title, row, f["title"], roman=is_roman(code))
-            return
+        code = code.rstrip(".").rstrip(")")
         if code:
+            self._numbered(row, cells, own, code, content)
+        else:
+            self._unnumbered(row, cells, own, content)
+
+    def _lone_heading(self, row: int, own: list[str], spans: set[int], only: int) -> bool:
+        """Read a row's one filled cell as a heading if it is one (merged across the row, or
+        in the STT column but no task number); say whether it was."""
+        text = own[only]
+        if only in spans or (only == self.header.fields.get("code") and not CODE_RE.match(text)):
+            self._heading(text, row, only, merged=only in spans)
+            return True
+        return False
+
+    def _numbered(
+        self, row: int, cells: list[Cell], own: list[str], code: str, content: str
+    ) -> None:
+        if content and not self._any_value(own):
+            title = content if split_numbering(content)[0] else f"{code}. {content}"
+            self._heading(title, row, self.header.fields["title"], roman=is_roman(code))
+        else:
             self._start_task(code, row, cells, own)
-            return
-        # No STT of its own.
-        if content and not any_fresh and self._looks_like_heading(content):
-            self._heading(content, row, f["title"])
-            return
-        if self.task is not None:
+
+    def _unnumbered(self, row: int, cells: list[Cell], own: list[str], content: str) -> None:
+        """A row without STT of its own: a heading, more of the task above, or a task."""
+        title_col = self.header.fields["title"]
+        if content and not self._any_fresh(cells, own) and self._looks_like_heading(content):
+            self._heading(content, row, title_col)
+        elif self.task is not None:
             self._continue_task(row, cells, own)
-            return
-        if content and not any_value:
-            self._heading(content, row, f["title"])
-            return
-        self._start_task("", row, cells, own)
+        elif content and not self._any_value(own):
+            self._heading(content, row, title_col)
+        else:
+            self._start_task("", row, cells, own)
+
+    def _value(self, own: list[str], name: str) -> str:
+        """The row's own text in the column of `name` ("" when the table has none)."""
+        col = self.header.fields.get(name)
+        return own[col] if col is not None and col < len(own) else ""
+
+    def _any_value(self, own: list[str]) -> bool:
+        return any(self._value(own, name) for name in TASK_FIELDS)
+
+    def _any_fresh(self, cells: list[Cell], own: list[str]) -> bool:
+        """Does the row have a value of a task's own, not merged down from the row above?"""
+        for name in (*TASK_FIELDS, "notes"):
+            col = self.header.fields.get(name)
+            if col is not None and not self._above(cells, col) and self._value(own, name):
+                return True
+        extras = (c for c in self.header.extras if c < len(own))
+        return any(own[c] and not self._above(cells, c) for c in extras)
 
     # -- headings --
 
@@ -398,9 +417,10 @@ class TableReader:
         values = [t for t in own if t]
         if len(values) < 3:
             return False
-        numbers = [re.fullmatch(r"\(?(\d{1,2})\)?", t) for t in values]
-        return all(numbers) and [int(m.group(1)) for m in numbers] == list(
-            range(int(numbers[0].group(1)), int(numbers[0].group(1)) + len(values))
+        found = [re.fullmatch(r"\(?(\d{1,2})\)?", t) for t in values]
+        numbers = [int(m.group(1)) for m in found if m]
+        return len(numbers) == len(values) and numbers == list(
+            range(numbers[0], numbers[0] + len(values))
         )
 
 
