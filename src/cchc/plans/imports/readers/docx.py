@@ -82,6 +82,82 @@ def _read_front_matter(plan: ParsedPlan, text: str) -> None:
                     )
 
 
+class _WordReader:
+    """Reads a document's blocks in order: the front matter until the first part, the
+    title after “KẾ HOẠCH”, the texts of parts I and III, and every task table."""
+
+    def __init__(self, plan: ParsedPlan):
+        self.plan = plan
+        self.state: dict = {}  # area and section carry over from one table to the next
+        self.part = ""  # "purpose", "content", "implementation", then "done"
+        self.sub = ""  # within the purpose: "purpose" or "requirements"
+        self.texts: dict[str, list[str]] = {"purpose": [], "requirements": [], "implementation": []}
+        self.expect_summary = False
+        self.tables = 0
+        self.task_tables = 0
+
+    def table(self, table) -> None:
+        self.tables += 1
+        rows = _docx_rows(table)
+        located = find_header(rows, limit=3)
+        if located is None:
+            if not self.part:
+                _read_front_matter(self.plan, "\n".join(c.text for r in rows for c in r))
+            if self.part == "implementation":
+                self.part = "done"
+            return
+        self.task_tables += 1
+        start, header = located
+        sheet = _("Bảng %(number)d") % {"number": self.tables}
+        reader = TableReader(self.plan, sheet, header, self.state, lambda c: str(c + 1))
+        for r in range(start, len(rows)):
+            reader.feed(r + 1, rows[r])
+        reader.finish()
+
+    def paragraph(self, text: str) -> None:
+        key = fold(text)
+        if not self.part:
+            _read_front_matter(self.plan, text)
+        if self.expect_summary:
+            self.plan.title = "Kế hoạch " + text[:1].lower() + text[1:]
+            self.expect_summary = False
+            return
+        if key == "ke hoach" and not self.plan.title:
+            self.expect_summary = True
+            return
+        matched = next((name for name, rx in PART_RE.items() if rx.match(key)), None)
+        if matched and self.part != "done":
+            self.part, self.sub = matched, ""
+        elif self.part == "purpose":
+            self._purpose(text, key)
+        elif self.part == "implementation":
+            if END_RE.match(key):
+                self.part = "done"
+            else:
+                self.texts["implementation"].append(text)
+
+    def _purpose(self, text: str, key: str) -> None:
+        subpart = next((n for n, rx in SUBPART_RE.items() if rx.match(key)), None)
+        if subpart:
+            self.sub = subpart
+        else:
+            self.texts[self.sub or "purpose"].append(text)
+
+    def finish(self) -> None:
+        plan = self.plan
+        plan.purpose = "\n".join(self.texts["purpose"])
+        plan.requirements = "\n".join(self.texts["requirements"])
+        plan.implementation = "\n".join(self.texts["implementation"])
+        if not self.task_tables:
+            plan.problem(
+                _(
+                    "Không tìm thấy bảng nhiệm vụ trong tài liệu: cần một bảng có dòng tiêu đề "
+                    "với các cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ trì, Cơ quan phối hợp, "
+                    "Thời gian hoàn thành, Sản phẩm."
+                )
+            )
+
+
 def parse_docx(data: bytes, plan: ParsedPlan) -> None:
     import docx
     from docx.table import Table
@@ -93,68 +169,10 @@ def parse_docx(data: bytes, plan: ParsedPlan) -> None:
             _("Tệp Word bị hỏng, không đọc được (%(error)s).") % {"error": type(exc).__name__}
         )
         return
-    state: dict = {}
-    part = ""
-    sub = ""
-    texts: dict[str, list[str]] = {"purpose": [], "requirements": [], "implementation": []}
-    expect_summary = False
-    tables = 0
-    task_tables = 0
+    reader = _WordReader(plan)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            tables += 1
-            rows = _docx_rows(block)
-            located = find_header(rows, limit=3)
-            if located is None:
-                if not part:
-                    _read_front_matter(plan, "\n".join(c.text for r in rows for c in r))
-                if part == "implementation":
-                    part = "done"
-                continue
-            task_tables += 1
-            start, header = located
-            sheet = _("Bảng %(number)d") % {"number": tables}
-            reader = TableReader(plan, sheet, header, state, lambda c: str(c + 1))
-            for r in range(start, len(rows)):
-                reader.feed(r + 1, rows[r])
-            reader.finish()
-            continue
-        text = clean(block.text)
-        if not text:
-            continue
-        key = fold(text)
-        if not part:
-            _read_front_matter(plan, text)
-        if expect_summary:
-            plan.title = "Kế hoạch " + text[:1].lower() + text[1:]
-            expect_summary = False
-            continue
-        if key == "ke hoach" and not plan.title:
-            expect_summary = True
-            continue
-        matched = next((name for name, rx in PART_RE.items() if rx.match(key)), None)
-        if matched and part != "done":
-            part, sub = matched, ""
-            continue
-        if part == "purpose":
-            subpart = next((n for n, rx in SUBPART_RE.items() if rx.match(key)), None)
-            if subpart:
-                sub = subpart
-                continue
-            texts[sub or "purpose"].append(text)
-        elif part == "implementation":
-            if END_RE.match(key):
-                part = "done"
-                continue
-            texts["implementation"].append(text)
-    plan.purpose = "\n".join(texts["purpose"])
-    plan.requirements = "\n".join(texts["requirements"])
-    plan.implementation = "\n".join(texts["implementation"])
-    if not task_tables:
-        plan.problem(
-            _(
-                "Không tìm thấy bảng nhiệm vụ trong tài liệu: cần một bảng có dòng tiêu đề với "
-                "các cột STT, Nội dung (Nhiệm vụ), Cơ quan chủ trì, Cơ quan phối hợp, Thời gian "
-                "hoàn thành, Sản phẩm."
-            )
-        )
+            reader.table(block)
+        elif text := clean(block.text):
+            reader.paragraph(text)
+    reader.finish()
