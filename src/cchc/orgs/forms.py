@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cchc.lib.fields import max_length
 from cchc.lib.forms import ModelChoicesField, bootstrap
 
 from . import selectors
@@ -15,11 +16,11 @@ if TYPE_CHECKING:
 
 
 def _unit_text(name: str, label: str | StrPromise, help_text: str | StrPromise) -> forms.CharField:
-    """An optional text as long as the unit's field `name` (a CharField) allows."""
+    """An optional text as long as the unit's field `name` allows."""
     return forms.CharField(
         label=label,
         required=False,
-        max_length=Unit._meta.get_field(name).max_length,  # type: ignore[union-attr]
+        max_length=max_length(Unit, name),
         help_text=help_text,
     )
 

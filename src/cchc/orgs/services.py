@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
+from cchc.lib.fields import max_length
 
 from .access import access_for
 from .models import (
@@ -365,8 +366,8 @@ def unit_document_settings_update(
     if errors:
         raise ValidationError(errors)
     for name in DOCUMENT_FIELDS:
-        limit = Unit._meta.get_field(name).max_length  # type: ignore[union-attr]  # CharFields
-        if limit is not None and len(values[name]) > limit:
+        limit = max_length(Unit, name)
+        if len(values[name]) > limit:
             errors[name] = _("Không quá %(limit)s ký tự.") % {"limit": limit}
     if errors:
         raise ValidationError(errors)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.lib.dates import format_day
+from cchc.lib.fields import max_length
 from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
@@ -289,9 +290,9 @@ def import_preview(
 def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> None:
     """Values longer than their column would fail at the database, after other writes."""
     limits = {
-        "code": (Task._meta.get_field("code").max_length, _("STT")),
-        "due_text": (Task._meta.get_field("due_text").max_length, _("Thời gian hoàn thành")),
-        "section": (Section._meta.get_field("title").max_length, _("Tiêu đề mục")),
+        "code": (max_length(Task, "code"), _("STT")),
+        "due_text": (max_length(Task, "due_text"), _("Thời gian hoàn thành")),
+        "section": (max_length(Section, "title"), _("Tiêu đề mục")),
     }
     for task in parsed.tasks:
         for name, (limit, label) in limits.items():
@@ -310,9 +311,9 @@ def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> N
                         row=task.row,
                     )
                 )
-    if len(title) > Plan._meta.get_field("title").max_length:
+    if len(title) > max_length(Plan, "title"):
         problems.append(Problem(_("Tên kế hoạch quá 500 ký tự.")))
-    limit = Plan._meta.get_field("document_number").max_length
+    limit = max_length(Plan, "document_number")
     if len(parsed.document_number) > limit:
         problems.append(
             Problem(
