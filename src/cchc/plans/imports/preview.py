@@ -69,7 +69,7 @@ class TaskRow:
 def task_values(task: Task) -> dict:
     return {
         "area": task.area.code,
-        "section": task.section.title if task.section_id else "",
+        "section": task.section.title if task.section else "",
         "code": task.code,
         "title": task.title,
         "lead_unit": task.lead_unit.code,
@@ -238,7 +238,7 @@ def import_preview(
         row.due_date, row.is_recurring = due.due_date, due.is_recurring
         rows.append(row)
     _check_lengths(parsed, title, problems)
-    names = {}
+    names: dict[str, NameMatch] = {}
     for p in problems:
         if p.kind and p.name:
             match = index.match(p.name)
@@ -398,8 +398,8 @@ def _compare(plan: Plan, preview: ImportPreview) -> list[Change]:
     if plan_diff:
         changes.append(Change("plan", fields=plan_diff))
     for task, row in _pair(_stored_tasks(plan), preview.rows):
-        if row is None:
-            changes.append(Change("remove", task.code, task.title, task=task))
+        if row is None:  # then a task: _pair never pairs nothing with nothing
+            changes.append(Change("remove", task.code, task.title, task=task))  # type: ignore[union-attr]
         elif task is None:
             changes.append(Change("add", row.parsed.code, row.parsed.title, row=row))
         else:
