@@ -262,7 +262,8 @@ def split_proposals(period: ReportingPeriod, reports: list[UnitReport]) -> tuple
     everyone = len(reports)
     addressee = Addressees(issuing)
     outward, inward = [], []
-    for point in group_points([(r.unit, r.accepted_version.proposals) for r in reports]):
+    # Every report here has its accepted version (default_narrative keeps only those).
+    for point in group_points([(r.unit, r.accepted_version.proposals) for r in reports]):  # type: ignore[union-attr]
         target = addressee(point.text)
         units = [u for u in point.units if target is None or u.pk != target.pk]
         if not units:
@@ -345,7 +346,7 @@ def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str
 def default_recipients(period: ReportingPeriod) -> str:
     plan = period.plan
     lines = []
-    if plan.issuing_unit.parent_id:
+    if plan.issuing_unit.parent:
         lines.append(f"{plan.issuing_unit.parent.name} (để báo cáo)")
     lines.append("Thủ trưởng (để báo cáo)")
     lines.append("Các cơ quan, đơn vị")
@@ -436,7 +437,7 @@ def document_data(
             "year": plan.year,
         },
         "as_of": as_of.isoformat(),
-        "parent_body": issuing.parent.name if issuing.parent_id else "",
+        "parent_body": issuing.parent.name if issuing.parent else "",
         "issuing_body": issuing.name,
         "issuing_short": short,
         "document_number": number,

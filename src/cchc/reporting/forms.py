@@ -7,7 +7,7 @@ from cchc.lib import dates
 from cchc.lib.forms import bootstrap
 from cchc.orgs.models import Unit
 from cchc.plans.forms import id_field
-from cchc.plans.models import Area
+from cchc.plans.models import Area, Plan
 
 from . import consolidation
 from .models import NARRATIVE_PARTS, ExportFormat, PeriodKind
@@ -23,7 +23,7 @@ def _date(label, required=True, help_text=""):
 
 
 class PeriodCreateForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=None)
+    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none())
     kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodKind.choices)
     title = forms.CharField(
         label=_("Tên kỳ (báo cáo đột xuất)"),

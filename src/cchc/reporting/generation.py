@@ -157,10 +157,10 @@ def _build(export: ReportExport, today: datetime.date | None) -> None:
             .exclude(file="")
             .first()
         )
-        content = None
-        if same is None:
-            content = render(built, on_progress=lambda pct, stage: _progress(export.pk, pct, stage))
-        _finish(export.pk, built, same, content)
+        made = same or render(
+            built, on_progress=lambda pct, stage: _progress(export.pk, pct, stage)
+        )
+        _finish(export.pk, built, made)
     except documents.PdfUnavailable as exc:
         _fail(export.pk, str(exc))
     except Exception as exc:
@@ -169,13 +169,15 @@ def _build(export: ReportExport, today: datetime.date | None) -> None:
 
 
 @transaction.atomic
-def _finish(export_id: int, built: Inputs, same: ReportExport | None, content: bytes | None):
-    """Store the file (or point at the identical one built before) and say it is done."""
+def _finish(export_id: int, built: Inputs, made: ReportExport | bytes) -> None:
+    """Store the file, or point at the identical one built before (`made` is that export),
+    and say it is done."""
     export = ReportExport.objects.select_for_update().get(pk=export_id)
-    if same is not None:
-        export.file.name = same.file.name
+    reused = isinstance(made, ReportExport)
+    if isinstance(made, ReportExport):
+        export.file.name = made.file.name
     else:
-        export.file.save(f"{built.digest[:16]}.{built.fmt}", ContentFile(content), save=False)
+        export.file.save(f"{built.digest[:16]}.{built.fmt}", ContentFile(made), save=False)
     export.filename = built.filename
     export.input_hash = built.digest
     export.status = ExportStatus.DONE
@@ -187,7 +189,7 @@ def _finish(export_id: int, built: Inputs, same: ReportExport | None, content: b
         actor=export.requested_by,
         action="report_export.done",
         obj=export,
-        changes={"hash": [None, built.digest], "reused": [None, same is not None]},
+        changes={"hash": [None, built.digest], "reused": [None, reused]},
     )
 
 

@@ -5,6 +5,7 @@ The names `ReportingPeriod` (plan, kind, starts_on, ends_on, due_on, units) and 
 """
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,9 @@ from cchc.plans.models import Plan
 
 from . import rules
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class PeriodKind(models.TextChoices):
     QUY_1 = rules.QUY_1, _("quý I")
@@ -29,7 +33,7 @@ class PeriodKind(models.TextChoices):
 
 
 # How each kind reads in a document's title: “… <kỳ> năm 2026”.
-KIND_PHRASES = {
+KIND_PHRASES: "dict[str, str | StrPromise]" = {
     PeriodKind.QUY_1: _("quý I"),
     PeriodKind.SIX_MONTHS: _("6 tháng đầu"),
     PeriodKind.QUY_3: _("quý III"),

@@ -66,7 +66,7 @@ def period_rows(*, user, limit: int = 200) -> list[ReportingPeriod]:
     access = access_for(user)
     periods = list(period_list(user=user)[:limit])
     for period in periods:
-        period.can_view_board = permissions.can_view_board(access, period)
+        period.can_view_board = permissions.can_view_board(access, period)  # type: ignore[attr-defined]
     return periods
 
 
@@ -492,8 +492,8 @@ def consolidated_page(*, user, period: ReportingPeriod) -> ConsolidatedPage:
 def export_get(*, user, pk: int, ready: bool = False) -> ReportExport:
     """An export request of a period whose consolidated report the user may read; with
     `ready`, only once its file is built (404 before)."""
-    export = ReportExport.objects.filter(pk=pk).select_related("period__plan__issuing_unit")
-    export = export.first()
+    found = ReportExport.objects.filter(pk=pk).select_related("period__plan__issuing_unit")
+    export = found.first()
     if export is None or not permissions.can_read_consolidated(access_for(user), export.period):
         raise Http404(_("Không tìm thấy tệp báo cáo."))
     if ready and not export.file:
