@@ -146,7 +146,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "cchc.sqlite3",
+            "NAME": str(DATA_DIR / "cchc.sqlite3"),
             # IMMEDIATE: a writer takes the lock at BEGIN, so the audit chain head is read
             # and extended by one writer at a time.
             "OPTIONS": {
