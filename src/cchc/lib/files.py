@@ -6,8 +6,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,8 @@ class StoredFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    file: FieldFile  # each subclass declares its own: stored_file_field(its path)
+
     class Meta:
         abstract = True
 
@@ -45,7 +48,7 @@ class StoredFile(models.Model):
         return self.original_name
 
 
-def check_upload(file: UploadedFile, *, field: str = "file") -> None:
+def check_upload(file: File, *, field: str = "file") -> None:
     """Refuse an empty file or one over `CCHC_MAX_UPLOAD_BYTES`, as an error of `field`."""
     limit = settings.CCHC_MAX_UPLOAD_BYTES
     if file.size > limit:
@@ -60,7 +63,7 @@ def check_upload(file: UploadedFile, *, field: str = "file") -> None:
         raise ValidationError({field: _("Tệp “%(name)s” rỗng.") % {"name": file.name}})
 
 
-def sha256_of(file: UploadedFile) -> str:
+def sha256_of(file: File) -> str:
     """The upload's SHA-256, read in chunks; the file is rewound for storing."""
     digest = hashlib.sha256()
     for chunk in file.chunks():
@@ -69,7 +72,7 @@ def sha256_of(file: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def store_upload(stored: StoredFile, file: UploadedFile) -> None:
+def store_upload(stored: StoredFile, file: File) -> None:
     """Fill `stored`'s name, size and checksum from a checked upload and write the file
     under a name the file system takes; the caller saves the row."""
     stored.original_name = short_filename(file.name, ORIGINAL_NAME_BYTES)

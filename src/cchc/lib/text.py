@@ -27,7 +27,7 @@ def person_name(user) -> str:
     return name or user.get_username()
 
 
-def short_filename(name: str, max_bytes: int) -> str:
+def short_filename(name: str | None, max_bytes: int) -> str:
     """`name` cut to at most `max_bytes` of UTF-8, keeping its extension and whole letters.
 
     File systems limit a name to 255 bytes (not letters: “ệ” takes three), and the storage
