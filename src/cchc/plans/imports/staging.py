@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from cchc.lib.text import fold
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 STAGING_DIR = "imports"
 # How long an unconfirmed upload is kept (`clear_import_uploads`, `cleanup`).
 STAGING_DAYS = 2
 
 
-def stage_file(*, actor, name: str, data: bytes) -> str:
+def stage_file(*, actor: User, name: str, data: bytes) -> str:
     """Keep an uploaded plan file until the office confirms it; returns its storage path.
 
     Under the configured storage (never a process's memory), so any application process

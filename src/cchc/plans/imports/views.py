@@ -95,7 +95,7 @@ def _staged(request: HttpRequest, token: str) -> tuple[dict, dict, ParsedPlan]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_office(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
