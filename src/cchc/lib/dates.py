@@ -5,6 +5,7 @@ Fixed, not the active language's: an English browser would otherwise read 01/02 
 """
 
 import datetime
+import time
 
 from django.utils import timezone
 
@@ -26,6 +27,12 @@ def as_date(value) -> datetime.date | None:
         except ValueError:
             return None
     return None
+
+
+def parse_day(text: str) -> datetime.date:
+    """The day written as `DAY` (“30/06/2026”); ValueError otherwise. Read without a
+    datetime: a day has no time of day, so no time zone to get wrong."""
+    return datetime.date(*time.strptime(text, DAY)[:3])
 
 
 def format_day(value) -> str:

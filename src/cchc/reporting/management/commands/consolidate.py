@@ -1,7 +1,6 @@
 """`cchc consolidate --period ID --format docx|xlsx|pdf -o FILE`: the consolidated report of a
 period, built at once (no worker needed). An approved report gives its approved document."""
 
-import datetime
 import sys
 from pathlib import Path
 
@@ -34,7 +33,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if options["date"]:
             try:
-                today = datetime.datetime.strptime(options["date"], dates.DAY).date()
+                today = dates.parse_day(options["date"])
             except ValueError as exc:
                 raise CommandError("--date phải có dạng dd/mm/yyyy.") from exc
         built = generation.inputs(period, options["format"], today=today)
