@@ -54,7 +54,7 @@ class Sql:
         t = self.t
         # Table names come from Django's model metadata; values go in as parameters.
         supports = (
-            f"EXISTS (SELECT 1 FROM {t['through']} s JOIN {t['unit']} su ON su.id = s.unit_id "  # nosec
+            f"EXISTS (SELECT 1 FROM {t['through']} s JOIN {t['unit']} su ON su.id = s.unit_id "  # noqa: S608  # nosec
             "WHERE s.task_id = t.id AND su.path LIKE %s)"
         )
         return f"p.status <> 'draft' AND (lu.path LIKE %s OR {supports})", [like, like]
@@ -156,7 +156,7 @@ class Sql:
         order = f"ORDER BY t.plan_id, a.code, t.{t['order']}, t.id"
         return [
             (
-                f"SELECT s.task_id, su.short_name, su.name FROM {t['through']} s "  # nosec
+                f"SELECT s.task_id, su.short_name, su.name FROM {t['through']} s "  # noqa: S608  # nosec
                 f"JOIN {t['unit']} su ON su.id = s.unit_id WHERE s.task_id IN "
                 f"(SELECT t.id {self._from()} WHERE {where}) ORDER BY s.task_id, su.path",
                 params,
