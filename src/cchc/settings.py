@@ -42,7 +42,7 @@ DEBUG = env_bool("DEBUG", False)
 # The local demo (`make run`, `make bench`) and the tests: a fixed key, plain HTTP, no
 # second factor. Everything else is production and must say otherwise explicitly.
 DEMO = env_bool("CCHC_DEMO", False)
-DEMO_SECRET_KEY = "insecure-local-demo-key-change-me"
+DEMO_SECRET_KEY = "insecure-local-demo-key-change-me"  # noqa: S105 - refused outside the demo
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and (DEMO or DEBUG):
     SECRET_KEY = DEMO_SECRET_KEY
