@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cchc.plans import progress, selectors, services
 from cchc.plans.history import annotate_state, state_q, task_state
@@ -174,7 +175,7 @@ def test_progress_completion_date_and_result_as_of_a_date(year):
 def test_the_task_fields_are_its_state_as_of_today(year):
     plan, tasks = year
     for task in Task.objects.filter(plan=plan).prefetch_related("updates"):
-        now = task_state(task.updates.all(), datetime.date.today())
+        now = task_state(task.updates.all(), timezone.localdate())
         assert (task.status, task.progress, task.completed_on, task.result) == (
             now.status,
             now.progress,

@@ -13,8 +13,8 @@ from cchc.plans.timeliness import Timeliness, timeliness
 from cchc.reporting import services
 from cchc.reporting.models import ReportingPeriod
 
-ON_TIME = timezone.make_aware(datetime.datetime(2026, 6, 18, 9, 30))
-LATE = timezone.make_aware(datetime.datetime(2026, 6, 23, 16, 0))
+ON_TIME = datetime.datetime(2026, 6, 18, 9, 30, tzinfo=timezone.get_current_timezone())
+LATE = datetime.datetime(2026, 6, 23, 16, 0, tzinfo=timezone.get_current_timezone())
 
 
 def test_helpers_are_importable():

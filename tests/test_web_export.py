@@ -73,7 +73,7 @@ def test_export_holds_exactly_the_filtered_rows(world, office):
         "Cơ quan chủ trì": "Cục Tuyên huấn",
         "Cơ quan phối hợp": "Cục CB",
         "Thời gian hoàn thành": "Trước 12/06/2026",
-        "Hạn": datetime.datetime(2026, 6, 12),
+        "Hạn": datetime.datetime(2026, 6, 12),  # noqa: DTZ001 - a cell keeps no time zone
         "Trạng thái": "Chưa thực hiện",
         "Tiến độ (%)": 0,
         "Tình trạng": "Quá hạn",
@@ -132,7 +132,8 @@ def test_writer_cleans_what_xml_cannot_hold():
         sheet.append([None, 3.5, True])
     out.seek(0)
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[2]] == ["  lề trái", "ab <&> “c”", datetime.datetime(2026, 1, 31)]
+    day = datetime.datetime(2026, 1, 31)  # noqa: DTZ001 - a cell keeps no time zone
+    assert [c.value for c in ws[2]] == ["  lề trái", "ab <&> “c”", day]
     assert [c.value for c in ws[3]] == [None, 3.5, True]
     assert ws.title == "Thử- 'x"
 
