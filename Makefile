@@ -43,6 +43,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r src -ll
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
