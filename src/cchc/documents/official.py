@@ -192,7 +192,11 @@ class OfficialDocument:
     @property
     def _text_width_mm(self) -> float:
         section = self.document.sections[-1]
-        return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
+        # A section made by this module always has its width and margins set.
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:
+            raise ValueError("the section has no page width or margins")
+        return (width - left - right) / Mm(1)
 
     # -- small pieces --
 

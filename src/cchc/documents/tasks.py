@@ -37,7 +37,7 @@ class TaskRows:
     def __init__(self, statuses: Mapping[str, str], timeliness: Mapping[str, str]):
         self.statuses = statuses
         self.timeliness = timeliness
-        self.areas: dict[int, str] = {}
+        self.areas: dict[int | None, str] = {}
 
     def __call__(self, row: Mapping) -> list:
         code = row.get("area__code")

@@ -126,19 +126,18 @@ class _Styles:
     def ids(self, style: Style) -> _Ids:
         ids = self._ids.get(style)
         if ids is None:
-            ids = self._ids[style] = _Ids(
-                *(
-                    f' s="{xf}"' if xf else ""
-                    for xf in (
-                        self._xf(style, 0, False),
-                        self._xf(style, 0, True),
-                        self._xf(style, 164, False),
-                        self._xf(style, 0, False),
-                        self._xf(style, self.float_format, False),
-                    )
-                ),
-                bool(style.border or style.fill),
+            text, quoted, date, number, float_ = (
+                f' s="{xf}"' if xf else ""
+                for xf in (
+                    self._xf(style, 0, False),
+                    self._xf(style, 0, True),
+                    self._xf(style, 164, False),
+                    self._xf(style, 0, False),
+                    self._xf(style, self.float_format, False),
+                )
             )
+            visible = bool(style.border or style.fill)
+            ids = self._ids[style] = _Ids(text, quoted, date, number, float_, visible)
         return ids
 
     def _xf(self, style: Style, number_format: int, quoted: bool) -> int:
@@ -225,8 +224,9 @@ class Sheet:
         self.merges: list[str] = []
         self._ids = [book.styles.ids(c.style) for c in self.columns]
         self._buffer: list[str] = []
-        self._strings: dict[tuple[int, str], str] = {}
-        self._part = None
+        # A string cell's body by (its style attribute, its text).
+        self._strings: dict[tuple[str, str], str] = {}
+        self._part: IO[bytes] | None = None
 
     def append(self, values: Sequence = (), style: Style | None = None, *, merge=False) -> None:
         """One row: a value per column (str, int, float, date or None), each in its column's
@@ -299,6 +299,7 @@ class Sheet:
     def _close(self) -> None:
         self._flush()
         self._write(self._tail())
+        assert self._part is not None  # noqa: S101 - opened by _open, closed once
         self._part.close()
 
     def _flush(self) -> None:
@@ -307,6 +308,7 @@ class Sheet:
             self._buffer = []
 
     def _write(self, text: str) -> None:
+        assert self._part is not None  # noqa: S101 - written between _open and _close
         self._part.write(text.encode("utf-8"))
 
     def _head(self) -> str:
@@ -399,6 +401,12 @@ class Workbook:
         self._zip = zipfile.ZipFile(self.out, "w", zipfile.ZIP_DEFLATED)
         return self
 
+    @property
+    def _archive(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            raise RuntimeError("a Workbook is written inside `with Workbook(...) as book:`")
+        return self._zip
+
     def sheet(
         self,
         title: str,
@@ -411,19 +419,19 @@ class Workbook:
             self.sheets[-1]._close()
         sheet = Sheet(self, len(self.sheets) + 1, title, columns, header_row, autofilter)
         self.sheets.append(sheet)
-        sheet._open(self._zip)
+        sheet._open(self._archive)
         return sheet
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             if self.sheets and self.sheets[-1]._part is not None:
                 self.sheets[-1]._part.close()
-            self._zip.close()
+            self._archive.close()
             return
         self.sheets[-1]._close()
         for name, text in self._package_parts().items():
-            self._zip.writestr(_member(name), text)
-        self._zip.close()
+            self._archive.writestr(_member(name), text)
+        self._archive.close()
 
     def _package_parts(self) -> dict[str, str]:
         sheets = self.sheets
@@ -470,7 +478,9 @@ class Workbook:
 
     def _core(self) -> str:
         title, creator, created = self.properties
-        when = (created or datetime.datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        when = (created or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         return (
             HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
             'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '

@@ -58,7 +58,7 @@ class CommitStorage(FileSystemStorage):
         return super().is_name_available(final_name(name), max_length)
 
     def _save(self, name: str, content) -> str:
-        waiting = super()._save(waiting_name(name), content)
+        waiting = super()._save(waiting_name(name), content)  # type: ignore[misc]  # not in the stubs
         name = final_name(waiting)
         self._publish_on_commit(waiting, name)
         return name
@@ -90,7 +90,7 @@ class CommitStorage(FileSystemStorage):
         return name
 
     def _open(self, name: str, mode: str = "rb"):
-        return super()._open(self._readable(name), mode)
+        return super()._open(self._readable(name), mode)  # type: ignore[misc]  # not in the stubs
 
     def size(self, name: str) -> int:
         return super().size(self._readable(name))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -91,8 +91,9 @@ class AliasEditForm(forms.Form):
     def __init__(self, *args, record: UnitAlias, **kwargs):
         kwargs.setdefault("initial", {"alias": record.alias, "unit": record.unit_id})
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.branch_units(record.owner)
-        self.fields["unit"].label_from_instance = _unit_label
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared above
+        unit.queryset = selectors.branch_units(record.owner)
+        unit.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
         bootstrap(self)
 
 
@@ -116,7 +117,8 @@ class GroupEditForm(forms.Form):
             "initial", {"mode": group.mode, "units": [u.pk for u in group.units.all()]}
         )
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = selectors.branch_units(group.owner, itself=False)
-        self.fields["units"].label_from_instance = _unit_label
-        self.fields["units"].widget.attrs["size"] = 8
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])  # declared above
+        units.queryset = selectors.branch_units(group.owner, itself=False)
+        units.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+        units.widget.attrs["size"] = 8
         bootstrap(self)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
@@ -231,7 +231,7 @@ def unit_alias_update(
     return record
 
 
-def _delete_recorded(actor: User | None, obj, action: str, values: dict) -> None:
+def _delete_recorded(actor: User | None, obj: models.Model, action: str, values: dict) -> None:
     """Delete a row, its audit event saying what it held."""
     changes = {name: [value, None] for name, value in values.items()}
     audit_record(actor=actor, action=action, obj=obj, changes=changes)

@@ -107,7 +107,7 @@ def _edit(request: HttpRequest, form, write, done: str, context: dict) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def alias_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def alias_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.alias_get(user=request.user, pk=pk)
     return _edit(
         request,
@@ -120,7 +120,7 @@ def alias_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alias_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def alias_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.alias_get(user=request.user, pk=pk)
     services.unit_alias_delete(actor=request.user, record=record)
     messages.success(request, _("Đã xóa tên gọi “%(alias)s”.") % {"alias": record.alias})
@@ -129,7 +129,7 @@ def alias_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(user=request.user, pk=pk)
     return _edit(
         request,
@@ -144,7 +144,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def group_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_get(user=request.user, pk=pk)
     services.unit_group_delete(actor=request.user, group=group)
     messages.success(request, _("Đã xóa nhóm “%(words)s”.") % {"words": group.words})

@@ -10,7 +10,7 @@ import tempfile
 from typing import IO
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from cchc.documents.plan import (
     ExportArea,
@@ -67,7 +67,7 @@ def group_by_area(tasks: list[Task]) -> list[ExportArea]:
             by_area[task.area_id] = (area, [], {})
             areas.append(area)
         _, loose, sections = by_area[task.area_id]
-        if task.section_id:
+        if task.section is not None:
             sections.setdefault(task.section.title, []).append(task)
         else:
             loose.append(task)
@@ -90,16 +90,17 @@ def group_by_area(tasks: list[Task]) -> list[ExportArea]:
 
 def plan_export_data(*, user, plan: Plan, today: datetime.date) -> PlanExport:
     """The plan and the tasks `user` may read (every task for `user=None`, the system)."""
+    found: QuerySet[Task]
     if user is None:
-        tasks = Task.objects.filter(plan=plan).annotate(timeliness=timeliness_expression(today))
+        found = Task.objects.filter(plan=plan).annotate(timeliness=timeliness_expression(today))
         plan = Plan.objects.select_related("issuing_unit__parent").get(pk=plan.pk)
     else:
         plan = selectors.plan_get(user=user, pk=plan.pk)
-        tasks = selectors.task_list(
+        found = selectors.task_list(
             user=user, filters=selectors.TaskFilters(plan=plan.pk), today=today
         )
     tasks = list(
-        tasks.select_related("area", "section", "lead_unit")
+        found.select_related("area", "section", "lead_unit")
         .prefetch_related(Prefetch("supporting_units", queryset=Unit.objects.order_by("path")))
         .order_by("area__code", "order", "id")
     )

@@ -7,6 +7,7 @@ import datetime
 import secrets
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from cchc.lib.text import fold
@@ -28,10 +29,15 @@ def stage_file(*, actor: User, name: str, data: bytes) -> str:
     from django.core.files.storage import default_storage
     from django.utils.text import get_valid_filename
 
+    from cchc.lib.storage import CommitStorage
+
     token = secrets.token_urlsafe(12)
     safe = get_valid_filename(fold(name).replace(" ", "-")) or "ke-hoach"
     # No row names the file, so it takes its name as soon as it is whole, not on a commit.
-    return default_storage.save_now(f"{STAGING_DIR}/{actor.pk}/{token}/{safe}", ContentFile(data))
+    storage = default_storage
+    if not isinstance(storage, CommitStorage):
+        raise ImproperlyConfigured("STORAGES['default'] must be cchc.lib.storage.CommitStorage")
+    return storage.save_now(f"{STAGING_DIR}/{actor.pk}/{token}/{safe}", ContentFile(data))
 
 
 def staged_read(path: str) -> bytes:
