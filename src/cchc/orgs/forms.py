@@ -83,7 +83,7 @@ class AliasEditForm(forms.Form):
 
     alias = forms.CharField(
         label=_("Tên gọi khác"),
-        max_length=UnitAlias._meta.get_field("alias").max_length,
+        max_length=max_length(UnitAlias, "alias"),
         help_text=_("Tên như được viết trong kế hoạch, ví dụ: Văn phòng TCCT."),
     )
     unit = forms.ModelChoiceField(label=_("Là đơn vị"), queryset=Unit.objects.none())
