@@ -51,11 +51,19 @@ format: install
 
 # Mutation testing of timeliness, access, permissions, the audit chain, the rates and the
 # XLSX writer ([tool.mutmut] in pyproject.toml); slow, not run in CI. Prints the score.
+# Its own virtualenv without the project installed: the editable install would otherwise
+# be imported instead of the mutated copy in mutants/src.
+MUTATE_VENV := .venv-mutate
 mutate: install
-	$(BIN)/pip install -q mutmut==3.8.1
-	$(BIN)/mutmut run || true
-	@$(BIN)/mutmut results | awk '/: killed/{k++} /: survived/{s++} /: (timeout|suspicious|no tests)/{o++} \
-	  END {t=k+s+o; printf "mutation score: %d killed of %d mutants (%.0f %%); %d survived\n", k, t, t?100*k/t:0, s}'
+	test -x $(MUTATE_VENV)/bin/python || $(PY) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/pip install -q '.[dev]' mutmut==3.8.1
+	$(MUTATE_VENV)/bin/pip uninstall -q -y cchc
+	mkdir -p mutants/src
+	PYTHONPATH=$(CURDIR)/mutants/src $(MUTATE_VENV)/bin/mutmut run || true
+	@$(MUTATE_VENV)/bin/mutmut results --all true | awk '/: killed/{k++} /: survived/{s++} \
+	  /: (timeout|suspicious|no tests|segfault)/{o++} END {t=k+s+o; \
+	  printf "mutation score: %d of %d mutants killed (%.0f %%); %d survived, %d other\n", \
+	  k, t, t ? 100*k/t : 0, s, o}'
 
 bench: install
 	$(BIN)/python -m cchc.demo.bench
