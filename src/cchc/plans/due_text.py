@@ -70,6 +70,32 @@ def _one(text: str, year: int) -> datetime.date | None:
     return None
 
 
+# A day and month as written: "ngày 31 tháng 2 (năm 2027)", "31/02/2027", "31/4", "30.2".
+_DAY_RES = (
+    re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?\b"),
+    re.compile(r"(?<![\d/.])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\b"),
+)
+
+
+def impossible_day(text: str, plan_year: int) -> str:
+    """The first day written in `text` that is shaped like a date (day 1-31, month 1-12)
+    but does not exist ("31/02/2027", "31/4"), as dd/mm/yyyy; "" when there is none.
+    `parse_due_text` reads such a day as no date, so the caller must say so."""
+    words = fold(text)
+    year = _year(words, plan_year)
+    for pattern in _DAY_RES:
+        for match in pattern.finditer(words):
+            day, month = int(match.group(1)), int(match.group(2))
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                continue
+            y = int(match.group(3)) if match.group(3) else year
+            try:
+                datetime.date(y, month, day)
+            except ValueError:
+                return f"{day:02d}/{month:02d}/{y}"
+    return ""
+
+
 def parse_due_text(text: str, plan_year: int) -> DueDate:
     words = fold(text)
     if not words:

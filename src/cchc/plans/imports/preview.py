@@ -23,7 +23,7 @@ from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from ..due_text import parse_due_text
+from ..due_text import impossible_day, parse_due_text
 from ..models import Area, Plan, PlanStatus, Section, Task
 from .matching import NameMatch, UnitIndex, resolve_cell
 from .rows import ERROR, WARNING, ParsedPlan, ParsedTask, Problem
@@ -236,6 +236,7 @@ def import_preview(
         row.supporting_units = sorted(chosen.values(), key=lambda u: u.path)
         due = parse_due_text(task.due_text, year)
         row.due_date, row.is_recurring = due.due_date, due.is_recurring
+        _check_due_day(task, year, problems)
         rows.append(row)
     _check_lengths(parsed, title, problems)
     names: dict[str, NameMatch] = {}
@@ -285,6 +286,22 @@ def import_preview(
                 )
             )
     return preview
+
+
+def _check_due_day(task: ParsedTask, year: int, problems: list[Problem]) -> None:
+    """A day that does not exist would be read as "no specific date" without a word."""
+    day = impossible_day(task.due_text, year)
+    if day:
+        problems.append(
+            Problem(
+                _(
+                    "Thời gian hoàn thành “%(text)s” ghi ngày %(day)s, là ngày không có thật: "
+                    "sửa ngày trong tệp."
+                )
+                % {"text": task.due_text, "day": day},
+                **(task.due_where or {"sheet": task.sheet, "row": task.row}),
+            )
+        )
 
 
 def _check_lengths(parsed: ParsedPlan, title: str, problems: list[Problem]) -> None:

@@ -94,6 +94,8 @@ class ParsedTask:
     order: int
     lead_names: list[UnitName] = field(default_factory=list)
     supporting_names: list[UnitName] = field(default_factory=list)
+    # Where the deadline is written (sheet, row, column, header), for its problems.
+    due_where: dict = field(default_factory=dict)
 
 
 @dataclass

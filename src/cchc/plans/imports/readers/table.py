@@ -361,6 +361,9 @@ class TableReader:
         task.lead_text = joined("lead")
         task.supporting_text = joined("supporting")
         task.due_text = joined("due", " ")
+        due_parts = self.parts.get(f.get("due", -1))
+        if due_parts:
+            task.due_where = self._where(due_parts[0][1], due_parts[0][2])
         task.deliverable = joined("deliverable")
         notes = [joined("notes")] if joined("notes") else []
         for col, label in sorted(self.header.extras.items()):

@@ -1,0 +1,65 @@
+"""Plans as other offices write them: impossible dates, group phrases with commas, units
+written with their superior's abbreviation, provincial area headings, the title lines."""
+
+import pytest
+
+from cchc.plans.due_text import impossible_day
+from cchc.plans.imports.files import parse_plan_file
+from cchc.plans.imports.preview import import_preview
+from cchc.plans.imports.services import ImportRefused, plan_import
+from cchc.plans.models import Plan
+from tests.fixtures_plans import xlsx_from_rows
+
+HEADER = ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+
+
+def _preview(world, data, name="kh.xlsx"):
+    parsed = parse_plan_file(data, name)
+    return import_preview(
+        actor=world.users["office"], parsed=parsed, year=2027, unit=world.units["TCCT"]
+    )
+
+
+# --- 1. a day that does not exist ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("31/02/2027", "31/02/2027"),
+        ("30/2/2027", "30/02/2027"),
+        ("31/4", "31/04/2027"),
+        ("Trước ngày 31 tháng 4 năm 2027", "31/04/2027"),
+        ("Từ 31/06 đến 30/9/2027", "31/06/2027"),
+        ("29/02/2027", "29/02/2027"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_found(text, day):
+    assert impossible_day(text, 2027) == day
+
+
+@pytest.mark.parametrize(
+    "text", ["29/02/2028", "30/6/2027", "Quý II/2027", "6/2027", "Văn bản 45/12", "Cả năm"]
+)
+def test_real_days_and_other_words_are_not_impossible(text):
+    assert impossible_day(text, 2027) == ""
+
+
+@pytest.mark.parametrize("due", ["31/02/2027", "30/2/2027", "31/4"])
+def test_an_impossible_due_date_is_a_problem_at_its_cell_and_nothing_is_written(world, due):
+    data = xlsx_from_rows(
+        [
+            HEADER,
+            ["I", "CẢI CÁCH THỂ CHẾ"],
+            ["1", "Rà soát văn bản", "Cục Tuyên huấn", "", due],
+        ]
+    )
+    preview = _preview(world, data)
+    [problem] = preview.errors
+    assert (problem.row, problem.column) == (3, "E")
+    assert "KH" in problem.sheet and due in problem.message
+    parsed = parse_plan_file(data, "kh.xlsx")
+    before = Plan.objects.count()
+    with pytest.raises(ImportRefused):
+        plan_import(actor=world.users["office"], parsed=parsed, year=2027, unit=world.units["TCCT"])
+    assert Plan.objects.count() == before
