@@ -6,6 +6,7 @@ import pytest
 from cchc.plans.due_text import impossible_day
 from cchc.plans.imports.files import parse_plan_file
 from cchc.plans.imports.preview import import_preview
+from cchc.plans.imports.readers.table import split_units
 from cchc.plans.imports.services import ImportRefused, plan_import
 from cchc.plans.models import Plan
 from tests.fixtures_plans import xlsx_from_rows
@@ -63,3 +64,39 @@ def test_an_impossible_due_date_is_a_problem_at_its_cell_and_nothing_is_written(
     with pytest.raises(ImportRefused):
         plan_import(actor=world.users["office"], parsed=parsed, year=2027, unit=world.units["TCCT"])
     assert Plan.objects.count() == before
+
+
+# --- 2. a group phrase with a comma inside --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell, names",
+    [
+        ("Các sở, ban, ngành thuộc tỉnh", ["Các sở, ban, ngành thuộc tỉnh"]),
+        ("các cơ quan, đơn vị trực thuộc", ["các cơ quan, đơn vị trực thuộc"]),
+        ("Sở, ban, ngành; UBND các huyện", ["Sở, ban, ngành", "UBND các huyện"]),
+        (
+            "Sở Nội vụ, các sở, ban, ngành, đoàn thể cấp tỉnh",
+            ["Sở Nội vụ", "các sở, ban, ngành, đoàn thể cấp tỉnh"],
+        ),
+        ("Các sở, ban và ngành có liên quan", ["Các sở, ban và ngành có liên quan"]),
+        ("Các cục, Phòng Thông tin", ["Các cục", "Phòng Thông tin"]),
+        ("Sở Tài chính, Sở Nội vụ", ["Sở Tài chính", "Sở Nội vụ"]),
+    ],
+)
+def test_a_group_phrase_with_commas_stays_one_name(cell, names):
+    assert split_units(cell) == names
+
+
+def test_an_undefined_group_phrase_with_commas_is_one_group_to_define(world):
+    data = xlsx_from_rows(
+        [
+            HEADER,
+            ["I", "CẢI CÁCH THỂ CHẾ"],
+            ["1", "Rà soát", "Cục Tuyên huấn", "Các sở, ban, ngành thuộc tỉnh", "Quý II"],
+        ]
+    )
+    preview = _preview(world, data)
+    assert [(p.kind, p.name, p.column) for p in preview.errors] == [
+        ("group", "Các sở, ban, ngành thuộc tỉnh", "D")
+    ]

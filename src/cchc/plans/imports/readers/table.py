@@ -99,8 +99,14 @@ def is_capitals(text: str) -> bool:
 
 # --- units in a cell -----------------------------------------------------------------
 
-_GENERIC = r"(co quan|don vi|dia phuong|to chuc|doanh nghiep|ca nhan|phong|ban|cuc|vu|so|nganh)"
-_GENERIC_RE = re.compile(rf"^(cac )?{_GENERIC}( (lien quan|co lien quan|truc thuoc))?$")
+_GENERIC = (
+    r"(co quan|don vi|dia phuong|to chuc|doanh nghiep|ca nhan|phong|ban|cuc|vu|so|nganh"
+    r"|doan the|hoi|chi cuc|trung tam)"
+)
+# What may follow the kind of unit in a group phrase: "liên quan", "trực thuộc", "thuộc
+# tỉnh", "cấp huyện", "trên địa bàn tỉnh", "của tỉnh".
+_QUALIFIER = r"( (co )?lien quan| truc thuoc\b.*| thuoc\b.*| cap\b.*| tren dia ban\b.*| cua\b.*)"
+_GENERIC_RE = re.compile(rf"^((cac|tat ca|moi) )?{_GENERIC}((,| va)? {_GENERIC})*{_QUALIFIER}?$")
 
 
 def is_collective(name: str) -> bool:
@@ -113,17 +119,27 @@ def is_collective(name: str) -> bool:
     )
 
 
+def _in_group_phrase(previous: str, part: str) -> bool:
+    """Does `part` go on the group phrase `previous` ("Các sở" + "ban" + "ngành thuộc
+    tỉnh", "Sở" + "ban, ngành")? Only kinds of unit do, never a unit's own name."""
+    if not _GENERIC_RE.match(fold(part)):
+        return False
+    return is_collective(previous) or bool(_GENERIC_RE.match(fold(previous)))
+
+
 def split_units(text: str) -> list[str]:
-    """The names in a unit cell, split on line breaks, commas, semicolons and "và";
-    "Các cơ quan, đơn vị liên quan" stays one name."""
+    """The names in a unit cell, split on line breaks, commas, semicolons and "và"; a group
+    phrase ("Các cơ quan, đơn vị liên quan", "Các sở, ban, ngành thuộc tỉnh") stays one."""
     pieces: list[str] = []
     for line in re.split(r"[\n;]+", text):
-        for part in re.split(r",|\s+và\s+|\s+VÀ\s+|\s+Và\s+", line):
-            part = part.strip().lstrip("-–—•+*").strip().rstrip(".:").strip()
+        parts = re.split(r"(,|\s+(?:và|VÀ|Và)\s+)", line)
+        for i in range(0, len(parts), 2):
+            part = parts[i].strip().lstrip("-–—•+*").strip().rstrip(".:").strip()
             if not part:
                 continue
-            if pieces and is_collective(pieces[-1]) and _GENERIC_RE.match(fold(part)):
-                pieces[-1] = f"{pieces[-1]}, {part}"
+            if pieces and i and _in_group_phrase(pieces[-1], part):
+                joiner = ", " if parts[i - 1] == "," else f" {parts[i - 1].strip()} "
+                pieces[-1] = f"{pieces[-1]}{joiner}{part}"
             else:
                 pieces.append(part)
     return pieces
