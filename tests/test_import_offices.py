@@ -3,6 +3,7 @@ written with their superior's abbreviation, provincial area headings, the title 
 
 import pytest
 
+from cchc.orgs import services as org_services
 from cchc.plans.due_text import impossible_day
 from cchc.plans.imports.files import parse_plan_file
 from cchc.plans.imports.preview import import_preview
@@ -100,3 +101,50 @@ def test_an_undefined_group_phrase_with_commas_is_one_group_to_define(world):
     assert [(p.kind, p.name, p.column) for p in preview.errors] == [
         ("group", "Các sở, ban, ngành thuộc tỉnh", "D")
     ]
+
+
+# --- 3. a unit with its superior's abbreviation after a slash ---------------------------------
+
+
+@pytest.fixture
+def two_offices(world):
+    """A second “Phòng Thông tin”, under Cục Cán bộ (short name “Cục CB”)."""
+    org_services.unit_create(
+        actor=None, code="CTC-P1", name="Phòng Thông tin", parent=world.units["CTC"]
+    )
+    org_services.unit_create(
+        actor=None, code="CTC-P2", name="Phòng Tổng hợp", parent=world.units["CTC"]
+    )
+    return world
+
+
+def _lead(world, cell):
+    data = xlsx_from_rows([HEADER, ["I", "CẢI CÁCH THỂ CHẾ"], ["1", "Rà soát", cell, "", "Quý II"]])
+    preview = _preview(world, data)
+    lead = preview.rows[0].lead_unit
+    return (lead.code if lead else None), [(p.kind, p.column) for p in preview.errors]
+
+
+@pytest.mark.parametrize(
+    "cell, code",
+    [
+        ("Phòng Tổng hợp/STC", "CTC-P2"),  # unique in the tree; “STC” names no unit
+        ("Phòng Tổng hợp / VP", None),  # VP is a unit, and it has no such room
+        ("Phòng Thông tin/Cục CB", "CTC-P1"),  # unique under the unit the abbreviation names
+        ("Phòng Thông tin / Cục TH", "CTH-P1"),
+    ],
+)
+def test_a_unit_with_its_superiors_abbreviation_after_a_slash(two_offices, cell, code):
+    found, errors = _lead(two_offices, cell)
+    assert found == code
+    assert errors == ([] if code else [("unit", "C")])
+
+
+def test_a_name_before_the_slash_that_several_units_bear_is_asked(two_offices):
+    found, errors = _lead(two_offices, "Phòng Thông tin/STC")
+    assert found is None and errors == [("unit", "C")]
+    preview = _preview(
+        two_offices,
+        xlsx_from_rows([HEADER, ["I", "THỂ CHẾ"], ["1", "Rà", "Phòng Thông tin/STC", "", ""]]),
+    )
+    assert {u.code for u in preview.names[0].candidates} == {"CTH-P1", "CTC-P1"}

@@ -4,7 +4,8 @@ How names are matched (never guessed):
   - a name the office resolved in the preview (an alias) means that unit;
   - else a unit whose code, name or short name is the name, ignoring case and diacritics;
     if several match, the one within the issuing unit's branch, if exactly one is;
-  - "Phòng Tài chính/TCCT" is the unit of that name below that parent;
+  - "Phòng Tài chính/TCCT" is the unit of that name below that parent; when no unit bears
+    the abbreviation after the slash, the unit of the name before it, if only one has it;
   - collective words ("Các cơ quan, đơn vị") mean the group the issuing unit defined;
   - anything else, or a name that still fits several units, is a problem to resolve;
   - so is a name that stands for a unit outside the issuing unit's branch: a plan gives
@@ -95,6 +96,10 @@ class UnitIndex:
             found = [
                 u for u in named if any(u.path.startswith(p.path) and u.pk != p.pk for p in parents)
             ]
+            if not parents:
+                # An abbreviation no unit bears ("Phòng Kế hoạch/STC"): the name before the
+                # slash decides, if it is one unit's (or one in the branch's, below).
+                found = named
         if len(found) > 1:
             branch = [u for u in found if u.path.startswith(self.issuing_unit.path)]
             if len(branch) == 1:
