@@ -101,7 +101,7 @@ def test_problems_in_a_task_table_name_sheet_row_and_column():
     rows = [
         ["STT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"],
         [1, "Việc trước mọi lĩnh vực", "VP", "Quý I"],
-        ["III", "NHIỆM VỤ KHÁC"],
+        ["VIII", "NHIỆM VỤ KHÁC"],  # no area by its words nor by its numeral
         [2, "", "VP", ""],
         ["IV", "CẢI CÁCH TỔ CHỨC BỘ MÁY"],
         [1, "Việc không có chủ trì", None, "Quý II"],

@@ -148,3 +148,66 @@ def test_a_name_before_the_slash_that_several_units_bear_is_asked(two_offices):
         xlsx_from_rows([HEADER, ["I", "THỂ CHẾ"], ["1", "Rà", "Phòng Thông tin/STC", "", ""]]),
     )
     assert {u.code for u in preview.names[0].candidates} == {"CTH-P1", "CTC-P1"}
+
+
+# --- 4. area headings as provinces and agencies write them ------------------------------------
+
+
+def _areas(rows):
+    body = []
+    for i, heading in enumerate(rows, start=1):
+        body += [["", heading]]
+        body += [[f"{i}.1", f"Nhiệm vụ {i}", "Cục Tuyên huấn", "", "Quý IV"]]
+    parsed = parse_plan_file(xlsx_from_rows([HEADER, *body]), "kh.xlsx")
+    return [t.area_code for t in parsed.tasks], [str(p) for p in parsed.errors]
+
+
+def test_a_provinces_area_headings_are_recognised():
+    got = _areas(
+        [
+            "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+            "II. CẢI CÁCH THỂ CHẾ",
+            "III. CẢI CÁCH THỦ TỤC HÀNH CHÍNH",
+            "IV. CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC",
+            "V. CẢI CÁCH CHẾ ĐỘ CÔNG VỤ",
+            "VI. CẢI CÁCH TÀI CHÍNH CÔNG",
+            "VII. XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH QUYỀN ĐIỆN TỬ, CHÍNH QUYỀN SỐ",
+        ]
+    )
+    assert got == ([1, 2, 3, 4, 5, 6, 7], [])
+
+
+def test_older_and_title_case_headings_are_recognised():
+    got = _areas(
+        [
+            "Công Tác Chỉ Đạo, Điều Hành",
+            "Cải Cách Thể Chế",
+            "Cải cách thủ tục hành chính",
+            "Cải cách tổ chức bộ máy hành chính",
+            "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức",
+            "Đổi mới cơ chế quản lý tài chính đối với cơ quan hành chính",
+            "Hiện đại hóa hành chính",
+        ]
+    )
+    assert got == ([1, 2, 3, 4, 5, 6, 7], [])
+    assert _areas(["1. Chỉ đạo, điều hành", "2. Xây dựng chính quyền số"])[0] == [1, 7]
+
+
+def test_roman_numerals_decide_where_words_do_not():
+    got = _areas(
+        [
+            "I. NHIỆM VỤ CHUNG",
+            "II. CẢI CÁCH THỂ CHẾ",
+            "III. NHIỆM VỤ VỀ THỦ TỤC",
+            "IV. SẮP XẾP, TINH GỌN",
+            "V. NGƯỜI LÀM VIỆC",
+            "VI. NGÂN SÁCH",
+            "VII. ỨNG DỤNG CÔNG NGHỆ THÔNG TIN",
+        ]
+    )
+    assert got == ([1, 2, 3, 4, 5, 6, 7], [])
+
+
+def test_a_heading_neither_words_nor_numeral_decide_is_still_a_problem():
+    tasks, errors = _areas(["VIII. NHIỆM VỤ KHÁC"])
+    assert tasks == [None] and len(errors) == 1 and "VIII" in errors[0]

@@ -16,13 +16,18 @@ import re
 
 from django.utils.translation import gettext as _
 
-from cchc.lib.roman import is_roman
+from cchc.lib.roman import from_roman, is_roman
 from cchc.lib.text import fold
 
 from ..rows import ParsedPlan, ParsedSection, ParsedTask, UnitName
 from .headers import Cell, Header, header_field, read_header
 
 # --- areas ---------------------------------------------------------------------------
+
+# E-Government as a ministry writes it ("Chính phủ") and as a province or agency does
+# ("chính quyền"), with the verbs that lead it.
+_E_GOV = ("chinh phu dien tu", "chinh phu so", "chinh quyen dien tu", "chinh quyen so")
+_E_GOV_LEADS = ("", "xay dung ", "xay dung, phat trien ", "xay dung va phat trien ", "phat trien ")
 
 # Words that say which of the seven areas a heading is about, folded. A heading in capitals
 # or numbered with Roman numerals is an area when these words point to one area.
@@ -32,8 +37,8 @@ AREA_WORDS = {
     3: ("thu tuc hanh chinh", "tthc"),
     4: ("to chuc bo may", "bo may"),
     5: ("che do cong vu", "cong vu", "cong chuc", "doi ngu can bo"),
-    6: ("tai chinh cong", "co che tai chinh"),
-    7: ("chinh phu dien tu", "chinh phu so", "hien dai hoa", "chuyen doi so"),
+    6: ("tai chinh cong", "co che tai chinh", "quan ly tai chinh"),
+    7: (*_E_GOV, "hien dai hoa", "chuyen doi so"),
 }
 # A plainer heading ("1. Cải cách thể chế") is an area only when it starts with the area's
 # own name; otherwise it is a sub-heading of the area above it.
@@ -43,14 +48,9 @@ AREA_NAMES = {
     3: ("cai cach thu tuc hanh chinh", "cai cach tthc"),
     4: ("cai cach to chuc bo may", "cai cach bo may"),
     5: ("cai cach che do cong vu", "cai cach cong vu", "xay dung va nang cao chat luong doi ngu"),
-    6: ("cai cach tai chinh cong",),
+    6: ("cai cach tai chinh cong", "doi moi co che quan ly tai chinh"),
     7: (
-        "xay dung chinh phu dien tu",
-        "xay dung chinh phu so",
-        "xay dung, phat trien chinh phu dien tu",
-        "xay dung, phat trien chinh phu so",
-        "chinh phu dien tu",
-        "chinh phu so",
+        *(lead + words for lead in _E_GOV_LEADS for words in _E_GOV),
         "hien dai hoa hanh chinh",
         "hien dai hoa nen hanh chinh",
     ),
@@ -288,8 +288,11 @@ class TableReader:
         numbered_roman = roman or is_roman(number)
         if major:
             found = area_by_words(rest)
+            by_order = from_roman(number) if is_roman(number) else None
             if len(found) == 1 and (numbered_roman or found[0] != current):
                 area = found[0]
+            elif by_order in AREA_WORDS and (not found or by_order in found):
+                area = by_order  # words do not decide: "I"–"VII" are the areas in order
             elif not numbered_roman and current is not None and (not found or current in found):
                 area = None  # a sub-heading in capitals, within the area above
             else:
