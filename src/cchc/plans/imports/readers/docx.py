@@ -3,7 +3,6 @@ implementation, and its task tables."""
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from cchc.lib.text import fold
 
 from ..rows import ParsedPlan
+from .front import read_front_matter
 from .headers import Cell, clean, find_header
 from .table import TableReader
 
@@ -48,8 +48,6 @@ def _docx_rows(table) -> list[list[Cell]]:
     return rows
 
 
-DOC_NUMBER_RE = re.compile(r"^\s*s[oố]\s*[:.]?\s*(\d[^\s,;]*/[^\s,;]+)", re.IGNORECASE)
-DATE_RE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 PART_RE = {
     "purpose": re.compile(r"^i\s*[.):-]\s*muc dich"),
     "content": re.compile(r"^ii\s*[.):-]\s*(noi dung|nhiem vu)"),
@@ -60,26 +58,6 @@ SUBPART_RE = {
     "requirements": re.compile(r"^(\d+|[a-z])\s*[.)]\s*yeu cau\s*:?$"),
 }
 END_RE = re.compile(r"^(noi nhan|phu luc|kt\.|tm\.|tl\.|q\.)")
-
-
-def _read_front_matter(plan: ParsedPlan, text: str) -> None:
-    """The number ("Số: 25/KH-CT") and date ("Hà Nội, ngày 10 tháng 01 năm 2026")."""
-    for line in text.split("\n"):
-        if not plan.document_number:
-            match = DOC_NUMBER_RE.match(line)
-            if match:
-                plan.document_number = match.group(1).rstrip(".")
-        if plan.issued_on is None:
-            match = DATE_RE.search(fold(line))
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                try:
-                    plan.issued_on = datetime.date(year, month, day)
-                except ValueError:
-                    plan.problem(
-                        _("Ngày ban hành “%(date)s” không phải ngày có thật.")
-                        % {"date": line.strip()}
-                    )
 
 
 class _WordReader:
@@ -102,7 +80,7 @@ class _WordReader:
         located = find_header(rows, limit=3)
         if located is None:
             if not self.part:
-                _read_front_matter(self.plan, "\n".join(c.text for r in rows for c in r))
+                read_front_matter(self.plan, "\n".join(c.text for r in rows for c in r))
             if self.part == "implementation":
                 self.part = "done"
             return
@@ -117,7 +95,7 @@ class _WordReader:
     def paragraph(self, text: str) -> None:
         key = fold(text)
         if not self.part:
-            _read_front_matter(self.plan, text)
+            read_front_matter(self.plan, text)
         if self.expect_summary:
             self.plan.title = "Kế hoạch " + text[:1].lower() + text[1:]
             self.expect_summary = False
