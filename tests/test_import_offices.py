@@ -1,6 +1,8 @@
 """Plans as other offices write them: impossible dates, group phrases with commas, units
 written with their superior's abbreviation, provincial area headings, the title lines."""
 
+import datetime
+
 import pytest
 
 from cchc.orgs import services as org_services
@@ -211,3 +213,58 @@ def test_roman_numerals_decide_where_words_do_not():
 def test_a_heading_neither_words_nor_numeral_decide_is_still_a_problem():
     tasks, errors = _areas(["VIII. NHIỆM VỤ KHÁC"])
     assert tasks == [None] and len(errors) == 1 and "VIII" in errors[0]
+
+
+# --- 5. the number and date in an Excel plan's title lines ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lines, number, day",
+    [
+        (
+            [
+                "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2024",
+                "(Kèm theo Kế hoạch số 120/KH-UBND ngày 05/02/2024 của UBND tỉnh)",
+            ],
+            "120/KH-UBND",
+            datetime.date(2024, 2, 5),
+        ),
+        (
+            ["Số: 25/KH-CT", "Hà Nội, ngày 10 tháng 01 năm 2026", "KẾ HOẠCH cải cách 2026"],
+            "25/KH-CT",
+            datetime.date(2026, 1, 10),
+        ),
+        (
+            [
+                "Căn cứ Kế hoạch số 9/KH-BQP ngày 01/01/2024",
+                "PHỤ LỤC KÈM THEO KẾ HOẠCH SỐ 7/KH-SNV NGÀY 3.3.2024",
+            ],
+            "7/KH-SNV",
+            datetime.date(2024, 3, 3),
+        ),
+    ],
+)
+def test_an_excel_plans_title_lines_give_its_number_and_date(lines, number, day):
+    rows = [[line] for line in lines] + [HEADER, ["I", "CẢI CÁCH THỂ CHẾ"]]
+    rows.append(["1", "Rà soát", "Cục Tuyên huấn", "", "Quý II"])
+    parsed = parse_plan_file(xlsx_from_rows(rows), "kh.xlsx")
+    assert (parsed.document_number, parsed.issued_on) == (number, day)
+    assert not parsed.errors
+
+
+def test_an_impossible_date_in_the_title_lines_is_a_problem_at_its_row():
+    rows = [["Kèm theo Kế hoạch số 1/KH-UBND ngày 31/02/2024"], HEADER, ["I", "THỂ CHẾ"]]
+    rows.append(["1", "Rà soát", "Cục Tuyên huấn", "", "Quý II"])
+    parsed = parse_plan_file(xlsx_from_rows(rows), "kh.xlsx")
+    [problem] = parsed.errors
+    assert problem.row == 1 and "KH" in problem.sheet and parsed.issued_on is None
+
+
+def test_the_number_and_date_of_an_excel_plan_are_written_into_the_plan(world):
+    rows = [["(Kèm theo Kế hoạch số 120/KH-UBND ngày 05/02/2024)"], HEADER, ["I", "THỂ CHẾ"]]
+    rows.append(["1", "Rà soát", "Cục Tuyên huấn", "", "Quý II"])
+    parsed = parse_plan_file(xlsx_from_rows(rows), "kh.xlsx")
+    plan = plan_import(
+        actor=world.users["office"], parsed=parsed, year=2024, unit=world.units["TCCT"]
+    ).plan
+    assert (plan.document_number, plan.issued_on) == ("120/KH-UBND", datetime.date(2024, 2, 5))

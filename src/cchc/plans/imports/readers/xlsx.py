@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from cchc.lib.text import fold
 
 from ..rows import ParsedPlan
+from .front import read_front_matter
 from .headers import Cell, clean, find_header
 from .table import TableReader, is_capitals
 
@@ -96,9 +97,10 @@ def parse_xlsx(data: bytes, plan: ParsedPlan) -> None:
             skipped.append(ws.title)
             continue
         start, header = located
+        sheet = _("Trang tính “%(name)s”") % {"name": ws.title}
         if not plan.title:
             plan.title = _title_above(rows[: start - header.rows])
-        sheet = _("Trang tính “%(name)s”") % {"name": ws.title}
+            _front_above(plan, rows[: start - header.rows], sheet)
         reader = TableReader(plan, sheet, header, state, lambda c: get_column_letter(c + 1))
         for r in range(start, len(rows)):
             reader.feed(r + 1, rows[r])
@@ -135,6 +137,16 @@ def _title_above(rows: list[list[Cell]]) -> str:
             if fold(cell.text).startswith("ke hoach") and len(cell.text) > len("ke hoach") + 3:
                 return _title_case(" ".join(cell.text.split()))
     return ""
+
+
+def _front_above(plan: ParsedPlan, rows: list[list[Cell]], sheet: str) -> None:
+    """The plan's number and date from the lines above the table, as from a Word file."""
+    for r, row in enumerate(rows, start=1):
+        seen = set()
+        for cell in row:
+            if cell.text and (cell.merge is None or cell.merge not in seen):
+                seen.add(cell.merge)
+                read_front_matter(plan, cell.text, sheet=sheet, row=r)
 
 
 def _title_case(text: str) -> str:
