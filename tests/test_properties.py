@@ -15,7 +15,7 @@ from cchc.lib.dates import as_date, format_day
 from cchc.lib.text import fold, short_filename
 from cchc.orgs.models import name_key
 from cchc.plans import forms
-from cchc.plans.due_text import parse_due_text
+from cchc.plans.due_text import impossible_day, parse_due_text
 from cchc.plans.forms import MAX_ID
 from cchc.plans.imports.files import parse_plan_file
 
@@ -44,9 +44,16 @@ def test_due_text_always_answers(text, year):
 
 
 @QUICK
+@given(text=VIETNAMESE, year=st.integers(min_value=-5, max_value=10_000))
+def test_impossible_day_always_answers(text, year):
+    assert isinstance(impossible_day(text, year), str)
+
+
+@QUICK
 @given(day=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)))
 def test_a_written_day_reads_back(day):
     assert parse_due_text(f"Trước {format_day(day)}", day.year).due_date == day
+    assert impossible_day(f"Trước {format_day(day)}", day.year) == ""
     assert as_date(day.isoformat()) == day
 
 
