@@ -299,7 +299,7 @@ def _check_due_day(task: ParsedTask, year: int, problems: list[Problem]) -> None
                     "sửa ngày trong tệp."
                 )
                 % {"text": task.due_text, "day": day},
-                **(task.due_where or {"sheet": task.sheet, "row": task.row}),
+                **task.due_where,
             )
         )
 
