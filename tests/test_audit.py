@@ -709,13 +709,13 @@ def chain(world, client_ip):
 def test_verify_audit_passes_on_an_intact_chain(chain):
     out = StringIO()
     call_command("verify_audit", stdout=out)
-    assert f"{len(chain)} events verified" in out.getvalue()
+    assert f"đã kiểm tra {len(chain)} sự kiện" in out.getvalue()
 
 
 def test_verify_audit_on_an_empty_log(db):
     out = StringIO()
     call_command("verify_audit", stdout=out)
-    assert "0 events verified" in out.getvalue()
+    assert "Nhật ký hệ thống toàn vẹn: đã kiểm tra 0 sự kiện" in out.getvalue()
 
 
 def test_the_chain_links_each_event_to_the_one_before(chain):

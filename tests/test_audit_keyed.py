@@ -3,6 +3,7 @@ they cannot recompute, a table that refuses changes, and anchors kept outside.""
 
 import hashlib
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -74,7 +75,9 @@ def test_a_chain_rewritten_without_the_key_is_caught(chain):
 
 
 def test_rotating_the_key_keeps_old_events_verifiable(chain, key_file):
-    call_command("audit_key", "--rotate")
+    out = StringIO()
+    call_command("audit_key", "--rotate", stdout=out)
+    assert "Khóa ký nhật ký mới: k2" in out.getvalue()
     with transaction.atomic():
         audit_record(actor=None, action="test.write", object_type="t", object_id=99)
     assert AuditEvent.objects.latest("id").key_id == "k2"
@@ -94,14 +97,16 @@ def test_a_malformed_key_file_is_named(db, key_file):
 
 
 def test_an_anchor_catches_a_rewrite_made_with_the_key(chain):
-    call_command("audit_anchor")
+    out = StringIO()
+    call_command("audit_anchor", stdout=out)
+    assert out.getvalue().startswith("Đã ghi mốc kiểm chứng: ")
     assert anchors.check() == (1, None)
     ring = keys.keyring()
     _rewrite(chain, lambda event: event_hash(event, ring))
     assert verify_chain() == (5, None)  # the key holder's rewrite seals correctly…
     count, problem = anchors.check()  # …but the anchor written before it disagrees
     assert "event 5" in problem
-    with pytest.raises(CommandError, match="anchor"):
+    with pytest.raises(CommandError, match="không khớp với mốc kiểm chứng"):
         call_command("verify_audit")
 
 

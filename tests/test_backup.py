@@ -97,7 +97,7 @@ def test_a_backup_restores_every_table_and_file(tmp_path, fresh_install):
     assert fresh_install("migrate", "--noinput").returncode == 0
     restored = fresh_install("restore", str(archive))
     assert restored.returncode == 0, restored.stderr
-    assert "Audit log intact" in restored.stdout
+    assert "Nhật ký hệ thống toàn vẹn" in restored.stdout
     dumped = fresh_install("dumpdata", *EXCLUDE, "--indent", "0")
     assert json.loads(dumped.stdout) == expected_rows
     assert _files(fresh_install.data / "media") == expected_files

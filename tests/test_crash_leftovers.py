@@ -179,16 +179,16 @@ def test_cleanup_removes_old_leftovers_and_keeps_named_and_fresh_files(leftovers
     gone = {label for label, path in leftovers.items() if not path.exists()}
     assert gone == {"waiting-old", "spilled-old", "orphan-old"}
     for label in gone:
-        assert f"removed {leftovers[label]}" in out
-    assert "0 file(s) linked, 3 file(s) removed." in out
+        assert f"đã xóa {leftovers[label]}" in out
+    assert "0 tệp đã gắn lại, 3 tệp đã xóa." in out
 
 
 def test_cleanup_dry_run_removes_nothing(leftovers):
     before = {label: path.exists() for label, path in leftovers.items()}
     out = cleanup("--dry-run")
     assert {label: path.exists() for label, path in leftovers.items()} == before
-    assert f"would remove {leftovers['orphan-old']}" in out
-    assert "nothing changed" in out
+    assert f"sẽ xóa {leftovers['orphan-old']}" in out
+    assert "không thay đổi gì" in out
 
 
 def test_cleanup_older_than_takes_minutes(leftovers):
@@ -207,7 +207,7 @@ def test_cleanup_links_a_committed_file_a_crash_left_waiting(world):
     )
     waiting = age(media() / INCOMING / evidence.file.name)
     out = cleanup()
-    assert f"linked {waiting}" in out
+    assert f"đã gắn lại {waiting}" in out
     assert files_under(media()) == {evidence.file.name}
     with evidence.file.open("rb") as f:
         assert f.read() == b"%PDF-1.4 scan"

@@ -62,6 +62,8 @@ def department_plan(year: int) -> Plan:
 def test_load_demo_builds_the_organisation_plans_and_progress(media):
     today = timezone.localdate()
     output = load()
+    assert "Đã nạp dữ liệu mẫu:" in output and " nhiệm vụ" in output
+    assert "Tài khoản mẫu (chỉ dùng với dữ liệu mẫu):" in output
 
     tcct = Unit.objects.get(code="TCCT")
     assert Unit.objects.get(code="BQP").pk == tcct.parent_id
@@ -150,7 +152,7 @@ def test_load_demo_twice_changes_nothing(media):
     before = counts()
     output = load(no_logins=True)
     assert counts() == before
-    assert "nothing changed" in output
+    assert "không thay đổi gì" in output
     assert verify_chain()[1] is None
 
 

@@ -76,5 +76,5 @@ def test_export_plan_command_writes_both_formats(world, tmp_path):
 
 
 def test_export_plan_command_refuses_an_unknown_plan(world, tmp_path):
-    with pytest.raises(CommandError, match="Không có kế hoạch số 999"):
+    with pytest.raises(CommandError, match="Không có kế hoạch #999"):
         call_command("export_plan", "999", "--format", "docx", "-o", str(tmp_path / "x.docx"))

@@ -70,7 +70,7 @@ def test_import_then_again_then_update(world, tmp_path):
     path.write_bytes(xlsx_plan())
     out, _ = _call(str(path), "--year=2026", "--unit=TCCT", "--title=KH Excel", "--as=office")
     plan = Plan.objects.get(title="KH Excel")
-    assert f"Đã tạo kế hoạch số {plan.pk}" in out and "7 nhiệm vụ" in out
+    assert f"Đã tạo kế hoạch #{plan.pk}" in out and "7 nhiệm vụ" in out
     out, _ = _call(str(path), "--year=2026", "--unit=TCCT", "--title=KH Excel")
     assert "đã đúng như tệp: không thay đổi gì" in out
     path.write_bytes(xlsx_plan(undefined_group=True))

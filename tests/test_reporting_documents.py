@@ -498,6 +498,7 @@ def test_without_libreoffice_pdf_fails_clearly_and_docx_still_works(world, scena
 
 def test_the_consolidate_command(world, scenario, tmp_path):
     target = tmp_path / "bao-cao.docx"
+    out = io.StringIO()
     call_command(
         "consolidate",
         "--period",
@@ -508,11 +509,13 @@ def test_the_consolidate_command(world, scenario, tmp_path):
         str(target),
         "--date",
         "21/06/2026",
+        stdout=out,
     )
+    assert "đơn vị đã báo cáo" in out.getvalue() and "units" not in out.getvalue()
     doc = Document(str(target))
     assert "BÁO CÁO" in [p.text for p in doc.paragraphs]
     xlsx = tmp_path / "bang.xlsx"
     call_command("consolidate", "--period", str(scenario.pk), "--format", "xlsx", "-o", str(xlsx))
     assert load_workbook(str(xlsx)).sheetnames[0] == "Theo lĩnh vực"
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="Không có kỳ báo cáo #999999"):
         call_command("consolidate", "--period", "999999", "-o", str(target))

@@ -278,7 +278,7 @@ def import_preview(
             problems.append(
                 Problem(
                     _(
-                        "Đã có kế hoạch “%(title)s” năm %(year)s của %(unit)s (số %(pk)s) với nội "
+                        "Đã có kế hoạch “%(title)s” năm %(year)s của %(unit)s (#%(pk)s) với nội "
                         "dung khác tệp này. Chọn “cập nhật kế hoạch” (lệnh: --update %(pk)s) để "
                         "áp dụng thay đổi, hoặc đặt tên khác."
                     )
@@ -344,14 +344,14 @@ def _check_update_target(plan: Plan, unit: Unit, problems: list[Problem]) -> Non
     if plan.issuing_unit_id != unit.pk:
         problems.append(
             Problem(
-                _("Kế hoạch số %(pk)s không phải của %(unit)s: không cập nhật được.")
+                _("Kế hoạch #%(pk)s không phải của %(unit)s: không cập nhật được.")
                 % {"pk": plan.pk, "unit": unit.name}
             )
         )
     elif plan.status != PlanStatus.DRAFT:
         problems.append(
             Problem(
-                _("Kế hoạch số %(pk)s đã ban hành: chỉ cập nhật được kế hoạch đang dự thảo.")
+                _("Kế hoạch #%(pk)s đã ban hành: chỉ cập nhật được kế hoạch đang dự thảo.")
                 % {"pk": plan.pk}
             )
         )

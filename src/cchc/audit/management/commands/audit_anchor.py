@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from cchc.audit import anchors
 
@@ -8,4 +9,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = anchors.write()
-        self.stdout.write(f"Anchor written: {path}" if path else "The audit log is empty.")
+        self.stdout.write(
+            _("Đã ghi mốc kiểm chứng: %(path)s") % {"path": path}
+            if path
+            else _("Nhật ký hệ thống đang trống.")
+        )

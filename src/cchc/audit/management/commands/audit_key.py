@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from cchc.audit import keys
 
@@ -11,6 +12,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, rotate=False, **options):
         if rotate:
-            self.stdout.write(f"New audit key: {keys.rotate()} (keep the key file safe).")
+            self.stdout.write(
+                _("Khóa ký nhật ký mới: %(key)s (hãy giữ an toàn tệp khóa).")
+                % {"key": keys.rotate()}
+            )
         else:
-            self.stdout.write(f"Current audit key: {keys.keyring().current_id}")
+            self.stdout.write(
+                _("Khóa ký nhật ký hiện dùng: %(key)s") % {"key": keys.keyring().current_id}
+            )

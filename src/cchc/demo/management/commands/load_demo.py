@@ -1,8 +1,25 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cchc.demo.data import DemoLoader, logins
 from cchc.demo.reporting import load_reporting_demo
+
+# What the loaders count, in the words the office uses.
+KINDS = {
+    "consolidated reports": gettext_lazy("báo cáo tổng hợp"),
+    "evidence": gettext_lazy("tài liệu kiểm chứng"),
+    "memberships": gettext_lazy("phân công vai trò"),
+    "plans": gettext_lazy("kế hoạch"),
+    "reporting periods": gettext_lazy("kỳ báo cáo"),
+    "tasks": gettext_lazy("nhiệm vụ"),
+    "unit reports": gettext_lazy("báo cáo của đơn vị"),
+    "unit signers": gettext_lazy("người ký của đơn vị"),
+    "units": gettext_lazy("cơ quan, đơn vị"),
+    "updates": gettext_lazy("lần cập nhật tiến độ"),
+    "users": gettext_lazy("người dùng"),
+}
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -29,14 +46,20 @@ class Command(BaseCommand):
         created = DemoLoader(today=today).run()
         created += load_reporting_demo(today=today)
         if created:
-            summary = ", ".join(f"{n} {what}" for what, n in sorted(created.items()))
-            self.stdout.write(self.style.SUCCESS(f"Demo loaded: {summary}."))
+            summary = ", ".join(
+                f"{n} {KINDS.get(what, what)}" for what, n in sorted(created.items())
+            )
+            self.stdout.write(
+                self.style.SUCCESS(_("Đã nạp dữ liệu mẫu: %(summary)s.") % {"summary": summary})
+            )
         else:
-            self.stdout.write("Demo already loaded: nothing changed.")
+            self.stdout.write(_("Dữ liệu mẫu đã có sẵn: không thay đổi gì."))
         if options["no_logins"]:
             return
         rows = [[r.username, r.full_name, r.role, r.unit, r.password] for r in logins()]
-        self.stdout.write("\nDemo logins (demo data only):")
+        self.stdout.write("\n" + _("Tài khoản mẫu (chỉ dùng với dữ liệu mẫu):"))
         self.stdout.write(
-            table(["Tên đăng nhập", "Họ và tên", "Vai trò", "Đơn vị", "Mật khẩu"], rows)
+            table(
+                [_("Tên đăng nhập"), _("Họ và tên"), _("Vai trò"), _("Đơn vị"), _("Mật khẩu")], rows
+            )
         )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cchc.ops.backup import BackupError, create
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
         try:
             manifest = create(file.resolve())
         except (BackupError, OSError) as exc:
-            raise CommandError(f"Backup failed: {exc}") from exc
+            raise CommandError(_("Sao lưu không thành công: %(error)s") % {"error": exc}) from exc
         self.stdout.write(
-            f"Backup written to {file}: {len(manifest['files'])} files, "
-            f"{manifest['audit_events']} audit events."
+            _("Đã ghi bản sao lưu vào %(file)s: %(files)d tệp, %(events)d sự kiện nhật ký.")
+            % {"file": file, "files": len(manifest["files"]), "events": manifest["audit_events"]}
         )

@@ -1,6 +1,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from cchc.ops.cleanup import find, run
 
@@ -24,12 +25,16 @@ class Command(BaseCommand):
     def handle(self, *args, older_than: int, dry_run: bool, **options):
         age = datetime.timedelta(minutes=max(older_than, 0))
         done = find(older_than=age) if dry_run else run(older_than=age)
-        verb = ("would link", "would remove") if dry_run else ("linked", "removed")
+        verb = (_("sẽ gắn lại"), _("sẽ xóa")) if dry_run else (_("đã gắn lại"), _("đã xóa"))
         for path in done.linked:
             self.stdout.write(f"{verb[0]} {path}")
         for path in done.removed:
             self.stdout.write(f"{verb[1]} {path}")
-        self.stdout.write(
-            f"{len(done.linked)} file(s) {verb[0]}, {len(done.removed)} file(s) {verb[1]}"
-            + (" (dry run: nothing changed)." if dry_run else ".")
-        )
+        summary = _("%(linked)d tệp %(link)s, %(removed)d tệp %(remove)s") % {
+            "linked": len(done.linked),
+            "link": verb[0],
+            "removed": len(done.removed),
+            "remove": verb[1],
+        }
+        suffix = _(" (chạy thử: không thay đổi gì).") if dry_run else "."
+        self.stdout.write(summary + suffix)

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from cchc.ops.backup import BackupError, restore
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         try:
             manifest = restore(file)
         except (BackupError, OSError) as exc:
-            raise CommandError(f"Restore failed: {exc}") from exc
-        self.stdout.write(f"Restored {len(manifest['files'])} files from {file}.")
+            raise CommandError(_("Khôi phục không thành công: %(error)s") % {"error": exc}) from exc
+        self.stdout.write(
+            _("Đã khôi phục %(files)d tệp từ %(file)s.")
+            % {"files": len(manifest["files"]), "file": file}
+        )
         call_command("verify_audit", stdout=self.stdout)

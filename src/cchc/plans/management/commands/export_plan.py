@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         plan = Plan.objects.filter(pk=options["plan_id"]).first()
         if plan is None:
-            raise CommandError(f"Không có kế hoạch số {options['plan_id']}.")
+            raise CommandError(f"Không có kế hoạch #{options['plan_id']}.")
         user = None
         if options["username"]:
             user = get_user_model().objects.filter(username=options["username"]).first()

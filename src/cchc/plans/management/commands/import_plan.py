@@ -77,26 +77,26 @@ class Command(BaseCommand):
         if result.created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Đã tạo kế hoạch số {result.plan.pk} “{result.plan.title}” với "
+                    f"Đã tạo kế hoạch #{result.plan.pk} “{result.plan.title}” với "
                     f"{len(preview.rows)} nhiệm vụ."
                 )
             )
         elif result.listed_changes:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Đã cập nhật kế hoạch số {result.plan.pk}: "
+                    f"Đã cập nhật kế hoạch #{result.plan.pk}: "
                     f"{len(result.listed_changes)} thay đổi."
                 )
             )
         else:
-            self.stdout.write(f"Kế hoạch số {result.plan.pk} đã đúng như tệp: không thay đổi gì.")
+            self.stdout.write(f"Kế hoạch #{result.plan.pk} đã đúng như tệp: không thay đổi gì.")
 
     def _plan(self, pk):
         if pk is None:
             return None
         plan = Plan.objects.select_related("issuing_unit").filter(pk=pk).first()
         if plan is None:
-            raise CommandError(f"Không có kế hoạch số {pk}.", returncode=REFUSED)
+            raise CommandError(f"Không có kế hoạch #{pk}.", returncode=REFUSED)
         return plan
 
     def _list(self, preview) -> None:
@@ -133,11 +133,11 @@ class Command(BaseCommand):
         changes = [c for c in preview.changes if c.kind != "move"]
         if preview.target is not None and not preview.errors:
             if changes:
-                out.write(f"Thay đổi so với kế hoạch số {preview.target.pk}:")
+                out.write(f"Thay đổi so với kế hoạch #{preview.target.pk}:")
                 for change in changes:
                     out.write(f"  {change}")
             else:
-                out.write(f"Kế hoạch số {preview.target.pk} đã đúng như tệp.")
+                out.write(f"Kế hoạch #{preview.target.pk} đã đúng như tệp.")
 
     def _problems(self, problems) -> None:
         self.stderr.write(f"Vấn đề cần sửa ({len(problems)}):")

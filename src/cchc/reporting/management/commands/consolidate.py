@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.documents import consolidated as documents
 from cchc.lib import dates
@@ -29,13 +30,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         period = ReportingPeriod.objects.filter(pk=options["period"]).first()
         if period is None:
-            raise CommandError(f"Không có kỳ báo cáo số {options['period']}.")
+            raise CommandError(_("Không có kỳ báo cáo #%(id)s.") % {"id": options["period"]})
         today = timezone.localdate()
         if options["date"]:
             try:
                 today = dates.parse_day(options["date"])
             except ValueError as exc:
-                raise CommandError("--date phải có dạng dd/mm/yyyy.") from exc
+                raise CommandError(_("--date phải có dạng dd/mm/yyyy.")) from exc
         built = generation.inputs(period, options["format"], today=today)
         try:
             content = generation.render(built)
@@ -47,9 +48,13 @@ class Command(BaseCommand):
         Path(options["output"]).write_bytes(content)
         payload = built.payload
         missing = payload["missing_units"]
-        self.stdout.write(
-            f"{options['output']}: {len(content):,} bytes; "
-            f"{len(payload['reports']) - len(missing)}/{len(payload['reports'])} units reported"
-            + (f"; missing: {', '.join(missing[:10])}" if missing else "")
-            + ("…" if len(missing) > 10 else "")
-        )
+        line = _("%(file)s: %(size)s byte; %(sent)d/%(total)d đơn vị đã báo cáo") % {
+            "file": options["output"],
+            "size": f"{len(content):,}".replace(",", "."),
+            "sent": len(payload["reports"]) - len(missing),
+            "total": len(payload["reports"]),
+        }
+        if missing:
+            line += _("; chưa báo cáo: %(units)s") % {"units": ", ".join(missing[:10])}
+            line += "…" if len(missing) > 10 else ""
+        self.stdout.write(line)
