@@ -240,6 +240,10 @@ def test_the_consolidated_report_from_draft_to_approval(world, period, settings,
     consolidated.refresh_from_db()
     assert consolidated.narrative["proposals"] == "Đề nghị bổ sung biên chế."
     assert consolidated.signer_name == "Nguyễn Văn A"
+    draft_pdf = ReportExport.objects.create(
+        period=period, format="pdf", final=False, status=ExportStatus.DONE
+    )
+    assert f"/reporting/exports/{draft_pdf.pk}/" in office.get(consolidated_url).content.decode()
     office.post(consolidated_url + "send/")
     assert office.post(consolidated_url + "return/", {"comment": "x"}).status_code == 403
     consolidated.refresh_from_db()
@@ -255,3 +259,11 @@ def test_the_consolidated_report_from_draft_to_approval(world, period, settings,
         "docx",
         "xlsx",
     }
+    # Once approved, the page offers only the files built from the approved data.
+    for reader in (office, leader):
+        page = reader.get(consolidated_url).content.decode()
+        board = reader.get(f"/reporting/periods/{period.pk}/").content.decode()
+        for final in ReportExport.objects.filter(final=True):
+            assert f"/reporting/exports/{final.pk}/" in page
+        assert f"/reporting/exports/{draft_pdf.pk}/" not in page + board
+        assert "dự thảo" not in page.split('id="h-files"')[1].split("</section>")[0]

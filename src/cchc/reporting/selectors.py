@@ -250,7 +250,7 @@ def board(*, user, period: ReportingPeriod, today: datetime.date) -> Board:
         stats=stats,
         categories=[(k, str(v)) for k, v in Timeliness.choices],
         consolidated=consolidated,
-        exports=latest_exports(period),
+        exports=latest_exports(period, consolidated),
         abilities=abilities,
         pdf_available=documents.pdf_available(),
     )
@@ -284,10 +284,16 @@ def _mark_changed_figures(period, rows: list[dict], stats: dict, as_of: datetime
             row["changed_figures"] = (then, now)
 
 
-def latest_exports(period: ReportingPeriod) -> list[ReportExport]:
-    """The newest file request of each format (final ones first once approved)."""
+def latest_exports(
+    period: ReportingPeriod, consolidated: ConsolidatedReport | None
+) -> list[ReportExport]:
+    """The newest file request of each format; once the report is approved, only files built
+    from the approved data (a draft's file would pass for the approved report)."""
+    found = ReportExport.objects.filter(period=period)
+    if consolidated is not None and consolidated.status == ConsolidatedStatus.APPROVED:
+        found = found.filter(final=True)
     seen: dict[str, ReportExport] = {}
-    for export in ReportExport.objects.filter(period=period).order_by("-final", "-id")[:30]:
+    for export in found.order_by("-final", "-id")[:30]:
         seen.setdefault(export.format, export)
     return [seen[f] for f in ("docx", "xlsx", "pdf") if f in seen]
 
@@ -484,7 +490,7 @@ def consolidated_page(*, user, period: ReportingPeriod) -> ConsolidatedPage:
         report=report,
         abilities=_abilities(access_for(user), period, report),
         areas=areas(),
-        exports=latest_exports(period),
+        exports=latest_exports(period, report),
         pdf_available=documents.pdf_available(),
     )
 
