@@ -1,13 +1,18 @@
 """Every page renders for the office with the content it promises."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from cchc.audit.context import client_address
 from cchc.audit.models import AuditEvent
+from cchc.audit.services import audit_record
+from cchc.orgs import services as org_services
 from cchc.plans.models import PlanStatus
 from cchc.plans.selectors import TaskFilters, task_list
 from cchc.plans.timeliness import Timeliness
 from tests.web_helpers import freeze_today
+from tests.world import make_user
 
 
 @pytest.fixture
@@ -196,6 +201,36 @@ def test_task_detail_hides_history_from_a_focal_officer(world, client):
     assert response.status_code == 200
     assert response.context["history"] is None
     assert "Lịch sử thay đổi" not in response.content.decode()
+
+
+def test_task_history_shows_addresses_and_hashes_to_the_plans_office_only(world, client):
+    """The office of the lead unit reads who changed what; the address a change came from and
+    the files' hashes are for the audit view of the plan's office and the superuser."""
+    task = world.tasks["a_overdue"]  # led by Cục Tuyên huấn
+    digest = "ab12" * 16
+    token = client_address.set("198.51.100.77")
+    try:
+        with transaction.atomic():
+            changes = {"original_name": [None, "bien-ban.pdf"], "sha256": [None, digest]}
+            audit_record(
+                actor=world.users["focal_a"], action="evidence.add", obj=task, changes=changes
+            )
+    finally:
+        client_address.reset(token)
+    url = reverse("plans:task-detail", args=[task.pk])
+    superuser = make_user("root", is_superuser=True, is_staff=True)
+    lead_office = make_user("cth_office")
+    org_services.membership_grant(
+        actor=None, user=lead_office, unit=world.units["CTH"], role="office"
+    )
+    for auditor in (world.users["office"], superuser):
+        client.force_login(auditor)
+        page = client.get(url).content.decode()
+        assert "198.51.100.77" in page and digest in page
+    client.force_login(lead_office)
+    page = client.get(url).content.decode()
+    assert "Lịch sử thay đổi" in page and "bien-ban.pdf" in page
+    assert "198.51.100.77" not in page and digest not in page and "SHA-256" not in page
 
 
 def test_guessed_task_id_is_404(world, client):

@@ -20,6 +20,7 @@ from cchc.lib import dates, numbers, text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
+from cchc.plans.permissions import can_manage_plan
 from cchc.plans.selectors import plan_list
 from cchc.plans.timeliness import Timeliness
 
@@ -235,12 +236,30 @@ def _change_value(name: str, value, history) -> str:
     return str(value)
 
 
+# Hashes are for checking files and the chain: only the audit view shows them.
+AUDIT_ONLY_KEYS = {"sha256", "hash"}
+
+
+@register.simple_tag(takes_context=True)
+def audit_view(context) -> bool:
+    """Whether the history is shown as the audit view (client addresses, file hashes): to the
+    office of the plan's issuing unit and the superuser; others see who changed what."""
+    request = context.get("request")
+    plan = context.get("plan") or getattr(context.get("task"), "plan", None)
+    if request is None or plan is None:
+        return False
+    return can_manage_plan(access_for(request.user), plan)
+
+
 @register.simple_tag
-def audit_changes(event, history=None) -> list[tuple[str, str, str]]:
-    """(field label, before, after) for each change an audit event records."""
+def audit_changes(event, history=None, audit=True) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for each change an audit event records; without `audit`,
+    the hashes are left out."""
     changes = event.changes if isinstance(event.changes, dict) else {}
     rows = []
     for name, pair in changes.items():
+        if not audit and name in AUDIT_ONLY_KEYS:
+            continue
         if isinstance(pair, list) and len(pair) == 2:
             before, after = pair
         else:
