@@ -52,6 +52,9 @@ def test_oversight_roles_see_the_board(world, period, name):
     assert "Các đơn vị phải báo cáo" in text and "Cục Tuyên huấn" in text
     # Only the office is offered the nudge and edit buttons.
     assert ("Đôn đốc tất cả" in text) == (name == "office")
+    # Whether each unit sent on time is "Tình trạng gửi", not the task's "Thời hạn".
+    header = text.split('<th scope="col">{}</th>'.format("Trạng thái"), 1)[1].split("</tr>")[0]
+    assert '<th scope="col">Tình trạng gửi</th>' in header and "Thời hạn" not in header
 
 
 def test_a_units_people_are_taken_to_their_own_report(world, period):

@@ -81,6 +81,9 @@ def test_dashboard_shows_the_default_plan_in_numbers(world, office):
     assert f"/tasks/?plan={world.plan.pk}&amp;timeliness=overdue" in text
     assert f"/tasks/?plan={world.plan.pk}&amp;area=" in text
     assert "Tiến độ theo lĩnh vực" in text and "Tiến độ theo đơn vị" in text
+    # Whole words, and the glossary's one name for the lead unit.
+    assert "Số nhiệm vụ" in text and "Số NV" not in text
+    assert "Cơ quan chủ trì" in text and "Đơn vị chủ trì" not in text
 
 
 def test_dashboard_units_roll_up_to_branches_that_match_the_task_list(world, office):

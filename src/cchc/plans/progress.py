@@ -173,7 +173,7 @@ def task_update_post(
     if moves or deliverable.strip():
         require(
             permissions.can_report_progress(access, task),
-            _("Chỉ đơn vị chủ trì được thay đổi tiến độ, trạng thái, sản phẩm của nhiệm vụ."),
+            _("Chỉ cơ quan chủ trì được thay đổi tiến độ, trạng thái, sản phẩm của nhiệm vụ."),
         )
     new_status = status or prior.status
     new_progress = prior.progress if progress is None else progress
