@@ -72,10 +72,11 @@ def test_import_then_again_then_update(world, tmp_path):
     plan = Plan.objects.get(title="KH Excel")
     assert f"Đã tạo kế hoạch #{plan.pk}" in out and "7 nhiệm vụ" in out
     out, _ = _call(str(path), "--year=2026", "--unit=TCCT", "--title=KH Excel")
-    assert "đã đúng như tệp: không thay đổi gì" in out
+    assert f"Kế hoạch “KH Excel” (#{plan.pk}) đã đúng như tệp: không thay đổi gì" in out
     path.write_bytes(xlsx_plan(undefined_group=True))
     out, _ = _call(str(path), "--year=2026", "--unit=TCCT", f"--update={plan.pk}")
-    assert "Đã cập nhật kế hoạch" in out and "~ Sửa nhiệm vụ 1 Số hóa hồ sơ cán bộ" in out
+    assert f"Đã cập nhật kế hoạch “KH Excel” (#{plan.pk})" in out
+    assert "~ Sửa nhiệm vụ 1 Số hóa hồ sơ cán bộ" in out
     assert plan.tasks.count() == 7
 
 

@@ -84,12 +84,15 @@ class Command(BaseCommand):
         elif result.listed_changes:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Đã cập nhật kế hoạch #{result.plan.pk}: "
+                    f"Đã cập nhật kế hoạch “{result.plan.title}” (#{result.plan.pk}): "
                     f"{len(result.listed_changes)} thay đổi."
                 )
             )
         else:
-            self.stdout.write(f"Kế hoạch #{result.plan.pk} đã đúng như tệp: không thay đổi gì.")
+            self.stdout.write(
+                f"Kế hoạch “{result.plan.title}” (#{result.plan.pk}) đã đúng như tệp: "
+                "không thay đổi gì."
+            )
 
     def _plan(self, pk):
         if pk is None:
@@ -133,11 +136,15 @@ class Command(BaseCommand):
         changes = [c for c in preview.changes if c.kind != "move"]
         if preview.target is not None and not preview.errors:
             if changes:
-                out.write(f"Thay đổi so với kế hoạch #{preview.target.pk}:")
+                out.write(
+                    f"Thay đổi so với kế hoạch “{preview.target.title}” (#{preview.target.pk}):"
+                )
                 for change in changes:
                     out.write(f"  {change}")
             else:
-                out.write(f"Kế hoạch #{preview.target.pk} đã đúng như tệp.")
+                out.write(
+                    f"Kế hoạch “{preview.target.title}” (#{preview.target.pk}) đã đúng như tệp."
+                )
 
     def _problems(self, problems) -> None:
         self.stderr.write(f"Vấn đề cần sửa ({len(problems)}):")
