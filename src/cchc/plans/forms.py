@@ -236,10 +236,11 @@ class TaskUpdateForm(forms.Form):
         max_value=100,
         label=_("Tiến độ (%)"),
         widget=forms.NumberInput(attrs={"step": 5}),
+        # Django formats these with %(limit_value)s: a lone "%" would be a 500.
         error_messages={
             "invalid": _("Tiến độ là một số nguyên từ 0 đến 100."),
-            "min_value": _("Tiến độ phải từ 0 đến 100%."),
-            "max_value": _("Tiến độ phải từ 0 đến 100%."),
+            "min_value": _("Tiến độ phải từ 0 đến 100%%."),
+            "max_value": _("Tiến độ phải từ 0 đến 100%%."),
         },
     )
     deliverable = forms.CharField(
