@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib import dates
-from cchc.lib.forms import bootstrap
+from cchc.lib.forms import ModelChoicesField, bootstrap
 from cchc.orgs.models import Unit
 from cchc.plans.forms import id_field
 from cchc.plans.models import Area, Plan
@@ -61,7 +61,7 @@ class PeriodEditForm(forms.Form):
     starts_on = _date(_("Số liệu từ ngày"))
     ends_on = _date(_("Số liệu đến ngày"))
     due_on = _date(_("Hạn gửi báo cáo"))
-    units = forms.ModelMultipleChoiceField(
+    units = ModelChoicesField(
         label=_("Đơn vị phải báo cáo"),
         queryset=Unit.objects.none(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),

@@ -1,0 +1,103 @@
+"""Every form of the application, sent hostile values (issue 10): numbers out of range or too
+big for the database, days not on the calendar, empty required fields, very long text and
+malformed ids. No answer is a 500; a form that refuses says why on the page it gives back.
+
+The forms are found on the pages themselves: each URL of test_every_url.py is opened by the
+people who may use it, and every <form> on the page is sent back with its fields spoiled.
+"""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.test_every_url import ANY_USER, SCOPED, _url, objects  # noqa: F401  (a fixture)
+from tests.web_helpers import freeze_today
+
+# What each field receives, one spoiled form per entry.
+HOSTILE = [
+    "150",
+    "-5",
+    "9" * 40,
+    "31/02/2026",
+    "2026-02-31",
+    "",
+    "x" * 20_000,
+    "1.5e400",
+    "abc",
+    "0x1F",
+    "\x00",
+    "99999999999999999999,1",
+]
+# Pages that answer a file or end the session: nothing to fill in there.
+SKIP = {"logout", "accounts:logout-everywhere", "web:healthz"}
+# Forms that end the session: sent, they would leave the rest untried.
+LEAVING = {"/logout/", "/account/logout-everywhere/"}
+PEOPLE = ["office", "focal_a", "head_a"]
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: where each posts, and the names of its fields."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"method": (a.get("method") or "get").lower(), "action": a.get("action"), "fields": {}})
+        elif tag in ("input", "select", "textarea") and self.forms and a.get("name"):
+            self.forms[-1]["fields"][a["name"]] = a.get("type") or tag
+
+
+def _forms(client: Client, url: str) -> list[dict]:
+    response = client.get(url)
+    if response.status_code != 200 or response.streaming:
+        return []
+    if "html" not in response.get("Content-Type", ""):
+        return []
+    parser = _Forms()
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def _spoiled(fields: dict, value: str) -> dict:
+    data = {}
+    for name, kind in fields.items():
+        if name == "csrfmiddlewaretoken" or kind in ("submit", "button"):
+            continue
+        if kind == "file":
+            data[name] = SimpleUploadedFile("x.pdf", value.encode()[:100] or b"", "application/pdf")
+        else:
+            data[name] = value
+    return data
+
+
+def _urls(objects) -> list[tuple[str, str]]:
+    names = sorted((ANY_USER | set(SCOPED)) - SKIP)
+    urls = [(n, _url(n, objects) if n in SCOPED else reverse(n)) for n in names]
+    # The draft's page holds the form that issues it.
+    return [*urls, ("draft", reverse("plans:plan-detail", args=[objects["draft"].pk]))]
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_no_form_answers_hostile_values_with_a_500(world, objects, monkeypatch, person):
+    freeze_today(monkeypatch, world.today)
+    client = Client()
+    client.force_login(world.users[person])
+    tried = 0
+    for name, url in _urls(objects):
+        for form in _forms(client, url):
+            target = form["action"] or url
+            if target in LEAVING:
+                continue
+            for value in HOSTILE:
+                data = _spoiled(form["fields"], value)
+                send = client.post if form["method"] == "post" else client.get
+                response = send(target, data)
+                assert response.status_code != 500, (person, name, target, value)
+                tried += 1
+    assert tried > 100
