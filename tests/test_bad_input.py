@@ -49,3 +49,21 @@ def test_a_day_not_on_the_calendar_is_named_as_such(world, focal):
     assert response.status_code == 200
     assert "không có trên lịch" in response.context["form"].errors["reported_on"][0]
     assert "31/02/2026" in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["31/02/2027", "hôm qua"])
+def test_issuing_with_a_bad_date_keeps_the_input_and_names_the_field(world, client, bad):
+    client.force_login(world.users["office"])
+    draft = world.draft
+    response = client.post(
+        reverse("plans:plan-issue", args=[draft.pk]),
+        {"document_number": "99/KH-CT", "issued_on": bad},
+    )
+    assert response.status_code == 200
+    form = response.context["issue_form"]
+    assert form.errors["issued_on"]
+    text = response.content.decode()
+    assert f'value="{bad}"' in text and 'value="99/KH-CT"' in text
+    assert "is-invalid" in text and form.errors["issued_on"][0] in text
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -198,6 +198,12 @@ class PlanIssueForm(forms.Form):
         bootstrap(self)
         self.fields["issued_on"].widget.attrs["class"] += " form-control-sm"
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        if "issued_on" in self.errors:  # outlined, and said to screen readers
+            self.fields["issued_on"].widget.attrs["class"] += " is-invalid"
+            self.fields["issued_on"].widget.attrs["aria-invalid"] = "true"
+
 
 class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True

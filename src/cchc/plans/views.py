@@ -158,8 +158,14 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's three parts, its tasks by area and section, and its place in the cascade."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    initial = {"document_number": plan.document_number, "issued_on": timezone.localdate()}
+    return _plan_page(request, plan, PlanIssueForm(initial=initial))
+
+
+def _plan_page(request: HttpRequest, plan, issue_form: PlanIssueForm) -> HttpResponse:
+    """The plan's page, its issue form as typed (a refused date comes back with its error)."""
     user = request.user
-    plan = selectors.plan_get(user=user, pk=pk)
     today = timezone.localdate()
     page = Paginator(selectors.plan_tasks(user=user, plan=plan, today=today), PLAN_PAGE_SIZE)
     covered = list(selectors.covered_parent_tasks(user=user, plan=plan, today=today))
@@ -176,9 +182,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "uncovered": list(selectors.uncovered_parent_tasks(user=user, plan=plan, today=today)),
         "can_issue": can_manage and plan.status == "draft",
         "history": selectors.plan_history(user=user, plan=plan),
-        "issue_form": PlanIssueForm(
-            initial={"document_number": plan.document_number, "issued_on": today}
-        ),
+        "issue_form": issue_form,
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -189,8 +193,7 @@ def plan_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, pk=pk)
     form = PlanIssueForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Ngày ban hành không hợp lệ."))
-        return redirect("plans:plan-detail", pk=plan.pk)
+        return _plan_page(request, plan, form)
     try:
         services.plan_issue(
             actor=request.user,
