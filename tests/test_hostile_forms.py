@@ -13,8 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_every_url import ANY_USER, SCOPED, _url, objects  # noqa: F401  (a fixture)
+from tests import test_every_url
+from tests.test_every_url import ANY_USER, SCOPED, _url
 from tests.web_helpers import freeze_today
+
+objects = test_every_url.objects  # the fixture: one of everything a URL can name
 
 # What each field receives, one spoiled form per entry.
 HOSTILE = [
@@ -48,7 +51,13 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"method": (a.get("method") or "get").lower(), "action": a.get("action"), "fields": {}})
+            self.forms.append(
+                {
+                    "method": (a.get("method") or "get").lower(),
+                    "action": a.get("action"),
+                    "fields": {},
+                }
+            )
         elif tag in ("input", "select", "textarea") and self.forms and a.get("name"):
             self.forms[-1]["fields"][a["name"]] = a.get("type") or tag
 

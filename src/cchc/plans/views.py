@@ -53,8 +53,12 @@ LIST_DEFERRED = [
 
 def _safe_next(request: HttpRequest, url: str | None, fallback: str) -> str:
     # Only a path of this site: a bare word ("150") would be taken for a view's name (a 500).
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return fallback
