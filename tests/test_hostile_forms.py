@@ -110,3 +110,21 @@ def test_no_form_answers_hostile_values_with_a_500(world, objects, monkeypatch, 
                 assert response.status_code != 500, (person, name, target, value)
                 tried += 1
     assert tried > 100
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("reporting:period-list", {"kind": "q1", "title": "Kỳ đã gõ", "starts_on": "31/02/2026"}),
+        ("reporting:period-edit", {"title": "Kỳ đã gõ", "starts_on": "31/02/2026"}),
+    ],
+)
+def test_a_day_not_on_the_calendar_comes_back_with_what_was_typed(world, objects, name, data):
+    client = Client()
+    client.force_login(world.users["office"])
+    url = _url(name, objects) if name in SCOPED else reverse(name)
+    response = client.post(url, {**data, "plan": objects["plan"].pk})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ngày 31/02/2026 không có trên lịch." in text
+    assert 'value="31/02/2026"' in text and "Kỳ đã gõ" in text

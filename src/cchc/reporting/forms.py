@@ -3,23 +3,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cchc.lib import dates
 from cchc.lib.forms import ModelChoicesField, bootstrap
 from cchc.orgs.models import Unit
-from cchc.plans.forms import id_field
+from cchc.plans.forms import date_field, id_field
 from cchc.plans.models import Area, Plan
 
 from . import consolidation
 from .models import NARRATIVE_PARTS, ExportFormat, PeriodKind
 
-DATE_WIDGET = forms.DateInput(
-    attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"},
-    format=dates.DAY,
-)
-
 
 def _date(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DATE_WIDGET, help_text=help_text)
+    # The plans' date field: a day not on the calendar (31/02) is said to be so.
+    return date_field(label=label, required=required, help_text=help_text)
 
 
 class PeriodCreateForm(forms.Form):
