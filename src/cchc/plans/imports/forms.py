@@ -1,5 +1,7 @@
 """The forms of the import journey: the upload, a name resolved to a unit, a group defined."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.lib.forms import ModelChoicesField, bootstrap
-from cchc.orgs.models import Unit, UnitGroupMode
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role, Unit, UnitGroupMode
 
 from .. import selectors
 from ..models import Plan, PlanStatus
@@ -46,16 +49,28 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = office_units(user=user)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared above
+        unit.queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path")
+        unit.label_from_instance = _full_name
         plans = selectors.plan_list(user=user)
         self.fields["parent_plan"].queryset = plans
         self.fields["update_plan"].queryset = plans.filter(
             status=PlanStatus.DRAFT, issuing_unit__in=[u.pk for u in units]
         )
         self.fields["year"].initial = timezone.localdate().year
-        if len(units) == 1:
-            self.fields["unit"].initial = units[0].pk
+        unit.initial = _own_unit(user, units)
         bootstrap(self)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        chosen = self.files.get("file")
+        if self.errors and chosen and "file" not in self.errors:
+            # No browser keeps a file input: the page comes back without it.
+            self.add_error(
+                "file",
+                _("Chọn lại tệp “%(name)s”: trình duyệt không giữ tệp đã chọn khi có lỗi.")
+                % {"name": chosen.name},
+            )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -65,6 +80,20 @@ class UploadForm(forms.Form):
                 % {"size": upload.size / 1024 / 1024, "limit": max_bytes() // 1024 // 1024}
             )
         return upload
+
+
+def _full_name(unit: Unit) -> str:
+    return f"{unit.name} ({unit.short_name})" if unit.short_name else unit.name
+
+
+def _own_unit(user, units: list[Unit]) -> int | None:
+    """The unit of the user's own office membership (the top one if several): the unit
+    whose plans they import."""
+    own = set(access_for(user).paths_for(Role.OFFICE))
+    mine = [u.pk for u in units if u.path in own]
+    if mine:
+        return mine[0]
+    return units[0].pk if len(units) == 1 else None
 
 
 class AliasForm(forms.Form):
