@@ -128,3 +128,27 @@ def test_a_day_not_on_the_calendar_comes_back_with_what_was_typed(world, objects
     text = response.content.decode()
     assert "Ngày 31/02/2026 không có trên lịch." in text
     assert 'value="31/02/2026"' in text and "Kỳ đã gõ" in text
+
+
+TYPED = "Giữ lại 150"  # text where a number is due: refused, and shown back as typed
+TYPED_KINDS = {"text", "textarea", "number"}
+
+
+@pytest.mark.parametrize("person", ["office", "focal_a"])
+def test_a_refused_form_gives_back_everything_typed(world, objects, monkeypatch, person):
+    freeze_today(monkeypatch, world.today)
+    client = Client()
+    client.force_login(world.users[person])
+    shown = 0
+    for name, url in _urls(objects):
+        for form in _forms(client, url):
+            target = form["action"] or url
+            if target in LEAVING or form["method"] != "post":
+                continue
+            response = client.post(target, _spoiled(form["fields"], TYPED))
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue  # an action that redirects with its message
+            typed = [n for n, kind in form["fields"].items() if kind in TYPED_KINDS]
+            assert response.content.decode().count(TYPED) >= len(typed), (name, target, typed)
+            shown += 1
+    assert shown >= 3
