@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import test_every_url
+from tests.fixtures_plans import xlsx_plan
 from tests.test_every_url import ANY_USER, SCOPED, _url
 from tests.web_helpers import freeze_today
 
@@ -152,3 +153,20 @@ def test_a_refused_form_gives_back_everything_typed(world, objects, monkeypatch,
             assert response.content.decode().count(TYPED) >= len(typed), (name, target, typed)
             shown += 1
     assert shown >= 3
+
+
+def test_the_import_preview_forms_answer_hostile_values(world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.users["office"])
+    upload = {"file": SimpleUploadedFile("kh.xlsx", xlsx_plan()), "year": 2026}
+    response = client.post(reverse("imports:upload"), upload | {"unit": world.units["TCCT"].pk})
+    preview = response["Location"]
+    forms = [f for f in _forms(client, preview) if f["method"] == "post"]
+    targets = {f["action"] for f in forms}
+    assert {f"{preview}alias/", f"{preview}group/"} <= targets
+    for form in forms:
+        if form["action"].endswith(("/confirm/", "/cancel/")) or form["action"] in LEAVING:
+            continue
+        for value in HOSTILE:
+            response = client.post(form["action"], _spoiled(form["fields"], value))
+            assert response.status_code != 500, (form["action"], value)
