@@ -6,15 +6,9 @@ import pytest
 from django.urls import reverse
 
 from cchc.plans.models import TaskUpdate
-from tests.web_helpers import freeze_today
+from tests import test_web_update
 
-
-@pytest.fixture
-def focal(world, client, monkeypatch, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    freeze_today(monkeypatch, world.today)
-    client.force_login(world.users["focal_a"])
-    return client
+focal = test_web_update.focal  # the fixture: the lead unit's focal point, on 15/06/2026
 
 
 @pytest.mark.parametrize("value", ["150", "-5", "99999999999999999999999"])
