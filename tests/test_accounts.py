@@ -130,9 +130,11 @@ def test_the_office_sets_a_new_password_for_its_people_only(world, client):
     assert (event.actor_name, event.object_id) == ("office", str(focal.pk))
 
 
-@pytest.mark.parametrize("target", ["nobody", "office", "admin"])
+@pytest.mark.parametrize("target", ["nobody", "office", "admin", "focal_a"])
 def test_the_office_cannot_reach_people_outside_its_branch(world, client, target):
     User.objects.create_superuser("admin", password=PASSWORD)
+    # A staff account reaches the admin: not the office's to reset, even in its branch.
+    User.objects.filter(username="focal_a").update(is_staff=True)
     sign_in(client, "office")
     person = User.objects.get(username=target)
     for name in ("accounts:member-password", "accounts:member-unlock"):

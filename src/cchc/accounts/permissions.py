@@ -16,7 +16,11 @@ def can_manage_members(access: Access) -> bool:
 def can_manage_member(access: Access, member: User) -> bool:
     """The office may reset and unlock an account only when every unit the person works
     for lies in its branch: no office reaches a person who also answers to another."""
+    # Staff accounts reach the admin: setting their password would hand the office the
+    # admin's powers, so only a superuser looks after them.
     if member.pk == access.user_id or member.is_superuser:
+        return False
+    if member.is_staff and not access.is_superuser:
         return False
     if access.is_superuser:
         return True

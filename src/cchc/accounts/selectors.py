@@ -49,6 +49,8 @@ def members(user: User, search: str = "") -> QuerySet[User]:
         )
         .order_by("username")
     )
+    if not access.is_superuser:
+        qs = qs.exclude(is_staff=True)  # see permissions.can_manage_member
     for word in search.split()[:5]:
         qs = qs.filter(
             Q(username__icontains=word)
