@@ -190,6 +190,7 @@ def _enrol(client) -> tuple[TOTPDevice, list[str]]:
     assert done.status_code == 200
     codes = [t.token for t in StaticToken.objects.filter(device__user=device.user)]
     assert len(codes) == 10 and all(code in done.content.decode() for code in codes)
+    assert '<a class="btn btn-primary" href="/">' in done.content.decode()  # onwards to a page
     return device, codes
 
 

@@ -103,7 +103,9 @@ def _qr_data_uri(url: str) -> str:
 
 
 def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
-    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
+    # A link, not a redirect: the default is a path, not a URL name.
+    context = {"codes": codes, "next": _next(request, "/")}
+    return render(request, "accounts/recovery_codes.html", context)
 
 
 @login_required
