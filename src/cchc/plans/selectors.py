@@ -39,21 +39,27 @@ def plan_get(*, user, pk: int) -> Plan:
     return plan
 
 
-def default_plan(*, user) -> Plan | None:
-    """The plan a user lands on: the latest year's issued plan of the user's own unit or,
-    failing that, of the nearest unit above it; any readable plan as a last resort."""
-    plans = list(plan_list(user=user).exclude(status=PlanStatus.DRAFT)[:200])
-    if not plans:
+def plan_in_force(*, user, today: datetime.date) -> Plan | None:
+    """The plan a user lands on: one issued for today's year (else the latest year before
+    it, else the nearest after), of the user's own unit or of the nearest unit above it.
+
+    Next year's plan, issued in December, is not in force yet: this year's overdue tasks
+    stay in view until the year turns."""
+    issued = plan_list(user=user).exclude(status=PlanStatus.DRAFT)
+    years = set(issued.values_list("year", flat=True).distinct())
+    if not years:
         return None
-    access = access_for(user)
-    own_paths = [p for paths in access.paths.values() for p in paths]
+    past = [y for y in years if y <= today.year]
+    year = max(past) if past else min(years)
+    own_paths = [p for paths in access_for(user).paths.values() for p in paths]
 
-    def nearness(plan: Plan) -> int:
-        # Depth of the issuing unit when it is the user's unit or above it, else -1.
+    def nearness(plan: Plan) -> tuple[int, int]:
+        # Deepest issuing unit that is the user's unit or above it; else the shallowest.
         path = plan.issuing_unit.path
-        return path.count("/") if any(own.startswith(path) for own in own_paths) else -1
+        depth = path.count("/")
+        return (depth, 0) if any(own.startswith(path) for own in own_paths) else (-1, -depth)
 
-    return max(plans, key=lambda p: (p.year, nearness(p), -p.issuing_unit.path.count("/")))
+    return max(issued.filter(year=year)[:500], key=nearness)
 
 
 # A status filter value beside the real statuses: every task not done and not cancelled.

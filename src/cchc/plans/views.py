@@ -25,7 +25,7 @@ from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from . import exports, progress, selectors, services
+from . import choice, exports, progress, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
     DashboardForm,
@@ -90,8 +90,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     plan: Plan | None
     if plan_id:
         plan = selectors.plan_get(user=user, pk=plan_id)
+        choice.remember(request, plan)
     else:
-        plan = selectors.default_plan(user=user) or (plans[0] if plans else None)
+        plan = choice.current_plan(request) or (plans[0] if plans else None)
     context: dict = {"plans": plans, "current_plan": plan, "nav_section": "dashboard"}
     if plan is None:
         return render(request, "plans/dashboard.html", context)
@@ -254,10 +255,13 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         )
         if filters.unit and filters.unit not in {u.pk for u in units}:
             units = [*selectors.units_by_id(ids=[filters.unit]).values(), *units]
+        current = next((p for p in plans if p.pk == filters.plan), None)
+        if current is not None:
+            choice.remember(request, current)
         context |= {
             "bulk_units": bulk_units,
             "plans": plans,
-            "current_plan": next((p for p in plans if p.pk == filters.plan), None),
+            "current_plan": current,
             "areas": list(selectors.area_list()),
             "units": units,
             "timeliness_choices": list(Timeliness.labels.items()),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.lib import dates, numbers, text
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
+from cchc.plans import choice
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
 from cchc.plans.permissions import can_manage_plan
 from cchc.plans.selectors import plan_list
@@ -283,7 +284,10 @@ def main_nav(context) -> dict:
     if plans is None:
         plans = list(plan_list(user=user)[:100])
     access = access_for(user)
-    current = context.get("current_plan")
+    # A page about no one plan shows the plan the person works on, so the choice stays.
+    current = context.get("current_plan") or choice.current_plan(request)
+    if current is not None and current not in plans:
+        plans = [current, *plans]
     return {
         "request": request,
         "user": user,
