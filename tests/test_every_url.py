@@ -16,6 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.notifications.models import Kind
+from cchc.notifications.services import Message, notify
 from cchc.orgs import services as org_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
@@ -53,6 +55,9 @@ ANY_USER = {
     "accounts:second-factor-setup",
     "accounts:second-factor-verify",
     "accounts:recovery-codes-renew",
+    "notifications:list",
+    "notifications:read-all",
+    "notifications:preferences",
 }
 # Every other URL, with the real objects its parameters name.
 SCOPED: dict[str, Kwargs] = {
@@ -106,6 +111,7 @@ SCOPED: dict[str, Kwargs] = {
     "accounts:member-password": _pk("focal"),
     "accounts:member-unlock": _pk("focal"),
     "accounts:member-second-factor-reset": _pk("focal"),
+    "notifications:open": _pk("notification"),
 }
 
 
@@ -129,8 +135,12 @@ def test_every_url_is_placed():
 
 @pytest.fixture
 def objects(world, settings, tmp_path):
-    """One of everything a URL can name, made by the people allowed to make it."""
     settings.MEDIA_ROOT = tmp_path
+    return make_objects(world)
+
+
+def make_objects(world) -> dict:
+    """One of everything a URL can name, made by the people allowed to make it."""
     office = world.users["office"]
     update = progress.task_update_post(
         actor=world.users["focal_a"],
@@ -164,7 +174,13 @@ def objects(world, settings, tmp_path):
     group = org_services.unit_group_define(
         actor=office, owner=tcct, words="các cục", mode="list", units=[world.units["CTH"]]
     )
+    [notification] = notify(
+        actor=office,
+        recipients=[world.users["focal_a"]],
+        message=Message(kind=Kind.NUDGE, title="Đôn đốc", url="/tasks/mine/"),
+    )
     return {
+        "notification": notification,
         "plan": world.plan,
         "draft": world.draft,
         "task": world.tasks["a_soon"],
@@ -182,7 +198,7 @@ def objects(world, settings, tmp_path):
     }
 
 
-def _url(name: str, objects: dict) -> str:
+def url_of(name: str, objects: dict) -> str:
     return reverse(name, kwargs=SCOPED[name](objects))
 
 
@@ -192,7 +208,7 @@ SECRETS = ["Tuyên truyền về cải cách hành chính", "Kết quả bí m�
 
 @pytest.mark.parametrize("name", sorted(SCOPED))
 def test_no_role_no_entry(objects, name):
-    url = _url(name, objects)
+    url = url_of(name, objects)
     anonymous = Client()
     for method in (anonymous.get, anonymous.post):
         response = method(url)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tests import test_every_url
 from tests.fixtures_plans import xlsx_plan
-from tests.test_every_url import ANY_USER, SCOPED, _url
+from tests.test_every_url import ANY_USER, SCOPED, url_of
 from tests.web_helpers import freeze_today
 
 objects = test_every_url.objects  # the fixture: one of everything a URL can name
@@ -88,7 +88,7 @@ def _spoiled(fields: dict, value: str) -> dict:
 
 def _urls(objects) -> list[tuple[str, str]]:
     names = sorted((ANY_USER | set(SCOPED)) - SKIP)
-    urls = [(n, _url(n, objects) if n in SCOPED else reverse(n)) for n in names]
+    urls = [(n, url_of(n, objects) if n in SCOPED else reverse(n)) for n in names]
     # The draft's page holds the form that issues it.
     return [*urls, ("draft", reverse("plans:plan-detail", args=[objects["draft"].pk]))]
 
@@ -128,7 +128,7 @@ def test_no_form_answers_hostile_values_with_a_500(world, objects, monkeypatch, 
 def test_a_day_not_on_the_calendar_comes_back_with_what_was_typed(world, objects, name, data):
     client = Client()
     client.force_login(world.users["office"])
-    url = _url(name, objects) if name in SCOPED else reverse(name)
+    url = url_of(name, objects) if name in SCOPED else reverse(name)
     response = client.post(url, {**data, "plan": objects["plan"].pk})
     assert response.status_code == 200
     text = response.content.decode()

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cchc.demo",
     "cchc.audit",
     "cchc.orgs",
+    "cchc.notifications",
     "cchc.plans",
     "cchc.reporting",
     "cchc.ops",
@@ -251,6 +252,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # to CCHC_JOB_MAX_ATTEMPTS runs in all, then failed with a message.
 CCHC_JOB_STALE_SECONDS = env_int("CCHC_JOB_STALE_SECONDS", 120)
 CCHC_JOB_MAX_ATTEMPTS = env_int("CCHC_JOB_MAX_ATTEMPTS", 3)
+
+# Email through Django's SMTP backend; without EMAIL_HOST no mail is sent (notifications stay
+# in the application). A failed send is tried again by the worker, up to this many times.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CCHC <cchc@localhost>")
+CCHC_EMAIL_MAX_ATTEMPTS = env_int("CCHC_EMAIL_MAX_ATTEMPTS", 5)
+# The address people open the application at; links in mail start with it.
+CCHC_SITE_URL = os.environ.get("CCHC_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Largest evidence file accepted, in bytes.
 CCHC_MAX_UPLOAD_BYTES = env_int("CCHC_MAX_UPLOAD_MB", 20) * 1024 * 1024

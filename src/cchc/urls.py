@@ -11,5 +11,6 @@ urlpatterns = [
     path("reporting/", include("cchc.reporting.urls")),
     path("", include("cchc.orgs.urls")),
     path("account/", include("cchc.accounts.urls")),
+    path("", include("cchc.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ no other branch's."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from cchc.documents.plan import PLAN_KIND, plan_number
 
 from .access import access_for
-from .models import Role, Unit, UnitAlias, UnitGroup
+from .models import Membership, Role, Unit, UnitAlias, UnitGroup
 
 # The agency part of a plan's number as entered: "CT" in "25/KH-CT", "VP-BQP" in "3/KH-VP-BQP".
 _AGENCY_IN_NUMBER = re.compile(rf"/\s*{PLAN_KIND}\s*-\s*(?P<agency>[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)\s*$")
@@ -78,3 +79,31 @@ def branch_units(owner: Unit, *, itself: bool = True) -> QuerySet[Unit]:
     """The active units of `owner`'s branch, in tree order: what its names may stand for."""
     units = Unit.objects.filter(is_active=True, path__startswith=owner.path)
     return (units if itself else units.exclude(pk=owner.pk)).order_by("path")
+
+
+# Who hears about a unit's work: those who do it and answer for it.
+CONTACT_ROLES = (Role.FOCAL, Role.UNIT_HEAD)
+
+
+def unit_contacts(*, units: Iterable[Unit]) -> dict[int, list]:
+    """Each unit's focal officers and heads (active accounts), or, for a unit that has none
+    of its own, those of the nearest unit above it: a role over a unit covers those below."""
+    units = list(units)
+    path_ids = {u.pk: [int(part) for part in u.path.strip("/").split("/")] for u in units}
+    memberships = (
+        Membership.objects.filter(
+            unit_id__in={pk for ids in path_ids.values() for pk in ids},
+            role__in=CONTACT_ROLES,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__username")
+    )
+    by_unit: dict[int, dict] = {}
+    for m in memberships:
+        by_unit.setdefault(m.unit_id, {})[m.user_id] = m.user
+    contacts = {}
+    for unit in units:
+        nearest = next((pk for pk in reversed(path_ids[unit.pk]) if pk in by_unit), None)
+        contacts[unit.pk] = list(by_unit[nearest].values()) if nearest else []
+    return contacts

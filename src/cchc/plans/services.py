@@ -21,7 +21,7 @@ from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 
-from . import permissions
+from . import notices, permissions
 from .due_text import parse_due_text
 from .models import Area, Plan, PlanStatus, Section, Task, TaskStatus
 from .permissions import require
@@ -181,6 +181,7 @@ def plan_issue(
     audit_record(
         actor=actor, action="plan.issue", obj=plan, changes=diff(plan, PLAN_FIELDS, before)
     )
+    notices.plan_issued(actor=actor, plan=plan)
     return plan
 
 

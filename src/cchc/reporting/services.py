@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,10 @@ from cchc.documents import consolidated as documents
 from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
 from cchc.lib.office_files import OfficeFileRefused, office_file_kind
+from cchc.notifications.models import Kind
+from cchc.notifications.services import Message, notify
 from cchc.orgs.models import Unit
+from cchc.orgs.selectors import unit_contacts
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
 
 from . import data, permissions, rules
@@ -403,8 +407,9 @@ def report_nudge(
     units: Iterable[Unit] | None = None,
     message: str = "",
 ) -> list[ReportNudge]:
-    """Record a nudge to each unit that has not submitted yet (all of them when `units` is
-    None). Units that have submitted are skipped. The reminders part delivers them."""
+    """Nudge each unit that has not submitted yet (all of them when `units` is None): the
+    nudge is recorded and its focal officers and head are notified. Units that have
+    submitted are skipped."""
     period = reload_period(period)
     authorize(actor, lambda a: permissions.can_manage_periods(a, period.plan))
     wanted = None if units is None else {u.pk for u in units}
@@ -420,6 +425,7 @@ def report_nudge(
     nudges = ReportNudge.objects.bulk_create(
         [ReportNudge(period=period, unit=unit, message=text, sent_by=actor) for unit in missing]
     )
+    contacts = unit_contacts(units=missing)
     for nudge in nudges:
         audit_record(
             actor=actor,
@@ -428,6 +434,14 @@ def report_nudge(
             object_id=nudge.pk or "",
             changes={"period": [None, period.pk], "unit": [None, nudge.unit_id]},
         )
+        notice = Message(
+            kind=Kind.NUDGE,
+            title=_("Đôn đốc gửi báo cáo %(period)s") % {"period": period.title_phrase},
+            body=text,
+            url=reverse("reporting:unit-report", args=[period.pk, nudge.unit_id]),
+            unit=nudge.unit,
+        )
+        notify(actor=actor, recipients=contacts[nudge.unit_id], message=notice)
     return nudges
 
 

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib import dates, numbers, text
+from cchc.notifications.selectors import unread_count
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans import choice
@@ -299,6 +300,7 @@ def main_nav(context) -> dict:
         "show_names": Role.OFFICE in access.roles(),
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
+        "unread": unread_count(user=user),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -1,0 +1,207 @@
+"""Every write of notifications. Other services make them inside their own transaction (a
+plan issued, a nudge sent) with `notify()`; the recipient reads them and chooses how to
+receive each kind; the worker sends the mail and tries again when a send fails."""
+
+import datetime
+import logging
+import smtplib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cchc.audit.services import audit_record
+from cchc.orgs.models import Unit
+
+from .models import Channel, EmailStatus, Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one notification says; `url` is a path of this site, `key` makes it once only."""
+
+    kind: Kind
+    title: str
+    body: str = ""
+    url: str = ""
+    unit: Unit | None = None
+    key: str = ""
+
+
+def email_on() -> bool:
+    return bool(settings.EMAIL_HOST)
+
+
+@transaction.atomic
+def notify(
+    *, actor: User | None, recipients: Iterable[User], message: Message
+) -> list[Notification]:
+    """One notification to each recipient, by mail too where they chose it and have an
+    address. A recipient who already has one with the same key gets nothing new. The
+    calling service checked the permission and audits its own action."""
+    people = {user.pk: user for user in recipients}
+    if message.key:
+        already = Notification.objects.filter(recipient_id__in=people, key=message.key).values_list(
+            "recipient_id", flat=True
+        )
+        for pk in set(already):
+            people.pop(pk)
+    by_app = set(
+        Preference.objects.filter(
+            user_id__in=people, kind=message.kind, channel=Channel.APP
+        ).values_list("user_id", flat=True)
+    )
+    made = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=message.kind,
+                title=message.title[:500],
+                body=message.body,
+                url=message.url[:500],
+                unit=message.unit,
+                key=message.key[:200],
+                sent_by=actor,
+                email_status=(
+                    EmailStatus.PENDING
+                    if email_on() and user.email and user.pk not in by_app
+                    else EmailStatus.NONE
+                ),
+            )
+            for user in people.values()
+        ]
+    )
+    pending = [n.pk for n in made if n.email_status == EmailStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: _enqueue(pending))
+    return made
+
+
+def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
+    from .tasks import send_email  # the task module imports this one
+
+    task = send_email.using(run_after=run_after) if run_after else send_email
+    for pk in ids:
+        task.enqueue(pk)
+
+
+@transaction.atomic
+def notification_read(*, actor: User, notification: Notification) -> Notification:
+    """The recipient opened it (or marked it read); someone else's is not theirs to mark."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("Đây không phải thông báo của bạn."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+        audit_record(actor=actor, action="notification.read", obj=notification)
+    return notification
+
+
+@transaction.atomic
+def notification_read_all(*, actor: User, kind: str = "") -> int:
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(kind=kind)
+    count = unread.update(read_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            action="notification.read_all",
+            object_type="notifications.notification",
+            changes={"kind": [None, kind or "*"], "count": [None, count]},
+        )
+    return count
+
+
+@transaction.atomic
+def preference_set(*, actor: User, kind: str, channel: str) -> Preference:
+    """How the person receives one kind; only their own choice."""
+    if kind not in Kind.values or channel not in Channel.values:
+        raise PermissionDenied(_("Loại thông báo hoặc cách nhận không hợp lệ."))
+    preference, created = Preference.objects.select_for_update().get_or_create(
+        user=actor, kind=kind, defaults={"channel": channel}
+    )
+    before = None if created else preference.channel
+    if before != channel:
+        preference.channel = channel
+        preference.save(update_fields=["channel"])
+        audit_record(
+            actor=actor,
+            action="notification.preference",
+            obj=preference,
+            changes={"kind": [None, kind], "channel": [before, channel]},
+        )
+    return preference
+
+
+# --- mail (the worker) ------------------------------------------------------------------
+
+
+def _claim(notification_id: int) -> Notification | None:
+    """Count the attempt before sending, in its own short transaction: a send that hangs
+    holds no lock, and a worker killed mid-send leaves the count right."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return None
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_attempts"])
+        return notification
+
+
+def email_message(notification: Notification) -> EmailMessage:
+    context = {"n": notification, "site": settings.CCHC_SITE_URL, "person": notification.recipient}
+    return EmailMessage(
+        subject=f"[CCHC] {notification.title}"[:250],
+        body=render_to_string("notifications/email.txt", context),
+        to=[notification.recipient.email],
+    )
+
+
+def email_send(
+    *, notification_id: int, now: datetime.datetime | None = None
+) -> Notification | None:
+    """Send one notification's mail. A failure keeps it waiting and queues another try
+    later (1, 2, 4… minutes), up to CCHC_EMAIL_MAX_ATTEMPTS; the notice in the application
+    is there all along."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return None
+    try:
+        email_message(notification).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("Mail for notification %s failed: %s", notification_id, exc)
+        return _email_failed(notification, str(exc) or exc.__class__.__name__, now)
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error=""
+    )
+    notification.refresh_from_db()
+    return notification
+
+
+def _email_failed(
+    notification: Notification, error: str, now: datetime.datetime | None
+) -> Notification:
+    last = notification.email_attempts >= settings.CCHC_EMAIL_MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=EmailStatus.FAILED if last else EmailStatus.PENDING, email_error=error[:500]
+    )
+    if not last:
+        delay = datetime.timedelta(minutes=2 ** (notification.email_attempts - 1))
+        _enqueue([notification.pk], run_after=(now or timezone.now()) + delay)
+    notification.refresh_from_db()
+    return notification

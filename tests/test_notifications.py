@@ -1,0 +1,308 @@
+"""Notifications (issue 11): in the application and by mail through a real SMTP server on
+loopback; a plan issued tells each responsible unit what it owns; the board's nudges reach
+the units; each person chooses how each kind arrives; a failed send is tried again."""
+
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+from django.core.management import call_command
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from cchc.notifications import services as notices
+from cchc.notifications.models import EmailStatus, Kind, Notification, Preference
+from cchc.orgs.selectors import unit_contacts
+from cchc.plans import services
+from cchc.plans.models import Area
+from cchc.reporting import services as reporting
+from tests.test_reporting_world import make_period
+
+
+class Mailbox:
+    """An SMTP server's handler that keeps what arrives; `refuse` answers the next N sends
+    with a temporary failure, as a busy server does."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = 0
+
+    async def handle_DATA(self, server, session, envelope: Envelope) -> str:
+        if self.refuse:
+            self.refuse -= 1
+            return "451 4.3.0 Try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(settings):
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.CCHC_SITE_URL = "https://cchc.example.vn"
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def addresses(world):
+    for name in ["focal_a", "head_a", "focal_b", "head_b", "office"]:
+        user = world.users[name]
+        user.email = f"{name}@example.vn"
+        user.save()
+    return world
+
+
+@pytest.fixture(autouse=True)
+def fresh_inbox(world):
+    """The world's plans were issued while it was built: start from an empty inbox."""
+    Notification.objects.all().delete()
+    return world
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def issue_draft(world, django_capture_on_commit_callbacks):
+    services.task_create(
+        actor=None,
+        plan=world.draft,
+        area=Area.objects.get(code=2),
+        title="Rà soát quy chế làm việc",
+        lead_unit=world.units["CTC"],
+        supporting_units=[world.units["CTH"]],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_issue(actor=world.users["office"], plan=world.draft, document_number="3/KH")
+
+
+def test_contacts_are_the_units_focal_officers_and_heads_or_those_above(world):
+    u = world.units
+    contacts = unit_contacts(units=[u["CTH"], u["CTH-P1"], u["CTC"], u["VP"]])
+    names = {pk: sorted(x.username for x in users) for pk, users in contacts.items()}
+    assert names[u["CTH"].pk] == ["focal_a", "head_a"]
+    assert names[u["CTH-P1"].pk] == ["focal_a", "head_a"]  # no one of its own: Cục TH's
+    assert names[u["CTC"].pk] == ["focal_b", "head_b"]
+    assert names[u["VP"].pk] == []  # no focal officer or head on the way up
+    world.users["head_a"].is_active = False
+    world.users["head_a"].save()
+    assert [x.username for x in unit_contacts(units=[u["CTH"]])[u["CTH"].pk]] == ["focal_a"]
+
+
+def test_issuing_a_plan_tells_each_unit_what_it_leads_and_supports(
+    addresses, mailbox, django_capture_on_commit_callbacks
+):
+    world = addresses
+    issue_draft(world, django_capture_on_commit_callbacks)
+    by_user = {n.recipient.username: n for n in Notification.objects.filter(kind=Kind.PLAN_ISSUED)}
+    assert sorted(by_user) == ["focal_a", "focal_b", "head_a", "head_b"]
+    cth = by_user["focal_a"]
+    assert "Cục Tuyên huấn chủ trì 1 nhiệm vụ, phối hợp 1 nhiệm vụ" in cth.body
+    assert "Cục Cán bộ chủ trì 1 nhiệm vụ, phối hợp 0 nhiệm vụ" in by_user["head_b"].body
+    assert cth.url == f"{reverse('plans:task-mine')}?plan={world.draft.pk}"
+    assert cth.email_status == EmailStatus.PENDING
+    assert mailbox.messages == []  # the worker sends, not the request
+    run_worker()
+    [mail] = mailbox.to("focal_a@example.vn")
+    assert mail["Subject"].strip() == "[CCHC] Kế hoạch 3/KH giao nhiệm vụ cho Cục Tuyên huấn"
+    text = mail.get_content()
+    assert "Kính gửi đồng chí focal_a" in text
+    assert f"https://cchc.example.vn/tasks/mine/?plan={world.draft.pk}" in text
+    assert "https://cchc.example.vn/notifications/settings/" in text
+    assert len(mailbox.messages) == 4
+    cth.refresh_from_db()
+    assert cth.email_status == EmailStatus.SENT and cth.emailed_at is not None
+
+
+def test_no_address_or_the_application_only_means_no_mail(
+    addresses, mailbox, django_capture_on_commit_callbacks
+):
+    world = addresses
+    world.users["head_a"].email = ""
+    world.users["head_a"].save()
+    notices.preference_set(actor=world.users["focal_b"], kind=Kind.PLAN_ISSUED, channel="app")
+    issue_draft(world, django_capture_on_commit_callbacks)
+    run_worker()
+    assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == [
+        "focal_a@example.vn",
+        "head_b@example.vn",
+    ]
+    # Everyone still has the notice in the application.
+    assert Notification.objects.filter(kind=Kind.PLAN_ISSUED).count() == 4
+    statuses = dict(
+        Notification.objects.values_list("recipient__username", "email_status").filter(
+            kind=Kind.PLAN_ISSUED
+        )
+    )
+    assert statuses["head_a"] == statuses["focal_b"] == EmailStatus.NONE
+
+
+def test_without_a_mail_server_notifications_stay_in_the_application(
+    addresses, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_HOST = ""
+    issue_draft(addresses, django_capture_on_commit_callbacks)
+    assert not Notification.objects.exclude(email_status=EmailStatus.NONE).exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_failed_send_is_tried_again_and_never_loses_the_notice(
+    addresses, mailbox, settings, django_capture_on_commit_callbacks
+):
+    settings.CCHC_EMAIL_MAX_ATTEMPTS = 3
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc", body="Gửi báo cáo", url="/")
+    with django_capture_on_commit_callbacks(execute=True):
+        [n] = notices.notify(actor=None, recipients=[addresses.users["focal_a"]], message=message)
+    mailbox.refuse = 1
+    queued = DBTaskResult.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        n = notices.email_send(notification_id=n.pk)
+    assert n.email_status == EmailStatus.PENDING and n.email_attempts == 1
+    assert "451" in n.email_error
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == queued + 1 and retry.run_after is not None
+    n = notices.email_send(notification_id=n.pk)  # the worker's next try
+    assert n.email_status == EmailStatus.SENT and len(mailbox.to("focal_a@example.vn")) == 1
+    # Sent once: a stray second run sends nothing more.
+    assert notices.email_send(notification_id=n.pk) is None
+    assert len(mailbox.messages) == 1
+
+    # A server that keeps refusing: failed after the last attempt, the notice still there.
+    with django_capture_on_commit_callbacks(execute=True):
+        [n] = notices.notify(actor=None, recipients=[addresses.users["head_a"]], message=message)
+    mailbox.refuse = 10
+    for _ in range(3):
+        n = notices.email_send(notification_id=n.pk)
+    assert n.email_status == EmailStatus.FAILED and n.email_attempts == 3
+    assert notices.email_send(notification_id=n.pk) is None  # no fourth try
+    assert n.read_at is None and Notification.objects.filter(pk=n.pk).exists()
+
+
+def test_the_same_key_is_notified_once(world):
+    message = notices.Message(kind=Kind.NUDGE, title="Nhắc", key="rule:task:1:2026-06-15")
+    users = [world.users["focal_a"], world.users["head_a"]]
+    assert len(notices.notify(actor=None, recipients=users, message=message)) == 2
+    assert notices.notify(actor=None, recipients=users, message=message) == []
+    assert Notification.objects.count() == 2
+
+
+def test_the_boards_nudge_reaches_the_units_focal_officers_and_head(world):
+    period = make_period(world)
+    reporting.report_nudge(
+        actor=world.users["office"],
+        period=period,
+        units=[world.units["CTH"]],
+        message="Đề nghị gửi báo cáo trước thứ Sáu.",
+    )
+    nudges = Notification.objects.filter(kind=Kind.NUDGE)
+    assert sorted(n.recipient.username for n in nudges) == ["focal_a", "head_a"]
+    n = nudges.first()
+    assert n.body == "Đề nghị gửi báo cáo trước thứ Sáu."
+    assert n.sent_by == world.users["office"]
+    assert n.url == reverse("reporting:unit-report", args=[period.pk, world.units["CTH"].pk])
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_notices(world):
+    message = notices.Message(
+        kind=Kind.NUDGE, title="Đôn đốc báo cáo quý", url=reverse("plans:task-mine")
+    )
+    notices.notify(
+        actor=world.users["office"], recipients=[world.users["focal_a"]], message=message
+    )
+    other = notices.Message(kind=Kind.PLAN_ISSUED, title="Kế hoạch 3/KH giao nhiệm vụ")
+    notices.notify(actor=None, recipients=[world.users["focal_a"]], message=other)
+    return Notification.objects.filter(recipient=world.users["focal_a"])
+
+
+def test_the_bell_counts_the_unread_on_every_page(world, client, two_notices):
+    client.force_login(world.users["focal_a"])
+    for url in [reverse("plans:dashboard"), reverse("reporting:period-list")]:
+        text = client.get(url).content.decode()
+        assert 'id="unread-count">2<' in text, url
+    client.force_login(world.users["focal_b"])
+    assert 'id="unread-count"' not in client.get(reverse("plans:dashboard")).content.decode()
+
+
+def test_opening_a_notice_marks_it_read_and_leads_to_its_subject(world, client, two_notices):
+    client.force_login(world.users["focal_a"])
+    nudge = two_notices.get(kind=Kind.NUDGE)
+    response = client.get(reverse("notifications:open", args=[nudge.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("plans:task-mine")
+    nudge.refresh_from_db()
+    assert nudge.read_at is not None
+    unread = client.get(reverse("notifications:list"), {"unread": "on"})
+    assert [n.title for n in unread.context["page"]] == ["Kế hoạch 3/KH giao nhiệm vụ"]
+    # Without a link, to the list.
+    plan_notice = two_notices.get(kind=Kind.PLAN_ISSUED)
+    response = client.get(reverse("notifications:open", args=[plan_notice.pk]))
+    assert response["Location"] == reverse("notifications:list")
+    # Someone else's is not there.
+    client.force_login(world.users["focal_b"])
+    assert client.get(reverse("notifications:open", args=[nudge.pk])).status_code == 404
+
+
+def test_the_list_filters_and_all_are_marked_read(world, client, two_notices):
+    client.force_login(world.users["focal_a"])
+    page = client.get(reverse("notifications:list"), {"kind": Kind.NUDGE})
+    assert [n.kind for n in page.context["page"]] == [Kind.NUDGE]
+    response = client.post(reverse("notifications:read-all"), {"kind": Kind.NUDGE})
+    assert response.status_code == 302
+    assert [n.kind for n in two_notices.filter(read_at__isnull=True)] == [Kind.PLAN_ISSUED]
+    client.post(reverse("notifications:read-all"))
+    assert not two_notices.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "bogus"},
+        {"kind": "x" * 10_000},
+        {"unread": "maybe"},
+        {"page": "99999999999999999999"},
+        {"page": "-1"},
+    ],
+)
+def test_hostile_list_parameters_show_the_list(world, client, two_notices, params):
+    client.force_login(world.users["focal_a"])
+    assert client.get(reverse("notifications:list"), params).status_code == 200
+
+
+def test_each_kind_is_chosen_and_a_bad_choice_is_named(world, client):
+    client.force_login(world.users["focal_a"])
+    url = reverse("notifications:preferences")
+    page = client.get(url).content.decode()
+    assert "Kế hoạch được ban hành" in page and "Chỉ trong ứng dụng" in page
+    response = client.post(url, {"plan_issued": "app", "nudge": "email"})
+    assert response.status_code == 302
+    assert dict(Preference.objects.values_list("kind", "channel")) == {
+        "plan_issued": "app",
+        "nudge": "email",
+    }
+    response = client.post(url, {"plan_issued": "pigeon", "nudge": ""})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"plan_issued", "nudge"}
+    assert Preference.objects.get(kind="plan_issued").channel == "app"  # nothing changed
