@@ -32,7 +32,7 @@ run: install
 	$(BIN)/cchc collectstatic --noinput -v0
 	$(BIN)/cchc load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl+C stops)"
-	@mkdir -p var; $(BIN)/cchc db_worker >> var/worker.log 2>&1 & worker=$$!; \
+	@mkdir -p var; $(BIN)/cchc worker >> var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --log-level warning
 

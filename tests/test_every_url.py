@@ -112,6 +112,8 @@ SCOPED: dict[str, Kwargs] = {
     "accounts:member-unlock": _pk("focal"),
     "accounts:member-second-factor-reset": _pk("focal"),
     "notifications:open": _pk("notification"),
+    "oversight:reminders": NONE,
+    "oversight:reminder-rules": _pk("tcct"),
 }
 
 

@@ -295,13 +295,11 @@ def test_each_kind_is_chosen_and_a_bad_choice_is_named(world, client):
     url = reverse("notifications:preferences")
     page = client.get(url).content.decode()
     assert "Kế hoạch được ban hành" in page and "Chỉ trong ứng dụng" in page
-    response = client.post(url, {"plan_issued": "app", "nudge": "email"})
+    chosen = {kind: "email" for kind in Kind.values} | {"plan_issued": "app"}
+    response = client.post(url, chosen)
     assert response.status_code == 302
-    assert dict(Preference.objects.values_list("kind", "channel")) == {
-        "plan_issued": "app",
-        "nudge": "email",
-    }
-    response = client.post(url, {"plan_issued": "pigeon", "nudge": ""})
+    assert dict(Preference.objects.values_list("kind", "channel")) == chosen
+    response = client.post(url, chosen | {"plan_issued": "pigeon", "nudge": ""})
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert set(errors) == {"plan_issued", "nudge"}

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cchc.notifications",
     "cchc.plans",
     "cchc.reporting",
+    "cchc.oversight",
     "cchc.ops",
     "cchc.web",
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("cchc.orgs.urls")),
     path("account/", include("cchc.accounts.urls")),
     path("", include("cchc.notifications.urls")),
+    path("", include("cchc.oversight.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,10 @@ from cchc.orgs.models import Unit
 class Kind(models.TextChoices):
     PLAN_ISSUED = "plan_issued", _("Kế hoạch được ban hành")
     NUDGE = "nudge", _("Đôn đốc")
+    TASK_DUE = "task_due", _("Nhắc hạn nhiệm vụ")
+    TASK_OVERDUE = "task_overdue", _("Nhiệm vụ quá hạn")
+    ESCALATION = "escalation", _("Nhiệm vụ quá hạn lâu (báo thủ trưởng)")
+    REPORT_DUE = "report_due", _("Nhắc gửi báo cáo")
 
 
 class Channel(models.TextChoices):
@@ -40,6 +44,9 @@ class Notification(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, null=True, blank=True
     )
+    # What it is about ("plans.task", 12), for the page of that thing to list what was sent.
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     # What makes two notifications the same one (a rule's reminder for a task and a day): a
     # second sending with the same key is not made.
     key = models.CharField(max_length=200, blank=True)
@@ -70,11 +77,12 @@ class Notification(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="notification_subject"),
             models.Index(
                 fields=["recipient", "created_at"],
                 condition=Q(read_at__isnull=True),
                 name="notification_unread",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

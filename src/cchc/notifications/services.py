@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ class Message:
     url: str = ""
     unit: Unit | None = None
     key: str = ""
+    subject: models.Model | None = None  # the task, report or finding it is about
 
 
 def email_on() -> bool:
@@ -70,6 +71,8 @@ def notify(
                 url=message.url[:500],
                 unit=message.unit,
                 key=message.key[:200],
+                subject_type=message.subject._meta.label_lower if message.subject else "",
+                subject_id=message.subject.pk if message.subject else None,
                 sent_by=actor,
                 email_status=(
                     EmailStatus.PENDING

@@ -85,15 +85,18 @@ def branch_units(owner: Unit, *, itself: bool = True) -> QuerySet[Unit]:
 CONTACT_ROLES = (Role.FOCAL, Role.UNIT_HEAD)
 
 
-def unit_contacts(*, units: Iterable[Unit]) -> dict[int, list]:
-    """Each unit's focal officers and heads (active accounts), or, for a unit that has none
-    of its own, those of the nearest unit above it: a role over a unit covers those below."""
+def unit_contacts(
+    *, units: Iterable[Unit], roles: Iterable[str] = CONTACT_ROLES
+) -> dict[int, list]:
+    """Each unit's focal officers and heads (or only `roles`; active accounts), or, for a
+    unit that has none of its own, those of the nearest unit above it: a role over a unit
+    covers those below."""
     units = list(units)
     path_ids = {u.pk: [int(part) for part in u.path.strip("/").split("/")] for u in units}
     memberships = (
         Membership.objects.filter(
             unit_id__in={pk for ids in path_ids.values() for pk in ids},
-            role__in=CONTACT_ROLES,
+            role__in=list(roles),
             user__is_active=True,
         )
         .select_related("user")

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
 from cchc.lib.numbers import completion_rate
-from cchc.lib.text import fold
+from cchc.lib.text import fold, person_name
+from cchc.notifications.models import Notification
 from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
 
@@ -529,3 +530,30 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
         row["supporting_units"] = ", ".join(supporting.pop(row["id"], ()))
         row["status"], row["progress"] = row.pop("state_status"), row.pop("state_progress")
         yield row
+
+
+@dataclass
+class TaskNotice:
+    """One reminder or nudge about a task, with everyone it went to."""
+
+    created_at: datetime.datetime
+    kind: str
+    title: str
+    recipients: list[str]
+
+
+def task_notices(*, user, task: Task, limit: int = 50) -> list[TaskNotice]:
+    """The reminders and nudges sent about a task (the task is already the user's to read),
+    newest first; one row per sending, naming its recipients."""
+    rows = (
+        Notification.objects.filter(subject_type="plans.task", subject_id=task.pk)
+        .select_related("recipient")
+        .order_by("-created_at", "key", "id")[: limit * 4]
+    )
+    notices: dict[tuple, TaskNotice] = {}
+    for n in rows:
+        group = (n.kind, n.key or f"{n.created_at}:{n.title}")
+        if group not in notices:
+            notices[group] = TaskNotice(n.created_at, n.get_kind_display(), n.title, [])
+        notices[group].recipients.append(person_name(n.recipient))
+    return list(notices.values())[:limit]

@@ -402,6 +402,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": selectors.task_updates(user=user, task=task),
         "evidence": list(selectors.task_evidence(user=user, task=task)),
         "history": selectors.task_history(user=user, task=task),
+        "notices": selectors.task_notices(user=user, task=task),
     }
     return render(request, "plans/task_detail.html", context)
 

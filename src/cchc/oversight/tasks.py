@@ -1,0 +1,36 @@
+"""The daily run of reminders, by the background worker itself: each run catches up the
+days since the last one and queues the next for tomorrow morning."""
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
+
+from . import services
+
+# The hour, local time, at which the day's reminders go out.
+RUN_HOUR = 7
+
+
+def next_run(now: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(now)
+    tomorrow = local.date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(RUN_HOUR)))
+
+
+@task()
+def send_daily_reminders() -> int:
+    sent = sum(n for _day, n in services.reminders_catch_up(today=timezone.localdate()))
+    schedule(run_after=next_run(timezone.now()))
+    return sent
+
+
+def schedule(run_after: datetime.datetime | None = None) -> bool:
+    """Queue the daily run unless one is already waiting; True when one was queued."""
+    path = send_daily_reminders.module_path
+    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+        return False
+    task = send_daily_reminders.using(run_after=run_after) if run_after else send_daily_reminders
+    task.enqueue()
+    return True
