@@ -129,6 +129,12 @@ class TaskFilterForm(AsOfForm):
             **extra,
         )
 
+    def active_count(self) -> int:
+        """How many of the form's fields narrow the list, for the folded filters' button."""
+        self.is_valid()
+        shown = ("q", "plan", "area", "unit", "timeliness", "status", "as_of")
+        return sum(1 for name in shown if self.cleaned_data.get(name))
+
 
 class DashboardForm(AsOfForm):
     plan = id_field()

@@ -25,7 +25,7 @@ from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from . import choice, exports, progress, selectors, services
+from . import choice, exports, progress, queue, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
     DashboardForm,
@@ -222,8 +222,10 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     form = TaskFilterForm(request.GET)
     filters = form.filters(mine=mine)
     today = form.as_of_date()
+    work = queue.work_queue(user=user, filters=filters, today=today) if mine else None
+    tasks = work.tasks if work else selectors.task_list(user=user, filters=filters, today=today)
     # The list shows none of the long texts: leave them in the database.
-    tasks = selectors.task_list(user=user, filters=filters, today=today).defer(*LIST_DEFERRED)
+    tasks = tasks.defer(*LIST_DEFERRED)
     page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
     # Bulk actions change today's tasks: not offered on the figures of a past day.
     can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
@@ -232,6 +234,8 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "filters": filters,
         "page": page,
         "mine": mine,
+        "queue": work,
+        "active_filters": form.active_count(),
         "can_bulk": can_bulk,
         "today": today,
         "as_of": form.as_of_param(),

@@ -23,6 +23,7 @@ from cchc.orgs.models import Role
 from cchc.plans import choice
 from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
 from cchc.plans.permissions import can_manage_plan
+from cchc.plans.queue import LEAD, SUPPORT
 from cchc.plans.selectors import plan_list
 from cchc.plans.timeliness import Timeliness
 
@@ -136,6 +137,44 @@ def timeliness_badge(code: str | None):
         TIMELINESS_ICONS.get(code, "bi-circle"),
         Timeliness.labels.get(code, code),
     )
+
+
+DATED_OPEN = {Timeliness.OVERDUE, Timeliness.DUE_SOON, Timeliness.ON_TRACK}
+
+
+@register.simple_tag
+def due_in(due_date, day, code: str | None):
+    """“còn 5 ngày”, “hôm nay đến hạn”, “quá 9 ngày”: an open task's deadline counted from
+    `day` (the day the figures are for); nothing for a finished or undated task."""
+    if due_date is None or day is None or code not in DATED_OPEN:
+        return ""
+    days = (due_date - day).days
+    if days < 0:
+        words, colour = _("quá %(n)d ngày") % {"n": -days}, "text-danger"
+    elif days == 0:
+        words, colour = _("hôm nay đến hạn"), "text-danger-emphasis"
+    else:
+        words = _("còn %(n)d ngày") % {"n": days}
+        colour = "text-warning-emphasis" if code == Timeliness.DUE_SOON else "text-body-secondary"
+    return format_html('<span class="due-in small fw-semibold {}">{}</span>', colour, words)
+
+
+@register.simple_tag
+def unit_role(role: str | None):
+    """Whether the user's unit leads (“Chủ trì”) or supports (“Phối hợp”) a task."""
+    if role == LEAD:
+        return format_html(
+            '<span class="badge text-bg-primary unit-role"><i class="bi bi-flag" '
+            'aria-hidden="true"></i> {}</span>',
+            _("Chủ trì"),
+        )
+    if role == SUPPORT:
+        return format_html(
+            '<span class="badge text-bg-light border unit-role"><i class="bi bi-people" '
+            'aria-hidden="true"></i> {}</span>',
+            _("Phối hợp"),
+        )
+    return ""
 
 
 @register.simple_tag

@@ -1,0 +1,100 @@
+"""“Nhiệm vụ của đơn vị” as a work queue: what the user's units must do next comes first.
+
+Open tasks lead, by urgency as of the day shown (overdue, the most overdue first; due soon;
+then by due date; tasks with no date, or carried on all year, last); finished tasks
+(done or cancelled) are only counted, and the latest few folded below. Tasks of several
+plans are grouped by plan. Everything is ordered and counted in SQL on the scoped list.
+"""
+
+import datetime
+from dataclasses import dataclass, replace
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+
+from cchc.orgs.access import UNIT_ROLES, access_for
+
+from .models import Task, TaskStatus
+from .selectors import TaskFilters, task_list
+from .timeliness import Timeliness
+
+# The user's units' part in a task, shown as a badge on each row.
+LEAD = "lead"
+SUPPORT = "support"
+FINISHED = [TaskStatus.DONE, TaskStatus.CANCELLED]
+# Finished tasks shown under the queue; the rest are a link away.
+FOLDED_FINISHED = 10
+
+# Urgency rank of each timeliness category as of the day shown (finished ones last).
+URGENCY = Case(
+    When(timeliness=Timeliness.OVERDUE, then=Value(0)),
+    When(timeliness=Timeliness.DUE_SOON, then=Value(1)),
+    When(timeliness=Timeliness.ON_TRACK, due_date__isnull=False, then=Value(2)),
+    When(timeliness__in=[Timeliness.ON_TRACK, Timeliness.RECURRING], then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+# Plans in the order people read them: this year's first, the higher issuer first.
+PLAN_ORDER = ("-plan__year", "plan__issuing_unit__path", "plan_id")
+
+
+@dataclass
+class WorkQueue:
+    """The queue's list (paginated by the page), and its folded finished tasks."""
+
+    tasks: QuerySet[Task]
+    several_plans: bool
+    # Whether finished tasks are folded below (no status or timeliness filter), and which.
+    folded: bool
+    finished: list[Task]
+    done_count: int = 0
+    cancelled_count: int = 0
+
+    @property
+    def finished_count(self) -> int:
+        return self.done_count + self.cancelled_count
+
+
+def _role(user) -> Case | Value:
+    access = access_for(user)
+    if access.is_superuser:
+        return Value(LEAD)
+    return Case(
+        When(access.unit_q("lead_unit", *UNIT_ROLES), then=Value(LEAD)),
+        default=Value(SUPPORT),
+        output_field=CharField(),
+    )
+
+
+def work_queue(*, user, filters: TaskFilters, today: datetime.date) -> WorkQueue:
+    """The tasks the user's units lead or support, as a queue as of `today`.
+
+    A status or timeliness filter names what to list (finished tasks included, last);
+    without one, the list holds the open tasks and the finished ones are folded.
+    """
+    tasks = task_list(user=user, filters=replace(filters, mine=True), today=today)
+    tasks = tasks.annotate(unit_role=_role(user), urgency=URGENCY)
+    fold = not filters.status and not filters.timeliness
+    finished_q = Q(state_status__in=FINISHED)
+    listed = tasks.exclude(finished_q) if fold else tasks
+    listed = listed.order_by(
+        *PLAN_ORDER,
+        "urgency",
+        F("state_completed_on").desc(nulls_last=True),
+        F("due_date").asc(nulls_last=True),
+        "area__code",
+        "order",
+        "id",
+    )
+    plans = listed.order_by().values("plan_id").distinct()[:2]
+    queue = WorkQueue(tasks=listed, several_plans=len(plans) > 1, folded=fold, finished=[])
+    if fold:
+        done = tasks.filter(finished_q).order_by()
+        counts = done.aggregate(
+            done=Count("id", filter=Q(state_status=TaskStatus.DONE)),
+            cancelled=Count("id", filter=Q(state_status=TaskStatus.CANCELLED)),
+        )
+        queue.done_count, queue.cancelled_count = counts["done"], counts["cancelled"]
+        if queue.finished_count:
+            latest = done.order_by(F("state_completed_on").desc(nulls_last=True), "-id")
+            queue.finished = list(latest[:FOLDED_FINISHED])
+    return queue
