@@ -152,7 +152,7 @@ def due_in(due_date, day, code: str | None):
     if days < 0:
         words, colour = _("quá %(n)d ngày") % {"n": -days}, "text-danger"
     elif days == 0:
-        words, colour = _("hôm nay đến hạn"), "text-danger-emphasis"
+        words, colour = str(_("hôm nay đến hạn")), "text-danger-emphasis"
     else:
         words = _("còn %(n)d ngày") % {"n": days}
         colour = "text-warning-emphasis" if code == Timeliness.DUE_SOON else "text-body-secondary"

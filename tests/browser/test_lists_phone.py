@@ -1,0 +1,128 @@
+"""Every list on a phone (390×844) and a laptop (1366×768): no page wider than the screen,
+rows as cards on the phone with their status and “Cập nhật” button in view, filters folded."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cchc.plans import services
+from cchc.plans.models import Area
+
+from .conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(390, 844), (1366, 768)]
+# A real plan's title runs long and names units at length.
+LONG_TITLE = (
+    "Tiếp tục rà soát, đánh giá, cắt giảm, đơn giản hóa thủ tục hành chính, điều kiện kinh "
+    "doanh trong lĩnh vực quản lý của Tổng cục; công khai, minh bạch thủ tục hành chính trên "
+    "Cổng Dịch vụ công quốc gia https://dichvucong.gov.vn/p/home/dvc-trang-chu.html"
+)
+
+# Elements that reach past the right edge, to name the culprit when the page is too wide.
+OVERFLOWING = """(width) => Array.from(document.querySelectorAll('body *'))
+  .filter(el => el.getBoundingClientRect().right > width + 1)
+  .slice(0, 8)
+  .map(el => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
+
+
+@pytest.fixture
+def long_world(live_world):
+    services.task_create(
+        actor=None,
+        plan=live_world.plan,
+        area=Area.objects.get(code=3),
+        code="3.2",
+        title=LONG_TITLE,
+        lead_unit=live_world.units["CTH"],
+        supporting_units=[live_world.units["CTC"], live_world.units["VP"]],
+        due_date=live_world.today + datetime.timedelta(days=2),
+        due_text="Trong tháng này, theo hướng dẫn của Văn phòng Chính phủ",
+    )
+    return live_world
+
+
+def fits(page, width: int) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, page.evaluate(OVERFLOWING, width)
+
+
+def within_screen(locator, width: int) -> None:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+def filters_fold_on_a_phone(page, width: int) -> None:
+    filters = page.locator("#task-filters")
+    toggle = page.get_by_role("button", name="Bộ lọc")
+    if width < 768:
+        expect(filters).to_be_hidden()
+        toggle.click()
+        expect(filters).to_have_class(re.compile(r"\bshow\b"))  # opened, not still opening
+        expect(page.get_by_label("Tìm kiếm (không cần dấu)")).to_be_visible()
+        fits(page, width)
+        toggle.click()
+        expect(filters).to_be_hidden()
+    else:
+        expect(toggle).to_be_hidden()
+        expect(page.get_by_label("Tìm kiếm (không cần dấu)")).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_work_queue_fits_and_its_cards_keep_their_button(page, long_world, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "focal_a")
+    page.goto(f"{page.base_url}/tasks/mine/")
+    expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị")).to_be_visible()
+    fits(page, width)
+    first = page.locator("#task-results tbody tr").first
+    # The most urgent first: 1.1, overdue by 3 days, which agency A leads.
+    expect(first).to_contain_text(long_world.tasks["a_overdue"].title)
+    expect(first).to_contain_text("quá 3 ngày")
+    expect(first).to_contain_text("Chủ trì")
+    within_screen(first.get_by_role("link", name="Cập nhật"), width)
+    within_screen(first.locator(".timeliness"), width)
+    # The long title wraps as a paragraph, not one word a line.
+    title = page.locator("#task-results tr", has_text="Tiếp tục rà soát").locator(".task-title a")
+    assert title.bounding_box()["width"] > min(width * 0.6, 300)
+    filters_fold_on_a_phone(page, width)
+    screenshot(page, f"task-mine-{width}")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_task_list_fits_with_the_offices_bulk_actions(page, long_world, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "office")
+    page.goto(f"{page.base_url}/tasks/?plan={long_world.plan.pk}")
+    expect(page.get_by_role("heading", name="Danh sách nhiệm vụ")).to_be_visible()
+    fits(page, width)
+    row = page.locator("#task-results tr", has_text="Tiếp tục rà soát")
+    within_screen(row.locator(".timeliness"), width)
+    within_screen(row.locator("input[name=ids]"), width)
+    filters_fold_on_a_phone(page, width)
+    if width < 768:
+        page.get_by_role("button", name="Thao tác hàng loạt").click()
+        expect(page.locator("#bulk-actions")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.get_by_label("Hạn mới")).to_be_visible()
+    fits(page, width)
+    screenshot(page, f"task-list-{width}")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_plan_page_and_the_dashboard_fit(page, long_world, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, "office")
+    page.goto(f"{page.base_url}/plans/{long_world.plan.pk}/")
+    expect(page.get_by_role("heading", name=long_world.plan.title)).to_be_visible()
+    fits(page, width)
+    within_screen(page.locator("tr", has_text="Tiếp tục rà soát").locator(".timeliness"), width)
+    screenshot(page, f"plan-detail-{width}")
+
+    page.goto(f"{page.base_url}/dashboard/?plan={long_world.plan.pk}")
+    expect(page.get_by_role("heading", name="Nhiệm vụ quá hạn")).to_be_visible()
+    fits(page, width)
+    screenshot(page, f"dashboard-{width}")
