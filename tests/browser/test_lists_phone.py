@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cchc.plans import services
+from cchc.plans import progress, services
 from cchc.plans.models import Area
 
 from .conftest import login, screenshot
@@ -41,6 +41,23 @@ def long_world(live_world):
         supporting_units=[live_world.units["CTC"], live_world.units["VP"]],
         due_date=live_world.today + datetime.timedelta(days=2),
         due_text="Trong tháng này, theo hướng dẫn của Văn phòng Chính phủ",
+    )
+    # Agency A also works on the ministry's plan, and has finished a task.
+    services.task_create(
+        actor=None,
+        plan=live_world.parent_plan,
+        area=Area.objects.get(code=7),
+        code="3",
+        title="Kết nối hệ thống quản lý văn bản với Trục liên thông văn bản quốc gia",
+        lead_unit=live_world.units["CTH"],
+        due_date=live_world.today + datetime.timedelta(days=1),
+        due_text="Năm 2026",
+    )
+    progress.task_update_post(
+        actor=live_world.users["focal_a"],
+        task=live_world.tasks["a_soon"],
+        status="done",
+        deliverable="Quyết định 5/QĐ-TH",
     )
     return live_world
 
@@ -79,13 +96,26 @@ def test_the_work_queue_fits_and_its_cards_keep_their_button(page, long_world, w
     page.goto(f"{page.base_url}/tasks/mine/")
     expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị")).to_be_visible()
     fits(page, width)
-    first = page.locator("#task-results tbody tr").first
-    # The most urgent first: 1.1, overdue by 3 days, which agency A leads.
-    expect(first).to_contain_text(long_world.tasks["a_overdue"].title)
-    expect(first).to_contain_text("quá 3 ngày")
+    # Two plans, the ministry's first; in each the most urgent task first.
+    groups = page.locator("#task-results tr.plan-group")
+    expect(groups).to_have_count(2)
+    expect(groups.first).to_contain_text(long_world.parent_plan.title)
+    first = page.locator("#task-results tbody tr:not(.plan-group)").first
+    expect(first).to_contain_text("Trục liên thông")
+    expect(first).to_contain_text("còn 1 ngày")
     expect(first).to_contain_text("Chủ trì")
     within_screen(first.get_by_role("link", name="Cập nhật"), width)
     within_screen(first.locator(".timeliness"), width)
+    overdue = groups.nth(1).locator("xpath=following-sibling::tr[1]")
+    expect(overdue).to_contain_text(long_world.tasks["a_overdue"].title)
+    expect(overdue).to_contain_text("quá 3 ngày")
+    # The finished task is folded below, its count in view.
+    folded = page.locator("details.finished-tasks")
+    expect(folded).to_contain_text("Đã hoàn thành hoặc hủy bỏ: 1 nhiệm vụ")
+    expect(folded.get_by_role("link", name=long_world.tasks["a_soon"].title)).to_be_hidden()
+    folded.locator("summary").click()
+    expect(folded.get_by_role("link", name=long_world.tasks["a_soon"].title)).to_be_visible()
+    fits(page, width)
     # The long title wraps as a paragraph, not one word a line.
     title = page.locator("#task-results tr", has_text="Tiếp tục rà soát").locator(".task-title a")
     assert title.bounding_box()["width"] > min(width * 0.6, 300)
