@@ -76,6 +76,7 @@ SCOPED: dict[str, Kwargs] = {
     "imports:plan-export-docx": _pk("plan"),
     "imports:plan-export-xlsx": _pk("plan"),
     "reporting:period-detail": _pk("period"),
+    "reporting:plan-completeness": _pk("plan"),
     "reporting:period-edit": _pk("period"),
     "reporting:period-nudge": _pk("period"),
     "reporting:unit-report": _unit,

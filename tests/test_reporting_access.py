@@ -17,7 +17,7 @@ from cchc.reporting import consolidated, urls
 from cchc.reporting.models import ConsolidatedReport, UnitReport, UnitReportVersion
 from tests.test_access_matrix import ROLES, assert_login_redirect
 from tests.test_reporting_views import form_data
-from tests.test_reporting_world import make_period, write
+from tests.test_reporting_world import make_period, submit, write
 
 # CTC's people see the period (the plan is theirs too) but not CTH's report.
 NOT_CTH = ("head_b", "focal_b")
@@ -109,8 +109,12 @@ TESTED_ELSEWHERE = {
 }
 
 
+# Pages (GET) probed here for every role: what each role gets.
+PAGES = {"plan-completeness"}
+
+
 def test_every_reporting_url_is_placed():
-    assert {p.name for p in urls.urlpatterns} == set(ACTIONS) | TESTED_ELSEWHERE
+    assert {p.name for p in urls.urlpatterns} == set(ACTIONS) | TESTED_ELSEWHERE | PAGES
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -144,3 +148,43 @@ def test_opening_a_drafted_report_again_is_still_the_offices_alone(world, client
     client.force_login(world.users["office"])
     assert client.post(url).status_code == 302
     assert ConsolidatedReport.objects.count() == 1
+
+
+# The dashboard's card: the board's counts for those who see the board; to the units' people
+# a sentence saying so; to someone who may not read the plan, not found.
+COMPLETENESS = {
+    "office": "counts",
+    "leader": "counts",
+    "appraiser": "counts",
+    "viewer": "counts",
+    "head_a": "words",
+    "focal_a": "words",
+    "head_b": "words",
+    "focal_b": "words",
+    "nobody": 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_completeness_card_for_each_role(world, client, role):
+    period = make_period(world)
+    submit(world, write(world, period, "CTH", "focal_a", results="Đã làm"), "head_a")
+    url = reverse("reporting:plan-completeness", kwargs={"pk": world.plan.pk})
+    if role == "anonymous":
+        assert_login_redirect(client.get(url))
+        return
+    client.force_login(world.users[role])
+    response = client.get(url, HTTP_HX_REQUEST="true")
+    expected = COMPLETENESS[role]
+    if expected == 404:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert period.label in text
+    if expected == "counts":
+        assert response.context["card"].submitted == 1
+        assert f"1/{period.units.count()}" in text
+    else:
+        assert response.context["card"].counts is None
+        assert "chỉ Văn phòng và lãnh đạo xem được" in text and "data-count" not in text

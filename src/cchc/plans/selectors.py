@@ -224,13 +224,15 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         "progress": Avg("state_progress"),
         "done": Count("id", filter=Q(state_status="done")),
         "overdue": Count("id", filter=state_q(Timeliness.OVERDUE, today)),
+        # Each category too (the charts' segments), in the same query.
+        **{f"t_{code}": Count("id", filter=state_q(code, today)) for code in Timeliness.labels},
     }
-    by_area = list(
+    by_area = _by_timeliness(
         tasks.values("area_id", "area__code", "area__name")
         .annotate(**figures)
         .order_by("area__code")
     )
-    by_unit = list(
+    by_unit = _by_timeliness(
         tasks.values("lead_unit_id", "lead_unit__name", "lead_unit__short_name", "lead_unit__path")
         .annotate(**figures)
         .order_by("lead_unit__path")
@@ -243,6 +245,32 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         by_unit=by_unit,
         completion_rate=completion_rate(done, by_timeliness[Timeliness.OVERDUE]),
     )
+
+
+def _by_timeliness(rows) -> list[dict]:
+    """Gather each row's `t_<category>` counts into `row["by_timeliness"]`."""
+    out = list(rows)
+    for row in out:
+        row["by_timeliness"] = {code: row.pop(f"t_{code}") for code in Timeliness.labels}
+    return out
+
+
+def all_areas(by_area: list[dict]) -> list[dict]:
+    """`PlanSummary.by_area` with a row of zeros for each area the plan has no task in, so
+    the dashboard always shows the seven areas. One query."""
+    found = {row["area_id"]: row for row in by_area}
+    empty = {"n": 0, "done": 0, "overdue": 0, "progress": None}
+    return [
+        found.get(area.pk)
+        or {
+            "area_id": area.pk,
+            "area__code": area.code,
+            "area__name": area.name,
+            **empty,
+            "by_timeliness": dict.fromkeys(Timeliness.labels, 0),
+        }
+        for area in area_list()
+    ]
 
 
 # --- reads added for the web interface --------------------------------------------------
@@ -441,6 +469,9 @@ class BranchRow:
     done: int = 0
     overdue: int = 0
     progress_sum: float = 0.0
+    by_timeliness: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(Timeliness.labels, 0)
+    )
 
     @property
     def progress(self) -> int:
@@ -481,6 +512,8 @@ def summary_by_branch(*, by_unit: list[dict], root: int | None = None) -> tuple[
         row.done += r["done"]
         row.overdue += r["overdue"]
         row.progress_sum += (r["progress"] or 0) * r["n"]
+        for code, count in r.get("by_timeliness", {}).items():
+            row.by_timeliness[code] += count
     root_id = int(common[-1]) if common else None
     units = units_by_id(ids={root_id, *(row.unit_id for row in rows.values())})
     for row in rows.values():

@@ -25,7 +25,7 @@ from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from . import choice, exports, progress, queue, selectors, services
+from . import charts, choice, exports, progress, queue, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
     DashboardForm,
@@ -136,7 +136,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unit_id": unit_id,
         "unit_outside_list": bool(unit_id) and unit_id not in {u.pk for u in units},
     }
+    context |= _figure_rows(summary, branches, plan=plan.pk, unit=unit_id, as_of=context["as_of"])
     return render(request, "plans/dashboard.html", context)
+
+
+def _figure_rows(summary, branches, *, plan: int, unit: int | None, as_of: str) -> dict:
+    """The tables by area and by unit, and the charts drawn from the very same rows."""
+    by_area = charts.area_rows(
+        areas=selectors.all_areas(summary.by_area), plan=plan, unit=unit, as_of=as_of
+    )
+    by_unit = charts.unit_rows(branches=branches, plan=plan, as_of=as_of)
+    return {
+        "area_rows": by_area,
+        "unit_rows": by_unit,
+        "chart": charts.chart_json(by_area=by_area, by_unit=by_unit),
+    }
 
 
 # --- plans -----------------------------------------------------------------------------

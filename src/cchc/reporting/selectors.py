@@ -256,6 +256,47 @@ def board(*, user, period: ReportingPeriod, today: datetime.date) -> Board:
     )
 
 
+@dataclass
+class Completeness:
+    """The dashboard's card: how the units' reports stand today in a plan's current period.
+    `counts` are the board's own (`data.report_counts`), None when the user may not see the
+    board or the plan has no period."""
+
+    plan: Plan
+    period: ReportingPeriod | None
+    today: datetime.date
+    counts: dict | None
+
+    @property
+    def submitted(self) -> int:
+        return self.counts["on_time"] + self.counts["late"] if self.counts else 0
+
+
+def _by_cut_off(period: ReportingPeriod) -> tuple:
+    return (period.ends_on, period.due_on, period.pk)
+
+
+def current_period(periods: list[ReportingPeriod], today: datetime.date) -> ReportingPeriod | None:
+    """The period being reported on: the latest whose data window has closed by `today`
+    (its reports are due, or late); before any has closed, the next to close."""
+    closed = [p for p in periods if p.ends_on <= today]
+    return max(closed, key=_by_cut_off) if closed else min(periods, key=_by_cut_off, default=None)
+
+
+def plan_completeness(*, user, plan_pk: int, today: datetime.date) -> Completeness:
+    """The board's report counts for the plan's current period; 404 for a plan the user may
+    not read."""
+    access = access_for(user)
+    plan = Plan.objects.filter(plan_permissions.plan_q(access), pk=plan_pk).first()
+    if plan is None:
+        raise Http404(_("Không tìm thấy kế hoạch."))
+    periods = list(ReportingPeriod.objects.filter(plan=plan).select_related("plan__issuing_unit"))
+    period = current_period(periods, today)
+    if period is None or not permissions.can_view_board(access, period):
+        return Completeness(plan, period, today, None)
+    return Completeness(plan, period, today, data.report_counts(data.report_rows(period)))
+
+
 def _mark_changed_figures(period, rows: list[dict], stats: dict, as_of: datetime.date) -> None:
     """Give each row whose last submission froze other figures than the live ones as of the
     same day `changed_figures`: (frozen counts, live counts). Updates entered late (dated

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reporting"
 
@@ -39,4 +39,9 @@ urlpatterns = [
         name="template-deactivate",
     ),
     path("templates/default.docx", views.template_default, name="template-default"),
+    path(
+        "plans/<int:pk>/completeness/",
+        dashboard_views.plan_completeness,
+        name="plan-completeness",
+    ),
 ]
