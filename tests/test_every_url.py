@@ -71,6 +71,7 @@ SCOPED: dict[str, Kwargs] = {
     "imports:preview": lambda o: {"token": "0" * 32},
     "imports:alias": lambda o: {"token": "0" * 32},
     "imports:group": lambda o: {"token": "0" * 32},
+    "imports:area": lambda o: {"token": "0" * 32},
     "imports:confirm": lambda o: {"token": "0" * 32},
     "imports:cancel": lambda o: {"token": "0" * 32},
     "imports:plan-export-docx": _pk("plan"),

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import test_every_url
-from tests.fixtures_plans import xlsx_plan
+from tests.fixtures_plans import xlsx_from_rows, xlsx_plan
 from tests.test_every_url import ANY_USER, SCOPED, url_of
 from tests.web_helpers import freeze_today
 
@@ -155,15 +155,33 @@ def test_a_refused_form_gives_back_everything_typed(world, objects, monkeypatch,
     assert shown >= 3
 
 
-def test_the_import_preview_forms_answer_hostile_values(world, client, settings, tmp_path):
+# A file whose names need resolving, and one with a heading whose area the office picks.
+PREVIEW_FILES = {
+    "names": (xlsx_plan, {"alias", "group"}),
+    "heading": (
+        lambda: xlsx_from_rows(
+            [
+                ["STT", "Nội dung", "Cơ quan chủ trì"],
+                ["", "PHẦN THỨ BA: CÁC NHIỆM VỤ KHÁC"],
+                ["1", "Tổng kết", "Cục Cán bộ"],
+            ]
+        ),
+        {"area"},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PREVIEW_FILES)
+def test_the_import_preview_forms_answer_hostile_values(world, client, settings, tmp_path, case):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(world.users["office"])
-    upload = {"file": SimpleUploadedFile("kh.xlsx", xlsx_plan()), "year": 2026}
+    build, actions = PREVIEW_FILES[case]
+    upload = {"file": SimpleUploadedFile("kh.xlsx", build()), "year": 2026}
     response = client.post(reverse("imports:upload"), upload | {"unit": world.units["TCCT"].pk})
     preview = response["Location"]
     forms = [f for f in _forms(client, preview) if f["method"] == "post"]
     targets = {f["action"] for f in forms}
-    assert {f"{preview}alias/", f"{preview}group/"} <= targets
+    assert {f"{preview}{action}/" for action in actions} <= targets
     for form in forms:
         if form["action"].endswith(("/confirm/", "/cancel/")) or form["action"] in LEAVING:
             continue

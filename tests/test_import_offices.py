@@ -210,9 +210,15 @@ def test_roman_numerals_decide_where_words_do_not():
     assert got == ([1, 2, 3, 4, 5, 6, 7], [])
 
 
-def test_a_heading_neither_words_nor_numeral_decide_is_still_a_problem():
-    tasks, errors = _areas(["VIII. NHIỆM VỤ KHÁC"])
-    assert tasks == [None] and len(errors) == 1 and "VIII" in errors[0]
+def test_a_heading_neither_words_nor_numeral_decide_waits_for_the_office(world):
+    """Read as an undecided heading, its task in no area; the preview asks for the area."""
+    body = [["", "VIII. NHIỆM VỤ KHÁC"], ["1", "Nhiệm vụ khác", "Cục Tuyên huấn", "", "Quý IV"]]
+    parsed = parse_plan_file(xlsx_from_rows([HEADER, *body]), "kh.xlsx")
+    assert [(t.area_code, t.heading) for t in parsed.tasks] == [(None, 1)]
+    assert parsed.errors == [] and [h.text for h in parsed.undecided] == ["VIII. NHIỆM VỤ KHÁC"]
+    errors = [str(p) for p in _preview(world, xlsx_from_rows([HEADER, *body])).errors]
+    assert len(errors) == 1 and errors[0].startswith("Trang tính “KH”, dòng 2, cột B")
+    assert "“VIII. NHIỆM VỤ KHÁC” không cho biết thuộc lĩnh vực nào" in errors[0]
 
 
 # --- 5. the number and date in an Excel plan's title lines ------------------------------------

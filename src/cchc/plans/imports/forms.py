@@ -1,4 +1,5 @@
-"""The forms of the import journey: the upload, a name resolved to a unit, a group defined."""
+"""The forms of the import journey: the upload, a name resolved to a unit, a group defined,
+the area picked for a heading."""
 
 from typing import cast
 
@@ -13,8 +14,9 @@ from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit, UnitGroupMode
 
 from .. import selectors
-from ..models import Plan, PlanStatus
+from ..models import Area, Plan, PlanStatus
 from .files import max_bytes
+from .rows import UndecidedHeading
 from .selectors import office_units
 
 
@@ -105,3 +107,26 @@ class GroupForm(forms.Form):
     words = forms.CharField(max_length=255)
     mode = forms.ChoiceField(choices=UnitGroupMode.choices)
     units = ModelChoicesField(queryset=Unit.objects.filter(is_active=True), required=False)
+
+
+class AreaForm(forms.Form):
+    """The area of one undecided heading of the file (by its number)."""
+
+    heading = forms.TypedChoiceField(coerce=int)
+    area = forms.ModelChoiceField(queryset=Area.objects.all(), to_field_name="code")
+
+    def __init__(self, *args, headings: list[UndecidedHeading], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headings = {h.number: h for h in headings}
+        heading = cast(forms.TypedChoiceField, self.fields["heading"])  # declared above
+        heading.choices = [(n, h.text) for n, h in self.headings.items()]
+
+    def message(self) -> str:
+        """What is wrong with the choice, naming the heading when it is known."""
+        if "heading" in self.errors:
+            return _(
+                "Không tìm thấy tiêu đề cần chọn lĩnh vực trong tệp đang nhập: tải lại trang "
+                "xem trước rồi chọn lại."
+            )
+        heading = self.headings[self.cleaned_data["heading"]]
+        return _("Chọn một trong bảy lĩnh vực cho tiêu đề “%(title)s”.") % {"title": heading.text}

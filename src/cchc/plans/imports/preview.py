@@ -26,7 +26,7 @@ from cchc.orgs.models import Role, Unit
 from ..due_text import impossible_day, parse_due_text
 from ..models import Area, Plan, PlanStatus, Section, Task
 from .matching import NameMatch, UnitIndex, resolve_cell
-from .rows import ERROR, WARNING, ParsedPlan, ParsedTask, Problem
+from .rows import ERROR, WARNING, ParsedPlan, ParsedTask, Problem, UndecidedHeading
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -140,6 +140,18 @@ def _show(value) -> str:
 
 
 @dataclass
+class HeadingChoice:
+    """An undecided heading as the preview asks about it: the areas its words point to
+    first, then the others; the area the office picked, if any."""
+
+    heading: UndecidedHeading
+    area: Area | None
+    candidates: list[Area]
+    others: list[Area]
+    tasks: int  # how many tasks lie under it
+
+
+@dataclass
 class ImportPreview:
     parsed: ParsedPlan
     year: int
@@ -149,6 +161,7 @@ class ImportPreview:
     rows: list[TaskRow]
     problems: list[Problem]
     names: list[NameMatch]  # distinct names that need the office's decision
+    headings: list[HeadingChoice] = field(default_factory=list)  # areas to pick
     target: Plan | None = None  # the plan the file updates (or already is)
     changes: list[Change] = field(default_factory=list)
     plan_fields: dict = field(default_factory=dict)
@@ -178,17 +191,20 @@ def import_preview(
     parent_plan: Plan | None = None,
     resolutions: dict[str, Unit] | None = None,
     update_plan: Plan | None = None,
+    heading_areas: dict[int, int] | None = None,
 ) -> ImportPreview:
     """What importing `parsed` would do, with every problem; writes nothing.
 
     `resolutions` maps names as written to units, for names the office resolved without
-    saving an alias. With `update_plan`, `changes` lists what the file changes in it;
-    without, `target` is an existing plan of the same year, unit and title, if any."""
+    saving an alias; `heading_areas` maps undecided headings (by number) to the area code
+    the office picked for them. With `update_plan`, `changes` lists what the file changes
+    in it; without, `target` is an existing plan of the same year, unit and title, if any."""
     _require_office(actor, unit)
-    problems = list(parsed.problems)
     title = (title or parsed.title or DEFAULT_TITLE.format(year=year)).strip()
     index = UnitIndex(unit, resolutions)
-    areas = {a.code: a for a in Area.objects.all()}
+    areas = {a.code: a for a in Area.objects.order_by("code")}
+    parsed, headings = _decide_headings(parsed, areas, heading_areas or {})
+    problems = list(parsed.problems) + [_undecided(h) for h in headings if h.area is None]
     rows: list[TaskRow] = []
     seen: set = set()
     for task in parsed.tasks:
@@ -241,7 +257,7 @@ def import_preview(
     _check_lengths(parsed, title, problems)
     names: dict[str, NameMatch] = {}
     for p in problems:
-        if p.kind and p.name:
+        if p.kind in ("unit", "group") and p.name:
             match = index.match(p.name)
             names.setdefault(match.key, match)
     preview = ImportPreview(
@@ -253,6 +269,7 @@ def import_preview(
         rows=rows,
         problems=problems,
         names=list(names.values()),
+        headings=headings,
     )
     preview.plan_fields = {
         k: v
@@ -286,6 +303,41 @@ def import_preview(
                 )
             )
     return preview
+
+
+def _decide_headings(
+    parsed: ParsedPlan, areas: dict[int, Area], picked: dict[int, int]
+) -> tuple[ParsedPlan, list[HeadingChoice]]:
+    """The file with the areas the office picked for its undecided headings, and what the
+    preview asks of each heading that has tasks or sub-headings under it."""
+    choices = []
+    for heading in parsed.open_headings():
+        area = areas.get(picked.get(heading.number, 0))
+        candidates = [areas[c] for c in heading.candidates if c in areas]
+        others = [a for a in areas.values() if a not in candidates]
+        tasks = sum(1 for t in parsed.tasks if t.heading == heading.number)
+        choices.append(HeadingChoice(heading, area, candidates, others, tasks))
+    decided = {c.heading.number: c.area.code for c in choices if c.area is not None}
+    return parsed.with_areas(decided), choices
+
+
+def _undecided(choice: HeadingChoice) -> Problem:
+    heading = choice.heading
+    names = ", ".join(str(c) for c in heading.candidates) or _("không lĩnh vực nào")
+    return Problem(
+        _(
+            "Tiêu đề “%(title)s” không cho biết thuộc lĩnh vực nào (khớp: %(areas)s): chọn "
+            "lĩnh vực cho các nhiệm vụ dưới tiêu đề này, hoặc sửa tiêu đề theo tên một trong "
+            "bảy lĩnh vực cải cách hành chính."
+        )
+        % {"title": heading.text, "areas": names},
+        sheet=heading.sheet,
+        row=heading.row,
+        column=heading.column,
+        header=heading.header,
+        kind="heading",
+        name=str(heading.number),
+    )
 
 
 def _check_due_day(task: ParsedTask, year: int, problems: list[Problem]) -> None:

@@ -9,7 +9,7 @@ resolve the name in the preview.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,8 @@ class Problem:
     column: str = ""  # "C" in Excel, "3" in Word
     header: str = ""  # the column's header as written
     severity: str = ERROR
-    # For names the preview can resolve: kind "unit" or "group", and the name's key.
+    # What the preview can resolve: kind "unit" or "group" and the name's key, or kind
+    # "heading" and the number of a heading whose area the office picks.
     kind: str = ""
     name: str = ""
 
@@ -72,10 +73,29 @@ class UnitName:
 
 @dataclass
 class ParsedSection:
-    area_code: int
+    area_code: int | None  # None under an undecided heading, until the office picks
     title: str
     sheet: str
     row: int
+    heading: int | None = None  # the undecided heading it lies under, by number
+
+
+@dataclass
+class UndecidedHeading:
+    """A heading whose area neither its words nor its Roman numeral decide ("PHẦN THỨ BA:
+    CÁC NHIỆM VỤ KHÁC"): the office picks the area in the preview, once for every task
+    and sub-heading under it."""
+
+    number: int  # 1, 2, … in reading order: how the preview's choice names it
+    text: str
+    sheet: str
+    row: int
+    column: str
+    header: str
+    candidates: list[int] = field(default_factory=list)  # the areas its words point to
+
+    def where(self) -> str:
+        return Problem("", sheet=self.sheet, row=self.row, column=self.column).where()
 
 
 @dataclass
@@ -96,6 +116,7 @@ class ParsedTask:
     supporting_names: list[UnitName] = field(default_factory=list)
     # Where the deadline is written (sheet, row, column, header), for its problems.
     due_where: dict = field(default_factory=dict)
+    heading: int | None = None  # the undecided heading it lies under, by number
 
 
 @dataclass
@@ -112,6 +133,7 @@ class ParsedPlan:
     tasks: list[ParsedTask] = field(default_factory=list)
     sections: list[ParsedSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    undecided: list[UndecidedHeading] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -121,3 +143,23 @@ class ParsedPlan:
         item = Problem(message=message, **where)
         self.problems.append(item)
         return item
+
+    def open_headings(self) -> list[UndecidedHeading]:
+        """The undecided headings with a task or a sub-heading under them: those whose
+        area matters."""
+        used = {t.heading for t in self.tasks} | {s.heading for s in self.sections}
+        return [h for h in self.undecided if h.number in used]
+
+    def with_areas(self, areas: dict[int, int]) -> ParsedPlan:
+        """A copy where the tasks and sub-headings under each undecided heading that
+        `areas` (heading number -> area code) decides are in that area."""
+
+        def decided(item):
+            code = areas.get(item.heading) if item.heading is not None else None
+            return replace(item, area_code=code) if code is not None else item
+
+        return replace(
+            self,
+            tasks=[decided(t) for t in self.tasks],
+            sections=[decided(s) for s in self.sections],
+        )

@@ -118,8 +118,10 @@ def plan_import(
     )
     sections = _Sections(actor, plan)
     areas = {a.code: a for a in Area.objects.all()}
-    for s in parsed.sections:
-        sections.get(areas[s.area_code], s.title)
+    # The preview's copy of the file: its undecided headings are in the areas picked.
+    for s in preview.parsed.sections:
+        if s.area_code is not None:  # always: a heading without an area is an error
+            sections.get(areas[s.area_code], s.title)
     specs = [services.TaskSpec(**_task_fields(sections, row)) for row in preview.rows]
     services.tasks_create_many(actor=actor, plan=plan, specs=specs)
     audit_record(
@@ -130,7 +132,8 @@ def plan_import(
             "file": [None, parsed.filename],
             "sha256": [None, parsed.sha256],
             "tasks": [None, len(preview.rows)],
-        },
+        }
+        | _picked_areas(preview),
     )
     changes = [Change("add", r.parsed.code, r.parsed.title, row=r) for r in preview.rows]
     return ImportResult(plan, True, changes, preview)
@@ -160,5 +163,12 @@ def _apply(actor: User | None, plan: Plan, preview: ImportPreview) -> None:
             "file": [None, preview.parsed.filename],
             "sha256": [None, preview.parsed.sha256],
             "changes": [None, [str(c) for c in preview.changes if c.kind != "move"]],
-        },
+        }
+        | _picked_areas(preview),
     )
+
+
+def _picked_areas(preview: ImportPreview) -> dict:
+    """The areas the office picked for headings the file left undecided, for the audit."""
+    picked = {c.heading.text: c.area.code for c in preview.headings if c.area is not None}
+    return {"heading_areas": [None, picked]} if picked else {}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("import/<str:token>/", views.preview, name="preview"),
     path("import/<str:token>/alias/", views.alias, name="alias"),
     path("import/<str:token>/group/", views.group, name="group"),
+    path("import/<str:token>/area/", views.area, name="area"),
     path("import/<str:token>/confirm/", views.confirm, name="confirm"),
     path("import/<str:token>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/export.docx", plan_views.plan_export_docx, name="plan-export-docx"),

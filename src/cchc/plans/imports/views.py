@@ -24,7 +24,7 @@ from cchc.orgs.models import Role, UnitGroupMode
 from .. import selectors
 from ..models import Plan
 from .files import max_bytes, parse_plan_file
-from .forms import AliasForm, GroupForm, UploadForm
+from .forms import AliasForm, AreaForm, GroupForm, UploadForm
 from .preview import import_preview
 from .rows import ParsedPlan
 from .selectors import office_units, unit_choices
@@ -73,6 +73,8 @@ def _arguments(request: HttpRequest, entry: dict) -> dict:
         "title": entry["title"] or None,
         "parent_plan": _plan(entry["parent"], user),
         "update_plan": _plan(entry["update"], user),
+        # The session keeps keys as text: the headings' numbers come back as strings.
+        "heading_areas": {int(n): code for n, code in entry.get("areas", {}).items()},
     }
 
 
@@ -123,21 +125,29 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _table(preview) -> list[dict]:
-    """The preview's rows in reading order, with a heading row where the area or the
-    sub-heading changes."""
+    """The preview's rows in reading order, with a heading row where the area (or the
+    undecided heading) or the sub-heading changes."""
     items: list[dict] = []
     area = section = None
+    undecided = {h.number: h.text for h in preview.parsed.undecided}
     for row in preview.rows:
-        key = row.area.pk if row.area else None
+        key = row.area.pk if row.area else ("heading", row.parsed.heading)
         if key != area or not items:
             area, section = key, None
-            label = str(row.area) if row.area else _("Chưa xác định lĩnh vực")
-            items.append({"kind": "area", "text": label})
+            items.append({"kind": "area", "text": _area_label(row, undecided)})
         if row.parsed.section and row.parsed.section != section:
             section = row.parsed.section
             items.append({"kind": "section", "text": section})
         items.append({"kind": "task", "row": row})
     return items
+
+
+def _area_label(row, undecided: dict[int, str]) -> str:
+    if row.area:
+        return str(row.area)
+    if row.parsed.heading in undecided:
+        return _("“%(title)s”: chưa chọn lĩnh vực") % {"title": undecided[row.parsed.heading]}
+    return _("Chưa xác định lĩnh vực")
 
 
 @login_required
@@ -227,6 +237,29 @@ def group(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def area(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """Pick the area of a heading the file leaves undecided, for every task under it; the
+    choice is kept with the staged upload until it is confirmed."""
+    _require_office(request.user)
+    entry, __, parsed = _staged(request, token)
+    form = AreaForm(request.POST, headings=parsed.open_headings())
+    if not form.is_valid():
+        messages.error(request, form.message())
+        return redirect("imports:preview", token=token)
+    number, chosen = form.cleaned_data["heading"], form.cleaned_data["area"]
+    entries = request.session.get(SESSION_KEY, {})
+    entries[token] = entry | {"areas": entry.get("areas", {}) | {str(number): chosen.code}}
+    request.session[SESSION_KEY] = entries
+    messages.success(
+        request,
+        _("Đã chọn lĩnh vực %(area)s cho các nhiệm vụ dưới tiêu đề “%(title)s”.")
+        % {"area": chosen, "title": form.headings[number].text},
+    )
+    return redirect("imports:preview", token=token)
+
+
+@login_required
+@require_POST
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     _require_office(request.user)
     entry, arguments, parsed = _staged(request, token)
@@ -238,6 +271,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             _("Chưa nhập được: còn %(count)d vấn đề cần xử lý (xem danh sách bên dưới).")
             % {"count": len(exc.problems)},
         )
+        headings = [p for p in exc.problems if p.kind == "heading"]
+        if headings:
+            messages.error(request, _undecided_message(parsed, headings))
         return redirect("imports:preview", token=token)
     _forget(request, token)
     plan = result.plan
@@ -259,6 +295,12 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             _("Kế hoạch “%(title)s” đã đúng như tệp: không thay đổi gì.") % {"title": plan.title},
         )
     return redirect(reverse("plans:plan-detail", args=[plan.pk]))
+
+
+def _undecided_message(parsed: ParsedPlan, problems: list) -> str:
+    numbers = {int(p.name) for p in problems}
+    titles = ", ".join(f"“{h.text}”" for h in parsed.undecided if h.number in numbers)
+    return _("Chọn lĩnh vực cho tiêu đề %(titles)s trước khi xác nhận.") % {"titles": titles}
 
 
 @login_required

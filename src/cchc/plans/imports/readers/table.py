@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cchc.lib.roman import from_roman, is_roman
 from cchc.lib.text import fold
 
-from ..rows import ParsedPlan, ParsedSection, ParsedTask, UnitName
+from ..rows import ParsedPlan, ParsedSection, ParsedTask, UndecidedHeading, UnitName
 from .headers import Cell, Header, header_field, read_header
 
 # --- areas ---------------------------------------------------------------------------
@@ -56,6 +56,8 @@ AREA_NAMES = {
     ),
 }
 
+UNDECIDED = 0  # no area has this code
+
 NUMBERING_RE = re.compile(
     r"^\s*(?P<num>[IVXLC]+|\d+(?:\.\d+)*|[a-zA-Zđ])\s*(?:[.)/:]|-(?=\s))\s*(?=\S)"
 )
@@ -90,6 +92,14 @@ def area_by_name(text: str) -> int | None:
         if any(key.startswith(n) for n in names):
             return code
     return None
+
+
+PART_RE = re.compile(r"^phan\s+(thu\s+[a-z]+|[ivxlc]+|\d+)\b")
+
+
+def is_part(text: str) -> bool:
+    """ "PHẦN THỨ BA: ...", "Phần II. ...": a part of the plan, a heading of the top level."""
+    return bool(PART_RE.match(fold(text)))
 
 
 def is_capitals(text: str) -> bool:
@@ -277,60 +287,62 @@ class TableReader:
         number, rest = split_numbering(text)
         if number and (number[0].isdigit() or is_roman(number)):
             return True
-        return is_capitals(text) or area_by_name(text) is not None
+        return is_capitals(text) or is_part(text) or area_by_name(text) is not None
 
     def _heading(self, text: str, row: int, col, merged: bool = False, roman=False) -> None:
         self._close_task()
         number, rest = split_numbering(text)
-        major = roman or is_roman(number) or is_capitals(rest)
-        current = self.state.get("area")
+        # A Roman numeral or "PHẦN THỨ BA" opens a part of the table: never a sub-heading.
+        top = roman or is_roman(number) or is_part(rest)
         area = None
-        numbered_roman = roman or is_roman(number)
-        if major:
-            found = area_by_words(rest)
-            by_order = from_roman(number) if is_roman(number) else None
-            if len(found) == 1 and (numbered_roman or found[0] != current):
-                area = found[0]
-            elif by_order in AREA_WORDS and (not found or by_order in found):
-                area = by_order  # words do not decide: "I"–"VII" are the areas in order
-            elif not numbered_roman and current is not None and (not found or current in found):
-                area = None  # a sub-heading in capitals, within the area above
-            else:
-                names = ", ".join(str(c) for c in found) or _("không lĩnh vực nào")
-                self.plan.problem(
-                    _(
-                        "Không xác định được lĩnh vực của tiêu đề “%(title)s” (khớp: %(areas)s). "
-                        "Sửa tiêu đề theo tên một trong bảy lĩnh vực cải cách hành chính."
-                    )
-                    % {"title": text, "areas": names},
-                    **self._where(row, col),
-                )
-                self.state["area"] = None
-                self.state["section"] = ""
-                self.state["bad_area"] = True
+        if top or is_capitals(rest):
+            area = self._major_area(text, row, col, number, rest, top)
+            if area == UNDECIDED:
                 return
         else:
             named = area_by_name(rest)
-            if named is not None and named != current:
+            if named is not None and named != self.state.get("area"):
                 area = named
         if area is not None:
-            self.state["area"] = area
-            self.state["section"] = ""
-            self.state["bad_area"] = False
+            self.state.update(area=area, section="", heading=None)
             return
-        if current is None:
-            if not self.state.get("bad_area"):
-                self.plan.problem(
-                    _(
-                        "Tiêu đề “%(title)s” đứng trước mọi lĩnh vực: thêm dòng tiêu đề lĩnh vực "
-                        "(ví dụ “I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH”) phía trên."
-                    )
-                    % {"title": text},
-                    **self._where(row, col),
+        self._section(text, row, col)
+
+    def _major_area(self, text: str, row: int, col, number: str, rest: str, top: bool):
+        """The area a heading in capitals or opening a part names; None for a sub-heading
+        within the area above; UNDECIDED when neither words nor numeral decide (the office
+        picks the area in the preview)."""
+        current = self.state.get("area")
+        found = area_by_words(rest)
+        by_order = from_roman(number) if is_roman(number) else None
+        if len(found) == 1 and (top or found[0] != current):
+            return found[0]
+        if by_order in AREA_WORDS and (not found or by_order in found):
+            return by_order  # words do not decide: "I"–"VII" are the areas in order
+        opened = current is not None or self.state.get("heading") is not None
+        if not top and opened and (not found or current in found):
+            return None  # a sub-heading in capitals, within the area (or heading) above
+        where = self._where(row, col)
+        heading = UndecidedHeading(len(self.plan.undecided) + 1, text, **where, candidates=found)
+        self.plan.undecided.append(heading)
+        self.state.update(area=None, section="", heading=heading.number)
+        return UNDECIDED
+
+    def _section(self, text: str, row: int, col) -> None:
+        """A sub-heading of the area above (or of the undecided heading above)."""
+        current, heading = self.state.get("area"), self.state.get("heading")
+        if current is None and heading is None:
+            self.plan.problem(
+                _(
+                    "Tiêu đề “%(title)s” đứng trước mọi lĩnh vực: thêm dòng tiêu đề lĩnh vực "
+                    "(ví dụ “I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH”) phía trên."
                 )
+                % {"title": text},
+                **self._where(row, col),
+            )
             return
         self.state["section"] = text
-        self.plan.sections.append(ParsedSection(current, text, self.sheet, row))
+        self.plan.sections.append(ParsedSection(current, text, self.sheet, row, heading))
 
     # -- tasks --
 
@@ -341,6 +353,7 @@ class TableReader:
             code=code,
             title="",
             area_code=self.state.get("area"),
+            heading=self.state.get("heading"),
             section=self.state.get("section", ""),
             lead_text="",
             supporting_text="",
@@ -400,7 +413,7 @@ class TableReader:
         )
         if not task.title:
             self.plan.problem(_("%(task)s không có nội dung.") % {"task": label}, **where)
-        if task.area_code is None and not self.state.get("bad_area"):
+        if task.area_code is None and task.heading is None:
             self.plan.problem(
                 _(
                     "%(task)s (“%(title)s”) không thuộc lĩnh vực nào: thêm dòng tiêu đề "
