@@ -670,3 +670,31 @@ def test_http_unit_documents(web, world, role):
         assert (_unit_documents(unit)[3] == f"Người ký {code}") == (
             role != "anonymous" and code in UNIT_DOCUMENTS[role]
         ), code
+
+
+# --- the plan import (upload, its template, the preview's choices) ---------------------------
+#
+# Only an office: the upload page and the template to fill in open for it; every other
+# role is refused, and someone not logged in is sent to log in. A staged upload lives in
+# its uploader's session: a token that is not there is "not found", even to an office.
+
+IMPORT_PAGES = ["imports:upload", "imports:template"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_import_pages(web, world, role):
+    client = web(role)
+    for name in IMPORT_PAGES:
+        response = client.get(reverse(name))
+        if role == "anonymous":
+            assert_login_redirect(response)
+        elif role == "office":
+            assert response.status_code == 200, name
+        else:
+            assert response.status_code == 403, (name, response.status_code)
+    for name in ("imports:alias", "imports:group", "imports:area"):
+        response = client.post(reverse(name, kwargs={"token": "0" * 32}), {"heading": 1})
+        if role == "anonymous":
+            assert_login_redirect(response)
+        else:
+            assert response.status_code == (404 if role == "office" else 403), name

@@ -68,6 +68,7 @@ SCOPED: dict[str, Kwargs] = {
     "plans:task-update": _pk("task"),
     "plans:evidence-download": _pk("evidence"),
     "imports:upload": NONE,
+    "imports:template": NONE,
     "imports:preview": lambda o: {"token": "0" * 32},
     "imports:alias": lambda o: {"token": "0" * 32},
     "imports:group": lambda o: {"token": "0" * 32},

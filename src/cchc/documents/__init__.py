@@ -3,7 +3,8 @@ package: no models, no templates, so it needs no place in INSTALLED_APPS; it imp
 cchc.lib, never an app (the apps read the data and pass it in, labels included).
 
 - `official.py`: the Decree 30/2020/NĐ-CP layout (DOCX);
-- `plan.py`: a plan as DOCX and XLSX; `tasks.py`: the task list as XLSX;
+- `plan.py`: a plan as DOCX and XLSX; `plan_template.py`: a plan to fill in (XLSX);
+- `tasks.py`: the task list as XLSX;
 - `consolidated/`: the consolidated report as DOCX, XLSX or PDF;
 - `xlsx.py`: the one XLSX writer, with the formula-injection guard;
 - `charts.py` (PNG with matplotlib), `pdf.py` (LibreOffice), `ooxml.py` (fixed bytes).

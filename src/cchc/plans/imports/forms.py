@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.lib.forms import ModelChoicesField, bootstrap
-from cchc.orgs.access import access_for
-from cchc.orgs.models import Role, Unit, UnitGroupMode
+from cchc.orgs.models import Unit, UnitGroupMode
 
 from .. import selectors
 from ..models import Area, Plan, PlanStatus
 from .files import max_bytes
 from .rows import UndecidedHeading
-from .selectors import office_units
+from .selectors import office_units, own_office_unit
 
 
 class UploadForm(forms.Form):
@@ -60,7 +59,8 @@ class UploadForm(forms.Form):
             status=PlanStatus.DRAFT, issuing_unit__in=[u.pk for u in units]
         )
         self.fields["year"].initial = timezone.localdate().year
-        unit.initial = _own_unit(user, units)
+        own = own_office_unit(user, units)
+        unit.initial = own.pk if own is not None else None
         bootstrap(self)
 
     def full_clean(self) -> None:
@@ -86,16 +86,6 @@ class UploadForm(forms.Form):
 
 def _full_name(unit: Unit) -> str:
     return f"{unit.name} ({unit.short_name})" if unit.short_name else unit.name
-
-
-def _own_unit(user, units: list[Unit]) -> int | None:
-    """The unit of the user's own office membership (the top one if several): the unit
-    whose plans they import."""
-    own = set(access_for(user).paths_for(Role.OFFICE))
-    mine = [u.pk for u in units if u.path in own]
-    if mine:
-        return mine[0]
-    return units[0].pk if len(units) == 1 else None
 
 
 class AliasForm(forms.Form):

@@ -14,6 +14,7 @@ app_name = "imports"
 
 urlpatterns = [
     path("import/", views.upload, name="upload"),
+    path("import/template.xlsx", views.template, name="template"),
     path("import/<str:token>/", views.preview, name="preview"),
     path("import/<str:token>/alias/", views.alias, name="alias"),
     path("import/<str:token>/group/", views.group, name="group"),

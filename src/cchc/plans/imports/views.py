@@ -2,9 +2,10 @@
 
 The journey (office only): upload → preview, where every task read and every problem is
 listed by sheet, row and column, and each name the system cannot match is resolved on the
-spot (a unit picked and saved as an alias, a group of units defined) → "Xác nhận" writes
-the plan. The file waits under the configured storage between the steps; the session
-only remembers where it is and what the office chose.
+spot (a unit picked and saved as an alias, a group of units defined, the area of a
+heading the file leaves undecided picked) → "Xác nhận" writes the plan. The file waits
+under the configured storage between the steps; the session only remembers where it is
+and what the office chose. The upload page offers a template to fill in.
 """
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,7 +29,7 @@ from .files import max_bytes, parse_plan_file
 from .forms import AliasForm, AreaForm, GroupForm, UploadForm
 from .preview import import_preview
 from .rows import ParsedPlan
-from .selectors import office_units, unit_choices
+from .selectors import office_units, plan_template, unit_choices
 from .services import ImportRefused, plan_import
 from .staging import stage_file, staged_discard, staged_read
 
@@ -122,6 +124,17 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         "plans/import/upload.html",
         {"form": form, "limit_mb": max_bytes() // 1024 // 1024, "nav_section": "plans"},
     )
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    """A plan to fill in (XLSX), with the columns, headings and title lines the import reads."""
+    _require_office(request.user)
+    content, filename, content_type = plan_template(user=request.user, today=timezone.localdate())
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _table(preview) -> list[dict]:
