@@ -19,6 +19,7 @@ from cchc.audit.models import AuditEvent
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
 from cchc.orgs import services as org_services
+from cchc.oversight import guidance_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
@@ -58,6 +59,7 @@ ANY_USER = {
     "notifications:list",
     "notifications:read-all",
     "notifications:preferences",
+    "oversight:guidance-list",
 }
 # Every other URL, with the real objects its parameters name.
 SCOPED: dict[str, Kwargs] = {
@@ -117,6 +119,16 @@ SCOPED: dict[str, Kwargs] = {
     "notifications:open": _pk("notification"),
     "oversight:reminders": NONE,
     "oversight:reminder-rules": _pk("tcct"),
+    "oversight:guidance-create": NONE,
+    "oversight:guidance-detail": _pk("guidance"),
+    "oversight:guidance-edit": _pk("guidance"),
+    "oversight:guidance-file-add": _pk("guidance"),
+    "oversight:guidance-publish": _pk("guidance_draft"),
+    "oversight:guidance-revise": _pk("guidance"),
+    "oversight:guidance-nudge": _pk("guidance"),
+    "oversight:guidance-ack-received": _pk("ack"),
+    "oversight:guidance-ack-read": _pk("ack"),
+    "oversight:guidance-file-download": _pk("guidance_file"),
 }
 
 
@@ -184,7 +196,12 @@ def make_objects(world) -> dict:
         recipients=[world.users["focal_a"]],
         message=Message(kind=Kind.NUDGE, title="Đôn đốc", url="/tasks/mine/"),
     )
+    guidance, guidance_draft = make_guidance(world, period)
     return {
+        "guidance": guidance,
+        "guidance_draft": guidance_draft,
+        "guidance_file": guidance.files.get(),
+        "ack": guidance.acks.get(unit=world.units["CTH"]),
         "notification": notification,
         "plan": world.plan,
         "draft": world.draft,
@@ -203,12 +220,49 @@ def make_objects(world) -> dict:
     }
 
 
+def make_guidance(world, period) -> tuple:
+    """A guidance sent to agency A, linked to a task and a period, and a draft."""
+    office, tcct = world.users["office"], world.units["TCCT"]
+    values = {
+        "kind": "guide",
+        "number": "12/HD-VP",
+        "title": "Hướng dẫn bí mật",
+        "issued_on": world.today,
+        "effective_on": world.today,
+        "summary": "",
+        "include_below": False,
+    }
+    made = []
+    for number in ("12/HD-VP", "13/HD-VP"):
+        guidance = guidance_services.guidance_create(
+            actor=office,
+            issuing_unit=tcct,
+            values=values | {"number": number},
+            units=[world.units["CTH"]],
+            tasks=[world.tasks["a_soon"]],
+            periods=[period],
+        )
+        guidance_services.guidance_file_add(
+            actor=office,
+            guidance=guidance,
+            file=SimpleUploadedFile("huong-dan.pdf", b"%PDF-1.4 g", "application/pdf"),
+        )
+        made.append(guidance)
+    guidance_services.guidance_publish(actor=office, guidance=made[0])
+    return made[0], made[1]
+
+
 def url_of(name: str, objects: dict) -> str:
     return reverse(name, kwargs=SCOPED[name](objects))
 
 
 # What the person with no role must not see on a page open to every user.
-SECRETS = ["Tuyên truyền về cải cách hành chính", "Kết quả bí mật", "Tổng cục Chính trị"]
+SECRETS = [
+    "Tuyên truyền về cải cách hành chính",
+    "Kết quả bí mật",
+    "Tổng cục Chính trị",
+    "Hướng dẫn bí mật",
+]
 
 
 @pytest.mark.parametrize("name", sorted(SCOPED))

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Nhiệm vụ quá hạn")
     ESCALATION = "escalation", _("Nhiệm vụ quá hạn lâu (báo thủ trưởng)")
     REPORT_DUE = "report_due", _("Nhắc gửi báo cáo")
+    GUIDANCE = "guidance", _("Văn bản hướng dẫn")
 
 
 class Channel(models.TextChoices):

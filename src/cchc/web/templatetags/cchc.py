@@ -337,6 +337,7 @@ def main_nav(context) -> dict:
         "show_admin": user.is_superuser,
         "show_members": Role.OFFICE in access.roles(),
         "show_names": Role.OFFICE in access.roles(),
+        "show_guidance": bool(access.roles()),
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
         "unread": unread_count(user=user),
