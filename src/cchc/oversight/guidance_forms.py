@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,16 @@ class GuidanceFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
+class TaskChoices(ModelChoicesField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.plan.year} · {obj.code} {obj.title[:90]}"
+
+
+class PeriodChoices(ModelChoicesField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.plan.year} · {obj.label}"
+
+
 class GuidanceForm(forms.Form):
     """A draft's (or a sent guidance's) particulars, its receiving units and its links."""
 
@@ -51,13 +63,13 @@ class GuidanceForm(forms.Form):
         label=_("Gửi cả các đơn vị trực thuộc đơn vị đã chọn"),
         widget=forms.CheckboxInput({"class": "form-check-input"}),
     )
-    tasks = ModelChoicesField(
+    tasks = TaskChoices(
         queryset=Unit.objects.none(),
         required=False,
         label=_("Nhiệm vụ áp dụng"),
         widget=forms.SelectMultiple({"size": 6}),
     )
-    periods = ModelChoicesField(
+    periods = PeriodChoices(
         queryset=Unit.objects.none(),
         required=False,
         label=_("Kỳ báo cáo áp dụng"),
@@ -66,13 +78,12 @@ class GuidanceForm(forms.Form):
 
     def __init__(self, *args, issuing_unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = selectors.unit_choices(issuing_unit)
-        tasks = self.fields["tasks"]
+        units, tasks, periods = (
+            cast(ModelChoicesField, self.fields[name]) for name in ("units", "tasks", "periods")
+        )
+        units.queryset = selectors.unit_choices(issuing_unit)
         tasks.queryset = selectors.task_choices(issuing_unit)
-        tasks.label_from_instance = lambda t: f"{t.plan.year} · {t.code} {t.title[:90]}"
-        periods = self.fields["periods"]
         periods.queryset = selectors.period_choices(issuing_unit)
-        periods.label_from_instance = lambda p: f"{p.plan.year} · {p.label}"
         bootstrap(self)
 
     def split(self) -> tuple[dict, dict]:
@@ -99,7 +110,7 @@ def initial_of(guidance) -> dict:
 
 
 class GuidanceFileForm(forms.Form):
-    file = forms.FileField(label=_("Tệp"), help_text=FILE_HELP)
+    file = forms.FileField(label=_("Tệp đính kèm"), help_text=FILE_HELP)
     description = forms.CharField(required=False, max_length=500, label=_("Mô tả"))
 
     def __init__(self, *args, **kwargs):
@@ -108,7 +119,9 @@ class GuidanceFileForm(forms.Form):
 
 
 class GuidanceReviseForm(forms.Form):
-    files = MultipleFileField(label=_("Tệp của phiên bản mới"), help_text=FILE_HELP)
+    files = MultipleFileField(  # type: ignore[assignment]  # a field, taken off the class
+        label=_("Tệp của phiên bản mới"), help_text=FILE_HELP
+    )
     effective_on = date_field(required=False, label=_("Ngày hiệu lực"))
     summary = forms.CharField(
         required=False,
