@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
@@ -132,10 +133,11 @@ def unit_choices(issuing_unit: Unit) -> QuerySet[Unit]:
 
 
 def task_choices(issuing_unit: Unit) -> QuerySet[Task]:
-    """Tasks of the branch's plans in force."""
+    """Tasks of the branch's plans in force, of this year and the last (a list to choose
+    from, not the whole history)."""
     return (
         Task.objects.filter(plan__issuing_unit__path__startswith=issuing_unit.path)
-        .filter(plan__status=PlanStatus.ISSUED)
+        .filter(plan__status=PlanStatus.ISSUED, plan__year__gte=timezone.localdate().year - 1)
         .select_related("plan")
         .order_by("-plan__year", "plan_id", "id")
     )

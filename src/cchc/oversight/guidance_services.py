@@ -248,6 +248,8 @@ def guidance_nudge(*, actor: User, guidance: Guidance) -> list[Unit]:
         .select_related("unit")
     )
     units = [ack.unit for ack in pending]
+    if not units:
+        return []
     contacts = unit_contacts(units=units)
     today = timezone.localdate().isoformat()
     for ack in pending:
