@@ -36,8 +36,10 @@ run: install
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --log-level warning
 
+# PYTEST_ARGS narrows a run (CI runs the browser journeys once, on SQLite; they test pages,
+# not the database).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
