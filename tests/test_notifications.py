@@ -9,12 +9,12 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from cchc.notifications import services as notices
 from cchc.notifications.models import EmailStatus, Kind, Notification, Preference
+from cchc.notifications.tasks import send_email
 from cchc.orgs.selectors import unit_contacts
 from cchc.plans import services
 from cchc.plans.models import Area
@@ -79,7 +79,10 @@ def fresh_inbox(world):
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    """What the worker does with each queued mail (`db_worker` itself closes the test's
+    database connection on PostgreSQL, so its task is called here)."""
+    for args in DBTaskResult.objects.filter(status="READY").values_list("args_kwargs", flat=True):
+        send_email.call(*args["args"])
 
 
 def issue_draft(world, django_capture_on_commit_callbacks):
