@@ -26,7 +26,8 @@ and a short rule under it, the national name (capitals, bold, 13 pt) and motto (
 underlined, 14 pt), the number, place and date (italic) (`_header`); the type of document
 in bold capitals with its summary in bold and a short rule (`_title`); the signature block
 (authority and title in bold capitals) beside "Nơi nhận:" (12 pt bold italic) and its
-11 pt list ending "- Lưu: ..." (`sign`); page numbers from page 2, centred at the top.
+11 pt list ending "- Lưu: ..." (`sign`); two signature blocks side by side for minutes,
+which have no recipients (`sign_both`); page numbers from page 2, centred at the top.
 """
 
 from __future__ import annotations
@@ -420,14 +421,46 @@ class OfficialDocument:
         for item in items:
             self._para(left, f"- {item};", size=11, align="left")
         self._para(left, f"- Lưu: {archive}.", size=11, align="left")
+        first = self._signer_titles(right, signature)
+        self._signer_name(right, signature, first=first)
+
+    def sign_both(self, left: Signature, right: Signature) -> None:
+        """Two signature blocks side by side and no recipients: minutes that both parties
+        sign. The titles take one row and the names the next, so the names stay level
+        however many lines either title wraps to; neither row is split across pages."""
+        widths = [self._text_width_mm / 2, self._text_width_mm / 2]
+        self._para(self.document, "", after=6)
+        table = self.document.add_table(rows=2, cols=2)
+        self._no_borders(table)
+        self._fixed(table, widths)
+        for row in table.rows:
+            flag = OxmlElement("w:cantSplit")
+            flag.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(flag)
+        for titles, names, signature in zip(
+            table.rows[0].cells, table.rows[1].cells, (left, right), strict=True
+        ):
+            self._signer_titles(titles, signature)
+            for paragraph in titles.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+            # The cell's own empty paragraph is the first of the blank lines.
+            self._signer_name(names, signature, first=False, blanks=3)
+
+    def _signer_titles(self, cell, signature: Signature) -> bool:
+        """The authority and title in bold capitals; whether the cell's first paragraph is
+        still unused."""
         first = True
         for line in (signature.authority, signature.title):
             if line:
-                self._para(right, upper(line), size=14, bold=True, first=first)
+                self._para(cell, upper(line), size=14, bold=True, first=first)
                 first = False
-        for _ in range(4):
-            self._para(right, "", size=14)
-        self._para(right, signature.name, size=14, bold=True, first=first)
+        return first
+
+    def _signer_name(self, cell, signature: Signature, *, first: bool, blanks: int = 4) -> None:
+        """Room for the signature and seal, then the signer's name in bold."""
+        for _ in range(blanks):
+            self._para(cell, "", size=14)
+        self._para(cell, signature.name, size=14, bold=True, first=first)
 
     def finish(self) -> bytes:
         out = io.BytesIO()
