@@ -9,6 +9,8 @@ import zipfile
 # The earliest time a zip member can carry.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+# Characters XML 1.0 forbids, which a text pasted from Word may carry: python-docx refuses them.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> bytes:
