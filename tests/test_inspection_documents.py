@@ -109,6 +109,10 @@ def cells(table, row: int) -> str:
     return " | ".join(c.text for c in table.rows[row].cells)
 
 
+def unbreakable(row) -> bool:
+    return row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
 def header_lines(document) -> list[str]:
     return [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
 
@@ -160,6 +164,9 @@ def test_the_minutes_scope_checklist_and_findings_tables():
     )
     # The long finding is whole, in its cell; no deadline leaves the cell empty.
     assert findings.rows[2].cells[2].text == LONG and findings.rows[2].cells[5].text == ""
+    # A short row keeps to one page; the long one, taller than a page, may break.
+    assert [unbreakable(row) for row in findings.rows[1:]] == [True, False]
+    assert all(unbreakable(row) for row in checklist.rows)
     assert "Còn chậm báo cáo quý I." in lines
 
 

@@ -13,6 +13,9 @@ import dataclasses
 import datetime
 from dataclasses import dataclass
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
 from cchc.documents.official import (
     Column,
     DocumentHeader,
@@ -39,8 +42,8 @@ CHECKLIST_COLUMNS = [
     Column("Ghi chú", 36, "left"),
 ]
 FINDING_COLUMNS = [
-    Column("STT", 11, "center"),
-    Column("Lĩnh vực", 22, "left"),
+    Column("STT", 12, "center"),
+    Column("Lĩnh vực", 21, "left"),
     # Narrow cells: justified text would leave wide gaps between words.
     Column("Nội dung phát hiện", 39, "left"),
     Column("Mức độ", 17, "center"),
@@ -50,6 +53,9 @@ FINDING_COLUMNS = [
 ]
 # The findings table has seven columns on a portrait page: one point smaller than the rest.
 FINDING_PT = 11
+# A row of about this many lines or fewer stays on one page; a taller one may break, since
+# Word cuts off the part of an unbreakable row that does not fit on its page.
+WHOLE_ROW_LINES = 30
 
 
 @dataclass
@@ -84,7 +90,7 @@ class InspectionDocument:
     parent_body: str
     issuing_body: str  # the office's unit, who inspects
     symbol: str  # the unit's symbol in numbers: "CT" in "5/TB-CT"
-    number: str  # "5", "5/TB-CT" or "" (blanks to fill in by hand)
+    number: str  # this document's: "5" (takes "/BB-CT" or "/TB-CT"), "5/TB-CT" kept, "" blanks
     place: str
     date: datetime.date | None
     year: int
@@ -304,7 +310,7 @@ def _checklist_table(out: OfficialDocument, doc: InspectionDocument) -> None:
     rows: list[list[str] | SpanRow] = [
         [str(n), row.item, row.result, row.note] for n, row in enumerate(doc.checklist, start=1)
     ]
-    out.add_table(CHECKLIST_COLUMNS, rows)
+    _keep_rows_whole(out.add_table(CHECKLIST_COLUMNS, rows), CHECKLIST_COLUMNS)
     out.add_paragraph(f"Tổng số {_tally(doc.checklist)}")
 
 
@@ -324,7 +330,27 @@ def _findings_table(out: OfficialDocument, doc: InspectionDocument) -> None:
         ]
         for f in doc.findings
     ]
-    out.add_table(FINDING_COLUMNS, rows, font_pt=FINDING_PT)
+    _keep_rows_whole(out.add_table(FINDING_COLUMNS, rows, font_pt=FINDING_PT), FINDING_COLUMNS)
+
+
+def _keep_rows_whole(table, columns: list[Column]) -> None:
+    """Rows that fit on a page are not split across two (the header row repeats anyway)."""
+    for row in table.rows[1:]:
+        if _row_lines(row, columns) <= WHOLE_ROW_LINES:
+            flag = OxmlElement("w:cantSplit")
+            flag.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(flag)
+
+
+def _row_lines(row, columns: list[Column]) -> int:
+    """A generous guess at the lines of the row's tallest cell: about one character of
+    11–12 pt Times per 2 mm of the cell, less its padding."""
+    lines = 0
+    for cell, column in zip(row.cells, columns, strict=True):
+        per_line = max(int((column.width_mm - 4) / 2), 1)
+        cell_lines = sum(-(-len(part) // per_line) or 1 for part in cell.text.split("\n"))
+        lines = max(lines, cell_lines)
+    return lines
 
 
 def _closing(doc: InspectionDocument) -> str:
