@@ -110,7 +110,11 @@ def build_world(today: datetime.date | None = None) -> World:
         lead_unit=u["TCCT"],
         due_text="Năm 2026",
     )
-    services.plan_issue(actor=None, plan=parent_plan, document_number="100/KH-BQP")
+    # Issued in January: figures as of the world's day count the tasks issued with them.
+    issued_on = min(datetime.date(today.year, 1, 10), today)
+    services.plan_issue(
+        actor=None, plan=parent_plan, document_number="100/KH-BQP", issued_on=issued_on
+    )
 
     plan = services.plan_create(
         actor=None,
@@ -172,7 +176,7 @@ def build_world(today: datetime.date | None = None) -> World:
         due_date=today + d(days=30),
         due_text="Tháng 7/2026",
     )
-    services.plan_issue(actor=None, plan=plan, document_number="25/KH-CT")
+    services.plan_issue(actor=None, plan=plan, document_number="25/KH-CT", issued_on=issued_on)
 
     draft = services.plan_create(
         actor=None, year=2027, title="Dự thảo kế hoạch CCHC năm 2027", issuing_unit=u["TCCT"]

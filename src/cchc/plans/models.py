@@ -131,6 +131,12 @@ class Task(models.Model):
     # Title, code and deliverable folded (lower case, no diacritics) for search.
     search_text = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The day the task became part of the issued plan (the plan's issue date, or the day it
+    # was added to an issued plan): figures as of an earlier day do not count it.
+    added_on = models.DateField(_("ngày vào kế hoạch"), null=True, blank=True, editable=False)
+    # The day its deadline was first moved, if ever: only then do figures as of an earlier
+    # day look up the deadline of that day in `DueDateChange`.
+    due_changed_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan_id", "area__code", "order", "id"]
@@ -144,6 +150,33 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+class DueDateChange(models.Model):
+    """A task's deadline moved (a bulk move or an edit of an issued plan): before and after,
+    from which day. Timeliness as of an earlier day judges by the deadline of that day."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="due_changes")
+    changed_on = models.DateField(_("ngày thay đổi"))
+    due_date_before = models.DateField(null=True, blank=True)
+    is_recurring_before = models.BooleanField()
+    due_text_before = models.CharField(max_length=255, blank=True)
+    due_date_after = models.DateField(null=True, blank=True)
+    is_recurring_after = models.BooleanField()
+    due_text_after = models.CharField(max_length=255, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task_id", "changed_on", "id"]
+        indexes = [models.Index(fields=["task", "changed_on", "id"], name="due_change_asof")]
+        verbose_name = _("thay đổi hạn hoàn thành")
+        verbose_name_plural = _("thay đổi hạn hoàn thành")
+
+    def __str__(self) -> str:
+        return f"{format_day(self.changed_on)}: {self.due_text_before} → {self.due_text_after}"
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

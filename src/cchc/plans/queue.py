@@ -28,7 +28,7 @@ FOLDED_FINISHED = 10
 URGENCY = Case(
     When(timeliness=Timeliness.OVERDUE, then=Value(0)),
     When(timeliness=Timeliness.DUE_SOON, then=Value(1)),
-    When(timeliness=Timeliness.ON_TRACK, due_date__isnull=False, then=Value(2)),
+    When(timeliness=Timeliness.ON_TRACK, state_due_date__isnull=False, then=Value(2)),
     When(timeliness__in=[Timeliness.ON_TRACK, Timeliness.RECURRING], then=Value(3)),
     default=Value(4),
     output_field=IntegerField(),
@@ -80,7 +80,7 @@ def work_queue(*, user, filters: TaskFilters, today: datetime.date) -> WorkQueue
         *PLAN_ORDER,
         "urgency",
         F("state_completed_on").desc(nulls_last=True),
-        F("due_date").asc(nulls_last=True),
+        F("state_due_date").asc(nulls_last=True),
         "area__code",
         "order",
         "id",

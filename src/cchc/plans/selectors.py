@@ -552,8 +552,8 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
         "area__code",
         "area__name",
         "lead_unit__name",
-        "due_text",
-        "due_date",
+        "state_due_text",
+        "state_due_date",
         "state_status",
         "state_progress",
         "timeliness",
@@ -562,6 +562,7 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
     for row in rows.iterator(chunk_size=2000):
         row["supporting_units"] = ", ".join(supporting.pop(row["id"], ()))
         row["status"], row["progress"] = row.pop("state_status"), row.pop("state_progress")
+        row["due_text"], row["due_date"] = row.pop("state_due_text"), row.pop("state_due_date")
         yield row
 
 

@@ -23,7 +23,7 @@ from cchc.orgs.models import Unit
 
 from . import notices, permissions
 from .due_text import parse_due_text
-from .models import Area, Plan, PlanStatus, Section, Task, TaskStatus
+from .models import Area, DueDateChange, Plan, PlanStatus, Section, Task, TaskStatus
 from .permissions import require
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ def plan_issue(
     plan.document_number = document_number or plan.document_number
     plan.issued_on = issued_on or plan.issued_on or today()
     plan.save()
+    # Its tasks are the plan's from the day it bears; figures as of an earlier day omit them.
+    plan.tasks.filter(added_on__isnull=True).update(added_on=plan.issued_on)
     audit_record(
         actor=actor, action="plan.issue", obj=plan, changes=diff(plan, PLAN_FIELDS, before)
     )
@@ -224,7 +226,14 @@ class TaskSpec:
     supporting_units_text: str = ""
 
 
-def _new_task(plan: Plan, spec: TaskSpec) -> Task:
+def _added_on(plan: Plan) -> datetime.date | None:
+    """A task added to an issued plan is part of it from today (read from the database: a
+    caller's plan object may predate the issue); a draft's tasks join it when it is issued."""
+    issued = Plan.objects.filter(pk=plan.pk).exclude(status=PlanStatus.DRAFT).exists()
+    return today() if issued else None
+
+
+def _new_task(plan: Plan, spec: TaskSpec, added_on: datetime.date | None) -> Task:
     """The task `spec` describes in `plan`, not saved yet."""
     parsed = parse_due_text(spec.due_text, plan.year)
     task = Task(
@@ -244,9 +253,34 @@ def _new_task(plan: Plan, spec: TaskSpec) -> Task:
         parent_task=spec.parent_task,
         lead_unit_text=spec.lead_unit_text,
         supporting_units_text=spec.supporting_units_text,
+        added_on=added_on,
     )
     task.search_text = task_search_text(task)
     return task
+
+
+def _record_due_change(actor: User | None, task: Task, before: dict) -> None:
+    """Keep the deadline a task had before this change, so that figures as of an earlier
+    day judge it by the deadline of that day. A draft's tasks have no such days yet."""
+    if task.added_on is None:
+        return
+    if (task.due_date, task.is_recurring) == (before["due_date"], before["is_recurring"]):
+        return
+    day = today()
+    DueDateChange.objects.create(
+        task=task,
+        changed_on=day,
+        due_date_before=before["due_date"],
+        is_recurring_before=before["is_recurring"],
+        due_text_before=before["due_text"],
+        due_date_after=task.due_date,
+        is_recurring_after=task.is_recurring,
+        due_text_after=task.due_text,
+        changed_by=actor,
+    )
+    if task.due_changed_on is None:
+        task.due_changed_on = day
+        task.save(update_fields=["due_changed_on"])
 
 
 @transaction.atomic
@@ -295,7 +329,7 @@ def task_create(
         lead_unit_text=lead_unit_text,
         supporting_units_text=supporting_units_text,
     )
-    task = _new_task(plan, spec)
+    task = _new_task(plan, spec, _added_on(plan))
     task.save()
     task.supporting_units.set(supporting)
     changes = {f: [None, getattr(task, f)] for f in TASK_FIELDS}
@@ -312,7 +346,8 @@ def tasks_create_many(*, actor: User | None, plan: Plan, specs: Sequence[TaskSpe
     the tasks and their supporting units inserted in bulk, and one audit event listing
     every task created with its fields."""
     _require_manager(actor, plan)
-    tasks = [_new_task(plan, spec) for spec in specs]
+    added_on = _added_on(plan)
+    tasks = [_new_task(plan, spec, added_on) for spec in specs]
     Task.objects.bulk_create(tasks, batch_size=500)
     through = Task.supporting_units.through
     through.objects.bulk_create(
@@ -419,6 +454,7 @@ def tasks_set_due(
         changes = diff(task, TASK_FIELDS, before)
         if changes:
             changed += 1
+            _record_due_change(actor, task, before)
             audit_record(actor=actor, action="task.set_due", obj=task, changes=changes)
     return changed
 
@@ -496,6 +532,7 @@ def task_edit(
             changes["supporting_units"] = [old_supporting, new_supporting]
     if changes:
         task.save()
+        _record_due_change(actor, task, before)
         audit_record(actor=actor, action="task.edit", obj=task, changes=changes)
     return task
 

@@ -94,11 +94,13 @@ def timeliness_q(
     *,
     status: str = "status",
     completed_on: str = "completed_on",
+    due_date: str = "due_date",
+    is_recurring: str = "is_recurring",
 ) -> Q:
     """Q selecting the tasks of one category; the same rule as `timeliness()`.
 
-    `status` and `completed_on` name the fields to judge: the task's own (its state today)
-    or the state as of a date annotated by `plans.history.annotate_state`."""
+    The field names say what to judge: the task's own (its state today) or the state as of
+    a date annotated by `plans.history.annotate_state` (status, completion date, deadline)."""
     days = soon_days() if due_soon_days is None else due_soon_days
     soon = today + datetime.timedelta(days=days)
 
@@ -108,20 +110,22 @@ def timeliness_q(
     def open_() -> Q:
         return ~Q(**{f"{status}__in": ["done", "cancelled"]})
 
-    dated = open_() & Q(is_recurring=False, due_date__isnull=False)
+    def due(lookup: str, value) -> Q:
+        return Q(**{f"{due_date}__{lookup}": value})
+
+    recurring, not_recurring = Q(**{is_recurring: True}), Q(**{is_recurring: False})
+    dated = open_() & not_recurring & due("isnull", False)
     return {
         Timeliness.CANCELLED: is_("cancelled"),
         Timeliness.DONE_ON_TIME: is_("done")
-        & (Q(due_date__isnull=True) | Q(**{f"{completed_on}__lte": F("due_date")})),
+        & (due("isnull", True) | Q(**{f"{completed_on}__lte": F(due_date)})),
         Timeliness.DONE_LATE: is_("done")
-        & Q(due_date__isnull=False)
-        & (Q(**{f"{completed_on}__isnull": True}) | Q(**{f"{completed_on}__gt": F("due_date")})),
-        Timeliness.RECURRING: open_() & Q(is_recurring=True),
-        Timeliness.OVERDUE: dated & Q(due_date__lt=today),
-        Timeliness.DUE_SOON: dated & Q(due_date__gte=today, due_date__lte=soon),
-        Timeliness.ON_TRACK: open_()
-        & Q(is_recurring=False)
-        & (Q(due_date__isnull=True) | Q(due_date__gt=soon)),
+        & due("isnull", False)
+        & (Q(**{f"{completed_on}__isnull": True}) | Q(**{f"{completed_on}__gt": F(due_date)})),
+        Timeliness.RECURRING: open_() & recurring,
+        Timeliness.OVERDUE: dated & due("lt", today),
+        Timeliness.DUE_SOON: dated & due("gte", today) & due("lte", soon),
+        Timeliness.ON_TRACK: open_() & not_recurring & (due("isnull", True) | due("gt", soon)),
     }[category]
 
 
@@ -131,6 +135,8 @@ def timeliness_expression(
     *,
     status: str = "status",
     completed_on: str = "completed_on",
+    due_date: str = "due_date",
+    is_recurring: str = "is_recurring",
 ) -> Case:
     """CASE expression naming each row's category, for `.annotate(timeliness=...)`."""
     order = [
@@ -142,7 +148,12 @@ def timeliness_expression(
         Timeliness.DUE_SOON,
         Timeliness.ON_TRACK,
     ]
-    fields = {"status": status, "completed_on": completed_on}
+    fields = {
+        "status": status,
+        "completed_on": completed_on,
+        "due_date": due_date,
+        "is_recurring": is_recurring,
+    }
     return Case(
         *(When(timeliness_q(c, today, due_soon_days, **fields), then=Value(c)) for c in order),
         default=Value(Timeliness.ON_TRACK),

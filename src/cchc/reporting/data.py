@@ -81,8 +81,8 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
                 "timeliness": task.timeliness,
                 "timeliness_label": str(Timeliness.labels[task.timeliness]),
                 "progress": task.state_progress,
-                "due_text": task.due_text,
-                "due_date": task.due_date.isoformat() if task.due_date else None,
+                "due_text": task.state_due_text,
+                "due_date": _iso(task.state_due_date),
                 "completed_on": _iso(task.state_completed_on),
                 "result": task.state_result,
                 "updates": [
@@ -271,8 +271,8 @@ TASK_COLUMNS = (
     "area__code",
     "lead_unit__name",
     "lead_unit__short_name",
-    "due_date",
-    "due_text",
+    "state_due_date",  # the deadline of the day figured (from `annotate_state`)
+    "state_due_text",
 )
 
 
@@ -284,8 +284,8 @@ def _task_row(r: dict) -> dict:
         "area": r["area__code"],
         "lead_unit": r["lead_unit__short_name"] or r["lead_unit__name"],
         "lead_unit_name": r["lead_unit__name"],
-        "due_date": _iso(r["due_date"]),
-        "due_text": r["due_text"],
+        "due_date": _iso(r["state_due_date"]),
+        "due_text": r["state_due_text"],
     }
 
 
@@ -318,13 +318,13 @@ def overdue_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
         annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of)
         .filter(state_q(Timeliness.OVERDUE, as_of))
         .annotate(last_note=_latest_note(as_of))
-        .order_by("due_date", "area__code", "order", "id")
+        .order_by("state_due_date", "area__code", "order", "id")
         .values(*TASK_COLUMNS, "state_progress", "last_note")
     )
     return [
         _task_row(r)
         | {
-            "days_overdue": (as_of - r["due_date"]).days,
+            "days_overdue": (as_of - r["state_due_date"]).days,
             "progress": r["state_progress"],
             "note": (r["last_note"] or "").strip(),
         }
