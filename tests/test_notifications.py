@@ -13,9 +13,10 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from cchc.notifications import services as notices
-from cchc.notifications.models import EmailStatus, Kind, Notification, Preference
-from cchc.notifications.tasks import send_email
+from cchc.notifications.models import Digest, EmailStatus, Kind, Notification, Preference
+from cchc.notifications.tasks import send_digest, send_email
 from cchc.orgs.selectors import unit_contacts
+from cchc.oversight.tasks import send_daily_reminders
 from cchc.plans import services
 from cchc.plans.models import Area
 from cchc.reporting import services as reporting
@@ -298,6 +299,7 @@ def test_each_kind_is_chosen_and_a_bad_choice_is_named(world, client):
     url = reverse("notifications:preferences")
     page = client.get(url).content.decode()
     assert "Kế hoạch được ban hành" in page and "Chỉ trong ứng dụng" in page
+    assert page.count('value="digest"') == len(Kind.values)  # the daily digest, for each kind
     chosen = {kind: "email" for kind in Kind.values} | {"plan_issued": "app"}
     response = client.post(url, chosen)
     assert response.status_code == 302
@@ -307,3 +309,120 @@ def test_each_kind_is_chosen_and_a_bad_choice_is_named(world, client):
     errors = response.context["form"].errors
     assert set(errors) == {"plan_issued", "nudge"}
     assert Preference.objects.get(kind="plan_issued").channel == "app"  # nothing changed
+
+
+# --- the daily digest -------------------------------------------------------------------
+
+
+def run_digests() -> None:
+    """What the worker does with each queued digest (called here, as `run_worker` does)."""
+    queued = DBTaskResult.objects.filter(status="READY", task_path=send_digest.module_path)
+    for args in queued.values_list("args_kwargs", flat=True):
+        send_digest.call(*args["args"])
+
+
+def three_nudges(world, django_capture_on_commit_callbacks) -> None:
+    people = [world.users[name] for name in ["focal_a", "focal_b", "head_a", "head_b"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(1, 4):
+            message = notices.Message(
+                kind=Kind.NUDGE, title=f"Đôn đốc lần {n}", body="Gửi báo cáo", url=f"/tasks/{n}/"
+            )
+            notices.notify(actor=world.users["office"], recipients=people, message=message)
+
+
+def test_a_daily_digest_lists_the_days_notifications_in_one_mail_once(
+    addresses, mailbox, django_capture_on_commit_callbacks
+):
+    world = addresses
+    notices.preference_set(actor=world.users["focal_a"], kind=Kind.NUDGE, channel="digest")
+    notices.preference_set(actor=world.users["focal_b"], kind=Kind.NUDGE, channel="app")
+    notices.preference_set(actor=world.users["head_b"], kind=Kind.NUDGE, channel="digest")
+    world.users["head_b"].email = ""  # chose the digest, but has no address
+    world.users["head_b"].save()
+    three_nudges(world, django_capture_on_commit_callbacks)
+    statuses = dict(
+        Notification.objects.filter(title="Đôn đốc lần 1").values_list(
+            "recipient__username", "email_status"
+        )
+    )
+    assert statuses == {
+        "focal_a": EmailStatus.DIGEST,
+        "focal_b": EmailStatus.NONE,
+        "head_a": EmailStatus.PENDING,
+        "head_b": EmailStatus.NONE,
+    }
+    run_worker()  # the single mails: head_a's three, nothing for the others yet
+    assert len(mailbox.to("head_a@example.vn")) == 3 and len(mailbox.messages) == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_reminders.call()  # the morning run queues the digests after the reminders
+    run_digests()
+    [mail] = mailbox.to("focal_a@example.vn")
+    assert "(3 thông báo)" in mail["Subject"]
+    text = mail.get_content()
+    assert "Kính gửi đồng chí focal_a" in text and "có 3 thông báo mới" in text
+    for n in range(1, 4):
+        assert f"{n}. Đôn đốc lần {n}" in text
+        assert f"https://cchc.example.vn/tasks/{n}/" in text
+    assert mailbox.to("focal_b@example.vn") == [] and mailbox.to("head_b@example.vn") == []
+    mine = Notification.objects.filter(recipient=world.users["focal_a"])
+    assert set(mine.values_list("email_status", flat=True)) == {EmailStatus.SENT}
+
+    # A second run, and a stray second try of the same digest, send nothing again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.digests_queue() == []
+    digest = Digest.objects.get(recipient=world.users["focal_a"])
+    assert notices.digest_send(digest_id=digest.pk) is None
+    assert len(mailbox.to("focal_a@example.vn")) == 1
+    # The next day's digest holds only what came since.
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.notify(
+            actor=None,
+            recipients=[world.users["focal_a"]],
+            message=notices.Message(kind=Kind.NUDGE, title="Đôn đốc lần 4"),
+        )
+        [second] = notices.digests_queue()
+    run_digests()
+    latest = mailbox.to("focal_a@example.vn")[-1]
+    assert "(1 thông báo)" in latest["Subject"] and "Đôn đốc lần 4" in latest.get_content()
+    assert "Đôn đốc lần 1" not in latest.get_content()
+    assert Digest.objects.get(pk=second).status == EmailStatus.SENT
+
+
+def test_a_failed_digest_is_tried_again_with_the_same_notifications(
+    addresses, mailbox, settings, django_capture_on_commit_callbacks
+):
+    settings.CCHC_EMAIL_MAX_ATTEMPTS = 2
+    world = addresses
+    notices.preference_set(actor=world.users["focal_a"], kind=Kind.NUDGE, channel="digest")
+    three_nudges(world, django_capture_on_commit_callbacks)
+    [pk] = notices.digests_queue()
+    mailbox.refuse = 1
+    queued = DBTaskResult.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        digest = notices.digest_send(digest_id=pk)
+    assert digest.status == EmailStatus.PENDING and digest.attempts == 1 and "451" in digest.error
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == queued + 1 and retry.run_after is not None
+    # Meanwhile another nudge arrives: it waits for the next digest, not this one.
+    notices.notify(
+        actor=None,
+        recipients=[world.users["focal_a"]],
+        message=notices.Message(kind=Kind.NUDGE, title="Đôn đốc muộn"),
+    )
+    digest = notices.digest_send(digest_id=pk)
+    assert digest.status == EmailStatus.SENT
+    [mail] = mailbox.to("focal_a@example.vn")
+    assert "(3 thông báo)" in mail["Subject"] and "Đôn đốc muộn" not in mail.get_content()
+    late = Notification.objects.get(title="Đôn đốc muộn")
+    assert late.email_status == EmailStatus.DIGEST and late.digest is None
+
+    # A server that keeps refusing: the digest and its notifications fail, the notices stay.
+    [pk] = notices.digests_queue()
+    mailbox.refuse = 10
+    for _ in range(2):
+        digest = notices.digest_send(digest_id=pk)
+    assert digest.status == EmailStatus.FAILED and notices.digest_send(digest_id=pk) is None
+    late.refresh_from_db()
+    assert late.email_status == EmailStatus.FAILED and late.read_at is None

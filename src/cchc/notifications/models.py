@@ -22,11 +22,13 @@ class Kind(models.TextChoices):
 class Channel(models.TextChoices):
     APP = "app", _("Chỉ trong ứng dụng")
     EMAIL = "email", _("Trong ứng dụng và qua thư điện tử")
+    DIGEST = "digest", _("Trong ứng dụng và gộp một thư mỗi ngày")
 
 
 class EmailStatus(models.TextChoices):
     NONE = "none", _("Không gửi thư")  # the person chose the application only, or has no address
     PENDING = "pending", _("Đang chờ gửi")
+    DIGEST = "digest", _("Chờ thư gộp trong ngày")  # goes out in the day's digest
     SENT = "sent", _("Đã gửi thư")
     FAILED = "failed", _("Gửi thư không được")
 
@@ -67,6 +69,14 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=500, blank=True)
+    # The daily mail that carries it, for those who chose a digest for its kind.
+    digest = models.ForeignKey(
+        "Digest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -88,6 +98,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Digest(models.Model):
+    """One daily mail to one person, listing the notifications it claimed when it was made;
+    a retry sends the same list again, and no notification is in two digests."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=EmailStatus.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("thư gộp thông báo")
+        verbose_name_plural = _("thư gộp thông báo")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} – {self.created_at:%d/%m/%Y}"
 
 
 class Preference(models.Model):

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
+from cchc.lib.dates import format_day
 from cchc.orgs.models import Unit
 
-from .models import Channel, EmailStatus, Kind, Notification, Preference
+from .models import Channel, Digest, EmailStatus, Kind, Notification, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,10 @@ def notify(
         )
         for pk in set(already):
             people.pop(pk)
-    by_app = set(
-        Preference.objects.filter(
-            user_id__in=people, kind=message.kind, channel=Channel.APP
-        ).values_list("user_id", flat=True)
+    chosen = dict(
+        Preference.objects.filter(user_id__in=people, kind=message.kind).values_list(
+            "user_id", "channel"
+        )
     )
     made = Notification.objects.bulk_create(
         [
@@ -74,11 +75,7 @@ def notify(
                 subject_type=message.subject._meta.label_lower if message.subject else "",
                 subject_id=message.subject.pk if message.subject else None,
                 sent_by=actor,
-                email_status=(
-                    EmailStatus.PENDING
-                    if email_on() and user.email and user.pk not in by_app
-                    else EmailStatus.NONE
-                ),
+                email_status=_email_status(user, chosen.get(user.pk, Channel.EMAIL)),
             )
             for user in people.values()
         ]
@@ -87,6 +84,13 @@ def notify(
     if pending:
         transaction.on_commit(lambda: _enqueue(pending))
     return made
+
+
+def _email_status(user: User, channel: str) -> str:
+    """No mail server or no address: no mail, whatever the person chose."""
+    if not (email_on() and user.email) or channel == Channel.APP:
+        return EmailStatus.NONE
+    return EmailStatus.DIGEST if channel == Channel.DIGEST else EmailStatus.PENDING
 
 
 def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
@@ -204,7 +208,104 @@ def _email_failed(
         email_status=EmailStatus.FAILED if last else EmailStatus.PENDING, email_error=error[:500]
     )
     if not last:
-        delay = datetime.timedelta(minutes=2 ** (notification.email_attempts - 1))
-        _enqueue([notification.pk], run_after=(now or timezone.now()) + delay)
+        _enqueue([notification.pk], run_after=_retry_at(notification.email_attempts, now))
     notification.refresh_from_db()
     return notification
+
+
+def _retry_at(attempts: int, now: datetime.datetime | None) -> datetime.datetime:
+    """1, 2, 4… minutes after the attempt that failed."""
+    return (now or timezone.now()) + datetime.timedelta(minutes=2 ** (attempts - 1))
+
+
+# --- the daily digest (the worker, once a day) -------------------------------------------
+
+
+def digests_queue() -> list[int]:
+    """For each person with notifications waiting for the daily mail, a digest that claims
+    them, queued for the worker; returns the digests made."""
+    waiting = (
+        Notification.objects.filter(email_status=EmailStatus.DIGEST, digest__isnull=True)
+        .order_by("recipient_id")
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return [pk for pk in (digest_claim(recipient_id=r) for r in list(waiting)) if pk]
+
+
+@transaction.atomic
+def digest_claim(*, recipient_id: int) -> int | None:
+    """Put a person's waiting notifications in one new digest. The update takes only rows
+    no digest holds yet, so two runs at once never list a notification twice."""
+    digest = Digest.objects.create(recipient_id=recipient_id, status=EmailStatus.PENDING)
+    claimed = Notification.objects.filter(
+        recipient_id=recipient_id, email_status=EmailStatus.DIGEST, digest__isnull=True
+    ).update(digest=digest)
+    if not claimed:
+        digest.delete()
+        return None
+    transaction.on_commit(lambda: _enqueue_digest(digest.pk))
+    return digest.pk
+
+
+def _enqueue_digest(pk: int, run_after: datetime.datetime | None = None) -> None:
+    from .tasks import send_digest  # the task module imports this one
+
+    (send_digest.using(run_after=run_after) if run_after else send_digest).enqueue(pk)
+
+
+def digest_message(digest: Digest) -> EmailMessage:
+    items = list(digest.notifications.order_by("created_at", "id"))
+    day = format_day(timezone.localtime(digest.created_at).date())
+    context = {
+        "items": items,
+        "day": day,
+        "site": settings.CCHC_SITE_URL,
+        "person": digest.recipient,
+    }
+    subject = _("[CCHC] Thông báo ngày %(day)s (%(n)d thông báo)") % {"day": day, "n": len(items)}
+    return EmailMessage(
+        subject=subject[:250],
+        body=render_to_string("notifications/digest.txt", context),
+        to=[digest.recipient.email],
+    )
+
+
+def digest_send(*, digest_id: int, now: datetime.datetime | None = None) -> Digest | None:
+    """Send one digest; a failure is tried again later like a single mail, with the same
+    notifications. A person whose address was removed meanwhile gets no mail."""
+    with transaction.atomic():
+        digest = (
+            Digest.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=digest_id, status=EmailStatus.PENDING)
+            .first()
+        )
+        if digest is None:
+            return None
+        digest.attempts += 1
+        digest.save(update_fields=["attempts"])
+    if not (email_on() and digest.recipient.email):
+        return _digest_close(digest, EmailStatus.NONE)
+    try:
+        digest_message(digest).send()
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("Digest %s failed: %s", digest_id, exc)
+        error = (str(exc) or exc.__class__.__name__)[:500]
+        if digest.attempts >= settings.CCHC_EMAIL_MAX_ATTEMPTS:
+            return _digest_close(digest, EmailStatus.FAILED, error)
+        Digest.objects.filter(pk=digest.pk).update(error=error)
+        _enqueue_digest(digest.pk, run_after=_retry_at(digest.attempts, now))
+        digest.refresh_from_db()
+        return digest
+    return _digest_close(digest, EmailStatus.SENT)
+
+
+@transaction.atomic
+def _digest_close(digest: Digest, status: str, error: str = "") -> Digest:
+    """The digest and its notifications end together: sent, failed, or no mail."""
+    sent_at = timezone.now() if status == EmailStatus.SENT else None
+    Digest.objects.filter(pk=digest.pk).update(status=status, sent_at=sent_at, error=error)
+    digest.notifications.update(email_status=status, emailed_at=sent_at, email_error=error)
+    digest.refresh_from_db()
+    return digest

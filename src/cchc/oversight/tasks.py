@@ -1,11 +1,14 @@
 """The daily run of reminders, by the background worker itself: each run catches up the
-days since the last one and queues the next for tomorrow morning."""
+days since the last one, then queues each person's daily digest of notifications, and
+queues the next run for tomorrow morning."""
 
 import datetime
 
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
+
+from cchc.notifications.services import digests_queue
 
 from . import services
 
@@ -22,6 +25,8 @@ def next_run(now: datetime.datetime) -> datetime.datetime:
 @task()
 def send_daily_reminders() -> int:
     sent = sum(n for _day, n in services.reminders_catch_up(today=timezone.localdate()))
+    # After the reminders, so that today's are in today's digest.
+    digests_queue()
     schedule(run_after=next_run(timezone.now()))
     return sent
 
