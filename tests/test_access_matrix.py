@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from cchc.orgs import services as org_services
 from cchc.plans import progress, selectors, services
-from cchc.plans.models import Area, Evidence, Plan, Task, TaskUpdate
+from cchc.plans.models import Area, Evidence, Nudge, Plan, Task, TaskUpdate
 from cchc.plans.progress import EvidenceFile
 
 ROLES = [
@@ -561,6 +561,27 @@ def test_http_task_bulk(web, world, role):
             assert_denied(response)
         if role == "anonymous" or key not in allowed:
             assert due == task.due_date, key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_task_nudge(web, world, role):
+    """Nudging is the office's of the plan's branch, like reorganising it; a draft's tasks
+    are refused as such (their units do not see them yet)."""
+    url = reverse("plans:task-bulk")
+    client = web(role)
+    for key in TASKS:
+        task = world.tasks[key]
+        before = Nudge.objects.count()
+        response = client.post(url, {"ids": [task.pk], "action": "nudge", "message": "Nhắc"})
+        nudged = Nudge.objects.count() > before
+        if role == "anonymous":
+            assert_login_redirect(response)
+        elif key in MATRIX[role]["set_due"]:
+            assert response.status_code == 302, key
+            assert nudged == (key in ISSUED_TASKS), key
+        else:
+            assert_denied(response)
+        assert nudged == (role == "office" and key in TCCT_TASKS), key
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -65,6 +65,7 @@ ANY_USER = {
 SCOPED: dict[str, Kwargs] = {
     "plans:plan-detail": _pk("plan"),
     "plans:plan-issue": _pk("draft"),
+    "plans:plan-nudge": _pk("plan"),
     "plans:task-bulk": NONE,
     "plans:task-detail": _pk("task"),
     "plans:task-update": _pk("task"),
@@ -117,6 +118,7 @@ SCOPED: dict[str, Kwargs] = {
     "accounts:member-unlock": _pk("focal"),
     "accounts:member-second-factor-reset": _pk("focal"),
     "notifications:open": _pk("notification"),
+    "notifications:read": _pk("notification"),
     "oversight:reminders": NONE,
     "oversight:reminder-rules": _pk("tcct"),
     "oversight:guidance-create": NONE,

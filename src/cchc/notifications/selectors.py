@@ -11,6 +11,12 @@ def unread_count(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_nudges(*, user, limit: int = 5) -> tuple[list[Notification], int]:
+    """The office's nudges the person has not read yet, newest first, and how many."""
+    rows = Notification.objects.filter(recipient=user, kind=Kind.NUDGE, read_at__isnull=True)
+    return list(rows.select_related("sent_by")[:limit]), rows.count()
+
+
 def notification_list(*, user, kind: str = "", unread: bool = False) -> QuerySet[Notification]:
     rows = Notification.objects.filter(recipient=user).select_related("unit", "sent_by")
     if kind:

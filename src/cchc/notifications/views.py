@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +46,20 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     url = notification.url
     if url.startswith("/") and not url.startswith("//"):
         return redirect(url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_mark_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """“Đã xem”: marked read where it is shown, and back to that page."""
+    notification = selectors.notification_get(user=request.user, pk=pk)
+    services.notification_read(actor=request.user, notification=notification)
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("notifications:list")
 
 

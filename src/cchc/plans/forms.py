@@ -165,11 +165,18 @@ class IdListField(forms.Field):
 class TaskBulkForm(forms.Form):
     SET_LEAD_UNIT = "set_lead_unit"
     SET_DUE = "set_due"
+    NUDGE = "nudge"
 
     ids = IdListField(required=False)
     action = forms.ChoiceField(
-        choices=[(SET_LEAD_UNIT, _("Đổi cơ quan chủ trì")), (SET_DUE, _("Đổi thời hạn"))]
+        choices=[
+            (SET_LEAD_UNIT, _("Đổi cơ quan chủ trì")),
+            (SET_DUE, _("Đổi thời hạn")),
+            (NUDGE, _("Đôn đốc")),
+        ]
     )
+    # Its length and emptiness are the nudge service's to judge (one message for both forms).
+    message = forms.CharField(required=False, strip=False, label=_("Nội dung đôn đốc"))
     lead_unit = forms.TypedChoiceField(
         coerce=int, empty_value=None, required=False, label=_("Cơ quan chủ trì mới")
     )
@@ -193,6 +200,19 @@ class TaskBulkForm(forms.Form):
         if data.get("action") == self.SET_DUE and not data.get("due_date"):
             self.add_error("due_date", _("Hãy nhập hạn mới."))
         return data
+
+
+class UnitNudgeForm(forms.Form):
+    """The dashboard's nudge of chosen units; the service checks the units and the message."""
+
+    units = IdListField(required=False)
+    message = forms.CharField(required=False, strip=False, label=_("Nội dung đôn đốc"))
+    next = forms.CharField(required=False)
+
+    def clean_units(self) -> list[int]:
+        if not self.cleaned_data["units"]:
+            raise forms.ValidationError(_("Đơn vị: hãy chọn ít nhất một đơn vị."))
+        return self.cleaned_data["units"]
 
 
 class PlanIssueForm(forms.Form):

@@ -229,3 +229,25 @@ class Evidence(StoredFile):
         ordering = ["-effective_on", "-id"]
         verbose_name = _("tài liệu kiểm chứng")
         verbose_name_plural = _("tài liệu kiểm chứng")
+
+
+class Nudge(models.Model):
+    """The office urged a unit (đôn đốc): its message, and the tasks it named (none for a
+    word to the unit as a whole). Its focal officers and head were notified."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="nudges")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, related_name="nudges")
+    tasks = models.ManyToManyField(Task, related_name="nudges", blank=True)
+    message = models.TextField(_("nội dung đôn đốc"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("đôn đốc")
+        verbose_name_plural = _("đôn đốc")
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {format_day(self.sent_at)}"

@@ -21,8 +21,8 @@ from cchc.orgs.models import Role, Unit
 
 from . import permissions
 from .history import annotate_state, state_q
-from .models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
-from .timeliness import Timeliness
+from .models import Area, Evidence, Nudge, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
+from .timeliness import Timeliness, timeliness_q
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -574,13 +574,19 @@ class TaskNotice:
     kind: str
     title: str
     recipients: list[str]
+    body: str = ""  # a nudge's message and the tasks it names
 
 
 def task_notices(*, user, task: Task, limit: int = 50) -> list[TaskNotice]:
     """The reminders and nudges sent about a task (the task is already the user's to read),
-    newest first; one row per sending, naming its recipients."""
+    newest first; one row per sending, naming its recipients. A nudge naming several
+    tasks is one notification per person about the nudge, listed on each of its tasks."""
+    nudges = Nudge.tasks.through.objects.filter(task_id=task.pk).values("nudge_id")
     rows = (
-        Notification.objects.filter(subject_type="plans.task", subject_id=task.pk)
+        Notification.objects.filter(
+            Q(subject_type="plans.task", subject_id=task.pk)
+            | Q(subject_type="plans.nudge", subject_id__in=nudges)
+        )
         .select_related("recipient")
         .order_by("-created_at", "key", "id")[: limit * 4]
     )
@@ -588,6 +594,37 @@ def task_notices(*, user, task: Task, limit: int = 50) -> list[TaskNotice]:
     for n in rows:
         group = (n.kind, n.key or f"{n.created_at}:{n.title}")
         if group not in notices:
-            notices[group] = TaskNotice(n.created_at, n.get_kind_display(), n.title, [])
+            body = n.body if n.subject_type == "plans.nudge" else ""
+            notices[group] = TaskNotice(n.created_at, n.get_kind_display(), n.title, [], body)
         notices[group].recipients.append(person_name(n.recipient))
     return list(notices.values())[:limit]
+
+
+@dataclass
+class NudgeUnit:
+    """A unit the office may nudge about a plan, with its urgent open tasks."""
+
+    pk: int
+    name: str
+    overdue: int
+    due_soon: int
+
+
+def nudge_units(*, user, plan: Plan, today: datetime.date) -> list[NudgeUnit]:
+    """Lead units with open tasks of the plan overdue or due soon as of `today`, most
+    overdue first; none unless the user's office manages the plan and it is issued."""
+    if plan.status != PlanStatus.ISSUED or not plan_can_manage(user=user, plan=plan):
+        return []
+    overdue = timeliness_q(Timeliness.OVERDUE, today)
+    soon = timeliness_q(Timeliness.DUE_SOON, today)
+    rows = (
+        Task.objects.filter(overdue | soon, plan=plan)
+        .order_by()
+        .values("lead_unit_id", "lead_unit__name", "lead_unit__path")
+        .annotate(overdue=Count("id", filter=overdue), due_soon=Count("id", filter=soon))
+        .order_by("-overdue", "lead_unit__path")
+    )
+    return [
+        NudgeUnit(r["lead_unit_id"], r["lead_unit__name"], r["overdue"], r["due_soon"])
+        for r in rows
+    ]

@@ -25,7 +25,7 @@ from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from . import charts, choice, exports, progress, queue, selectors, services
+from . import charts, choice, exports, notices, progress, queue, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
     DashboardForm,
@@ -33,6 +33,7 @@ from .forms import (
     TaskBulkForm,
     TaskFilterForm,
     TaskUpdateForm,
+    UnitNudgeForm,
 )
 from .models import Plan
 from .selectors import UnitChoice
@@ -135,6 +136,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "units": units,
         "unit_id": unit_id,
         "unit_outside_list": bool(unit_id) and unit_id not in {u.pk for u in units},
+        # Nudging is about today's tasks: not offered on the figures of a past day.
+        "nudge_units": []
+        if form.as_of_param()
+        else selectors.nudge_units(user=user, plan=plan, today=today),
+        "nudge_max": notices.NUDGE_MESSAGE_MAX,
     }
     context |= _figure_rows(summary, branches, plan=plan.pk, unit=unit_id, as_of=context["as_of"])
     return render(request, "plans/dashboard.html", context)
@@ -251,6 +257,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         "queue": work,
         "active_filters": form.active_count(),
         "can_bulk": can_bulk,
+        "nudge_max": notices.NUDGE_MESSAGE_MAX,
         "today": today,
         "as_of": form.as_of_param(),
         "today_url": _today_url(request),
@@ -367,6 +374,8 @@ def task_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.error(request, error)  # type: ignore[arg-type]
         return redirect(back)
     data = form.cleaned_data
+    if data["action"] == TaskBulkForm.NUDGE:
+        return _nudge_tasks(request, data, back)
     try:
         if data["action"] == TaskBulkForm.SET_LEAD_UNIT:
             unit = selectors.units_by_id(ids=[data["lead_unit"]])[data["lead_unit"]]
@@ -397,6 +406,55 @@ def task_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "%(n)d nhiệm vụ còn lại giữ nguyên (đã như vậy, hoặc đã hoàn thành/hủy bỏ)."
             ) % {"n": unchanged}
         messages.success(request, message)
+    return redirect(back)
+
+
+def _nudge_tasks(request: AuthenticatedHttpRequest, data: dict, back: str) -> HttpResponse:
+    try:
+        nudges = notices.task_nudge(
+            actor=request.user, task_ids=data["ids"], message=data["message"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _nudged(nudges))
+    return redirect(back)
+
+
+def _nudged(nudges: list) -> str:
+    return ngettext(
+        "Đã đôn đốc %(n)d đơn vị; thông báo đã gửi đến cán bộ đầu mối và thủ trưởng đơn vị.",
+        "Đã đôn đốc %(n)d đơn vị; thông báo đã gửi đến cán bộ đầu mối và thủ trưởng các đơn vị.",
+        len(nudges),
+    ) % {"n": len(nudges)}
+
+
+@login_required
+@require_POST
+def plan_nudge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's nudge of chosen units about the plan's urgent tasks."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    form = UnitNudgeForm(request.POST)
+    back = _safe_next(
+        request, request.POST.get("next"), f"{reverse('plans:dashboard')}?plan={plan.pk}"
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:  # messages: an ErrorList yields them, whatever the stubs say
+                messages.error(request, error)  # type: ignore[arg-type]
+        return redirect(back)
+    try:
+        nudges = notices.unit_nudge(
+            actor=request.user,
+            plan=plan,
+            unit_ids=form.cleaned_data["units"],
+            message=form.cleaned_data["message"],
+            today=timezone.localdate(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _nudged(nudges))
     return redirect(back)
 
 

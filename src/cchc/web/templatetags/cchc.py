@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cchc.lib import dates, numbers, text
-from cchc.notifications.selectors import unread_count
+from cchc.notifications.selectors import unread_count, unread_nudges
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans import choice
@@ -341,6 +341,19 @@ def main_nav(context) -> dict:
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
         "unread": unread_count(user=user),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("notifications/partials/nudges.html", takes_context=True)
+def nudges_unread(context) -> dict:
+    """“Văn phòng đôn đốc”: the person's unread nudges, on the page they land on."""
+    request = context["request"]
+    nudges, count = unread_nudges(user=request.user)
+    return {
+        "nudges": nudges,
+        "count": count,
+        "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
 
