@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The API; listed so that its docs page uses ninja's own static files, not a CDN.
+    "ninja",
     "cchc.accounts",
     "cchc.demo",
     "cchc.audit",
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
     "cchc.reporting",
     "cchc.oversight",
     "cchc.ops",
+    "cchc.api",
     "cchc.web",
 ]
 
@@ -278,6 +281,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A task due within this many days (today included) is "due soon".
 CCHC_DUE_SOON_DAYS = env_int("CCHC_DUE_SOON_DAYS", 7)
 CCHC_PAGE_SIZE = env_int("CCHC_PAGE_SIZE", 50)
+# Calls one API token may make per minute (0: no limit); counted in Django's cache.
+CCHC_API_RATE_PER_MINUTE = env_int("CCHC_API_RATE_PER_MINUTE", 600)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,26 @@
+"""The REST API under /api/v1/: its OpenAPI description at /api/v1/openapi.json and an
+interactive page at /api/v1/docs (Swagger UI from ninja's own static files, no CDN)."""
+
+from ninja import NinjaAPI, Swagger
+
+from . import errors
+from .auth import BearerToken
+from .plans_routes import router as plans_router
+
+api = NinjaAPI(
+    title="CCHC API",
+    version="1",
+    description=(
+        "Kế hoạch, nhiệm vụ và tiến độ cải cách hành chính. Xác thực: "
+        "`Authorization: Bearer <mã truy cập>` (tạo tại /account/tokens/). Lỗi: "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api",
+    auth=BearerToken(),
+    # No call to the public validator: the page loads nothing from outside.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/", plans_router)
