@@ -1,6 +1,8 @@
 """Every URL of the project, found by walking the URL configuration (issue 9): a view added
 without being placed here fails `test_every_url_is_placed`; each placed URL is then tried,
 GET and POST, by someone not logged in and by a logged-in person with no role at all.
+The API's URLs (`API`) answer 401 JSON without a token instead of sending to the login
+page, and the same nothing to the token of a person with no role.
 
 The anonymous are sent to log in (or refused); the person with no role is refused (403,
 404 or 405), sees none of the world's data on the pages open to every user, and changes
@@ -15,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cchc.api import services as api_services
 from cchc.audit.models import AuditEvent
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
@@ -23,6 +26,7 @@ from cchc.oversight import guidance_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
+from tests.api_helpers import ApiClient, token_for
 from tests.test_reporting_world import make_period, submit, write
 from tests.world import sign_in
 
@@ -39,7 +43,15 @@ def _unit(o: dict) -> dict:
 
 
 # Open to anyone, logged in or not.
-PUBLIC = {"login", "logout", "web:healthz", "admin-login"}
+PUBLIC = {
+    "login",
+    "logout",
+    "web:healthz",
+    "admin-login",
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
+}
 # Open to every logged-in person (their own account, lists that show only what they may see).
 ANY_USER = {
     "web:home",
@@ -60,6 +72,7 @@ ANY_USER = {
     "notifications:read-all",
     "notifications:preferences",
     "oversight:guidance-list",
+    "tokens:list",
 }
 # Every other URL, with the real objects its parameters name.
 SCOPED: dict[str, Kwargs] = {
@@ -131,6 +144,19 @@ SCOPED: dict[str, Kwargs] = {
     "oversight:guidance-ack-received": _pk("ack"),
     "oversight:guidance-ack-read": _pk("ack"),
     "oversight:guidance-file-download": _pk("guidance_file"),
+    "tokens:revoke": _pk("token"),
+}
+# The API (cchc.api), with the objects its parameters name.
+API: dict[str, Kwargs] = {
+    "api:unit_list": NONE,
+    "api:area_list": NONE,
+    "api:plan_list": NONE,
+    "api:plan_detail": lambda o: {"plan_id": o["plan"].pk},
+    "api:task_list": NONE,
+    "api:task_detail": lambda o: {"task_id": o["task"].pk},
+    "api:task_update_list": lambda o: {"task_id": o["task"].pk},
+    "api:task_update_post": lambda o: {"task_id": o["task"].pk},
+    "api:evidence_add": lambda o: {"task_id": o["task"].pk},
 }
 
 
@@ -147,7 +173,7 @@ def _walk(patterns, namespace=None):
 
 def test_every_url_is_placed():
     found = set(_walk(get_resolver().url_patterns))
-    placed = PUBLIC | ANY_USER | set(SCOPED)
+    placed = PUBLIC | ANY_USER | set(SCOPED) | set(API)
     assert found - placed == set(), "new URLs: place each in PUBLIC, ANY_USER or SCOPED"
     assert placed - found == set(), "placed URLs that no longer exist"
 
@@ -160,7 +186,7 @@ def objects(world, settings, tmp_path):
 
 def make_objects(world) -> dict:
     """One of everything a URL can name, made by the people allowed to make it."""
-    office = world.users["office"]
+    office, focal = world.users["office"], world.users["focal_a"]
     update = progress.task_update_post(
         actor=world.users["focal_a"],
         task=world.tasks["a_soon"],
@@ -219,6 +245,7 @@ def make_objects(world) -> dict:
         "focal": world.users["focal_a"],
         "alias": alias,
         "group": group,
+        "token": api_services.token_create(actor=focal, name="Hệ thống", days=30)[0],
     }
 
 
@@ -297,3 +324,24 @@ def test_pages_open_to_everyone_show_no_role_nothing(objects, name):
     for secret in SECRETS:
         assert secret not in text, (name, secret)
     assert AuditEvent.objects.exclude(action__startswith="auth.").count() == before
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_no_token_no_entry(objects, name):
+    """No token: 401 JSON, never a login page; a token of a person with no role: nothing
+    seen (an empty list or 404), nothing written."""
+    url = reverse(name, kwargs=API[name](objects)).removeprefix("/api/v1")
+    anonymous = ApiClient(None)
+    for method in (anonymous.get, anonymous.post):
+        response = method(url)
+        assert response.status_code in (401, 405), (name, response.status_code)
+        if response.status_code == 401:
+            assert response.json()["error"]["code"] == "unauthorized"
+    nobody = ApiClient(token_for(objects["focal"].__class__.objects.get(username="nobody")))
+    events = AuditEvent.objects.count()
+    for method in (nobody.get, nobody.post):
+        response = method(url)
+        assert response.status_code in (200, 400, 403, 404, 405), (name, response.status_code)
+        for secret in SECRETS:
+            assert secret not in response.content.decode(), (name, secret)
+    assert AuditEvent.objects.count() == events
