@@ -174,6 +174,7 @@ def test_unknown_and_forbidden_objects_are_404_json(world):
         ({"as_of": "2999-01-01"}, "as_of"),
         ({"cursor": "!!!"}, "cursor"),
         ({"q": "x" * 300}, "q"),
+        ({"q": "a\x00b"}, "q"),
     ],
 )
 def test_bad_filters_are_400_naming_the_field(world, query, field):

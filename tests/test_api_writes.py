@@ -64,6 +64,8 @@ def test_an_update_writes_the_webs_audit_event(world):
         ({"note": "x", "reported_on": "2999-01-01"}, "reported_on"),
         ({"note": "x", "reported_on": "31/02/2026"}, "reported_on"),
         ({"note": "x", "based_on_update": -1}, "based_on_update"),
+        ({"note": "a\x00b"}, "note"),
+        ({"note": "x", "deliverable": "\x00"}, "deliverable"),
     ],
 )
 def test_a_bad_update_is_400_naming_the_field(world, body, field):
@@ -137,16 +139,27 @@ def test_evidence_is_uploaded_through_the_service(world, settings):
         key="e-1",
     )
     assert again.json() == response.json() and Evidence.objects.count() == 1
-    # Supporting unit B sees what it uploaded; the lead unit sees it too.
-    updates = api_as(world, "focal_a").get(f"/tasks/{task.pk}/updates")
-    assert updates.status_code == 200
+    # Downloaded by who may read it: the unit that sent it and the lead unit, not agency A's
+    # neighbour with no part in the task.
+    url = response.json()["download_url"].removeprefix("/api/v1")
+    for role, status in (("focal_b", 200), ("focal_a", 200), ("office", 200), ("nobody", 404)):
+        got = api_as(world, role).get(url)
+        assert got.status_code == status, role
+        if status == 200:
+            assert b"".join(got.streaming_content) == b"%PDF-1.4 hop"
     settings.CCHC_MAX_UPLOAD_BYTES = 10
     big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4 " + b"x" * 100, "application/pdf")
     response = api.post_multipart(
         f"/tasks/{task.pk}/evidence", {"file": big, "effective_on": today}
     )
-    assert response.status_code == 413 and error_of(response)["code"] == "too_large"
+    assert response.status_code == 413, response.content
+    assert error_of(response)["code"] == "too_large"
     assert "file" in error_of(response)["fields"]
+    paper.seek(0)
+    nul = api.post_multipart(
+        f"/tasks/{task.pk}/evidence", {"file": paper, "effective_on": today, "description": "\x00"}
+    )
+    assert nul.status_code == 400 and "description" in error_of(nul)["fields"]
     missing = api.post_multipart(f"/tasks/{task.pk}/evidence", {"effective_on": today})
     assert missing.status_code == 400 and "file" in error_of(missing)["fields"]
     future = SimpleUploadedFile("a.pdf", b"%PDF", "application/pdf")

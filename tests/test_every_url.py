@@ -157,6 +157,11 @@ API: dict[str, Kwargs] = {
     "api:task_update_list": lambda o: {"task_id": o["task"].pk},
     "api:task_update_post": lambda o: {"task_id": o["task"].pk},
     "api:evidence_add": lambda o: {"task_id": o["task"].pk},
+    "api:evidence_download": lambda o: {"evidence_id": o["evidence"].pk},
+    "api:period_list": NONE,
+    "api:period_detail": lambda o: {"period_id": o["period"].pk},
+    "api:notification_list": NONE,
+    "api:notification_read": lambda o: {"notification_id": o["notification"].pk},
 }
 
 

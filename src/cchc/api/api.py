@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Swagger
 from . import errors
 from .auth import BearerToken
 from .plans_routes import router as plans_router
+from .reporting_routes import router as reporting_router
 
 api = NinjaAPI(
     title="CCHC API",
@@ -24,3 +25,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", plans_router)
+api.add_router("/", reporting_router)

@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
 
-from cchc.lib.files import check_upload, sha256_of
+from cchc.lib.files import check_upload, sha256_of, stored_file_response
 from cchc.lib.text import person_name
 from cchc.plans import progress, selectors
 from cchc.plans.forms import MAX_ID, TaskFilterForm
@@ -34,6 +35,7 @@ from .schemas import (
     TaskDetailOut,
     TaskPage,
     TaskQuery,
+    Text,
     UnitOut,
     UpdateIn,
     UpdateOut,
@@ -46,6 +48,8 @@ READ_ERRORS = {frozenset({400, 401, 404, 429}): ErrorOut}
 WRITE_ERRORS = {frozenset({400, 401, 403, 404, 409, 413, 422, 429}): ErrorOut}
 # An object's id in a path: a number the database can hold, or a 400 naming it.
 ID = Path(..., ge=1, le=MAX_ID)
+# An evidence file's description, a form field that may be left out.
+DESCRIPTION = Form("")
 # Task list rows carry none of the long texts (as the web's list).
 LIST_DEFERRED = ["description", "notes", "result", "search_text", "deliverable"]
 
@@ -226,6 +230,7 @@ def _evidence(e: Evidence) -> dict:
         "description": e.description,
         "unit_id": e.unit_id,
         "update_id": e.update_id,
+        "download_url": reverse("api:evidence_download", kwargs={"evidence_id": e.pk}),
     }
 
 
@@ -317,7 +322,7 @@ def evidence_add(
     file: File[NinjaUploadedFile],
     effective_on: Form[datetime.date],
     task_id: int = ID,
-    description: Form[str] = "",
+    description: Text = DESCRIPTION,
 ):
     """Attach a file proving the work (multipart/form-data), dated by the paper itself."""
     user = request.auth
@@ -340,3 +345,20 @@ def evidence_add(
         "description": description,
     }
     return Status(*idempotency.run(request, seen, write))
+
+
+# A file of any type: the OpenAPI description says so instead of JSON.
+ANY_FILE = {
+    "responses": {
+        200: {
+            "description": "Tệp tài liệu kiểm chứng",
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get("/evidence/{evidence_id}", response=READ_ERRORS, openapi_extra=ANY_FILE)
+def evidence_download(request, evidence_id: int = ID):
+    """The file itself, for those who may read it (as the web's download)."""
+    return stored_file_response(selectors.evidence_get(user=request.auth, pk=evidence_id))

@@ -2,14 +2,24 @@
 them). Rules stay in the services: a schema says types, the services say what is allowed."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from cchc.plans.forms import MAX_ID
 
 Id = int
+
+
+def _no_nul(value: str) -> str:
+    # As Django's form fields: PostgreSQL stores no NUL character in text.
+    if "\x00" in value:
+        raise ValueError("NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 TaskStatusName = Literal["not_started", "in_progress", "done", "cancelled"]
 StatusFilter = Literal["open", "not_started", "in_progress", "done", "cancelled"]
 TimelinessName = Literal[
@@ -107,6 +117,7 @@ class EvidenceOut(Schema):
     description: str
     unit_id: Id
     update_id: Id | None
+    download_url: str
 
 
 class UpdateOut(Schema):
@@ -129,10 +140,10 @@ class UpdateOut(Schema):
 class UpdateIn(Schema):
     """A progress entry. Leave out what does not change: a supporting unit sends a note."""
 
-    note: str = ""
+    note: Text = ""
     progress: int | None = Field(None, description="0–100 (%).")
     status: TaskStatusName | None = None
-    deliverable: str = Field("", description="Bắt buộc khi chuyển sang Hoàn thành.")
+    deliverable: Text = Field("", description="Bắt buộc khi chuyển sang Hoàn thành.")
     completed_on: datetime.date | None = None
     reported_on: datetime.date | None = Field(None, description="Mặc định: hôm nay.")
     based_on_update: int | None = Field(
@@ -155,10 +166,24 @@ class TaskQuery(Schema):
     lead_unit: int | None = Field(None, ge=1, le=MAX_ID, description="Đúng đơn vị chủ trì.")
     status: StatusFilter | None = None
     timeliness: TimelinessName | None = None
-    q: str | None = Field(None, max_length=200)
+    q: Text | None = Field(None, max_length=200)
     mine: bool = Field(False, description="Chỉ nhiệm vụ đơn vị mình chủ trì hoặc phối hợp.")
     as_of: datetime.date | None = Field(None, description="Số liệu tại ngày (mặc định hôm nay).")
     due_before: datetime.date | None = Field(None, description="Hạn hoàn thành đến ngày này.")
     due_after: datetime.date | None = Field(None, description="Hạn hoàn thành từ ngày này.")
-    cursor: str | None = Field(None, max_length=64)
+    cursor: Text | None = Field(None, max_length=64)
     limit: int = Field(50, ge=1, le=200)
+
+
+class PeriodOut(Schema):
+    """A reporting period, with how many units must report and how many have sent."""
+
+    id: Id
+    plan_id: Id
+    kind: str
+    label: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    due_on: datetime.date
+    units_due: int
+    units_submitted: int
