@@ -2,13 +2,23 @@
 interactive page at /api/v1/docs (Swagger UI from ninja's own static files, no CDN)."""
 
 from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import BearerToken
 from .plans_routes import router as plans_router
 from .reporting_routes import router as reporting_router
 
+
+
+class Utf8Json(JSONRenderer):
+    """Vietnamese as letters, not \\u escapes: readable in curl and in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8Json(),
     title="CCHC API",
     version="1",
     description=(
