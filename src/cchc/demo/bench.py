@@ -82,14 +82,17 @@ class Response:
 class Session:
     """A browser-like HTTP client: cookies, CSRF token from the login page."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, headers: dict | None = None):
         self.base = base
+        # Sent with every request (the API's bearer token).
+        self.headers = headers or {}
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def request(self, path: str, data: dict | None = None) -> Response:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         headers = {"Referer": self.base + path} if data is not None else {}
+        headers |= self.headers
         # The bench's own server on 127.0.0.1 (self.base), never a user's URL.
         req = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310
         started = time.perf_counter()
@@ -275,6 +278,7 @@ class Line:
     sql: list
     reps: int
     export: bool = False
+    api: bool = False  # a call of the API, with the role's token instead of its session
     samples: list[float] = field(default_factory=list)
     sql_samples: list[float] = field(default_factory=list)
     queries: str = "–"
@@ -282,7 +286,7 @@ class Line:
     error: str = ""
 
 
-def count_queries_in_process(username: str, paths: list[str]) -> str:
+def count_queries_in_process(username: str, paths: list[str], headers: dict | None = None) -> str:
     """Replay the requests through Django's test client and count their queries."""
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -295,7 +299,7 @@ def count_queries_in_process(username: str, paths: list[str]) -> str:
     total = 0
     for path in paths:
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
+            response = client.get(path, headers=headers or {})
             if isinstance(response, StreamingHttpResponse):
                 for _ in response.streaming_content:
                     pass
@@ -304,6 +308,17 @@ def count_queries_in_process(username: str, paths: list[str]) -> str:
             return f"HTTP {response.status_code}"
         total += len(captured.captured_queries)
     return f"~{total}"
+
+
+def api_header(username: str) -> dict:
+    """A fresh one-day API token of the bench's person, as the Authorization header."""
+    from django.contrib.auth import get_user_model
+
+    from cchc.api.services import token_create
+
+    owner = get_user_model().objects.get(username=username)
+    plain = token_create(actor=None, owner=owner, name="make bench", days=1)[1]
+    return {"Authorization": f"Bearer {plain}"}
 
 
 def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
@@ -415,6 +430,14 @@ def main(argv: list[str] | None = None) -> int:
                 args.reps,
             ),
             Line(
+                "API: task list of one unit",
+                role,
+                [f"/api/v1/tasks?unit={focal_unit.pk}&limit={settings.CCHC_PAGE_SIZE}"],
+                sql.unit_list(scope, focal_unit.path),
+                args.reps,
+                api=True,
+            ),
+            Line(
                 "overdue, whole tree",
                 role,
                 ["/tasks/?timeliness=overdue"],
@@ -431,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
 
+    bearer = {role: api_header(scope.username) for role, scope in scopes.items()}
     server = Server(data_dir, args.port or free_port())
     print(f"starting gunicorn on {server.base} (log: {server.log_path})")
     memory: dict[str, float | None] = {}
@@ -442,7 +466,8 @@ def main(argv: list[str] | None = None) -> int:
             problem = session.login(scope.username, BENCH_PASSWORD, settings.SESSION_COOKIE_NAME)
             sessions[role] = problem or session
         for line in [x for x in lines if not x.export]:
-            run_line(line, sessions[line.role], open_counts[line.role], sql)
+            session = Session(server.base, bearer[line.role]) if line.api else sessions[line.role]
+            run_line(line, session, open_counts[line.role], sql)
         memory["pages"] = server.peak_memory_mb()
         for line in [x for x in lines if x.export]:
             run_line(line, sessions[line.role], open_counts[line.role], sql)
@@ -452,7 +477,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for line in lines:
         if not line.error and line.queries == "–":
-            line.queries = count_queries_in_process(scopes[line.role].username, line.paths)
+            line.queries = count_queries_in_process(
+                scopes[line.role].username, line.paths, bearer[line.role] if line.api else None
+            )
 
     report(lines, memory, open_counts)
 
