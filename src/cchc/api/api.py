@@ -10,7 +10,6 @@ from .plans_routes import router as plans_router
 from .reporting_routes import router as reporting_router
 
 
-
 class Utf8Json(JSONRenderer):
     """Vietnamese as letters, not \\u escapes: readable in curl and in logs."""
 
