@@ -19,6 +19,7 @@ from cchc.plans.history import annotate_state, state_q, task_state
 from cchc.plans.models import Area, Task
 from cchc.plans.timeliness import Timeliness, timeliness
 from cchc.reporting import rules
+from tests.web_helpers import on_day
 
 D = datetime.date
 T = Timeliness
@@ -255,16 +256,17 @@ def test_the_state_of_a_list_takes_one_query_whatever_its_length(year, world):
     list(selectors.task_list(user=office, filters=filters, today=Q3))  # memberships, cached
     with CaptureQueriesContext(connection) as few:
         list(selectors.task_list(user=office, filters=filters, today=Q3))
-    for index in range(20):
-        services.task_create(
-            actor=None,
-            plan=plan,
-            area=Area.objects.get(code=3),
-            code=f"3.{index}",
-            title=f"Thêm {index}",
-            lead_unit=world.units["CTH"],
-            due_text="Quý II/2025",
-        )
+    with on_day(D(2025, 1, 5)):  # added with the plan
+        for index in range(20):
+            services.task_create(
+                actor=None,
+                plan=plan,
+                area=Area.objects.get(code=3),
+                code=f"3.{index}",
+                title=f"Thêm {index}",
+                lead_unit=world.units["CTH"],
+                due_text="Quý II/2025",
+            )
     with CaptureQueriesContext(connection) as many:
         rows = list(selectors.task_list(user=office, filters=filters, today=Q3))
     assert len(rows) == len(STORIES) + 20

@@ -22,6 +22,7 @@ from tests.test_reporting_world import (
     submit,
     write,
 )
+from tests.web_helpers import on_day
 
 D = datetime.date
 
@@ -42,15 +43,16 @@ def enrich(world):
         deliverable="Báo cáo rà soát",
         reported_on=D(2026, 6, 1),
     )
-    late = plan_services.task_create(
-        actor=None,
-        plan=world.plan,
-        area=area[3],
-        code="3.2",
-        title="Công bố thủ tục nội bộ",
-        lead_unit=world.units["CTC"],
-        due_date=D(2026, 3, 31),
-    )
+    with on_day(world.issued_on):
+        late = plan_services.task_create(
+            actor=None,
+            plan=world.plan,
+            area=area[3],
+            code="3.2",
+            title="Công bố thủ tục nội bộ",
+            lead_unit=world.units["CTC"],
+            due_date=D(2026, 3, 31),
+        )
     plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=late,
@@ -58,24 +60,26 @@ def enrich(world):
         deliverable="Quyết định 12/QĐ",
         reported_on=D(2026, 4, 10),
     )
-    overdue = plan_services.task_create(
-        actor=None,
-        plan=world.plan,
-        area=area[6],
-        code="6.1",
-        title="Tự chủ tài chính",
-        lead_unit=world.units["CTC"],
-        due_date=D(2026, 5, 31),
-    )
-    cancelled = plan_services.task_create(
-        actor=None,
-        plan=world.plan,
-        area=area[6],
-        code="6.2",
-        title="Nhiệm vụ bỏ",
-        lead_unit=world.units["CTC"],
-        due_date=D(2026, 1, 31),
-    )
+    with on_day(world.issued_on):
+        overdue = plan_services.task_create(
+            actor=None,
+            plan=world.plan,
+            area=area[6],
+            code="6.1",
+            title="Tự chủ tài chính",
+            lead_unit=world.units["CTC"],
+            due_date=D(2026, 5, 31),
+        )
+    with on_day(world.issued_on):
+        cancelled = plan_services.task_create(
+            actor=None,
+            plan=world.plan,
+            area=area[6],
+            code="6.2",
+            title="Nhiệm vụ bỏ",
+            lead_unit=world.units["CTC"],
+            due_date=D(2026, 1, 31),
+        )
     plan_progress.task_update_post(
         actor=world.users["focal_b"],
         task=cancelled,
@@ -157,15 +161,16 @@ def _grow(world, period, n: int, start: int) -> None:
         unit = org_services.unit_create(
             actor=None, code=f"U{i}", name=f"Đơn vị {i}", parent=world.units["TCCT"]
         )
-        plan_services.task_create(
-            actor=None,
-            plan=world.plan,
-            area=area,
-            code=f"9.{i}",
-            title=f"Nhiệm vụ {i}",
-            lead_unit=unit,
-            due_date=D(2026, 5, 1),
-        )
+        with on_day(world.issued_on):
+            plan_services.task_create(
+                actor=None,
+                plan=world.plan,
+                area=area,
+                code=f"9.{i}",
+                title=f"Nhiệm vụ {i}",
+                lead_unit=unit,
+                due_date=D(2026, 5, 1),
+            )
         period.units.add(unit)
         report = services.unit_report_open(actor=None, period=period, unit=unit, today=world.today)
         services.unit_report_submit(

@@ -21,6 +21,7 @@ from cchc.plans.models import Area, Task
 from cchc.reporting import consolidation, data, services
 from tests.test_reporting_board import enrich
 from tests.test_reporting_world import ON_TIME, independent_counts, make_period, submit, write
+from tests.web_helpers import on_day
 from tests.world import sign_in
 
 D = datetime.date
@@ -279,15 +280,16 @@ def test_a_rate_is_written_the_same_on_the_dashboard_the_board_and_the_docx(worl
     # Two more tasks done by the cut-off: 4 done, 2 overdue, a rate with a decimal (66,7 %).
     area = Area.objects.get(code=4)
     for code in ("4.1", "4.2"):
-        task = plan_services.task_create(
-            actor=None,
-            plan=world.plan,
-            area=area,
-            code=code,
-            title=f"Nhiệm vụ {code}",
-            lead_unit=world.units["CTC"],
-            due_date=D(2026, 6, 30),
-        )
+        with on_day(world.issued_on):
+            task = plan_services.task_create(
+                actor=None,
+                plan=world.plan,
+                area=area,
+                code=code,
+                title=f"Nhiệm vụ {code}",
+                lead_unit=world.units["CTC"],
+                due_date=D(2026, 6, 30),
+            )
         plan_progress.task_update_post(
             actor=world.users["focal_b"],
             task=task,

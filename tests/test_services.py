@@ -18,6 +18,7 @@ from cchc.plans import progress, selectors, services
 from cchc.plans.models import Area, Evidence, PlanStatus, Task, TaskUpdate
 from cchc.plans.progress import EvidenceFile
 from cchc.plans.timeliness import Timeliness, task_timeliness
+from tests.web_helpers import freeze_today
 
 D = datetime.date
 
@@ -433,7 +434,7 @@ def fresh_plan(plan):
 
 
 @pytest.fixture
-def busy_world(world):
+def busy_world(world, monkeypatch):
     """The world with every timeliness category present in the department's plan."""
     t, u = world.tasks, world.users
     progress.task_update_post(
@@ -469,17 +470,13 @@ def busy_world(world):
         ("1.2", area[1], world.units["CTH-P1"], None, "Theo hướng dẫn của Bộ Nội vụ"),
         ("1.3", area[1], world.units["VP"], None, "Thường xuyên"),
     ]
-    for code, a, unit, due, text in extra:
-        services.task_create(
-            actor=u["office"],
-            plan=world.plan,
-            area=a,
-            code=code,
-            title=f"Nhiệm vụ {code}",
-            lead_unit=unit,
-            due_date=due,
-            due_text=text,
-        )
+    with monkeypatch.context() as clock:
+        freeze_today(clock, world.today)  # added to the plan on the world's day
+        for code, a, unit, due, text in extra:
+            services.task_create(
+                actor=u["office"], plan=world.plan, area=a, code=code, title=f"Nhiệm vụ {code}",
+                lead_unit=unit, due_date=due, due_text=text,
+            )  # fmt: skip
     return world
 
 
@@ -615,7 +612,8 @@ def test_child_tasks_of_a_parent_task(world):
     )
 
 
-def test_combined_progress_of_the_child_tasks(world):
+def test_combined_progress_of_the_child_tasks(world, monkeypatch):
+    freeze_today(monkeypatch, world.today)  # the tasks are added on the world's day
     office, parent = world.users["office"], world.tasks["parent_task"]
     progress.task_update_post(
         actor=world.users["focal_a"],
@@ -669,9 +667,10 @@ def test_covered_and_uncovered_parent_tasks(world):
     assert list(uncovered) == []
 
 
-def test_uncovered_includes_parent_tasks_the_unit_supports(world):
+def test_uncovered_includes_parent_tasks_the_unit_supports(world, monkeypatch):
     """A ministry task led by the ministry itself, with TCCT supporting, is TCCT's to cover
     too, and its office sees it (it oversees what its unit works on)."""
+    freeze_today(monkeypatch, world.today)  # the tasks are added on the world's day
     supported = services.task_create(
         actor=None,
         plan=world.parent_plan,
@@ -738,6 +737,22 @@ def test_bulk_lead_unit_stays_inside_the_plans_branch(world):
         )
     assert "lead_unit" in info.value.error_dict
     assert fresh(world.tasks["b_track"]).lead_unit == world.units["CTC"]
+
+
+def test_a_task_is_led_only_by_a_unit_of_the_plans_branch(world):
+    """Adding or editing a task, like the bulk move, keeps its lead unit in the branch."""
+    office, task = world.users["office"], world.tasks["b_track"]
+    count = Task.objects.count()
+    with pytest.raises(ValidationError) as info:
+        services.task_create(
+            actor=office, plan=world.plan, area=task.area, title="Mới", lead_unit=world.units["BQP"]
+        )
+    assert list(info.value.error_dict) == ["lead_unit"]
+    assert "Bộ Quốc phòng" in str(info.value)
+    assert Task.objects.count() == count
+    with pytest.raises(ValidationError):
+        services.task_edit(actor=office, task=task, lead_unit=world.units["BQP"])
+    assert fresh(task).lead_unit == world.units["CTC"]
 
 
 def test_bulk_deadline_leaves_done_tasks_alone(world):

@@ -10,7 +10,7 @@ from cchc.plans import progress, services
 from cchc.plans.models import Area
 from cchc.plans.queue import FOLDED_FINISHED, LEAD, SUPPORT, work_queue
 from cchc.plans.selectors import TaskFilters
-from tests.web_helpers import add_tasks, freeze_today
+from tests.web_helpers import add_tasks, freeze_today, on_day
 
 D = datetime.timedelta
 
@@ -25,11 +25,12 @@ def queue_world(world, monkeypatch):
     u, today = world.units, world.today
 
     def task(key, code, lead, due=None, due_text="", supporting=(), area_code=1):
-        world.tasks[key] = services.task_create(
-            actor=None, plan=world.plan, area=area[area_code], code=code, title=f"Việc {key}",
-            lead_unit=u[lead], supporting_units=[u[s] for s in supporting], due_date=due,
-            due_text=due_text or (due.strftime("%d/%m/%Y") if due else ""),
-        )  # fmt: skip
+        with on_day(world.issued_on):
+            world.tasks[key] = services.task_create(
+                actor=None, plan=world.plan, area=area[area_code], code=code, title=f"Việc {key}",
+                lead_unit=u[lead], supporting_units=[u[s] for s in supporting], due_date=due,
+                due_text=due_text or (due.strftime("%d/%m/%Y") if due else ""),
+            )  # fmt: skip
 
     task("late", "1.2", "CTH", today - D(days=10))
     task("support_soon", "1.3", "CTC", today + D(days=2), supporting=["CTH"])
@@ -138,11 +139,12 @@ def test_only_the_latest_finished_tasks_are_loaded(queue_world):
 
 
 def test_tasks_of_several_plans_are_grouped_by_plan(queue_world, client):
-    services.task_create(
-        actor=None, plan=queue_world.parent_plan, area=Area.objects.get(code=3), code="3",
-        title="Việc của Bộ giao Cục Tuyên huấn", lead_unit=queue_world.units["CTH"],
-        due_date=queue_world.today + D(days=1), due_text="Tháng 6/2026",
-    )  # fmt: skip
+    with on_day(queue_world.issued_on):
+        services.task_create(
+            actor=None, plan=queue_world.parent_plan, area=Area.objects.get(code=3), code="3",
+            title="Việc của Bộ giao Cục Tuyên huấn", lead_unit=queue_world.units["CTH"],
+            due_date=queue_world.today + D(days=1), due_text="Tháng 6/2026",
+        )  # fmt: skip
     q = work_queue(
         user=queue_world.users["focal_a"], filters=TaskFilters(), today=queue_world.today
     )

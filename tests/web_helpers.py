@@ -1,7 +1,9 @@
 """Helpers for the web tests: a fixed "today" and quick bulk data for scale tests."""
 
+import contextlib
 import datetime
 import itertools
+from unittest import mock
 
 from django.utils import timezone
 
@@ -16,6 +18,14 @@ def freeze_today(monkeypatch, day: datetime.date) -> None:
     timeliness as the world describes it whatever day the suite runs.
     """
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+
+
+@contextlib.contextmanager
+def on_day(day: datetime.date):
+    """Services called inside act on `day`: a test adding tasks to an issued plan says on
+    which day of the world they were added (figures as of an earlier day omit them)."""
+    with mock.patch.object(timezone, "localdate", lambda *args, **kwargs: day):
+        yield
 
 
 def add_tasks(world, count: int, *, start: int = 0) -> list[Task]:

@@ -31,6 +31,8 @@ class World:
     draft: Plan
     tasks: dict[str, Task] = field(default_factory=dict)
     today: datetime.date = datetime.date(2026, 6, 15)
+    # The day both issued plans bear: their tasks count in figures from then on.
+    issued_on: datetime.date = datetime.date(2026, 1, 10)
 
 
 def sign_in(client, username: str, password: str = PASSWORD) -> bool:
@@ -193,5 +195,12 @@ def build_world(today: datetime.date | None = None) -> World:
     t["parent_task"] = parent_task
     t["parent_uncovered"] = parent_uncovered
     return World(
-        units=u, users=users, plan=plan, parent_plan=parent_plan, draft=draft, tasks=t, today=today
+        units=u,
+        users=users,
+        plan=Plan.objects.get(pk=plan.pk),
+        parent_plan=Plan.objects.get(pk=parent_plan.pk),
+        draft=draft,
+        tasks=t,
+        today=today,
+        issued_on=issued_on,
     )

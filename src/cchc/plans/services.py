@@ -77,6 +77,19 @@ def _require_manager(actor: User | None, plan: Plan, message: str = "") -> None:
         )
 
 
+def _branch(plan: Plan) -> str:
+    return Unit.objects.only("path").get(pk=plan.issuing_unit_id).path
+
+
+def _require_lead_in_branch(branch: str, lead_unit: Unit | None) -> None:
+    """A plan's tasks are led by units of its issuing unit's branch (`branch`: that unit's
+    path), as the bulk move of lead units checks. Supporting units may come from another
+    branch: a department's plan may ask a unit of another department to help."""
+    if lead_unit is not None and not lead_unit.path.startswith(branch):
+        message = _("“%(unit)s” không thuộc cơ quan ban hành kế hoạch.")
+        raise ValidationError({"lead_unit": message % {"unit": lead_unit.name}})
+
+
 def task_search_text(task: Task) -> str:
     """What the task list's search box matches, folded (see `Task.search_text`)."""
     return fold(f"{task.code} {task.title} {task.deliverable} {task.due_text}")
@@ -311,6 +324,7 @@ def task_create(
     wrote them ("Các cơ quan, đơn vị")."""
     _require_manager(actor, plan)
     supporting = list(supporting_units)
+    _require_lead_in_branch(_branch(plan), lead_unit)
     spec = TaskSpec(
         area=area,
         title=title,
@@ -346,6 +360,9 @@ def tasks_create_many(*, actor: User | None, plan: Plan, specs: Sequence[TaskSpe
     the tasks and their supporting units inserted in bulk, and one audit event listing
     every task created with its fields."""
     _require_manager(actor, plan)
+    branch = _branch(plan)
+    for spec in specs:
+        _require_lead_in_branch(branch, spec.lead_unit)
     added_on = _added_on(plan)
     tasks = [_new_task(plan, spec, added_on) for spec in specs]
     Task.objects.bulk_create(tasks, batch_size=500)
@@ -514,6 +531,7 @@ def task_edit(
             task.is_recurring = parsed.is_recurring
     new_words = "lead_unit_text" in fields or "supporting_units_text" in fields
     units = None if supporting_units is None else list(supporting_units)
+    _require_lead_in_branch(task.plan.issuing_unit.path, fields.get("lead_unit"))
     moved = task.lead_unit_id != before["lead_unit_id"] or (
         units is not None and sorted(u.pk for u in units) != old_supporting
     )
