@@ -17,6 +17,8 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("Nhiệm vụ quá hạn lâu (báo thủ trưởng)")
     REPORT_DUE = "report_due", _("Nhắc gửi báo cáo")
     GUIDANCE = "guidance", _("Văn bản hướng dẫn")
+    COMPLETION_CONFIRMED = "completion_confirmed", _("Văn phòng xác nhận hoàn thành")
+    COMPLETION_RETURNED = "completion_returned", _("Văn phòng trả lại kết quả hoàn thành")
 
 
 class Channel(models.TextChoices):

@@ -20,13 +20,14 @@ today = D over the state as of D.
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     DateField,
+    Exists,
     F,
     OuterRef,
     PositiveSmallIntegerField,
@@ -40,7 +41,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import DueDateChange, TaskStatus, TaskUpdate
+from .models import (
+    CompletionReview,
+    DueDateChange,
+    ReviewDecision,
+    ReviewState,
+    TaskStatus,
+    TaskUpdate,
+)
 from .timeliness import timeliness_expression, timeliness_q
 
 
@@ -167,3 +175,119 @@ def state_q(category: str, on: datetime.date | None) -> Q:
 def not_cancelled(qs: QuerySet) -> QuerySet:
     """Drop the tasks cancelled as of the state's date (from `annotate_state`)."""
     return qs.exclude(state_status=TaskStatus.CANCELLED)
+
+
+# --- the office's review of a completion, as of a day -----------------------------------
+#
+# A task is reported done by the update that moves it to done (its done report); the office
+# confirms that report or returns it (a CompletionReview, at `reviewed_at`). As of a day D:
+# a task done as of D is confirmed if its latest done report on or before D has a
+# confirmation made by the end of D, else awaiting; a task not done (nor cancelled) whose
+# latest review by then is a return is returned. A return writes an update that puts the
+# task back in progress on the day of the return, so it is not done from that day on.
+
+
+def end_of(on: datetime.date) -> datetime.datetime:
+    """The first instant after the day `on`, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time.min)) + (
+        datetime.timedelta(days=1)
+    )
+
+
+def is_done_report(update) -> bool:
+    return update.status_after == TaskStatus.DONE and update.status_before != TaskStatus.DONE
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    """A task's review as of a day: `state` (a ReviewState, or "" when there is nothing to
+    review), the done report it concerns and the review that decided it, if any."""
+
+    state: str = ""
+    report: TaskUpdate | None = None
+    review: CompletionReview | None = None
+
+
+def review_status(updates: Iterable, reviews: Iterable, on: datetime.date) -> ReviewStatus:
+    """The review state as of `on` from a task's updates and reviews (any order)."""
+    updates = list(updates)
+    state = task_state(updates, on)
+    # Today: every review made (none lies ahead); a past day: those made by its end.
+    end = None if is_today(on) else end_of(on)
+    known = sorted(
+        (r for r in reviews if end is None or r.reviewed_at < end),
+        key=lambda r: (r.reviewed_at, r.pk),
+    )
+    if state.status == TaskStatus.DONE:
+        reports = sorted(
+            (u for u in updates if u.reported_on <= on and is_done_report(u)), key=_key
+        )
+        if not reports:
+            return ReviewStatus()  # done without a report: made outside the services
+        report = reports[-1]
+        confirmed = next(
+            (
+                r
+                for r in known
+                if r.update_id == report.pk and r.decision == ReviewDecision.CONFIRMED
+            ),
+            None,
+        )
+        if confirmed is not None:
+            return ReviewStatus(ReviewState.CONFIRMED, report, confirmed)
+        return ReviewStatus(ReviewState.AWAITING, report, None)
+    if (
+        state.status != TaskStatus.CANCELLED
+        and known
+        and known[-1].decision == ReviewDecision.RETURNED
+    ):
+        return ReviewStatus(ReviewState.RETURNED, None, known[-1])
+    return ReviewStatus()
+
+
+def review_conditions(on: datetime.date) -> dict[str, Any]:
+    """The SQL of `review_status` as of `on`, on a queryset from `annotate_state` (they read
+    `state_status`): `confirmed`, `awaiting` and `returned` conditions, each an index probe
+    or two per task, so that counts need no per-row annotation."""
+    made = {} if is_today(on) else {"reviewed_at__lt": end_of(on)}
+
+    def reports(task):
+        return (
+            TaskUpdate.objects.filter(
+                task_id=task, reported_on__lte=on, status_after=TaskStatus.DONE
+            )
+            .exclude(status_before=TaskStatus.DONE)
+            .order_by("-reported_on", "-id")
+            .values("id")
+        )
+
+    confirmed = CompletionReview.objects.filter(
+        update_id=Subquery(reports(OuterRef(OuterRef("pk")))[:1]),
+        decision=ReviewDecision.CONFIRMED,
+        **made,
+    )
+    later = CompletionReview.objects.filter(task_id=OuterRef("task_id"), **made).filter(
+        Q(reviewed_at__gt=OuterRef("reviewed_at"))
+        | Q(reviewed_at=OuterRef("reviewed_at"), id__gt=OuterRef("id"))
+    )
+    returned = CompletionReview.objects.filter(
+        ~Exists(later), task_id=OuterRef("pk"), decision=ReviewDecision.RETURNED, **made
+    )
+    done = Q(state_status=TaskStatus.DONE)
+    return {
+        ReviewState.CONFIRMED: done & Exists(confirmed),
+        ReviewState.AWAITING: done & Exists(reports(OuterRef("pk"))) & ~Exists(confirmed),
+        ReviewState.RETURNED: ~done & ~Q(state_status=TaskStatus.CANCELLED) & Exists(returned),
+    }
+
+
+def annotate_review(qs: QuerySet, on: datetime.date) -> QuerySet:
+    """`review_state` as of `on` in SQL (a ReviewState, or ""), on a queryset from
+    `annotate_state`; the same rule as `review_status`."""
+    return qs.annotate(
+        review_state=Case(
+            *(When(q, then=Value(state)) for state, q in review_conditions(on).items()),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )

@@ -251,3 +251,62 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} – {format_day(self.sent_at)}"
+
+
+class ReviewDecision(models.TextChoices):
+    CONFIRMED = "confirmed", _("Xác nhận hoàn thành")
+    RETURNED = "returned", _("Trả lại")
+
+
+class QualityRating(models.TextChoices):
+    """The office's judgement of a confirmed result. “Chưa đạt yêu cầu” still confirms the
+    task as done (it was finished, and counts as done in every figure) but records that
+    its quality fell short, for the scoring of the year."""
+
+    MET = "met", _("Đạt yêu cầu")
+    NOT_MET = "not_met", _("Chưa đạt yêu cầu")
+
+
+class ReviewState(models.TextChoices):
+    """Where a task stands with the office's review, as of a day (plans.history)."""
+
+    AWAITING = "awaiting", _("Chờ văn phòng xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận hoàn thành")
+    RETURNED = "returned", _("Bị trả lại")
+
+
+class CompletionReview(models.Model):
+    """The office's answer to one report that a task is done (xác nhận hoàn thành): confirmed
+    with a quality rating, or returned with a reason. Never edited; a done report made after
+    a return awaits a review of its own, whose `attempt` counts the reviews before it."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="completion_reviews")
+    # The entry that reported the task done: what the office read.
+    update = models.ForeignKey(
+        TaskUpdate, on_delete=models.CASCADE, related_name="completion_reviews"
+    )
+    decision = models.CharField(_("quyết định"), max_length=16, choices=ReviewDecision.choices)
+    rating = models.CharField(
+        _("đánh giá chất lượng"), max_length=16, choices=QualityRating.choices, blank=True
+    )
+    # The rating's comment, or the reason of a return.
+    comment = models.TextField(_("nhận xét, lý do"), blank=True)
+    attempt = models.PositiveSmallIntegerField(_("lần báo cáo hoàn thành"))
+    # A return puts the task back in progress by an entry of its own.
+    return_update = models.OneToOneField(
+        TaskUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    reviewed_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["task", "reviewed_at"], name="review_task_at")]
+        constraints = [
+            models.UniqueConstraint(fields=["update"], name="review_once_per_report"),
+        ]
+        verbose_name = _("xác nhận hoàn thành")
+        verbose_name_plural = _("xác nhận hoàn thành")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} #{self.attempt} {self.decision}"

@@ -76,6 +76,17 @@ def can_manage_plan(access: Access, plan: Plan) -> bool:
     return access.covers(plan.issuing_unit.path, Role.OFFICE)
 
 
+def can_review_completion(access: Access, task: Task) -> bool:
+    """Confirming or returning a reported completion: the office that reorganises the plan
+    (of the issuing unit's branch), on an issued plan."""
+    return task.plan.status == PlanStatus.ISSUED and can_manage_plan(access, task.plan)
+
+
+def review_q(access: Access) -> Q:
+    """Tasks whose completions the user reviews (`can_review_completion` as a filter)."""
+    return Q(plan__status=PlanStatus.ISSUED) & access.unit_q("plan__issuing_unit", Role.OFFICE)
+
+
 def can_report_progress(access: Access, task: Task) -> bool:
     """Progress and status: the lead unit's focal officer and head, or the office."""
     if task.plan.status != PlanStatus.ISSUED:
