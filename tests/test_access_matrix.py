@@ -719,3 +719,66 @@ def test_http_import_pages(web, world, role):
             assert_login_redirect(response)
         else:
             assert response.status_code == (404 if role == "office" else 403), name
+
+
+# --- confirming a reported completion (xác nhận hoàn thành, issue 12) -----------------------
+#
+# Only the office that reorganises the plan: TCCT's office for TCCT's tasks, not for the
+# ministry's task TCCT leads (the ministry's office reviews that), and no other role.
+
+REVIEW_TASKS = sorted(ISSUED_TASKS)
+COMPLETION_REVIEW = {role: NOTHING for role in ROLES} | {"office": TCCT_TASKS}
+
+
+@pytest.fixture
+def reported_done(world):
+    """Every issued task reported done (by the office, which may report on each)."""
+    for key in REVIEW_TASKS:
+        progress.task_update_post(
+            actor=world.users["office"],
+            task=world.tasks[key],
+            status="done",
+            deliverable="Văn bản",
+        )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_completion_confirm(world, reported_done, role):
+    from cchc.plans import review
+    from cchc.plans.models import CompletionReview
+
+    actor = user_of(world, role)
+    for key in REVIEW_TASKS:
+        task = world.tasks[key]
+        try:
+            review.completion_confirm(actor=actor, task=task, rating="met")
+            done = True
+        except PermissionDenied:
+            done = False
+        assert done == (key in COMPLETION_REVIEW[role]), key
+        assert CompletionReview.objects.filter(task=task).exists() == done, key
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_completion_return(web, world, reported_done, role):
+    from cchc.plans.models import CompletionReview
+
+    client = web(role)
+    for key in REVIEW_TASKS:
+        task = world.tasks[key]
+        response = client.post(
+            reverse("plans:task-return", kwargs={"pk": task.pk}), {"reason": "Thiếu tài liệu"}
+        )
+        if role == "anonymous":
+            assert_login_redirect(response)
+        elif key in COMPLETION_REVIEW[role]:
+            assert response.status_code == 302, key
+        else:
+            assert_denied(response)
+        returned = CompletionReview.objects.filter(task=task).exists()
+        assert returned == (role != "anonymous" and key in COMPLETION_REVIEW[role]), key
+    queue = client.get(reverse("plans:task-reviews"))
+    if role == "anonymous":
+        assert_login_redirect(queue)
+    else:
+        assert queue.status_code == (200 if role == "office" else 403)

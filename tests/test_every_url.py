@@ -82,6 +82,9 @@ SCOPED: dict[str, Kwargs] = {
     "plans:task-bulk": NONE,
     "plans:task-detail": _pk("task"),
     "plans:task-update": _pk("task"),
+    "plans:task-reviews": NONE,
+    "plans:task-confirm": _pk("task"),
+    "plans:task-return": _pk("task"),
     "plans:evidence-download": _pk("evidence"),
     "imports:upload": NONE,
     "imports:template": NONE,
@@ -203,6 +206,11 @@ def make_objects(world) -> dict:
             )
         ],
     )
+    # Reported done: the task's page carries the office's confirm and return forms.
+    progress.task_update_post(
+        actor=world.users["focal_a"], task=world.tasks["a_soon"], status="done",
+        deliverable="Báo cáo rà soát",
+    )  # fmt: skip
     period = make_period(world)
     report = write(world, period, "CTH", "focal_a", results="Kết quả bí mật")
     attachment = services.unit_report_attach(

@@ -12,7 +12,7 @@ from cchc.lib import dates
 from cchc.lib.dates import format_day
 from cchc.lib.forms import bootstrap
 
-from .models import Task, TaskStatus
+from .models import QualityRating, ReviewState, Task, TaskStatus
 from .selectors import OPEN, TaskFilters
 from .timeliness import Timeliness
 
@@ -112,6 +112,7 @@ class TaskFilterForm(AsOfForm):
     lead_unit = id_field()
     timeliness = forms.ChoiceField(required=False, choices=[("", ""), *Timeliness.labels.items()])
     status = forms.ChoiceField(required=False, choices=[("", ""), *STATUS_FILTER_CHOICES])
+    review = forms.ChoiceField(required=False, choices=[("", ""), *ReviewState.choices])
     q = forms.CharField(required=False, max_length=200, strip=True)
 
     def filters(self, **extra) -> TaskFilters:
@@ -125,6 +126,7 @@ class TaskFilterForm(AsOfForm):
             lead_unit=data.get("lead_unit"),
             timeliness=data.get("timeliness") or None,
             status=data.get("status") or None,
+            review=data.get("review") or None,
             q=data.get("q") or "",
             **extra,
         )
@@ -132,7 +134,7 @@ class TaskFilterForm(AsOfForm):
     def active_count(self) -> int:
         """How many of the form's fields narrow the list, for the folded filters' button."""
         self.is_valid()
-        shown = ("q", "plan", "area", "unit", "timeliness", "status", "as_of")
+        shown = ("q", "plan", "area", "unit", "timeliness", "status", "review", "as_of")
         return sum(1 for name in shown if self.cleaned_data.get(name))
 
 
@@ -249,7 +251,20 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class TaskUpdateForm(forms.Form):
+class ServiceErrors(forms.Form):
+    def add_service_errors(self, error: forms.ValidationError) -> None:
+        """Put a service's ValidationError next to the field it names."""
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                field = name if name in self.fields else None
+                for message in messages:
+                    self.add_error(field, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class TaskUpdateForm(ServiceErrors):
     """Post a progress entry with evidence files.
 
     The status and progress fields exist only for users who may move them (the lead unit
@@ -346,13 +361,61 @@ class TaskUpdateForm(forms.Form):
             self.add_error("effective_on", _("Hãy nhập ngày của văn bản đính kèm."))
         return data
 
-    def add_service_errors(self, error: forms.ValidationError) -> None:
-        """Put a service's ValidationError next to the field it names."""
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                field = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(field, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
+
+class ReviewForm(ServiceErrors):
+    """What both review forms carry: the done report the office read (a later report makes
+    the page stale, and the service refuses it)."""
+
+    report = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            _("Biểu mẫu không hợp lệ: hãy tải lại trang rồi gửi lại."),
+        ),
+    )
+
+    # Both forms share a page: each names its ids apart (“confirm_report”, “return_report”).
+    id_prefix = "review"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class CompletionConfirmForm(ReviewForm):
+    """Xác nhận hoàn thành: the quality of the result and a comment."""
+
+    id_prefix = "confirm"
+
+    rating = forms.ChoiceField(
+        label=_("Đánh giá chất lượng"),
+        choices=QualityRating.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={
+            "required": _("Hãy chọn đánh giá chất lượng: đạt hoặc chưa đạt yêu cầu."),
+            "invalid_choice": _("Hãy chọn đánh giá chất lượng: đạt hoặc chưa đạt yêu cầu."),
+        },
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=4000,
+        label=_("Nhận xét"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CompletionReturnForm(ReviewForm):
+    """Trả lại: the reason the unit reads on its task and in its notification."""
+
+    id_prefix = "return"
+
+    reason = forms.CharField(
+        max_length=4000,
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Cần ghi rõ lý do trả lại để đơn vị biết phải làm gì.")},
+    )

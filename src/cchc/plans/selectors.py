@@ -7,7 +7,8 @@ from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,8 +21,26 @@ from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
 
 from . import permissions
-from .history import annotate_state, state_q
-from .models import Area, Evidence, Nudge, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
+from .history import (
+    ReviewStatus,
+    annotate_review,
+    annotate_state,
+    review_conditions,
+    review_status,
+    state_q,
+)
+from .models import (
+    Area,
+    CompletionReview,
+    Evidence,
+    Nudge,
+    Plan,
+    PlanStatus,
+    ReviewState,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+)
 from .timeliness import Timeliness, timeliness_q
 
 
@@ -79,6 +98,7 @@ class TaskFilters:
     ids: list[int] = field(default_factory=list)
     # Exactly this lead unit, not the units below it (added last: positional use stays valid).
     lead_unit: int | None = None
+    review: str | None = None  # a ReviewState as of the reference date
 
 
 def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[Task]:
@@ -96,12 +116,7 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
         qs = qs.filter(lead_unit__path__startswith=unit.path) if unit else qs.none()
     if filters.lead_unit:
         qs = qs.filter(lead_unit_id=filters.lead_unit)
-    if filters.status == OPEN:
-        qs = qs.exclude(state_status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
-    elif filters.status:
-        qs = qs.filter(state_status=filters.status)
-    if filters.timeliness and filters.timeliness in Timeliness.labels:
-        qs = qs.filter(state_q(filters.timeliness, today))
+    qs = _state_filters(qs, filters, today)
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(search_text__contains=word)
@@ -113,6 +128,20 @@ def task_list(*, user, filters: TaskFilters, today: datetime.date) -> QuerySet[T
     return qs.select_related("plan", "area", "lead_unit", "section").order_by(
         "plan_id", "area__code", "order", "id"
     )
+
+
+def _state_filters(qs: QuerySet, filters: TaskFilters, today: datetime.date) -> QuerySet:
+    """The filters on the state as of `today`: status, timeliness, the office's review."""
+    if filters.status == OPEN:
+        qs = qs.exclude(state_status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+    elif filters.status:
+        qs = qs.filter(state_status=filters.status)
+    if filters.timeliness and filters.timeliness in Timeliness.labels:
+        qs = qs.filter(state_q(filters.timeliness, today))
+    if filters.review in ReviewState.values:
+        # Read only when asked: the review's subqueries cost on every row.
+        qs = annotate_review(qs, today).filter(review_state=filters.review)
+    return qs
 
 
 def task_get(*, user, pk: int) -> Task:
@@ -387,6 +416,7 @@ class TaskAbilities:
     can_add_note: bool
     can_report_progress: bool
     is_office: bool
+    can_review: bool = False  # confirm or return a reported completion
 
 
 def task_abilities(*, user, task: Task) -> TaskAbilities:
@@ -395,7 +425,83 @@ def task_abilities(*, user, task: Task) -> TaskAbilities:
         can_add_note=permissions.can_add_note(access, task),
         can_report_progress=permissions.can_report_progress(access, task),
         is_office=permissions.can_office_task(access, task),
+        can_review=permissions.can_review_completion(access, task),
     )
+
+
+@dataclass
+class TaskReview:
+    """The office's review of a task as it stands today, and every review so far (newest
+    first), for the task page."""
+
+    status: ReviewStatus
+    reviews: list[CompletionReview]
+
+    @property
+    def awaiting(self) -> bool:
+        return self.status.state == ReviewState.AWAITING
+
+    @property
+    def attempt(self) -> int:
+        """The number the pending report would have among the task's done reports."""
+        return len(self.reviews) + 1
+
+
+def task_review(*, task: Task, updates: list[TaskUpdate], today: datetime.date) -> TaskReview:
+    """The task is already the user's to read; `updates` are its history (task_updates)."""
+    reviews = list(task.completion_reviews.select_related("reviewed_by", "update"))
+    return TaskReview(status=review_status(updates, reviews, today), reviews=reviews)
+
+
+def review_queue(*, user, today: datetime.date) -> QuerySet[Task]:
+    """Tasks awaiting the user's confirmation of their completion, oldest report first,
+    each with `report_on` (the done report's date), `evidence_count` and `attempt`."""
+    access = access_for(user)
+    reviewable = Task.objects.filter(
+        permissions.task_q(access), permissions.review_q(access), status=TaskStatus.DONE
+    )
+    qs = annotate_review(annotate_state(reviewable, today), today).filter(
+        review_state=ReviewState.AWAITING
+    )
+    report = (
+        TaskUpdate.objects.filter(task_id=OuterRef("pk"), status_after=TaskStatus.DONE)
+        .exclude(status_before=TaskStatus.DONE)
+        .order_by("-reported_on", "-id")
+    )
+    return (
+        qs.annotate(
+            report_on=Subquery(report.values("reported_on")[:1]),
+            evidence_count=_count(Evidence.objects.filter(task_id=OuterRef("pk"))),
+            attempt=_count(CompletionReview.objects.filter(task_id=OuterRef("pk"))) + 1,
+        )
+        .select_related("plan", "lead_unit", "area")
+        .order_by("report_on", "plan_id", "id")
+    )
+
+
+def _count(rows: QuerySet):
+    """How many `rows` (correlated to the outer task) as a subquery: 0 for none."""
+    counted = rows.order_by().values("task_id").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
+def review_counts(*, user, plan: Plan, today: datetime.date, unit: int | None = None) -> dict:
+    """How many of the plan's tasks (in the unit's branch) are awaiting confirmation,
+    confirmed and returned as of `today`, from the reviews made by the end of that day."""
+    tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
+    conditions = review_conditions(today)
+    counts = dict.fromkeys(ReviewState.values, 0)
+    # Grouped by plan (one row), not aggregate(): that would wrap the annotated tasks in a
+    # subquery, out of the conditions' reach.
+    rows = (
+        tasks.order_by()
+        .values("plan_id")
+        .annotate(**{state: Count("id", filter=conditions[state]) for state in ReviewState.values})
+    )
+    for row in rows:
+        for state in counts:
+            counts[state] += row[state]
+    return counts
 
 
 def plan_can_manage(*, user, plan: Plan) -> bool:

@@ -15,7 +15,10 @@ urlpatterns = [
     path("tasks/mine/", views.task_mine, name="task-mine"),
     path("tasks/bulk/", views.task_bulk, name="task-bulk"),
     path("tasks/export.xlsx", views.task_export, name="task-export"),
+    path("tasks/reviews/", views.task_reviews, name="task-reviews"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
+    path("tasks/<int:pk>/confirm/", views.task_confirm, name="task-confirm"),
+    path("tasks/<int:pk>/return/", views.task_return, name="task-return"),
     path("tasks/<int:pk>/update/", views.task_update, name="task-update"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
 ]

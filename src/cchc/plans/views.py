@@ -25,9 +25,11 @@ from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
-from . import charts, choice, exports, notices, progress, queue, selectors, services
+from . import charts, choice, exports, notices, progress, queue, review, selectors, services
 from .forms import (
     STATUS_FILTER_CHOICES,
+    CompletionConfirmForm,
+    CompletionReturnForm,
     DashboardForm,
     PlanIssueForm,
     TaskBulkForm,
@@ -35,7 +37,7 @@ from .forms import (
     TaskUpdateForm,
     UnitNudgeForm,
 )
-from .models import Plan
+from .models import Plan, ReviewState
 from .selectors import UnitChoice
 from .timeliness import Timeliness, task_timeliness
 
@@ -141,6 +143,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if form.as_of_param()
         else selectors.nudge_units(user=user, plan=plan, today=today),
         "nudge_max": notices.NUDGE_MESSAGE_MAX,
+        # Reported done vs confirmed by the office, from the reviews made by that day's end.
+        "reviews": selectors.review_counts(user=user, plan=plan, today=today, unit=unit_id),
     }
     context |= _figure_rows(summary, branches, plan=plan.pk, unit=unit_id, as_of=context["as_of"])
     return render(request, "plans/dashboard.html", context)
@@ -291,6 +295,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
             "units": units,
             "timeliness_choices": list(Timeliness.labels.items()),
             "status_choices": STATUS_FILTER_CHOICES,
+            "review_choices": ReviewState.choices,
             "nav_section": "mine" if mine else "tasks",
         }
         response = render(request, "plans/task_list.html", context)
@@ -461,10 +466,26 @@ def plan_nudge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_page(request, selectors.task_get(user=request.user, pk=pk))
+
+
+def _task_page(
+    request: HttpRequest,
+    task,
+    *,
+    confirm_form: CompletionConfirmForm | None = None,
+    return_form: CompletionReturnForm | None = None,
+) -> HttpResponse:
+    """The task's page; a refused review form comes back with its errors and what was typed."""
     user = request.user
-    task = selectors.task_get(user=user, pk=pk)
     today = timezone.localdate()
     children = list(selectors.child_tasks(user=user, task=task, today=today))
+    updates = selectors.task_updates(user=user, task=task)
+    task_review = selectors.task_review(task=task, updates=updates, today=today)
+    report = task_review.status.report
+    initial = {"report": report.pk if report else None}
+    if (confirm_form or return_form) and not task_review.awaiting:
+        messages.error(request, _("Nhiệm vụ không còn chờ xác nhận hoàn thành."))
     context = {
         "task": task,
         "current_plan": task.plan,
@@ -475,12 +496,105 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent_task": selectors.parent_task(user=user, task=task, today=today),
         "children": children,
         "combined_progress": selectors.combined_progress(children),
-        "updates": selectors.task_updates(user=user, task=task),
+        "updates": updates,
         "evidence": list(selectors.task_evidence(user=user, task=task)),
         "history": selectors.task_history(user=user, task=task),
         "notices": selectors.task_notices(user=user, task=task),
+        "review": task_review,
+        "confirm_form": confirm_form or CompletionConfirmForm(initial=initial),
+        "return_form": return_form or CompletionReturnForm(initial=initial),
     }
     return render(request, "plans/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def task_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office confirms the reported completion with a quality rating."""
+
+    def answer(task, data: dict) -> str:
+        done = review.completion_confirm(
+            actor=request.user,
+            task=task,
+            rating=data["rating"],
+            comment=data["comment"],
+            report=data["report"],
+        )
+        return _("Đã xác nhận hoàn thành nhiệm vụ: %(rating)s.") % {
+            "rating": done.get_rating_display().lower()
+        }
+
+    return _review_answer(request, pk, CompletionConfirmForm(request.POST), answer)
+
+
+@login_required
+@require_POST
+def task_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office returns the reported completion to the unit, with the reason."""
+
+    def answer(task, data: dict) -> str:
+        review.completion_return(
+            actor=request.user, task=task, reason=data["reason"], report=data["report"]
+        )
+        return _("Đã trả lại nhiệm vụ cho %(unit)s; nhiệm vụ trở lại đang thực hiện.") % {
+            "unit": task.lead_unit.name
+        }
+
+    return _review_answer(request, pk, CompletionReturnForm(request.POST), answer)
+
+
+def _review_answer(request: HttpRequest, pk: int, form, answer) -> HttpResponse:
+    """Run one review service on a valid form: done, to the task with a message; refused
+    on a field, the page again with the form as typed; nothing left to answer, the task as
+    it stands now with why."""
+    task = _reviewable(request, pk)
+    if form.is_valid():
+        try:
+            message = answer(task, form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _stale(request, task, exc)
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, message)
+            return redirect("plans:task-detail", pk=task.pk)
+    if isinstance(form, CompletionConfirmForm):
+        return _task_page(request, task, confirm_form=form)
+    return _task_page(request, task, return_form=form)
+
+
+def _stale(request: HttpRequest, task, exc: ValidationError) -> HttpResponse:
+    """Nothing awaits this answer any more (answered already, or the unit reported again):
+    say what happened over the task as it stands now."""
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect(reverse("plans:task-detail", kwargs={"pk": task.pk}) + "#review")
+
+
+def _reviewable(request: HttpRequest, pk: int):
+    """The task, if the user may read it (else 404) and review its completion (else 403)."""
+    task = selectors.task_get(user=request.user, pk=pk)
+    if not selectors.task_abilities(user=request.user, task=task).can_review:
+        raise PermissionDenied(
+            _("Chỉ Văn phòng của cơ quan ban hành kế hoạch được xác nhận hoàn thành.")
+        )
+    return task
+
+
+@login_required
+@require_GET
+def task_reviews(request: HttpRequest) -> HttpResponse:
+    """The office's queue: tasks reported done, awaiting its confirmation."""
+    if not access_for(request.user).has(Role.OFFICE):
+        raise PermissionDenied(_("Chỉ Văn phòng xác nhận hoàn thành nhiệm vụ."))
+    today = timezone.localdate()
+    tasks = selectors.review_queue(user=request.user, today=today).defer(*LIST_DEFERRED)
+    page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/task_reviews.html",
+        {"page": page, "today": today, "nav_section": "reviews"},
+    )
 
 
 def _changed(value, current, allowed: bool):

@@ -21,7 +21,7 @@ from cchc.notifications.selectors import unread_count, unread_nudges
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 from cchc.plans import choice
-from cchc.plans.models import Plan, PlanStatus, Task, TaskStatus
+from cchc.plans.models import Plan, PlanStatus, QualityRating, ReviewState, Task, TaskStatus
 from cchc.plans.permissions import can_manage_plan
 from cchc.plans.queue import LEAD, SUPPORT
 from cchc.plans.selectors import plan_list
@@ -53,6 +53,8 @@ ACTION_LABELS = {
     "task.create_many": _("Tạo các nhiệm vụ"),
     "task.edit": _("Sửa nhiệm vụ"),
     "task.delete": _("Xóa nhiệm vụ"),
+    "task.completion_confirm": _("Xác nhận hoàn thành"),
+    "task.completion_return": _("Trả lại kết quả hoàn thành"),
 }
 
 CHANGE_LABELS = {
@@ -65,6 +67,12 @@ CHANGE_LABELS = {
     "file": _("tệp"),
     "tasks": _("số nhiệm vụ"),
     "changes": _("thay đổi"),
+    "review": _("lần xác nhận"),
+    "report": _("báo cáo hoàn thành (lần cập nhật)"),
+    "rating": _("đánh giá chất lượng"),
+    "attempt": _("lần báo cáo hoàn thành"),
+    "comment": _("nhận xét"),
+    "reason": _("lý do trả lại"),
 }
 DATE_KEYS = {"due_date", "completed_on", "effective_on", "issued_on", "reported_on"}
 
@@ -119,6 +127,22 @@ def status_label(code: str) -> str:
         except ValueError:
             continue
     return code or ""
+
+
+def review_rating_label(code: str) -> str:
+    try:
+        return str(QualityRating(code).label)
+    except ValueError:
+        return str(code)
+
+
+@register.filter
+def review_label(code: str) -> str:
+    """The words of a review state (plans.models.ReviewState)."""
+    try:
+        return str(ReviewState(code).label)
+    except ValueError:
+        return code or ""
 
 
 @register.simple_tag
@@ -272,6 +296,8 @@ def _change_value(name: str, value, history) -> str:
         return vndate(value) or str(value)
     if name == "progress":
         return f"{value}%"
+    if name == "rating":
+        return review_rating_label(value)
     if isinstance(value, bool):
         return str(_("Có") if value else _("Không"))
     return str(value)
