@@ -9,7 +9,7 @@ the lead unit hears the answer through its focal officers and head.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -145,30 +145,15 @@ def completion_confirm(
         raise ValidationError(
             {"rating": _("Hãy chọn đánh giá chất lượng: đạt hoặc chưa đạt yêu cầu.")}
         )
-    review = CompletionReview.objects.create(
-        task=task,
-        update=pending,
-        decision=ReviewDecision.CONFIRMED,
-        rating=rating,
-        comment=_clean_text(comment, "comment"),
-        attempt=len(reviews) + 1,
-        reviewed_by=actor,
-        reviewed_at=timezone.now(),
-    )
-    audit_record(
+    comment = _clean_text(comment, "comment")
+    return _answer(
         actor=actor,
-        action="task.completion_confirm",
-        obj=task,
-        changes={
-            "review": [None, review.pk],
-            "report": [None, pending.pk],
-            "rating": [None, rating],
-            "attempt": [None, review.attempt],
-            "comment": [None, review.comment],
-        },
+        task=task,
+        pending=pending,
+        attempt=len(reviews) + 1,
+        fields={"decision": ReviewDecision.CONFIRMED, "rating": rating, "comment": comment},
+        changes={"rating": [None, rating], "comment": [None, comment]},
     )
-    _tell_unit(actor=actor, task=task, review=review)
-    return review
 
 
 @transaction.atomic
@@ -202,27 +187,50 @@ def completion_return(
     task.status, task.progress = now.status, now.progress
     task.completed_on, task.result = now.completed_on, now.result
     task.save()
+    fields = {"decision": ReviewDecision.RETURNED, "comment": reason, "return_update": back}
+    changes = diff(task, TASK_FIELDS, snap) | {
+        "reason": [None, reason],
+        "update": [None, back.pk],
+    }
+    return _answer(
+        actor=actor,
+        task=task,
+        pending=pending,
+        attempt=len(reviews) + 1,
+        fields=fields,
+        changes=changes,
+    )
+
+
+def _answer(
+    *,
+    actor: User,
+    task: Task,
+    pending: TaskUpdate,
+    attempt: int,
+    fields: dict[str, Any],
+    changes: dict[str, Any],
+) -> CompletionReview:
+    """Record the review of `pending` (its decision and words in `fields`), audit it with
+    `changes`, and tell the lead unit."""
     review = CompletionReview.objects.create(
         task=task,
         update=pending,
-        decision=ReviewDecision.RETURNED,
-        comment=reason,
-        attempt=len(reviews) + 1,
-        return_update=back,
+        attempt=attempt,
         reviewed_by=actor,
         reviewed_at=timezone.now(),
+        **fields,
     )
+    confirmed = review.decision == ReviewDecision.CONFIRMED
     audit_record(
         actor=actor,
-        action="task.completion_return",
+        action="task.completion_confirm" if confirmed else "task.completion_return",
         obj=task,
-        changes=diff(task, TASK_FIELDS, snap)
+        changes=changes
         | {
             "review": [None, review.pk],
             "report": [None, pending.pk],
-            "attempt": [None, review.attempt],
-            "reason": [None, reason],
-            "update": [None, back.pk],
+            "attempt": [None, attempt],
         },
     )
     _tell_unit(actor=actor, task=task, review=review)
