@@ -466,8 +466,8 @@ def main(argv: list[str] | None = None) -> int:
             problem = session.login(scope.username, BENCH_PASSWORD, settings.SESSION_COOKIE_NAME)
             sessions[role] = problem or session
         for line in [x for x in lines if not x.export]:
-            session = Session(server.base, bearer[line.role]) if line.api else sessions[line.role]
-            run_line(line, session, open_counts[line.role], sql)
+            caller = Session(server.base, bearer[line.role]) if line.api else sessions[line.role]
+            run_line(line, caller, open_counts[line.role], sql)
         memory["pages"] = server.peak_memory_mb()
         for line in [x for x in lines if x.export]:
             run_line(line, sessions[line.role], open_counts[line.role], sql)
