@@ -163,6 +163,7 @@ API: dict[str, Kwargs] = {
     "api:evidence_download": lambda o: {"evidence_id": o["evidence"].pk},
     "api:period_list": NONE,
     "api:period_detail": lambda o: {"period_id": o["period"].pk},
+    "api:consolidated_figures": lambda o: {"period_id": o["period"].pk},
     "api:notification_list": NONE,
     "api:notification_read": lambda o: {"notification_id": o["notification"].pk},
 }

@@ -2,16 +2,20 @@
 notification marked read through the web's service."""
 
 import datetime
+from typing import Any
 
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cchc.notifications import selectors as notification_selectors
 from cchc.notifications import services as notification_services
+from cchc.reporting import generation
 from cchc.reporting import selectors as reporting_selectors
+from cchc.reporting.models import ExportFormat
 
 from .plans_routes import ID, READ_ERRORS, WRITE_ERRORS
-from .schemas import PeriodOut, Text
+from .schemas import ErrorOut, PeriodOut, Text
 
 router = Router(tags=["Kỳ báo cáo, thông báo"])
 
@@ -42,6 +46,34 @@ def period_detail(request, period_id: int = ID):
     if period is None:  # the same scope and answer as period_get
         reporting_selectors.period_get(user=request.auth, pk=period_id)
     return _period(period)
+
+
+class ConsolidatedOut(Schema):
+    """The consolidated report's every figure and text, as its DOCX and XLSX are built
+    from: frozen at the leader's approval, else live as of the period's cut-off."""
+
+    approved: bool
+    approved_hash: str
+    data: dict[str, Any]
+
+
+@router.get(
+    "/periods/{period_id}/consolidated",
+    response={200: ConsolidatedOut, frozenset({403}): ErrorOut, **READ_ERRORS},
+)
+def consolidated_figures(request, period_id: int = ID):
+    """What a ministry's own system pulls instead of retyping the report: for those who may
+    read the consolidated report (the oversight roles of the issuing branch)."""
+    period = reporting_selectors.period_get(user=request.auth, pk=period_id)
+    report = reporting_selectors.consolidated_get(user=request.auth, period=period)
+    # The same choice as the files': the approved data when there is some.
+    inputs = generation.inputs(period, ExportFormat.XLSX, today=timezone.localdate())
+    approved = bool(report and report.approved_data)
+    return {
+        "approved": approved,
+        "approved_hash": report.approved_hash if report and approved else "",
+        "data": inputs.payload,
+    }
 
 
 class NotificationOut(Schema):
