@@ -4,6 +4,8 @@ role, one's own notifications only, marked read by the web's service."""
 import json
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
@@ -71,3 +73,43 @@ def test_consolidated_figures_for_who_may_read_the_report(world, role):
     live = document_data(period, None, today=timezone.localdate())
     assert body["data"] == json.loads(json.dumps(live))
     assert body["data"]["stats"] and body["data"]["period"]["id"] == period.pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_units_report_is_read_by_whom_the_web_shows_it(world, role):
+    period = make_period(world)
+    unit = world.units["CTH"]
+    web = Client()
+    web.force_login(world.users[role])
+    web_status = web.get(reverse("reporting:unit-report", args=[period.pk, unit.pk])).status_code
+    response = api_as(world, role).get(f"/periods/{period.pk}/reports/{unit.pk}")
+    assert response.status_code == (200 if web_status == 200 else 404), (web_status, response)
+    if response.status_code == 200:
+        body = response.json()
+        assert body["unit_id"] == unit.pk and set(body["narrative"]) == {
+            str(c) for c in range(1, 8)
+        }
+
+
+def test_a_report_is_drafted_and_submitted_through_the_webs_services(world):
+    period, unit = make_period(world), world.units["CTH"]
+    url = f"/periods/{period.pk}/reports/{unit.pk}"
+    focal, head = api_as(world, "focal_a"), api_as(world, "head_a")
+    version = focal.get(url).json()["version"]
+    draft = {"version": version, "narrative": {"1": {"results": "Đã tuyên truyền"}}}
+    saved = focal.post(f"{url}/draft", draft)
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["narrative"]["1"]["results"] == "Đã tuyên truyền"
+    assert AuditEvent.objects.filter(action="unit_report.save").exists()
+    # The same version again: someone saved since (this very client) — a conflict.
+    stale = focal.post(f"{url}/draft", draft | {"proposals": "Khác"})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "conflict"
+    bad = focal.post(f"{url}/draft", {"version": 0, "narrative": {"9": {"x": "y"}}})
+    assert bad.status_code == 400 and "narrative.9" in bad.json()["error"]["fields"]
+    current = saved.json()["version"]
+    assert focal.post(f"{url}/submit", {"version": current}).status_code == 403  # the head's
+    submitted = head.post(f"{url}/submit", {"version": current}, key="s-1")
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    again = head.post(f"{url}/submit", {"version": current}, key="s-1")
+    assert again.json() == submitted.json() and submitted.json()["submissions"] == 1
+    assert api_as(world, "focal_b").post(f"{url}/draft", draft).status_code == 404

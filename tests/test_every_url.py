@@ -164,6 +164,9 @@ API: dict[str, Kwargs] = {
     "api:period_list": NONE,
     "api:period_detail": lambda o: {"period_id": o["period"].pk},
     "api:consolidated_figures": lambda o: {"period_id": o["period"].pk},
+    "api:unit_report_detail": lambda o: {"period_id": o["period"].pk, "unit_id": o["unit"].pk},
+    "api:unit_report_save": lambda o: {"period_id": o["period"].pk, "unit_id": o["unit"].pk},
+    "api:unit_report_submit": lambda o: {"period_id": o["period"].pk, "unit_id": o["unit"].pk},
     "api:notification_list": NONE,
     "api:notification_read": lambda o: {"notification_id": o["notification"].pk},
 }
