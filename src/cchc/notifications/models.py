@@ -19,6 +19,9 @@ class Kind(models.TextChoices):
     GUIDANCE = "guidance", _("Văn bản hướng dẫn")
     COMPLETION_CONFIRMED = "completion_confirmed", _("Văn phòng xác nhận hoàn thành")
     COMPLETION_RETURNED = "completion_returned", _("Văn phòng trả lại kết quả hoàn thành")
+    INSPECTION = "inspection", _("Kiểm tra công tác CCHC")
+    FINDING = "finding", _("Kiến nghị sau kiểm tra")
+    FINDING_DUE = "finding_due", _("Nhắc hạn khắc phục kiến nghị")
 
 
 class Channel(models.TextChoices):
