@@ -1,5 +1,6 @@
 """The reminders of one day, as (message, recipients) pairs: tasks due soon, overdue and
-long overdue (to the unit head), and period reports not yet sent. Each carries a key made
+long overdue (to the unit head), period reports not yet sent, and inspection findings
+still open before and after their deadline. Each carries a key made
 of its rule, its subject and its day, so a day run twice sends nothing twice.
 
 Only what is still open today is reminded: a task finished since the day being caught up
@@ -22,7 +23,7 @@ from cchc.plans.models import PlanStatus, Task, TaskStatus
 from cchc.reporting import data
 from cchc.reporting.models import ReportingPeriod
 
-from .models import ReminderRules
+from .models import Finding, FindingStatus, ReminderRules
 
 Reminder = tuple[Message, list[User]]
 # Periods whose deadline is this near the day are looked at for report reminders.
@@ -162,6 +163,60 @@ def report_reminders(day: datetime.date) -> Iterator[Reminder]:
             yield message, contacts[unit.pk]
 
 
+def finding_triggers(finding: Finding, rules: ReminderRules, day: datetime.date) -> list[Trigger]:
+    """A finding the unit has not answered: the task rules' days before its deadline, the
+    day it becomes overdue, then every `overdue_every` days."""
+    left = (finding.deadline - day).days
+    due = finding.deadline.isoformat()
+    over, every = -left, rules.overdue_every
+    if left > 0 and left in rules.before_days():
+        key = f"finding_due:{finding.pk}:{due}:{left}"
+        title = _("Còn %(n)d ngày đến hạn khắc phục kiến nghị: %(text)s")
+    elif over >= 1 and (over == 1 or (every and (over - 1) % every == 0)):
+        key = f"finding_overdue:{finding.pk}:{due}:{over}"
+        title = _("Quá hạn %(n)d ngày khắc phục kiến nghị: %(text)s")
+        left = over
+    else:
+        return []
+    text = finding.recommendation[:120]
+    return [Trigger(Kind.FINDING_DUE, key, title % {"n": left, "text": text})]
+
+
+def finding_reminders(day: datetime.date) -> Iterator[Reminder]:
+    findings = list(
+        Finding.objects.filter(
+            status=FindingStatus.OPEN, deadline__lte=day + datetime.timedelta(days=366)
+        )
+        .select_related("inspection__plan", "inspection__unit", "responsible_unit")
+        .order_by("deadline", "id")
+    )
+    rules = rules_for({f.inspection.plan.issuing_unit_id for f in findings})
+    due = [
+        (f, trig)
+        for f in findings
+        for trig in finding_triggers(f, rules[f.inspection.plan.issuing_unit_id], day)
+    ]
+    contacts = unit_contacts(units={f.responsible_unit for f, _t in due})
+    for finding, trigger in due:
+        body = _("%(text)s\nHạn khắc phục: %(due)s. Đơn vị: %(unit)s. Kiểm tra tại %(where)s.") % {
+            "text": finding.recommendation,
+            "due": format_day(finding.deadline),
+            "unit": finding.responsible_unit.name,
+            "where": finding.inspection.unit.name,
+        }
+        message = Message(
+            kind=trigger.kind,
+            title=trigger.title,
+            body=body,
+            url=reverse("oversight:finding-detail", args=[finding.pk]),
+            unit=finding.responsible_unit,
+            key=trigger.key,
+            subject=finding,
+        )
+        yield message, contacts[finding.responsible_unit_id]
+
+
 def for_day(day: datetime.date) -> Iterator[Reminder]:
     yield from task_reminders(day)
     yield from report_reminders(day)
+    yield from finding_reminders(day)
