@@ -22,7 +22,7 @@ from cchc.audit.models import AuditEvent
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
 from cchc.orgs import services as org_services
-from cchc.oversight import guidance_services
+from cchc.oversight import guidance_services, inspection_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
@@ -73,6 +73,7 @@ ANY_USER = {
     "notifications:preferences",
     "oversight:guidance-list",
     "tokens:list",
+    "oversight:inspection-home",
 }
 # Every other URL, with the real objects its parameters name.
 SCOPED: dict[str, Kwargs] = {
@@ -147,6 +148,26 @@ SCOPED: dict[str, Kwargs] = {
     "oversight:guidance-ack-received": _pk("ack"),
     "oversight:guidance-ack-read": _pk("ack"),
     "oversight:guidance-file-download": _pk("guidance_file"),
+    "oversight:inspection-plan-create": NONE,
+    "oversight:inspection-plan-detail": _pk("inspection_plan"),
+    "oversight:inspection-plan-edit": _pk("inspection_plan"),
+    "oversight:inspection-create": _pk("inspection_plan"),
+    "oversight:inspection-detail": _pk("inspection"),
+    "oversight:inspection-edit": _pk("inspection"),
+    "oversight:inspection-member-add": _pk("inspection"),
+    "oversight:inspection-member-remove": _pk("inspection_member"),
+    "oversight:inspection-start": _pk("inspection"),
+    "oversight:inspection-conclude": _pk("inspection"),
+    "oversight:inspection-close": _pk("inspection"),
+    "oversight:checklist-save": _pk("inspection"),
+    "oversight:checklist-add": _pk("inspection"),
+    "oversight:finding-create": _pk("inspection"),
+    "oversight:finding-detail": _pk("finding"),
+    "oversight:finding-edit": _pk("finding"),
+    "oversight:finding-answer": _pk("finding"),
+    "oversight:finding-accept": _pk("finding"),
+    "oversight:finding-reopen": _pk("finding"),
+    "oversight:finding-file-download": _pk("finding_file"),
     "tokens:revoke": _pk("token"),
 }
 # The API (cchc.api), with the objects its parameters name.
@@ -242,7 +263,8 @@ def make_objects(world) -> dict:
         message=Message(kind=Kind.NUDGE, title="Đôn đốc", url="/tasks/mine/"),
     )
     guidance, guidance_draft = make_guidance(world, period)
-    return {
+    inspection = make_inspection_objects(world)
+    return inspection | {
         "guidance": guidance,
         "guidance_draft": guidance_draft,
         "guidance_file": guidance.files.get(),
@@ -298,6 +320,34 @@ def make_guidance(world, period) -> tuple:
     return made[0], made[1]
 
 
+def make_inspection_objects(world) -> dict:
+    """An inspection of agency A in progress, with a finding it answered with a file."""
+    from tests.test_inspections import FINDING, make_inspection
+
+    inspection = make_inspection(world)
+    member = inspection.members.get()
+    inspection_services.inspection_start(actor=world.users["member"], inspection=inspection)
+    finding = inspection_services.finding_create(
+        actor=world.users["member"],
+        inspection=inspection,
+        values=FINDING
+        | {"responsible_unit": world.units["CTH"], "description": "Phát hiện bí mật"},
+    )
+    answer = inspection_services.finding_answer(
+        actor=world.users["focal_a"],
+        finding=finding,
+        text="Đã khắc phục",
+        files=[SimpleUploadedFile("khac-phuc.pdf", b"%PDF-1.4 k", "application/pdf")],
+    )
+    return {
+        "inspection_plan": inspection.plan,
+        "inspection": inspection,
+        "inspection_member": member,
+        "finding": finding,
+        "finding_file": answer.files.get(),
+    }
+
+
 def url_of(name: str, objects: dict) -> str:
     return reverse(name, kwargs=SCOPED[name](objects))
 
@@ -308,6 +358,7 @@ SECRETS = [
     "Kết quả bí mật",
     "Tổng cục Chính trị",
     "Hướng dẫn bí mật",
+    "Phát hiện bí mật",
 ]
 
 

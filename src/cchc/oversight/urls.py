@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import guidance_views, views
+from . import guidance_views, inspection_views, views
+
+iv = inspection_views
 
 app_name = "oversight"
 
@@ -31,5 +33,46 @@ urlpatterns = [
         "guidance/files/<int:pk>/",
         guidance_views.guidance_file_download,
         name="guidance-file-download",
+    ),
+    path("inspections/", iv.inspection_home, name="inspection-home"),
+    path("inspections/plans/new/", iv.inspection_plan_create, name="inspection-plan-create"),
+    path("inspections/plans/<int:pk>/", iv.inspection_plan_detail, name="inspection-plan-detail"),
+    path("inspections/plans/<int:pk>/edit/", iv.inspection_plan_edit, name="inspection-plan-edit"),
+    path("inspections/plans/<int:pk>/new/", iv.inspection_create, name="inspection-create"),
+    path("inspections/<int:pk>/", iv.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/edit/", iv.inspection_edit, name="inspection-edit"),
+    path("inspections/<int:pk>/team/", iv.inspection_member_add, name="inspection-member-add"),
+    path(
+        "inspections/members/<int:pk>/remove/",
+        iv.inspection_member_remove,
+        name="inspection-member-remove",
+    ),
+    path("inspections/<int:pk>/start/", iv.inspection_start, name="inspection-start"),
+    path("inspections/<int:pk>/conclude/", iv.inspection_conclude, name="inspection-conclude"),
+    path("inspections/<int:pk>/close/", iv.inspection_close, name="inspection-close"),
+    path("inspections/<int:pk>/checklist/", iv.checklist_save, name="checklist-save"),
+    path("inspections/<int:pk>/checklist/add/", iv.checklist_add, name="checklist-add"),
+    path("inspections/<int:pk>/findings/new/", iv.finding_create, name="finding-create"),
+    path("inspections/findings/<int:pk>/", iv.finding_detail, name="finding-detail"),
+    path("inspections/findings/<int:pk>/edit/", iv.finding_edit, name="finding-edit"),
+    path("inspections/findings/<int:pk>/answer/", iv.finding_answer, name="finding-answer"),
+    path("inspections/findings/<int:pk>/accept/", iv.finding_accept, name="finding-accept"),
+    path("inspections/findings/<int:pk>/reopen/", iv.finding_reopen, name="finding-reopen"),
+    path(
+        "inspections/finding-files/<int:pk>/",
+        iv.finding_file_download,
+        name="finding-file-download",
+    ),
+    path(
+        "inspections/<int:pk>/minutes.<str:fmt>",
+        iv.inspection_document,
+        {"kind": "minutes"},
+        name="inspection-minutes",
+    ),
+    path(
+        "inspections/<int:pk>/conclusion.<str:fmt>",
+        iv.inspection_document,
+        {"kind": "conclusion"},
+        name="inspection-conclusion",
     ),
 ]

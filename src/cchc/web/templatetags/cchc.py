@@ -20,6 +20,7 @@ from cchc.lib import dates, numbers, text
 from cchc.notifications.selectors import unread_count, unread_nudges
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
+from cchc.oversight.inspection_selectors import may_see_any
 from cchc.plans import choice
 from cchc.plans.models import Plan, PlanStatus, QualityRating, ReviewState, Task, TaskStatus
 from cchc.plans.permissions import can_manage_plan
@@ -364,6 +365,7 @@ def main_nav(context) -> dict:
         "show_members": Role.OFFICE in access.roles(),
         "show_names": Role.OFFICE in access.roles(),
         "show_guidance": bool(access.roles()),
+        "show_inspections": may_see_any(user),
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
         "unread": unread_count(user=user),
