@@ -168,6 +168,8 @@ SCOPED: dict[str, Kwargs] = {
     "oversight:finding-accept": _pk("finding"),
     "oversight:finding-reopen": _pk("finding"),
     "oversight:finding-file-download": _pk("finding_file"),
+    "oversight:inspection-minutes": lambda o: {"pk": o["inspection"].pk, "fmt": "docx"},
+    "oversight:inspection-conclusion": lambda o: {"pk": o["inspection"].pk, "fmt": "docx"},
     "tokens:revoke": _pk("token"),
 }
 # The API (cchc.api), with the objects its parameters name.

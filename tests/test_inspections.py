@@ -4,7 +4,9 @@ evidence, the office reopening and accepting them, and the inspection closing wi
 finding; who sees what; hostile form values; the list's queries."""
 
 import datetime
+import io
 
+import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +27,7 @@ from cchc.oversight.models import (
     InspectionStatus,
 )
 from cchc.plans.models import Area
+from tests.conftest import require
 from tests.world import make_user
 
 D = datetime.date
@@ -522,6 +525,70 @@ def test_the_dashboard_and_the_queue_show_open_findings(world):
     page = focal.get(reverse("plans:task-mine")).content.decode()
     assert "Kiến nghị kiểm tra chưa xong" in page and one.recommendation[:40] in page
     assert "Kiểm tra</a>" in page  # the menu
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def _docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_minutes_and_the_notice_as_docx(world):
+    inspection, one, _two = started_with_findings(world)
+    client = client_for(world, "focal_a")
+    minutes = reverse("oversight:inspection-minutes", args=[inspection.pk, "docx"])
+    notice = reverse("oversight:inspection-conclusion", args=[inspection.pk, "docx"])
+    assert client.get(notice).status_code == 404  # not concluded yet
+    response = client.get(minutes)
+    assert response.status_code == 200
+    assert "bien-ban-kiem-tra-cuc-th-2026.docx" in response["Content-Disposition"]
+    text = _docx_text(response.content)
+    assert "BIÊN BẢN KIỂM TRA" in text.upper() and "Cục Tuyên huấn" in text
+    assert one.recommendation in text and "Nghiêm trọng" in text and "Trần Hà" in text
+    services.inspection_conclude(
+        actor=world.users["member"],
+        inspection=inspection,
+        conclusion="Đơn vị thực hiện tốt.",
+        concluded_on=D(2026, 6, 20),
+    )
+    text = _docx_text(client_for(world, "office").get(notice).content)
+    assert "Đơn vị thực hiện tốt." in text and "Tổng cục Chính trị".upper() in text.upper()
+    assert client_for(world, "focal_b").get(minutes).status_code == 404
+    assert client.get(minutes.replace(".docx", ".odt")).status_code == 404
+
+
+def test_the_minutes_as_pdf(world):
+    from cchc.documents.pdf import pdf_available
+
+    require(pdf_available(), "LibreOffice is not installed")
+    inspection, _one, _two = started_with_findings(world)
+    url = reverse("oversight:inspection-minutes", args=[inspection.pk, "pdf"])
+    response = client_for(world, "member").get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_pdf_without_libreoffice_says_so(world, monkeypatch):
+    from cchc.documents import pdf
+
+    inspection, _one, _two = started_with_findings(world)
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    client = client_for(world, "office")
+    url = reverse("oversight:inspection-minutes", args=[inspection.pk, "pdf"])
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "oversight:inspection-detail", args=[inspection.pk]
+    )
+    assert "chưa cài LibreOffice" in response.content.decode()
+
+
+def test_a_draft_has_no_documents(world):
+    inspection = make_inspection(world)
+    url = reverse("oversight:inspection-minutes", args=[inspection.pk, "docx"])
+    assert client_for(world, "office").get(url).status_code == 404
 
 
 # --- reminders ---------------------------------------------------------------------------

@@ -124,11 +124,12 @@ class InspectionForm(forms.Form):
             self.add_error("ends_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
 
-    def split(self) -> tuple[dict, dict]:
+    def split(self) -> dict:
+        """The service's arguments: the inspection's values, and its scope."""
         data = dict(self.cleaned_data)
         scope = {"areas": data.pop("areas"), "tasks": data.pop("tasks")}
         data["decision_number"] = data["decision_number"].strip()
-        return data, scope
+        return {"values": data, **scope}
 
 
 def initial_of(inspection) -> dict:

@@ -353,7 +353,7 @@ def _move(actor: User | None, inspection: Inspection, to: str, **extra) -> None:
     audit_record(actor=actor, action=f"inspection.{_VERBS[to]}", obj=inspection, changes=changes)
 
 
-_VERBS = {
+_VERBS: dict[str, str] = {
     InspectionStatus.IN_PROGRESS: "start",
     InspectionStatus.CONCLUDED: "conclude",
     InspectionStatus.CLOSED: "close",
@@ -590,7 +590,8 @@ def _tell_office(actor: User, finding: Finding, answer: FindingAnswer) -> int:
 
 
 def _latest_answer(finding: Finding) -> FindingAnswer:
-    return finding.answers.select_for_update().order_by("-answered_at", "-id").first()
+    # An answered finding has at least one answer.
+    return finding.answers.select_for_update().order_by("-answered_at", "-id")[0]
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +40,40 @@ def _to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def _act(request, write, done: str, to: str, pk: int) -> HttpResponse:
+    """One action with no form: its success or its refusal said in a message, and back to
+    the page it was taken on."""
+    try:
+        write()
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(to, pk=pk)
+
+
+def _submit(request, form, write, done: str, to) -> HttpResponse | None:
+    """A sent, valid form written by `write(cleaned_data)`, then off to `to(result)`; None
+    when the form is to be shown again (not sent, invalid, or refused on its fields)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        made = write(form.cleaned_data)
+    except ValidationError as exc:
+        _to_form(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(to(made))
+
+
+def _inspection_url(inspection) -> str:
+    return reverse("oversight:inspection-detail", kwargs={"pk": inspection.pk})
+
+
+def _finding_url(finding) -> str:
+    return reverse("oversight:finding-detail", kwargs={"pk": finding.pk})
+
+
 # --- the year ----------------------------------------------------------------------------
 
 
@@ -69,19 +104,17 @@ def inspection_plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Chỉ Văn phòng được lập kế hoạch kiểm tra."))
     initial = {"year": timezone.localdate().year}
     form = forms.InspectionPlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.inspection_plan_create(
-                actor=request.user,
-                issuing_unit=unit,
-                year=form.cleaned_data["year"],
-                values=form.values(),
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã lập kế hoạch kiểm tra."))
-            return redirect("oversight:inspection-plan-detail", pk=plan.pk)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_plan_create(
+            actor=request.user, issuing_unit=unit, year=data["year"], values=form.values()
+        ),
+        _("Đã lập kế hoạch kiểm tra."),
+        lambda plan: reverse("oversight:inspection-plan-detail", kwargs={"pk": plan.pk}),
+    )
+    if sent:
+        return sent
     context = {"form": form, "unit": unit, **SECTION}
     return render(request, "oversight/inspection_plan_form.html", context)
 
@@ -119,17 +152,15 @@ def inspection_plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 def inspection_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.office_plan_get(user=request.user, pk=pk)
     form = forms.InspectionForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        values, scope = form.split()
-        try:
-            inspection = services.inspection_create(
-                actor=request.user, plan=plan, values=values, **scope
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã thêm cuộc kiểm tra. Hãy lập đoàn kiểm tra."))
-            return redirect("oversight:inspection-detail", pk=inspection.pk)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_create(actor=request.user, plan=plan, **form.split()),
+        _("Đã thêm cuộc kiểm tra. Hãy lập đoàn kiểm tra."),
+        _inspection_url,
+    )
+    if sent:
+        return sent
     context = {"form": form, "plan": plan, **SECTION}
     return render(request, "oversight/inspection_form.html", context)
 
@@ -148,17 +179,17 @@ def inspection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = inspection.plan
     initial = forms.initial_of(inspection)
     form = forms.InspectionForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values, scope = form.split()
-        try:
-            services.inspection_update(
-                actor=request.user, inspection=inspection, values=values, **scope
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã lưu."))
-            return redirect("oversight:inspection-detail", pk=inspection.pk)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_update(
+            actor=request.user, inspection=inspection, **form.split()
+        ),
+        _("Đã lưu."),
+        _inspection_url,
+    )
+    if sent:
+        return sent
     context = {"form": form, "plan": plan, "inspection": inspection, **SECTION}
     return render(request, "oversight/inspection_form.html", context)
 
@@ -191,43 +222,42 @@ def inspection_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def inspection_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _editable(request, pk)
     form = forms.MemberForm(request.POST, inspection=inspection)
-    if form.is_valid():
-        try:
-            services.inspection_member_add(
-                actor=request.user, inspection=inspection, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã cập nhật đoàn kiểm tra."))
-            return redirect("oversight:inspection-detail", pk=inspection.pk)
-    return _detail(request, inspection, member_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_member_add(
+            actor=request.user, inspection=inspection, **data
+        ),
+        _("Đã cập nhật đoàn kiểm tra."),
+        lambda member: _inspection_url(inspection),
+    )
+    return sent or _detail(request, inspection, member_form=form)
 
 
 @login_required
 @require_POST
 def inspection_member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(user=request.user, pk=pk)
-    try:
-        services.inspection_member_remove(actor=request.user, member=member)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã bỏ thành viên khỏi đoàn."))
-    return redirect("oversight:inspection-detail", pk=member.inspection_id)
+    return _act(
+        request,
+        lambda: services.inspection_member_remove(actor=request.user, member=member),
+        _("Đã bỏ thành viên khỏi đoàn."),
+        "oversight:inspection-detail",
+        member.inspection_id,
+    )
 
 
 @login_required
 @require_POST
 def inspection_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    try:
-        services.inspection_start(actor=request.user, inspection=inspection)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đoàn bắt đầu kiểm tra."))
-    return redirect("oversight:inspection-detail", pk=inspection.pk)
+    return _act(
+        request,
+        lambda: services.inspection_start(actor=request.user, inspection=inspection),
+        _("Đoàn bắt đầu kiểm tra."),
+        "oversight:inspection-detail",
+        inspection.pk,
+    )
 
 
 @login_required
@@ -240,30 +270,29 @@ def inspection_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         messages.error(request, _("Chỉ kết luận được cuộc kiểm tra đang tiến hành."))
         return redirect("oversight:inspection-detail", pk=inspection.pk)
     form = forms.ConcludeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.inspection_conclude(
-                actor=request.user, inspection=inspection, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã kết luận kiểm tra."))
-            return redirect("oversight:inspection-detail", pk=inspection.pk)
-    return _detail(request, inspection, conclude_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_conclude(
+            actor=request.user, inspection=inspection, **data
+        ),
+        _("Đã kết luận kiểm tra."),
+        _inspection_url,
+    )
+    return sent or _detail(request, inspection, conclude_form=form)
 
 
 @login_required
 @require_POST
 def inspection_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    try:
-        services.inspection_close(actor=request.user, inspection=inspection)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã kết thúc cuộc kiểm tra."))
-    return redirect("oversight:inspection-detail", pk=inspection.pk)
+    return _act(
+        request,
+        lambda: services.inspection_close(actor=request.user, inspection=inspection),
+        _("Đã kết thúc cuộc kiểm tra."),
+        "oversight:inspection-detail",
+        inspection.pk,
+    )
 
 
 def _working(request, pk: int) -> Inspection:
@@ -278,11 +307,14 @@ def _working(request, pk: int) -> Inspection:
 def checklist_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _working(request, pk)
     form = forms.ChecklistAddForm(request.POST)
-    if form.is_valid():
-        services.checklist_item_add(actor=request.user, inspection=inspection, **form.cleaned_data)
-        messages.success(request, _("Đã thêm nội dung kiểm tra."))
-        return redirect("oversight:inspection-detail", pk=inspection.pk)
-    return _detail(request, inspection, add_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.checklist_item_add(actor=request.user, inspection=inspection, **data),
+        _("Đã thêm nội dung kiểm tra."),
+        lambda item: _inspection_url(inspection),
+    )
+    return sent or _detail(request, inspection, add_form=form)
 
 
 @login_required
@@ -290,11 +322,16 @@ def checklist_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def checklist_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _working(request, pk)
     form = forms.ChecklistForm(request.POST, items=inspection.checklist.all())
-    if form.is_valid():
-        services.checklist_save(actor=request.user, inspection=inspection, rows=form.rows())
-        messages.success(request, _("Đã lưu kết quả kiểm tra."))
-        return redirect("oversight:inspection-detail", pk=inspection.pk)
-    return _detail(request, inspection, checklist_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.checklist_save(
+            actor=request.user, inspection=inspection, rows=form.rows()
+        ),
+        _("Đã lưu kết quả kiểm tra."),
+        lambda items: _inspection_url(inspection),
+    )
+    return sent or _detail(request, inspection, checklist_form=form)
 
 
 # --- findings ----------------------------------------------------------------------------
@@ -305,16 +342,17 @@ def checklist_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     inspection = _working(request, pk)
     form = forms.FindingForm(request.POST or None, inspection=inspection)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_create(
-                actor=request.user, inspection=inspection, values=form.cleaned_data
-            )
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã ghi kiến nghị; đơn vị khắc phục đã được thông báo."))
-            return redirect("oversight:inspection-detail", pk=inspection.pk)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.finding_create(
+            actor=request.user, inspection=inspection, values=data
+        ),
+        _("Đã ghi kiến nghị; đơn vị khắc phục đã được thông báo."),
+        lambda finding: _inspection_url(inspection),
+    )
+    if sent:
+        return sent
     context = {"form": form, "inspection": inspection, **SECTION}
     return render(request, "oversight/finding_form.html", context)
 
@@ -328,14 +366,15 @@ def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Chỉ đoàn kiểm tra sửa kiến nghị khi đang kiểm tra."))
     initial = forms.finding_initial(finding)
     form = forms.FindingForm(request.POST or None, inspection=inspection, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finding_update(actor=request.user, finding=finding, values=form.cleaned_data)
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã lưu."))
-            return redirect("oversight:finding-detail", pk=finding.pk)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.finding_update(actor=request.user, finding=finding, values=data),
+        _("Đã lưu."),
+        _finding_url,
+    )
+    if sent:
+        return sent
     context = {"form": form, "inspection": inspection, "finding": finding, **SECTION}
     return render(request, "oversight/finding_form.html", context)
 
@@ -368,28 +407,27 @@ def finding_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not services.can_answer(request.user, finding):
         raise PermissionDenied(_("Chỉ đơn vị khắc phục trả lời kiến nghị đang mở."))
     form = forms.AnswerForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.finding_answer(actor=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã gửi trả lời kiến nghị."))
-            return redirect("oversight:finding-detail", pk=finding.pk)
-    return _finding_page(request, finding, answer_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.finding_answer(actor=request.user, finding=finding, **data),
+        _("Đã gửi trả lời kiến nghị."),
+        lambda answer: _finding_url(finding),
+    )
+    return sent or _finding_page(request, finding, answer_form=form)
 
 
 @login_required
 @require_POST
 def finding_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, pk=pk)
-    try:
-        services.finding_accept(actor=request.user, finding=finding)
-    except ValidationError as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã đóng kiến nghị."))
-    return redirect("oversight:finding-detail", pk=finding.pk)
+    return _act(
+        request,
+        lambda: services.finding_accept(actor=request.user, finding=finding),
+        _("Đã đóng kiến nghị."),
+        "oversight:finding-detail",
+        finding.pk,
+    )
 
 
 @login_required
@@ -402,15 +440,14 @@ def finding_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Chỉ mở lại được kiến nghị đơn vị đã trả lời."))
         return redirect("oversight:finding-detail", pk=finding.pk)
     form = forms.ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.finding_reopen(actor=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            _to_form(form, exc)
-        else:
-            messages.success(request, _("Đã mở lại kiến nghị; đơn vị đã được thông báo."))
-            return redirect("oversight:finding-detail", pk=finding.pk)
-    return _finding_page(request, finding, reopen_form=form)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.finding_reopen(actor=request.user, finding=finding, **data),
+        _("Đã mở lại kiến nghị; đơn vị đã được thông báo."),
+        _finding_url,
+    )
+    return sent or _finding_page(request, finding, reopen_form=form)
 
 
 @login_required
