@@ -185,8 +185,12 @@ class ChecklistForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:
+            # A textarea: a task's wording is long and must wrap on a phone.
             self.fields[f"text-{item.pk}"] = forms.CharField(
-                max_length=1000, label=_("Nội dung kiểm tra"), initial=item.text
+                max_length=1000,
+                label=_("Nội dung kiểm tra"),
+                initial=item.text,
+                widget=forms.Textarea({"rows": 2}),
             )
             self.fields[f"result-{item.pk}"] = forms.ChoiceField(
                 required=False, choices=RESULTS, label=_("Kết quả"), initial=item.result
