@@ -26,6 +26,7 @@ from cchc.oversight import guidance_services, inspection_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
+from cchc.scoring import services as scoring_services
 from tests.api_helpers import ApiClient, token_for
 from tests.test_reporting_world import make_period, submit, write
 from tests.world import sign_in
@@ -72,6 +73,7 @@ ANY_USER = {
     "notifications:read-all",
     "notifications:preferences",
     "oversight:guidance-list",
+    "scoring:set-list",
     "tokens:list",
     "oversight:inspection-home",
 }
@@ -171,6 +173,16 @@ SCOPED: dict[str, Kwargs] = {
     "oversight:inspection-minutes": lambda o: {"pk": o["inspection"].pk, "fmt": "docx"},
     "oversight:inspection-conclusion": lambda o: {"pk": o["inspection"].pk, "fmt": "docx"},
     "tokens:revoke": _pk("token"),
+    "scoring:set-create": NONE,
+    "scoring:set-example": NONE,
+    "scoring:set-import": NONE,
+    "scoring:set-detail": _pk("criteria_set"),
+    "scoring:set-export": _pk("criteria_set"),
+    "scoring:set-copy": _pk("criteria_set"),
+    "scoring:set-in-use": _pk("criteria_set"),
+    "scoring:criterion-create": _pk("criteria_set"),
+    "scoring:criterion-edit": _pk("criterion"),
+    "scoring:criterion-delete": _pk("criterion"),
 }
 # The API (cchc.api), with the objects its parameters name.
 API: dict[str, Kwargs] = {
@@ -266,7 +278,10 @@ def make_objects(world) -> dict:
     )
     guidance, guidance_draft = make_guidance(world, period)
     inspection = make_inspection_objects(world)
+    criteria_set = scoring_services.criteria_set_create_example(actor=office, unit=tcct, year=2026)
     return inspection | {
+        "criteria_set": criteria_set,
+        "criterion": criteria_set.criteria.get(code="1.5"),
         "guidance": guidance,
         "guidance_draft": guidance_draft,
         "guidance_file": guidance.files.get(),

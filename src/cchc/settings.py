@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.reporting",
     "cchc.oversight",
+    "cchc.scoring",
     "cchc.ops",
     "cchc.api",
     "cchc.web",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("cchc.notifications.urls")),
     path("", include("cchc.oversight.urls")),
+    path("scoring/", include("cchc.scoring.urls")),
     path("admin/", admin.site.urls),
 ]
