@@ -68,3 +68,14 @@ def executor(transactional_db):
     yield MigrationExecutor(connection)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the API's per-token rate counts are keyed by the
+    token's id, which SQLite reuses after a test's rollback."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
