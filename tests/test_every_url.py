@@ -26,6 +26,7 @@ from cchc.oversight import guidance_services, inspection_services
 from cchc.plans import progress
 from cchc.reporting import consolidated, services
 from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersion
+from cchc.scoring import assessment_services
 from cchc.scoring import services as scoring_services
 from tests.api_helpers import ApiClient, token_for
 from tests.test_reporting_world import make_period, submit, write
@@ -183,6 +184,7 @@ SCOPED: dict[str, Kwargs] = {
     "scoring:criterion-create": _pk("criteria_set"),
     "scoring:criterion-edit": _pk("criterion"),
     "scoring:criterion-delete": _pk("criterion"),
+    "scoring:assessment-detail": _pk("assessment"),
 }
 # The API (cchc.api), with the objects its parameters name.
 API: dict[str, Kwargs] = {
@@ -279,7 +281,13 @@ def make_objects(world) -> dict:
     guidance, guidance_draft = make_guidance(world, period)
     inspection = make_inspection_objects(world)
     criteria_set = scoring_services.criteria_set_create_example(actor=office, unit=tcct, year=2026)
+    next_year = scoring_services.criteria_set_copy(actor=office, criteria_set=criteria_set)
+    in_use = scoring_services.criteria_set_mark_in_use(actor=office, criteria_set=next_year)
+    (assessment,) = assessment_services.assessments_open(
+        actor=office, criteria_set=in_use, units=[world.units["CTH"]]
+    )
     return inspection | {
+        "assessment": assessment,
         "criteria_set": criteria_set,
         "criterion": criteria_set.criteria.get(code="1.5"),
         "guidance": guidance,

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     INSPECTION = "inspection", _("Kiểm tra công tác CCHC")
     FINDING = "finding", _("Kiến nghị sau kiểm tra")
     FINDING_DUE = "finding_due", _("Nhắc hạn khắc phục kiến nghị")
+    ASSESSMENT = "assessment", _("Tự đánh giá, thẩm định, chấm điểm CCHC")
 
 
 class Channel(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assessment_views, views
 
 app_name = "scoring"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("criteria/<int:pk>/add/", views.criterion_create, name="criterion-create"),
     path("criteria/items/<int:pk>/edit/", views.criterion_edit, name="criterion-edit"),
     path("criteria/items/<int:pk>/delete/", views.criterion_delete, name="criterion-delete"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
 ]
