@@ -5,10 +5,13 @@ and reopens with a reason; who sees what when; every step audited."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 
 from cchc.audit.models import AuditEvent
+from cchc.plans import progress
+from cchc.plans.models import TaskStatus
 from cchc.scoring import assessment_selectors as selectors
 from cchc.scoring import assessment_services as services
 from cchc.scoring import services as set_services
@@ -113,3 +116,129 @@ def test_no_one_outside_the_unit_sees_a_draft(world, scoring):
             selectors.assessment_q(world.users[name]), pk=a.pk
         ).exists(), name
     assert Assessment.objects.filter(selectors.assessment_q(world.users["focal_a"]), pk=a.pk)
+
+
+def _through_appraisal(world, a):
+    _score_all(a, world.users["focal_a"])
+    services.assessment_submit(actor=world.users["head_a"], assessment=a)
+    services.appraisal_send(actor=world.users["appraiser"], assessment=a, note="")
+    for survey in a.scores.filter(criterion__method=Method.SURVEY):
+        services.survey_save(
+            actor=world.users["office"], score=survey, points=survey.criterion.max_points
+        )
+
+
+def test_finalised_figures_are_frozen_and_every_write_refused(world, scoring):
+    a = scoring["CTH"]
+    _through_appraisal(world, a)
+    services.assessment_finalise(actor=world.users["office"], assessment=a)
+    ratio = a.scores.get(criterion__ratio_source="tasks_on_time")
+    ratio.refresh_from_db()
+    frozen = (ratio.final_points, ratio.numerator, ratio.denominator)
+    assert ratio.denominator is not None
+    # The data changes after finalisation: a task of agency A is reported done today.
+    progress.task_update_post(
+        actor=world.users["focal_a"],
+        task=world.tasks["a_overdue"],
+        status=TaskStatus.DONE,
+        progress=100,
+        deliverable="Quyết định 9",
+        completed_on=world.today,
+    )
+    ratio.refresh_from_db()
+    assert (ratio.final_points, ratio.numerator, ratio.denominator) == frozen
+    a.refresh_from_db()
+    page = selectors.assessment_page(user=world.users["focal_a"], assessment=a)
+    row = next(r for r in page.rows if r.score and r.score.pk == ratio.pk)
+    assert row.points == frozen[0]
+    assert (row.score.numerator, row.score.denominator) == frozen[1:]
+    manual = a.scores.filter(criterion__method=Method.MANUAL).first()
+    survey = a.scores.filter(criterion__method=Method.SURVEY).first()
+    refused = [
+        lambda: services.appraisal_save(
+            actor=world.users["appraiser"], score=manual, appraised_points=None, comment=""
+        ),
+        lambda: services.survey_save(actor=world.users["office"], score=survey, points=None),
+        lambda: services.assessment_finalise(actor=world.users["office"], assessment=a),
+        lambda: services.assessment_submit(actor=world.users["head_a"], assessment=a),
+    ]
+    for call in refused:
+        with pytest.raises(PermissionDenied):
+            call()
+    with pytest.raises(PermissionDenied):
+        services.assessment_reopen(
+            actor=world.users["head_a"], assessment=a, reason="x", to="draft"
+        )
+    with pytest.raises(ValidationError):
+        services.assessment_reopen(
+            actor=world.users["office"], assessment=a, reason=" ", to="draft"
+        )
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.FINALISED
+
+
+def test_reopened_to_the_unit_drops_the_council_points(world, scoring):
+    a = scoring["CTH"]
+    _through_appraisal(world, a)
+    services.assessment_reopen(
+        actor=world.users["office"], assessment=a, reason="Đơn vị chấm lại", to="draft"
+    )
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.DRAFT
+    assert not a.scores.filter(
+        criterion__method__in=services.UNIT_SCORED, appraised_points__isnull=False
+    ).exists()
+    # The office's survey points stay: they are not the council's appraisal of the unit.
+    assert a.scores.filter(criterion__method=Method.SURVEY, appraised_points__isnull=False)
+
+
+def test_submission_names_what_is_missing(world, scoring):
+    a = scoring["CTC"]
+    first = a.scores.filter(criterion__method__in=services.UNIT_SCORED).select_related("criterion")[
+        0
+    ]
+    services.score_save(
+        actor=world.users["focal_b"],
+        score=first,
+        self_points=first.criterion.max_points,
+        explanation="",
+        no_evidence_reason="",
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_submit(actor=world.users["head_b"], assessment=a)
+    text = " ".join(refused.value.messages)
+    assert f"Tiêu chí {first.criterion.code} chưa có tài liệu kiểm chứng" in text
+    assert "chưa có điểm tự chấm" in text
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.DRAFT
+
+
+@pytest.mark.parametrize("points", ["-1", "1000000", "0.5"])
+def test_points_out_of_range_are_refused_and_change_nothing(world, scoring, points):
+    a = scoring["CTH"]
+    yes_no = a.scores.filter(criterion__method=Method.YES_NO).select_related("criterion").first()
+    with pytest.raises(ValidationError):
+        services.score_save(
+            actor=world.users["focal_a"],
+            score=yes_no,
+            self_points=Decimal(points),
+            explanation="Ghi chú của đơn vị",
+            no_evidence_reason="",
+        )
+    yes_no.refresh_from_db()
+    assert yes_no.self_points is None and yes_no.explanation == ""
+
+
+def test_another_unit_cannot_score_or_see(world, scoring):
+    a = scoring["CTH"]
+    score = a.scores.filter(criterion__method=Method.MANUAL).first()
+    with pytest.raises(PermissionDenied):
+        services.score_save(
+            actor=world.users["focal_b"],
+            score=score,
+            self_points=Decimal(0),
+            explanation="",
+            no_evidence_reason="x",
+        )
+    with pytest.raises(Http404):
+        selectors.score_get(user=world.users["focal_b"], pk=score.pk)

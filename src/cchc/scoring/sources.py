@@ -14,7 +14,14 @@ from decimal import Decimal
 from cchc.orgs.models import Unit
 from cchc.oversight.models import AnswerOutcome, Finding, FindingAnswer
 from cchc.plans import history
-from cchc.plans.models import CompletionReview, PlanStatus, ReviewDecision, Task, TaskStatus
+from cchc.plans.models import (
+    CompletionReview,
+    PlanStatus,
+    QualityRating,
+    ReviewDecision,
+    Task,
+    TaskStatus,
+)
 from cchc.plans.timeliness import Timeliness
 from cchc.reporting.data import ON_TIME, submission_timeliness
 from cchc.reporting.models import ReportingPeriod, UnitReport
@@ -155,20 +162,21 @@ def findings_closed(criteria_set: CriteriaSet, unit: Unit, on: datetime.date) ->
 
 def first_time_confirmed(criteria_set: CriteriaSet, unit: Unit, on: datetime.date) -> Ratio:
     """The unit's tasks whose completion the office had decided on by `on`, and those whose
-    first decision was a confirmation (not a return)."""
-    first: dict[int, str] = {}
-    for task_id, decision in (
+    first decision was a confirmation rated “đạt yêu cầu” (not a return, nor a result
+    confirmed as falling short)."""
+    first: dict[int, tuple[str, str]] = {}
+    for task_id, decision, rating in (
         CompletionReview.objects.filter(
             task__in=_tasks(criteria_set, unit), reviewed_at__lt=history.end_of(on)
         )
         .order_by("reviewed_at", "id")
-        .values_list("task_id", "decision")
+        .values_list("task_id", "decision", "rating")
     ):
-        first.setdefault(task_id, decision)
+        first.setdefault(task_id, (decision, rating))
     ratio = Ratio(TASK)
     for task_id in sorted(first):
         ratio.counted.append(task_id)
-        if first[task_id] == ReviewDecision.CONFIRMED:
+        if first[task_id] == (ReviewDecision.CONFIRMED, QualityRating.MET):
             ratio.met.add(task_id)
     return ratio
 
