@@ -2,6 +2,7 @@
 sends, the council appraises, the unit answers once, the office finalises (frozen, locked)
 and reopens with a reason; who sees what when; every step audited."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -15,10 +16,12 @@ from cchc.plans.models import TaskStatus
 from cchc.scoring import assessment_selectors as selectors
 from cchc.scoring import assessment_services as services
 from cchc.scoring import services as set_services
-from cchc.scoring.models import Assessment, AssessmentStatus, Method
+from cchc.scoring.models import Assessment, AssessmentStatus, CriteriaSet, Method
 from tests.web_helpers import on_day
 
 pytestmark = pytest.mark.django_db
+# The day computed criteria count as of; finalising waits for it.
+CUT_OFF = datetime.date(2026, 6, 30)
 
 
 @pytest.fixture
@@ -28,6 +31,7 @@ def scoring(world):
         criteria_set = set_services.criteria_set_create_example(
             actor=office, unit=world.units["TCCT"], year=2026
         )
+        CriteriaSet.objects.filter(pk=criteria_set.pk).update(cut_off=CUT_OFF)
         criteria_set = set_services.criteria_set_mark_in_use(
             actor=office, criteria_set=criteria_set
         )
@@ -242,3 +246,13 @@ def test_another_unit_cannot_score_or_see(world, scoring):
         )
     with pytest.raises(Http404):
         selectors.score_get(user=world.users["focal_b"], pk=score.pk)
+
+
+def test_no_finalising_before_the_cut_off(world, scoring):
+    a = scoring["CTH"]
+    _through_appraisal(world, a)
+    with on_day(CUT_OFF - datetime.timedelta(days=1)), pytest.raises(ValidationError) as refused:
+        services.assessment_finalise(actor=world.users["office"], assessment=a)
+    assert "30/06/2026" in refused.value.messages[0]
+    a.refresh_from_db()
+    assert a.status == AssessmentStatus.APPRAISED and a.total is None

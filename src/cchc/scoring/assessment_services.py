@@ -486,6 +486,12 @@ def assessment_finalise(
     )
     _check_version(assessment, version)
     on = assessment.criteria_set.cut_off_date
+    if timezone.localdate() < on:
+        # The computed criteria count as of the cut-off: before it, they cannot yet.
+        raise ValidationError(
+            _("Chưa đến ngày chốt số liệu (%(day)s): chưa chốt kết quả được.")
+            % {"day": on.strftime("%d/%m/%Y")}
+        )
     missing = []
     total = Decimal("0")
     scores = assessment.scores.select_related(
