@@ -206,6 +206,17 @@ API: dict[str, Kwargs] = {
     "api:unit_report_submit": lambda o: {"period_id": o["period"].pk, "unit_id": o["unit"].pk},
     "api:notification_list": NONE,
     "api:notification_read": lambda o: {"notification_id": o["notification"].pk},
+    "api:review_queue": NONE,
+    "api:task_reviews": lambda o: {"task_id": o["task"].pk},
+    "api:task_confirm": lambda o: {"task_id": o["task"].pk},
+    "api:task_return": lambda o: {"task_id": o["task"].pk},
+    "api:inspection_list": NONE,
+    "api:inspection_detail": lambda o: {"inspection_id": o["inspection"].pk},
+    "api:finding_detail": lambda o: {"finding_id": o["finding"].pk},
+    "api:finding_file_download": lambda o: {"file_id": o["finding_file"].pk},
+    "api:finding_answer": lambda o: {"finding_id": o["finding"].pk},
+    "api:finding_accept": lambda o: {"finding_id": o["finding"].pk},
+    "api:finding_reopen": lambda o: {"finding_id": o["finding"].pk},
 }
 
 

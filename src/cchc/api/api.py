@@ -6,8 +6,10 @@ from ninja.renderers import JSONRenderer
 
 from . import errors
 from .auth import BearerToken
+from .oversight_routes import router as oversight_router
 from .plans_routes import router as plans_router
 from .reporting_routes import router as reporting_router
+from .review_routes import router as review_router
 
 
 class Utf8Json(JSONRenderer):
@@ -35,3 +37,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", plans_router)
 api.add_router("/", reporting_router)
+api.add_router("/", review_router)
+api.add_router("/", oversight_router)

@@ -172,7 +172,7 @@ def _task_row(task, status: str, progress: int, completed_on, timeliness: str) -
     }
 
 
-def _listed(task) -> dict:
+def listed(task) -> dict:
     """A row of selectors.task_list, whose annotations are the state as of the list's day."""
     return _task_row(
         task, task.state_status, task.state_progress, task.state_completed_on, task.timeliness
@@ -190,7 +190,7 @@ def task_list(request, query: Query[TaskQuery]):
     rows = rows[: query.limit]
     return {
         "as_of": today,
-        "items": [_listed(t) for t in rows],
+        "items": [listed(t) for t in rows],
         "next": _cursor_encode(rows[-1].pk) if more else None,
     }
 
@@ -304,10 +304,10 @@ def task_update_post(request, payload: UpdateIn, task_id: int = ID):
     return Status(*idempotency.run(request, payload.model_dump(mode="json"), write))
 
 
-def _check_size(upload: UploadedFile) -> None:
+def check_size(upload: UploadedFile, field: str = "file") -> None:
     """The evidence check of every upload; too large is 413, not 400."""
     try:
-        check_upload(upload, field="file")
+        check_upload(upload, field=field)
     except DjangoValidationError as exc:
         if (upload.size or 0) > settings.CCHC_MAX_UPLOAD_BYTES:
             raise ApiError(413, " ".join(exc.messages), fields=exc.message_dict) from exc
@@ -329,7 +329,7 @@ def evidence_add(
     task = selectors.task_get(user=user, pk=task_id)
     if not selectors.task_abilities(user=user, task=task).can_add_note:
         raise PermissionDenied(_("Không có quyền thêm tài liệu cho nhiệm vụ này."))
-    _check_size(file)
+    check_size(file)
     item = progress.EvidenceFile(
         file=file, effective_on=effective_on, description=description[:500]
     )
