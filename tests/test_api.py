@@ -182,3 +182,32 @@ def test_bad_filters_are_400_naming_the_field(world, query, field):
     assert response.status_code == 400, response.content
     error = error_of(response)
     assert error["code"] == "invalid" and field in error["fields"], error
+
+
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/api/v1/nothing-here", 404),
+        ("get", "/api/v1/tasks/1/nothing", 404),
+        ("post", "/api/v1/nothing", 404),
+        ("get", "/api/v2/tasks", 404),
+        ("get", "/api/", 404),
+        ("get", "/api", 404),
+        ("get", "/api/v1/tasks/", 404),
+        ("delete", "/api/v1/areas", 405),
+        ("put", "/api/v1/tasks/1/updates", 405),
+        ("get", "/api/v1/tasks/1/confirm", 405),
+        ("patch", "/api/v1/findings/1/accept", 405),
+    ],
+)
+def test_unknown_paths_and_methods_answer_json(world, method, path, status):
+    client = api_as(world, "office").client
+    response = getattr(client, method)(path)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    error = error_of(response)
+    assert error["code"] == ("not_found" if status == 404 else "method_not_allowed")
+    if status == 405:
+        assert method.upper() in error["message"] and response["Allow"]
+    # The site's own pages keep their HTML 404.
+    assert Client().get("/nothing-here/")["Content-Type"].startswith("text/html")
