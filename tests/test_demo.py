@@ -467,3 +467,20 @@ def test_the_consolidated_docx_cites_no_date_after_its_cut_off(demo, demo_media,
         if day > period.ends_on and day not in allowed
     ]
     assert not later, "\n".join(f"{d:%d/%m/%Y}: {t[:200]}" for d, t in later[:10])
+
+
+def test_the_demo_scores_its_units_in_every_state(demo):
+    """Journey 7 shows content at once: a set in use with assessments in each state, and
+    each finalised total the sum of its frozen points."""
+    from cchc.scoring.models import Assessment, AssessmentStatus, CriteriaSet, SetStatus
+
+    (criteria_set,) = CriteriaSet.objects.all()
+    assert criteria_set.status == SetStatus.IN_USE
+    states = set(Assessment.objects.values_list("status", flat=True))
+    assert {
+        AssessmentStatus.DRAFT,
+        AssessmentStatus.SUBMITTED,
+        AssessmentStatus.APPRAISED,
+    } <= states
+    for assessment in Assessment.objects.filter(status=AssessmentStatus.FINALISED):
+        assert assessment.total == sum(s.final_points for s in assessment.scores.all())

@@ -5,10 +5,15 @@ from django.utils.translation import gettext_lazy
 
 from cchc.demo.data import DemoLoader, logins
 from cchc.demo.reporting import load_reporting_demo
+from cchc.demo.scoring import load_scoring_demo
 
 # What the loaders count, in the words the office uses.
 KINDS = {
+    "assessments": gettext_lazy("bản tự đánh giá, chấm điểm"),
+    "completion reviews": gettext_lazy("xác nhận hoàn thành"),
     "consolidated reports": gettext_lazy("báo cáo tổng hợp"),
+    "criteria sets": gettext_lazy("bộ tiêu chí"),
+    "finalised assessments": gettext_lazy("kết quả chấm điểm đã chốt"),
     "evidence": gettext_lazy("tài liệu kiểm chứng"),
     "memberships": gettext_lazy("phân công vai trò"),
     "plans": gettext_lazy("kế hoạch"),
@@ -45,6 +50,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = DemoLoader(today=today).run()
         created += load_reporting_demo(today=today)
+        created += load_scoring_demo(today=today)
         if created:
             summary = ", ".join(
                 f"{n} {KINDS.get(what, what)}" for what, n in sorted(created.items())
