@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # no second factor (see settings.DEMO). Production sets its own environment.
 export CCHC_DEMO ?= true
 
-.PHONY: install run test lint format bench mutate worker system-packages
+.PHONY: install run serve load test lint format bench mutate worker system-packages
 
 install: $(STAMP) node_modules/.installed system-packages
 
@@ -35,6 +35,13 @@ run: install
 	@mkdir -p var; $(BIN)/cchc worker >> var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn cchc.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --log-level warning
+
+# Production on one machine (README, "Deployment"): checks the environment and names what is
+# missing, migrates, collects static files, then gunicorn with WEB_CONCURRENCY workers
+# (default 2 × CPUs + 1) on CCHC_BIND (default 127.0.0.1:$(PORT)) beside the worker.
+serve: export CCHC_DEMO := false
+serve: install
+	$(BIN)/python -m cchc.ops.serve
 
 # PYTEST_ARGS narrows a run (CI runs the browser journeys once, on SQLite; they test pages,
 # not the database).

@@ -220,7 +220,9 @@ STORAGES = {
     "default": {"BACKEND": "cchc.lib.storage.CommitStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# The demo and the tests serve the source folders as they are; production serves what
+# `collectstatic` gathered and compressed (gzip, Brotli), so node_modules need not be there.
+WHITENOISE_USE_FINDERS = DEMO or DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after this many minutes without a request (every request renews it).
