@@ -1,5 +1,9 @@
 """`make serve`: what it asks of production before starting, and the health check."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -75,3 +79,20 @@ def test_the_health_check_is_one_query_and_no_session(client, db):
     assert response.json() == {"status": "ok"}
     assert len(queries) == 1
     assert "sessionid" not in response.cookies
+
+
+@pytest.mark.parametrize(("value", "disabled"), [("", False), ("true", True)])
+def test_pgbouncer_turns_server_side_cursors_off(value, disabled):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    env = os.environ | {
+        "DATABASE_URL": "postgres://cchc@db.internal:6432/cchc",
+        "CCHC_PGBOUNCER": value,
+        "DJANGO_SETTINGS_MODULE": "cchc.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == str(disabled), result.stderr

@@ -151,6 +151,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Through PgBouncer in transaction pooling, a cursor held open across transactions (the
+    # streamed exports' .iterator()) may land on another server connection: read whole.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("CCHC_PGBOUNCER", False)
 else:
     DATABASES = {
         "default": {
