@@ -7,6 +7,7 @@ reported done, confirmed, returned and reported again.
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -262,6 +263,29 @@ def test_figures_as_of_a_day_tell_reported_from_confirmed(world, done, client, m
         user=world.users["office"], plan=world.plan, today=D(2026, 6, 11)
     )
     assert counts == {"awaiting": 1, "confirmed": 0, "returned": 0}
+
+
+def test_the_tables_by_area_and_by_unit_count_the_confirmed_as_of_the_day(
+    world, done, client, monkeypatch
+):
+    """Task 2.1 (area 2, agency A) confirmed 12/06: both tables show it from that day on,
+    and each count links to the confirmed tasks of its row."""
+    at(monkeypatch, D(2026, 6, 12), hour=16)
+    review.completion_confirm(actor=world.users["office"], task=world.tasks["a_soon"], rating="met")
+    at(monkeypatch, D(2026, 6, 15))
+    client.force_login(world.users["office"])
+    for day, confirmed in (("11/06/2026", []), ("12/06/2026", ["1"]), ("", ["1"])):
+        params = {"plan": world.plan.pk} | ({"as_of": day} if day else {})
+        page = client.get(reverse("plans:dashboard"), params).content.decode()
+        for table in ("table-areas", "table-units"):
+            body = page[page.index(f'id="{table}"') :]
+            body = body[: body.index("</table>")]
+            found = re.findall(r'data-review="confirmed">(\d+)</a>', body)
+            assert found == confirmed, (day, table)
+        if confirmed:
+            link = re.search(r'href="([^"]+)" data-review="confirmed"', page).group(1)
+            listed = client.get(link.replace("&amp;", "&")).content.decode()
+            assert "Rà soát văn bản quy phạm nội bộ" in listed
 
 
 def test_the_task_page_shows_the_review_to_everyone_and_the_forms_to_the_office(

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .models import ReviewState
 from .timeliness import Timeliness
 
 CATEGORIES = [code for code, __ in Timeliness.choices]
@@ -40,6 +41,7 @@ class FigureRow:
     progress: float | None
     cells: list[Cell]
     cancelled: Cell
+    confirmed: Cell  # of the tasks done, those the office confirmed
     unit_link: str = ""  # the dashboard of the unit's branch
     direct: bool = False  # the root unit's own tasks
     name: str = ""  # the area's or unit's name alone
@@ -58,6 +60,11 @@ def _row(label: str, figures: dict, filters: dict, as_of: str, **extra) -> Figur
         progress=figures["progress"] if figures["n"] else None,
         cells=[cell(code) for code in CATEGORIES],
         cancelled=cell(Timeliness.CANCELLED),
+        confirmed=Cell(
+            ReviewState.CONFIRMED,
+            figures.get("confirmed", 0),
+            tasks_url(**filters, review=ReviewState.CONFIRMED, as_of=as_of),
+        ),
         **extra,
     )
 
@@ -80,7 +87,12 @@ def unit_rows(*, branches: list, plan: int, as_of: str) -> list[FigureRow]:
     """Rows of `selectors.summary_by_branch`: each branch, and the root's own tasks."""
     rows = []
     for b in branches:
-        figures = {"n": b.n, "progress": b.progress, "by_timeliness": b.by_timeliness}
+        figures = {
+            "n": b.n,
+            "progress": b.progress,
+            "by_timeliness": b.by_timeliness,
+            "confirmed": b.confirmed,
+        }
         if b.direct:
             # Exactly the root's own tasks: the lead-unit filter, not the whole branch.
             label = _("%(unit)s (trực tiếp chủ trì)") % {"unit": b.name}

@@ -253,6 +253,8 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         "progress": Avg("state_progress"),
         "done": Count("id", filter=Q(state_status="done")),
         "overdue": Count("id", filter=state_q(Timeliness.OVERDUE, today)),
+        # Reported done is not confirmed: the office's confirmation as of the day shown.
+        "confirmed": Count("id", filter=review_conditions(today)[ReviewState.CONFIRMED]),
         # Each category too (the charts' segments), in the same query.
         **{f"t_{code}": Count("id", filter=state_q(code, today)) for code in Timeliness.labels},
     }
@@ -288,7 +290,7 @@ def all_areas(by_area: list[dict]) -> list[dict]:
     """`PlanSummary.by_area` with a row of zeros for each area the plan has no task in, so
     the dashboard always shows the seven areas. One query."""
     found = {row["area_id"]: row for row in by_area}
-    empty = {"n": 0, "done": 0, "overdue": 0, "progress": None}
+    empty = {"n": 0, "done": 0, "overdue": 0, "confirmed": 0, "progress": None}
     return [
         found.get(area.pk)
         or {
@@ -574,6 +576,7 @@ class BranchRow:
     n: int = 0
     done: int = 0
     overdue: int = 0
+    confirmed: int = 0
     progress_sum: float = 0.0
     by_timeliness: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(Timeliness.labels, 0)
@@ -617,6 +620,7 @@ def summary_by_branch(*, by_unit: list[dict], root: int | None = None) -> tuple[
         row.n += r["n"]
         row.done += r["done"]
         row.overdue += r["overdue"]
+        row.confirmed += r.get("confirmed", 0)
         row.progress_sum += (r["progress"] or 0) * r["n"]
         for code, count in r.get("by_timeliness", {}).items():
             row.by_timeliness[code] += count
