@@ -7,8 +7,10 @@ reported done, confirmed, returned and reported again.
 """
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -347,3 +349,20 @@ def test_the_review_queue_costs_the_same_queries_for_1_or_40_tasks(world, done, 
     assert large == small
     text = client.get(reverse("plans:task-reviews")).content.decode()
     assert "table-cards" in text and "Rà soát văn bản quy phạm nội bộ" in text
+
+
+def test_the_task_export_says_where_each_task_stands_with_the_office(
+    world, done, client, monkeypatch
+):
+    at(monkeypatch, D(2026, 6, 12), hour=16)
+    review.completion_confirm(actor=world.users["office"], task=world.tasks["a_soon"], rating="met")
+    at(monkeypatch, D(2026, 6, 15))
+    client.force_login(world.users["office"])
+    for day, expected in (("11/06/2026", "Chờ văn phòng xác nhận"), ("", "Đã xác nhận hoàn thành")):
+        params = {"plan": world.plan.pk} | ({"as_of": day} if day else {})
+        response = client.get(reverse("plans:task-export"), params)
+        book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        rows = list(book.active.iter_rows(values_only=True))
+        column = rows[0].index("Văn phòng xác nhận")
+        (row,) = [r for r in rows if r[1] == "Rà soát văn bản quy phạm nội bộ"]
+        assert row[column] == expected, day

@@ -28,15 +28,22 @@ def task_columns() -> list[Column]:
         Column(_("Tiến độ (%)"), 11),
         Column(_("Tình trạng"), 24),
         Column(_("Sản phẩm"), 40, WRAP),
+        Column(_("Văn phòng xác nhận"), 24),
     ]
 
 
 class TaskRows:
     """Turns task dicts into the export's cells; labels are given once per export."""
 
-    def __init__(self, statuses: Mapping[str, str], timeliness: Mapping[str, str]):
+    def __init__(
+        self,
+        statuses: Mapping[str, str],
+        timeliness: Mapping[str, str],
+        reviews: Mapping[str, str] | None = None,
+    ):
         self.statuses = statuses
         self.timeliness = timeliness
+        self.reviews = reviews or {}
         self.areas: dict[int | None, str] = {}
 
     def __call__(self, row: Mapping) -> list:
@@ -59,6 +66,7 @@ class TaskRows:
             row.get("progress"),
             self.timeliness.get(timeliness, timeliness),
             row.get("deliverable") or "",
+            self.reviews.get(row.get("review_state") or "", row.get("review_state") or ""),
         ]
 
 
@@ -68,10 +76,12 @@ def tasks_xlsx(
     *,
     statuses: Mapping[str, str] | None = None,
     timeliness: Mapping[str, str] | None = None,
+    reviews: Mapping[str, str] | None = None,
 ) -> int:
     """Write every row to `out` as an XLSX workbook; returns the number of task rows.
-    `statuses` and `timeliness` name each value (a value without a name is written as is)."""
-    cells = TaskRows(statuses or {}, timeliness or {})
+    `statuses`, `timeliness` and `reviews` (the office's confirmation) name each value (a
+    value without a name is written as is)."""
+    cells = TaskRows(statuses or {}, timeliness or {}, reviews)
     columns = task_columns()
     count = 0
     with Workbook(out) as book:

@@ -27,7 +27,7 @@ from cchc.orgs.models import Unit
 from cchc.orgs.selectors import agency_symbol
 
 from . import selectors
-from .models import Plan, Task, TaskStatus
+from .models import Plan, ReviewState, Task, TaskStatus
 from .timeliness import Timeliness, timeliness_expression
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -157,6 +157,7 @@ def task_workbook(*, user, filters: selectors.TaskFilters, today: datetime.date)
             out,
             statuses={value: str(label) for value, label in TaskStatus.choices},
             timeliness={key: str(label) for key, label in Timeliness.labels.items()},
+            reviews={key: str(label) for key, label in ReviewState.choices},
         )
     except BaseException:
         out.close()

@@ -646,6 +646,8 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
     Supporting units come from one extra query for the whole set, not one per row.
     """
     tasks = task_list(user=user, filters=filters, today=today)
+    if not filters.review:  # the review filter has annotated it already
+        tasks = annotate_review(tasks, today)
     through = Task.supporting_units.through
     supporting: dict[int, list[str]] = {}
     links = (
@@ -668,6 +670,7 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
         "state_progress",
         "timeliness",
         "deliverable",
+        "review_state",
     )
     for row in rows.iterator(chunk_size=2000):
         row["supporting_units"] = ", ".join(supporting.pop(row["id"], ()))
