@@ -11,13 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
 from cchc.documents import consolidated as documents
 from cchc.lib.text import fold
 from cchc.plans import progress as plan_progress
-from cchc.plans.models import Area, Task
+from cchc.plans import review
+from cchc.plans.history import review_status
+from cchc.plans.models import Area, CompletionReview, ReviewState, Task
 from cchc.plans.timeliness import task_timeliness
 from cchc.reporting import consolidated, consolidation, generation, services
 from cchc.reporting.models import ConsolidatedStatus, ExportStatus, ReportExport
@@ -174,6 +177,14 @@ def test_the_docx_has_the_official_title_sections_and_unit_narratives(world, sce
 
 
 def test_every_number_of_the_docx_tables_matches_independent_counts(world, scenario):
+    # The office confirmed 3.2 on 13/06, before the cut-off (the review's stamp set by hand).
+    made = review.completion_confirm(
+        actor=world.users["office"],
+        task=Task.objects.get(plan=world.plan, code="3.2"),
+        rating="met",
+    )
+    moment = timezone.make_aware(datetime.datetime.combine(D(2026, 6, 13), datetime.time(9)))
+    CompletionReview.objects.filter(pk=made.pk).update(reviewed_at=moment)
     doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
     tasks = list(Task.objects.filter(plan=world.plan).select_related("area", "lead_unit"))
 
@@ -221,9 +232,15 @@ def test_every_number_of_the_docx_tables_matches_independent_counts(world, scena
             result_as_of(t, AS_OF),
             # The number the result cites (“Quyết định 12/QĐ”); “Báo cáo rà soát” cites none.
             "12/QĐ" if t.code == "3.2" else "",
+            # Reported done is not confirmed: the office's review as of the cut-off.
+            "Đã xác nhận"
+            if review_status(t.updates.all(), t.completion_reviews.all(), AS_OF).state
+            == ReviewState.CONFIRMED
+            else "Chưa xác nhận",
         ]
         for i, t in enumerate(done, start=1)
     ]
+    assert sorted(r[-1] for r in rows[1:]) == ["Chưa xác nhận", "Đã xác nhận"]
 
     rows = find_table(doc, ["STT", "Cơ quan, đơn vị", "Trạng thái"])
     assert rows[1:] == [

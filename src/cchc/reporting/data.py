@@ -17,8 +17,8 @@ from cchc.lib import numbers
 from cchc.lib.dates import format_day
 from cchc.lib.text import person_name
 from cchc.orgs.models import Unit
-from cchc.plans.history import annotate_state, not_cancelled, state_q
-from cchc.plans.models import Area, Task, TaskStatus, TaskUpdate
+from cchc.plans.history import annotate_review, annotate_state, not_cancelled, state_q
+from cchc.plans.models import Area, ReviewState, Task, TaskStatus, TaskUpdate
 from cchc.plans.timeliness import Timeliness
 
 from .models import ReportingPeriod, ReportNudge, ReportStatus, UnitReport
@@ -291,13 +291,13 @@ def _task_row(r: dict) -> dict:
 
 def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
     """Tasks done as of `as_of`, by area in the plan's order, each once, with its lead unit,
-    completion date, its result as reported on or before `as_of` and the numbers of the
-    documents that result cites. A task finished after `as_of` is not here. One query."""
+    completion date, its result as reported on or before `as_of`, the numbers of the
+    documents that result cites, and whether the office had confirmed it by then (reported
+    done is not confirmed). A task finished after `as_of` is not here. One query."""
     rows = (
-        _tasks(period, as_of)
-        .filter(timeliness__in=DONE)
+        annotate_review(_tasks(period, as_of).filter(timeliness__in=DONE), as_of)
         .order_by("area__code", "order", "id")
-        .values(*TASK_COLUMNS, "timeliness", "state_completed_on", "state_result")
+        .values(*TASK_COLUMNS, "timeliness", "state_completed_on", "state_result", "review_state")
     )
     return [
         _task_row(r)
@@ -306,6 +306,7 @@ def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
             "completed_on": _iso(r["state_completed_on"]),
             "result": (r["state_result"] or "").strip(),
             "documents": document_numbers(r["state_result"]),
+            "confirmed": r["review_state"] == ReviewState.CONFIRMED,
         }
         for r in rows
     ]

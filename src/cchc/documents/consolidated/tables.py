@@ -88,10 +88,20 @@ def tables(payload: dict) -> list[Table]:
         total=["", "Tổng cộng", *_count_cells(stats["total"], categories)],
         empty=EMPTY["by_unit"],
     )
+    done_rows = payload.get("done") or []
+    # Reports frozen before the office confirmed completions carry no "confirmed" key.
+    reviewed = any("confirmed" in t for t in done_rows)
+    confirmed = sum(1 for t in done_rows if t.get("confirmed"))
     done = Table(
         key="done",
         title=TABLE_TITLES["done"],
-        headers=[*TASK_HEADERS, "Ngày hoàn thành", "Kết quả, sản phẩm", "Số, ký hiệu văn bản"],
+        headers=[
+            *TASK_HEADERS,
+            "Ngày hoàn thành",
+            "Kết quả, sản phẩm",
+            "Số, ký hiệu văn bản",
+            *(["Văn phòng xác nhận"] if reviewed else []),
+        ],
         rows=[
             [
                 *_task_cells(i, t),
@@ -99,11 +109,17 @@ def tables(payload: dict) -> list[Table]:
                 datetime.date.fromisoformat(t["completed_on"]) if t["completed_on"] else "",
                 t["result"],
                 "; ".join(t["documents"]),
+                *([("Đã xác nhận" if t.get("confirmed") else "Chưa xác nhận")] if reviewed else []),
             ]
-            for i, t in enumerate(payload.get("done") or [], start=1)
+            for i, t in enumerate(done_rows, start=1)
         ],
-        widths=[1.0, 6.0, 1.4, 3.0, 2.2, 2.2, 5.6, 2.6],
-        note=f"Kết quả, sản phẩm báo cáo đến ngày {format_day(payload['as_of'])}.",
+        widths=[1.0, 6.0, 1.4, 3.0, 2.2, 2.2, 5.6, 2.6, *([2.0] if reviewed else [])],
+        note=f"Kết quả, sản phẩm báo cáo đến ngày {format_day(payload['as_of'])}."
+        + (
+            f" Văn phòng đã xác nhận {confirmed}/{len(done_rows)} nhiệm vụ báo cáo hoàn thành."
+            if reviewed
+            else ""
+        ),
         empty=EMPTY["done"],
     )
     overdue = Table(
