@@ -366,3 +366,17 @@ def test_the_task_export_says_where_each_task_stands_with_the_office(
         column = rows[0].index("Văn phòng xác nhận")
         (row,) = [r for r in rows if r[1] == "Rà soát văn bản quy phạm nội bộ"]
         assert row[column] == expected, day
+
+
+def test_the_units_report_counts_its_confirmed_tasks(world, done, client, monkeypatch):
+    from tests.test_reporting_world import make_period
+
+    period = make_period(world)
+    at(monkeypatch, D(2026, 6, 12), hour=16)
+    review.completion_confirm(actor=world.users["office"], task=world.tasks["a_soon"], rating="met")
+    at(monkeypatch, D(2026, 6, 15))
+    client.force_login(world.users["focal_a"])
+    url = reverse("reporting:unit-report", args=[period.pk, world.units["CTH"].pk])
+    page = client.get(url).content.decode()
+    done_count = Task.objects.filter(lead_unit=world.units["CTH"], status="done").count()
+    assert f"Văn phòng đã xác nhận 1/{done_count} nhiệm vụ hoàn thành" in page

@@ -61,6 +61,7 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
             as_of,
         )
     )
+    tasks = annotate_review(tasks, as_of)
     tasks = (
         tasks.select_related("area", "lead_unit")
         .prefetch_related(Prefetch("updates", queryset=window_updates, to_attr="window_updates"))
@@ -85,6 +86,8 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
                 "due_date": _iso(task.state_due_date),
                 "completed_on": _iso(task.state_completed_on),
                 "result": task.state_result,
+                # Reported done is not confirmed: the office's review as of the day.
+                "confirmed": task.review_state == ReviewState.CONFIRMED,
                 "updates": [
                     {
                         "reported_on": u.reported_on.isoformat(),
@@ -103,7 +106,8 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
 
 
 def unit_figures(rows: list[dict], as_of: datetime.date) -> dict:
-    """Counts per timeliness category of the tasks the unit leads, in all and per area."""
+    """Counts per timeliness category of the tasks the unit leads, in all and per area, and
+    how many of those done the office had confirmed."""
     total = empty_counts()
     by_area: dict[str, dict[str, int]] = {}
     for row in rows:
@@ -119,6 +123,8 @@ def unit_figures(rows: list[dict], as_of: datetime.date) -> dict:
         "by_timeliness": total,
         "by_area": by_area,
         "completion_rate": completion_rate(total),
+        "done": sum(total[c] for c in DONE),
+        "confirmed": sum(1 for r in rows if r["role"] == "lead" and r.get("confirmed")),
     }
 
 
