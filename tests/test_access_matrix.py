@@ -782,3 +782,78 @@ def test_http_completion_return(web, world, reported_done, role):
         assert_login_redirect(queue)
     else:
         assert queue.status_code == (200 if role == "office" else 403)
+
+
+# --- the yearly scoring's assessments (issue 12) ----------------------------------------------
+#
+# A unit's assessment is its own (head and focal officer) from its draft; the branch's office,
+# leader, appraisers and viewers read it once sent; agency B never reads agency A's. The
+# progress page is the branch's; the appraisal queue the council's; each page by URL.
+
+OVERSIGHT_ROLES = {"office", "leader", "appraiser", "viewer"}
+ASSESSMENT_PAGES = {
+    # page: (who reads it while A's assessment is a draft, once it is sent)
+    "assessment-detail": ({"head_a", "focal_a"}, {"head_a", "focal_a"} | OVERSIGHT_ROLES),
+    "score-file-download": ({"head_a", "focal_a"}, {"head_a", "focal_a"} | OVERSIGHT_ROLES),
+    "assessment-progress": (OVERSIGHT_ROLES, OVERSIGHT_ROLES),
+    "assessments-open": ({"office"}, {"office"}),
+    "appraisal-queue": ({"appraiser"}, {"appraiser"}),
+}
+
+
+@pytest.fixture
+def assessment(world):
+    from cchc.scoring import assessment_services
+    from cchc.scoring import services as scoring_services
+
+    office = world.users["office"]
+    made = scoring_services.criteria_set_create_example(
+        actor=office, unit=world.units["TCCT"], year=2026
+    )
+    in_use = scoring_services.criteria_set_mark_in_use(actor=office, criteria_set=made)
+    (opened,) = assessment_services.assessments_open(
+        actor=office, criteria_set=in_use, units=[world.units["CTH"]]
+    )
+    for score in opened.scores.select_related("criterion"):
+        if score.criterion.method in assessment_services.UNIT_SCORED:
+            assessment_services.score_save(
+                actor=world.users["focal_a"],
+                score=score,
+                self_points=score.criterion.max_points,
+                explanation="Tự chấm bí mật",
+                no_evidence_reason="",
+                files=[SimpleUploadedFile("kc.pdf", b"%PDF-1.4 kc", "application/pdf")],
+            )
+    return opened
+
+
+def _assessment_url(name, a) -> str:
+    from cchc.scoring.models import ScoreFile
+
+    arg = {
+        "assessment-detail": a.pk,
+        "score-file-download": ScoreFile.objects.filter(score__assessment=a).first().pk,
+        "assessment-progress": a.criteria_set_id,
+        "assessments-open": a.criteria_set_id,
+    }.get(name)
+    return reverse(f"scoring:{name}", args=[] if arg is None else [arg])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_assessment_pages(web, world, assessment, role):
+    from cchc.scoring import assessment_services
+
+    client = web(role)
+    for sent in (False, True):
+        if sent:
+            assessment_services.assessment_submit(
+                actor=world.users["head_a"], assessment=assessment
+            )
+        for name, readers in ASSESSMENT_PAGES.items():
+            response = client.get(_assessment_url(name, assessment))
+            if role == "anonymous":
+                assert_login_redirect(response)
+            elif role in readers[sent]:
+                assert response.status_code == 200, (name, sent)
+            else:
+                assert_denied(response, "Tự chấm bí mật")

@@ -75,6 +75,7 @@ ANY_USER = {
     "notifications:preferences",
     "oversight:guidance-list",
     "scoring:set-list",
+    "scoring:assessment-mine",
     "tokens:list",
     "oversight:inspection-home",
 }
@@ -185,6 +186,19 @@ SCOPED: dict[str, Kwargs] = {
     "scoring:criterion-edit": _pk("criterion"),
     "scoring:criterion-delete": _pk("criterion"),
     "scoring:assessment-detail": _pk("assessment"),
+    "scoring:assessment-progress": _pk("in_use"),
+    "scoring:assessments-open": _pk("in_use"),
+    "scoring:appraisal-queue": NONE,
+    "scoring:assessment-submit": _pk("assessment"),
+    "scoring:appraisal-send": _pk("assessment"),
+    "scoring:assessment-answer": _pk("assessment"),
+    "scoring:assessment-finalise": _pk("assessment"),
+    "scoring:assessment-reopen": _pk("assessment"),
+    "scoring:score-save": _pk("score"),
+    "scoring:score-appraise": _pk("score"),
+    "scoring:score-survey": _pk("score"),
+    "scoring:score-file-download": _pk("score_file"),
+    "scoring:score-file-remove": _pk("score_file"),
 }
 # The API (cchc.api), with the objects its parameters name.
 API: dict[str, Kwargs] = {
@@ -297,8 +311,20 @@ def make_objects(world) -> dict:
     (assessment,) = assessment_services.assessments_open(
         actor=office, criteria_set=in_use, units=[world.units["CTH"]]
     )
+    score = assessment.scores.filter(criterion__method="manual").first()
+    assessment_services.score_save(
+        actor=focal,
+        score=score,
+        self_points=None,
+        explanation="",
+        no_evidence_reason="",
+        files=[SimpleUploadedFile("kiem-chung.pdf", b"%PDF-1.4 s", "application/pdf")],
+    )
     return inspection | {
         "assessment": assessment,
+        "in_use": in_use,
+        "score": score,
+        "score_file": score.files.get(),
         "criteria_set": criteria_set,
         "criterion": criteria_set.criteria.get(code="1.5"),
         "guidance": guidance,

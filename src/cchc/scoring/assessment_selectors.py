@@ -10,13 +10,27 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
-from cchc.orgs.access import access_for
+from cchc.orgs.access import UNIT_ROLES, access_for
+from cchc.orgs.models import Role, Unit
+from cchc.oversight.models import Finding
+from cchc.plans.models import PlanStatus, Task
+from cchc.reporting.models import ReportingPeriod
 
-from . import tree
+from . import sources, tree
 from .assessment_services import live_points
-from .models import Assessment, AssessmentStatus, CriteriaSet, Criterion, Method, Score
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    CriteriaSet,
+    Criterion,
+    Method,
+    Score,
+    ScoreFile,
+    SetStatus,
+)
 from .permissions import READ_ROLES, AssessmentAbilities, assessment_abilities, assessment_q
 from .sources import Ratio
 
@@ -118,10 +132,25 @@ class AssessmentPage:
     projected: bool  # the year is not over: computed criteria are as of today
     totals: dict[str, Decimal] = field(default_factory=dict)
     areas: list[Row] = field(default_factory=list)
+    council_hidden: bool = False  # the unit's view while the council has not sent its points
 
     @property
     def show_appraisal(self) -> bool:
-        return self.assessment.status != AssessmentStatus.DRAFT
+        return self.assessment.status != AssessmentStatus.DRAFT and not self.council_hidden
+
+
+# Until the council sends its appraisal, its points and comments are its work in progress.
+COUNCIL_SENT = (AssessmentStatus.APPRAISED, AssessmentStatus.ANSWERED, AssessmentStatus.FINALISED)
+
+
+def council_hidden(user, assessment: Assessment) -> bool:
+    """Does the user read the assessment as its unit, before the council's appraisal is
+    sent to it (so without the council's points)?"""
+    if assessment.status in COUNCIL_SENT:
+        return False
+    access = access_for(user)
+    overseer = access.covers(assessment.unit.path, *READ_ROLES)
+    return not overseer and access.covers(assessment.unit.path, *UNIT_ROLES)
 
 
 def counting_day(criteria_set: CriteriaSet, today: datetime.date | None = None) -> datetime.date:
@@ -135,24 +164,30 @@ def assessment_page(*, user, assessment: Assessment) -> AssessmentPage:
     and the sums of each parent; computed criteria with their numbers."""
     criteria_set = assessment.criteria_set
     on = counting_day(criteria_set)
+    abilities = assessment_abilities(user, assessment)
+    hide_council = council_hidden(user, assessment)
     criteria = sorted(criteria_set.criteria.all(), key=lambda c: tree.code_key(c.code))
     scores = {
         s.criterion_id: s
         for s in assessment.scores.select_related("criterion").prefetch_related("files")
     }
     rows = {c.code: Row(c, tree.code_depth(c.code)) for c in criteria}
+    ratios: dict[str, Ratio] = {}
     for c in criteria:
         row = rows[c.code]
         score = scores.get(c.pk)
         if score is None:
             continue
         score.assessment = assessment  # the computed criteria read its set and unit
+        if hide_council and c.method in UNIT_METHODS:
+            # Read only, never saved: the unit does not see the council's work in progress.
+            score.appraised_points, score.appraisal_comment = None, ""
         row.score = score
         if assessment.is_finalised:
             # Frozen: the page shows the score's own numbers (numerator, denominator).
             row.points = score.final_points
         else:
-            row.points, row.ratio = live_points(score, on)
+            row.points, row.ratio = live_points(score, on, ratios)
         _add_up(rows, c.code, score, row.points)
     ordered = [rows[c.code] for c in criteria]
     areas = [r for r in ordered if r.depth == 1]
@@ -164,12 +199,13 @@ def assessment_page(*, user, assessment: Assessment) -> AssessmentPage:
     }
     return AssessmentPage(
         assessment=assessment,
-        abilities=assessment_abilities(user, assessment),
+        abilities=abilities,
         rows=ordered,
         on=on,
         projected=not assessment.is_finalised and on < criteria_set.cut_off_date,
         totals=totals,
         areas=areas,
+        council_hidden=hide_council,
     )
 
 
@@ -182,3 +218,122 @@ def _add_up(rows: dict[str, Row], code: str, score: Score, points: Decimal | Non
             row.appraised_sum += score.appraised_points or ZERO
             row.points_sum += points or ZERO
         code = tree.parent_code(code)
+
+
+# --- the pages around the assessment ---------------------------------------------------------
+
+
+def score_file_get(*, user, pk: int) -> ScoreFile:
+    """An evidence file, if the user may open its assessment (`score_get`'s scope)."""
+    found = ScoreFile.objects.filter(pk=pk).select_related("score").first()
+    if found is None:
+        raise Http404
+    score_get(user=user, pk=found.score_id)
+    return found
+
+
+def my_assessments(*, user) -> QuerySet[Assessment]:
+    """The assessments of the user's own units (head, focal officer), newest year first."""
+    return (
+        Assessment.objects.filter(access_for(user).unit_q("unit", *UNIT_ROLES))
+        .select_related("criteria_set__unit", "unit")
+        .order_by("-criteria_set__year", "criteria_set__title", "unit__path")
+    )
+
+
+AWAITING_COUNCIL = (AssessmentStatus.SUBMITTED, AssessmentStatus.ANSWERED)
+
+
+def appraisal_queue(*, user) -> QuerySet[Assessment]:
+    """Sent or answered assessments of sets in use the user appraises, oldest sent first."""
+    return (
+        Assessment.objects.filter(
+            access_for(user).unit_q("unit", Role.APPRAISER),
+            status__in=AWAITING_COUNCIL,
+            criteria_set__status=SetStatus.IN_USE,
+        )
+        .select_related("criteria_set__unit", "unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def openable_ids(*, user, criteria_set: CriteriaSet) -> set[int]:
+    """The assessments of the set the user may open (the progress page links only those)."""
+    return set(
+        Assessment.objects.filter(assessment_q(user), criteria_set=criteria_set).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@dataclass
+class OpenChoices:
+    units: list[Unit]  # the branch's direct units, in the tree's order
+    suggested: set[int]  # those leading tasks (themselves or below) in the year's plans
+    opened: set[int]  # those with an assessment already
+
+
+def open_choices(*, criteria_set: CriteriaSet) -> OpenChoices:
+    """The units the office may open assessments for: the issuing unit's direct, active
+    units, the ones that lead tasks in its issued plans of the set's year suggested."""
+    units = list(
+        Unit.objects.filter(parent=criteria_set.unit, is_active=True).order_by("order", "name")
+    )
+    leading = set(
+        Task.objects.filter(
+            plan__issuing_unit=criteria_set.unit,
+            plan__year=criteria_set.year,
+            plan__status__in=[PlanStatus.ISSUED, PlanStatus.CLOSED],
+        )
+        .values_list("lead_unit__path", flat=True)
+        .distinct()
+    )
+    suggested = {u.pk for u in units if any(p.startswith(u.path) for p in leading)}
+    opened = set(criteria_set.assessments.values_list("unit_id", flat=True))
+    return OpenChoices(units, suggested, opened)
+
+
+@dataclass
+class Counted:
+    """One task, report or finding a computed criterion counted, and whether it met the rule."""
+
+    label: str
+    url: str
+    met: bool
+
+
+def ratio_items(page: AssessmentPage) -> dict[int, list[Counted]]:
+    """Per computed criterion (by id), what it counted with a link to each: one query per
+    kind of thing counted, however many criteria."""
+    wanted: dict[str, set[int]] = {}
+    for row in page.rows:
+        if row.ratio is not None:
+            wanted.setdefault(row.ratio.kind, set()).update(row.ratio.counted)
+    unit_pk = page.assessment.unit_id
+    labels: dict[str, dict[int, tuple[str, str]]] = {}
+    if wanted.get(sources.TASK):
+        labels[sources.TASK] = {
+            t.pk: (f"{t.code} {t.title}", reverse("plans:task-detail", args=[t.pk]))
+            for t in Task.objects.filter(pk__in=wanted[sources.TASK]).only("code", "title")
+        }
+    if wanted.get(sources.REPORT):
+        labels[sources.REPORT] = {
+            p.pk: (p.label, reverse("reporting:unit-report", args=[p.pk, unit_pk]))
+            for p in ReportingPeriod.objects.filter(pk__in=wanted[sources.REPORT])
+        }
+    if wanted.get(sources.FINDING):
+        labels[sources.FINDING] = {
+            f.pk: (str(f), reverse("oversight:finding-detail", args=[f.pk]))
+            for f in Finding.objects.filter(pk__in=wanted[sources.FINDING]).only(
+                "number", "description"
+            )
+        }
+    items = {}
+    for row in page.rows:
+        if row.ratio is None:
+            continue
+        known = labels.get(row.ratio.kind, {})
+        items[row.criterion.pk] = [
+            Counted(*known[pk], met=pk in row.ratio.met) for pk in row.ratio.counted if pk in known
+        ]
+    return items

@@ -455,14 +455,20 @@ def survey_save(
     return score
 
 
-def live_points(score: Score, on: datetime.date) -> tuple[Decimal | None, sources.Ratio | None]:
+def live_points(
+    score: Score, on: datetime.date, ratios: dict[str, sources.Ratio] | None = None
+) -> tuple[Decimal | None, sources.Ratio | None]:
     """The points a criterion gives today (or as of `on` for a computed one), and a ratio's
-    numbers; the frozen ones once the assessment is finalised."""
+    numbers; the frozen ones once the assessment is finalised. `ratios` keeps each source's
+    count for the caller, so criteria sharing a source count it once."""
     criterion = score.criterion
     if criterion.method == Method.RATIO:
-        ratio = sources.compute(
-            criterion.ratio_source, score.assessment.criteria_set, score.assessment.unit, on
-        )
+        ratios = {} if ratios is None else ratios
+        if criterion.ratio_source not in ratios:
+            ratios[criterion.ratio_source] = sources.compute(
+                criterion.ratio_source, score.assessment.criteria_set, score.assessment.unit, on
+            )
+        ratio = ratios[criterion.ratio_source]
         return sources.points(ratio.percent, criterion.bands, criterion.max_points), ratio
     if criterion.method == Method.SURVEY:
         return score.appraised_points, None
@@ -497,8 +503,9 @@ def assessment_finalise(
     scores = assessment.scores.select_related(
         "criterion", "assessment__criteria_set", "assessment__unit"
     )
+    ratios: dict[str, sources.Ratio] = {}
     for score in scores:
-        value, ratio = live_points(score, on)
+        value, ratio = live_points(score, on, ratios)
         if value is None:
             missing.append(score.criterion.code)
             continue

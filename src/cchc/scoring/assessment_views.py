@@ -1,22 +1,506 @@
-"""The assessment pages: one unit's assessment with every criterion."""
+"""The assessment pages: the office opens a set's assessments and follows their progress;
+one unit's assessment, where the unit scores itself, its head sends it, the council
+appraises, the unit answers once and the office finalises or reopens; a unit's list of its
+assessments; the council's queue. Every write goes through `assessment_services`; a refused
+one shows the page again with what was typed."""
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BoundField, Form
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role
 
+from . import assessment_forms as forms
 from . import assessment_selectors as selectors
+from . import assessment_services as services
+from . import selectors as set_selectors
+from .models import Assessment, AssessmentStatus, Method, Score, SetStatus
+from .permissions import AssessmentAbilities, assessment_abilities, can_manage
 
 SECTION = {"nav_section": "scoring"}
+
+
+# --- the office: opening, progress ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def assessment_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Where each unit of the set stands; a row links to the assessment only when the
+    viewer may open it (a draft is the unit's own)."""
+    criteria_set = set_selectors.criteria_set_get(user=request.user, pk=pk)
+    progress = selectors.progress(user=request.user, criteria_set=criteria_set)
+    context = {
+        "criteria_set": criteria_set,
+        "progress": progress,
+        "openable": selectors.openable_ids(user=request.user, criteria_set=criteria_set),
+        "statuses": AssessmentStatus.choices,
+        "can_open": criteria_set.status == SetStatus.IN_USE
+        and can_manage(request.user, criteria_set.unit),
+        **SECTION,
+    }
+    return render(request, "scoring/assessment_progress.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessments_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    criteria_set = set_selectors.criteria_set_get(user=request.user, pk=pk)
+    if not can_manage(request.user, criteria_set.unit):
+        raise PermissionDenied(_("Chỉ Văn phòng của đơn vị ban hành bộ tiêu chí được mở đánh giá."))
+    if criteria_set.status != SetStatus.IN_USE:
+        messages.error(request, _("Chỉ mở đánh giá theo bộ tiêu chí đang áp dụng."))
+        return redirect("scoring:set-detail", pk=pk)
+    choices = selectors.open_choices(criteria_set=criteria_set)
+    waiting = [u for u in choices.units if u.pk not in choices.opened]
+    form = forms.OpenForm(
+        request.POST if request.method == "POST" else None,
+        units=waiting,
+        initial={"units": sorted(choices.suggested - choices.opened)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.assessments_open(
+                actor=request.user,
+                criteria_set=criteria_set,
+                units=list(form.cleaned_data["units"]),
+            )
+        except ValidationError as exc:
+            _to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Đã mở %(n)d bản đánh giá; các đơn vị đã được thông báo.") % {"n": len(made)},
+            )
+            return redirect("scoring:assessment-progress", pk=pk)
+    context = {
+        "criteria_set": criteria_set,
+        "form": form,
+        "choices": choices,
+        **SECTION,
+    }
+    return render(
+        request, "scoring/assessments_open.html", context, status=400 if form.errors else 200
+    )
+
+
+# --- lists: a unit's own, the council's queue -------------------------------------------------
+
+
+@login_required
+@require_GET
+def assessment_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The assessments of the person's own units (empty for anyone else)."""
+    context = {"assessments": selectors.my_assessments(user=request.user), **SECTION}
+    return render(request, "scoring/assessment_mine.html", context)
+
+
+@login_required
+@require_GET
+def appraisal_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not access_for(request.user).has(Role.APPRAISER):
+        raise PermissionDenied(_("Chỉ thành viên hội đồng thẩm định có hàng chờ thẩm định."))
+    context = {"assessments": selectors.appraisal_queue(user=request.user), **SECTION}
+    return render(request, "scoring/appraisal_queue.html", context)
+
+
+# --- one assessment ---------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One criterion of the page with the forms the viewer may fill on it."""
+
+    row: selectors.Row
+    items: list[selectors.Counted]
+    self_form: Form | None = None
+    appraisal_form: Form | None = None
+    survey_form: Form | None = None
+    answer: BoundField | None = None
+
+
+# Per kind of a criterion's form: its class, its fields' prefix, its values from the score.
+SCORE_FORMS = {
+    "self": (
+        forms.ScoreForm,
+        "s",
+        lambda s: {
+            "self_points": forms.points_text(s.self_points),
+            "explanation": s.explanation,
+            "no_evidence_reason": s.no_evidence_reason,
+        },
+    ),
+    "appraisal": (
+        forms.AppraisalForm,
+        "a",
+        lambda s: {
+            "appraised_points": forms.points_text(s.appraised_points),
+            "comment": s.appraisal_comment,
+        },
+    ),
+    "survey": (forms.SurveyForm, "v", lambda s: {"points": forms.points_text(s.appraised_points)}),
+}
+
+
+def _score_form(kind: str, score: Score, version: int, bound: dict) -> Form:
+    """The criterion's form of this kind: the one just sent and refused, else a new one."""
+    found = bound.get((kind, score.pk))
+    if found is not None:
+        return found
+    form_class, prefix, initial = SCORE_FORMS[kind]
+    return form_class(
+        prefix=f"{prefix}{score.pk}",
+        criterion=score.criterion,
+        initial=initial(score) | {"version": version},
+    )
+
+
+def _lines(page: selectors.AssessmentPage, answer_form: Form | None, bound: dict) -> list[Line]:
+    can, version = page.abilities, page.assessment.version
+    items = selectors.ratio_items(page)
+    lines = []
+    for row in page.rows:
+        line = Line(row, items.get(row.criterion.pk, []))
+        score, method = row.score, row.criterion.method
+        if score is not None:
+            unit_scored = method in services.UNIT_SCORED
+            if can.can_self_score and unit_scored:
+                line.self_form = _score_form("self", score, version, bound)
+            if can.can_appraise and unit_scored:
+                line.appraisal_form = _score_form("appraisal", score, version, bound)
+            if can.can_enter_survey and method == Method.SURVEY:
+                line.survey_form = _score_form("survey", score, version, bound)
+            name = f"answer_{score.pk}"
+            if answer_form is not None and name in answer_form.fields:
+                line.answer = answer_form[name]
+        lines.append(line)
+    return lines
+
+
+def _answer_form(page: selectors.AssessmentPage, data=None) -> forms.AnswerForm:
+    differing = [r.score for r in page.rows if r.differs]
+    return forms.AnswerForm(data, scores=differing, initial={"version": page.assessment.version})
+
+
+def _page(
+    request, assessment: Assessment, *, status: int = 200, bound: dict | None = None
+) -> HttpResponse:
+    bound = bound or {}
+    page = selectors.assessment_page(user=request.user, assessment=assessment)
+    version = {"version": assessment.version}
+    answer_form = bound.get("answer") or (_answer_form(page) if page.abilities.can_answer else None)
+    context = {
+        "page": page,
+        "a": assessment,
+        "lines": _lines(page, answer_form, bound),
+        "problems": services.submit_problems(assessment) if page.abilities.can_submit else [],
+        "submit_form": bound.get("submit") or forms.VersionForm(initial=version),
+        "send_form": bound.get("send") or forms.AppraisalSendForm(initial=version),
+        "answer_form": answer_form,
+        "finalise_form": bound.get("finalise") or forms.VersionForm(initial=version),
+        "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=version),
+        **SECTION,
+    }
+    return render(request, "scoring/assessment_detail.html", context, status=status)
 
 
 @login_required
 @require_GET
 def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _page(request, selectors.assessment_get(user=request.user, pk=pk))
+
+
+def _to_form(form: Form, exc: ValidationError) -> None:
+    """A service's refusal, shown on the form's field when it names one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _stale(exc: ValidationError) -> bool:
+    """Refused because someone else changed the assessment since the page was drawn."""
+    return not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list)
+
+
+def _need(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _write(request, assessment: Assessment, key, form: Form, write, done: str, anchor: str):
+    """Write a valid form through `write(cleaned_data)` and go back to the page at
+    `anchor`; else the page again with the form as typed and why (409 when someone else
+    changed the assessment meanwhile)."""
+    status = 400
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as exc:
+            _to_form(form, exc)
+            if _stale(exc):
+                # What was typed stays; sent again, it goes over the version now shown.
+                status = 409
+                data = request.POST.copy()
+                data[form.add_prefix("version")] = str(assessment.version)
+                form.data = data
+        else:
+            messages.success(request, done)
+            return redirect(reverse("scoring:assessment-detail", args=[assessment.pk]) + anchor)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+    return _page(request, assessment, status=status, bound={key: form})
+
+
+def _abilities(request, assessment: Assessment) -> AssessmentAbilities:
+    return assessment_abilities(request.user, assessment)
+
+
+# --- one criterion: the unit's points, the council's, the survey's ---------------------------
+
+
+@dataclass(frozen=True)
+class ScoreAction:
+    kind: str  # which form of the criterion's line (`_score_form`)
+    ability: str  # of `AssessmentAbilities`
+    methods: tuple[str, ...]
+    refusal: str | Promise
+    done: str | Promise
+
+
+SELF = ScoreAction(
+    "self",
+    "can_self_score",
+    services.UNIT_SCORED,
+    _lazy("Chỉ đơn vị đang tự chấm được sửa điểm."),
+    _lazy("Đã lưu điểm tự chấm tiêu chí %(code)s."),
+)
+APPRAISAL = ScoreAction(
+    "appraisal",
+    "can_appraise",
+    services.UNIT_SCORED,
+    _lazy("Chỉ thành viên hội đồng thẩm định chấm bản đã gửi, trước khi chốt."),
+    _lazy("Đã lưu điểm thẩm định tiêu chí %(code)s."),
+)
+SURVEY = ScoreAction(
+    "survey",
+    "can_enter_survey",
+    (Method.SURVEY,),
+    _lazy("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."),
+    _lazy("Đã lưu điểm điều tra tiêu chí %(code)s."),
+)
+
+
+def _score_write(request, pk: int, action: ScoreAction, write) -> HttpResponse:
+    """One criterion's form (read if the user may open its assessment, else 404; written
+    if the user may take `action` on it, else 403) through `write(score, data)`."""
+    score = selectors.score_get(user=request.user, pk=pk)
+    assessment = score.assessment
+    allowed = getattr(_abilities(request, assessment), action.ability)
+    _need(allowed and score.criterion.method in action.methods, str(action.refusal))
+    form_class, prefix, _initial = SCORE_FORMS[action.kind]
+    form = form_class(
+        request.POST, request.FILES, prefix=f"{prefix}{score.pk}", criterion=score.criterion
+    )
+    return _write(
+        request,
+        assessment,
+        (action.kind, score.pk),
+        form,
+        lambda data: write(score, data),
+        str(action.done) % {"code": score.criterion.code},
+        f"#score-{score.pk}",
+    )
+
+
+@login_required
+@require_POST
+def score_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _score_write(
+        request,
+        pk,
+        SELF,
+        lambda score, data: services.score_save(
+            actor=request.user,
+            score=score,
+            self_points=data["self_points"],
+            explanation=data["explanation"],
+            no_evidence_reason=data["no_evidence_reason"],
+            files=data["files"],
+            version=data["version"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def score_appraise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _score_write(
+        request,
+        pk,
+        APPRAISAL,
+        lambda score, data: services.appraisal_save(
+            actor=request.user,
+            score=score,
+            appraised_points=data["appraised_points"],
+            comment=data["comment"],
+            version=data["version"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def score_survey(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _score_write(
+        request,
+        pk,
+        SURVEY,
+        lambda score, data: services.survey_save(
+            actor=request.user, score=score, points=data["points"], version=data["version"]
+        ),
+    )
+
+
+@login_required
+@require_GET
+def score_file_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    return stored_file_response(selectors.score_file_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def score_file_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    stored = selectors.score_file_get(user=request.user, pk=pk)
+    score = selectors.score_get(user=request.user, pk=stored.score_id)
+    _need(_abilities(request, score.assessment).can_self_score, str(SELF.refusal))
+    services.score_file_remove(actor=request.user, score_file=stored)
+    messages.success(request, _("Đã bỏ tệp “%(name)s”.") % {"name": stored.original_name})
+    url = reverse("scoring:assessment-detail", args=[score.assessment_id])
+    return redirect(f"{url}#score-{score.pk}")
+
+
+# --- the whole assessment: send, appraisal, answer, finalise, reopen ---------------------------
+
+
+def _step(request, pk: int, ability: str, refusal: str, key: str, form, write, done: str):
+    """One step of the assessment (read if the user may open it, else 404; taken if the
+    user has `ability` now, else 403): `form(assessment, page)` read, then
+    `write(assessment, data, form)`."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    page = selectors.assessment_page(user=request.user, assessment=assessment)
-    return render(
-        request, "scoring/assessment_detail.html", {"page": page, "a": assessment, **SECTION}
+    _need(getattr(_abilities(request, assessment), ability), refusal)
+    bound = form(assessment)
+    return _write(
+        request, assessment, key, bound, lambda data: write(assessment, data, bound), done, ""
+    )
+
+
+@login_required
+@require_POST
+def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "can_submit",
+        _("Chỉ thủ trưởng đơn vị gửi bản tự đánh giá."),
+        "submit",
+        lambda a: forms.VersionForm(request.POST),
+        lambda a, data, form: services.assessment_submit(
+            actor=request.user, assessment=a, version=data["version"]
+        ),
+        _("Đã gửi bản tự đánh giá đến hội đồng thẩm định."),
+    )
+
+
+@login_required
+@require_POST
+def appraisal_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "can_send_appraisal",
+        _("Chỉ thành viên hội đồng thẩm định gửi kết quả thẩm định của bản đã gửi."),
+        "send",
+        lambda a: forms.AppraisalSendForm(request.POST),
+        lambda a, data, form: services.appraisal_send(
+            actor=request.user, assessment=a, note=data["note"], version=data["version"]
+        ),
+        _("Đã gửi kết quả thẩm định cho đơn vị."),
+    )
+
+
+@login_required
+@require_POST
+def assessment_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "can_answer",
+        _("Đơn vị chỉ giải trình một lần, sau khi nhận kết quả thẩm định."),
+        "answer",
+        # The criteria to answer on are those the council scored otherwise, as shown.
+        lambda a: _answer_form(
+            selectors.assessment_page(user=request.user, assessment=a), request.POST
+        ),
+        lambda a, data, form: services.correction_answer(
+            actor=request.user,
+            assessment=a,
+            note=data["note"],
+            answers=form.answers(),
+            version=data["version"],
+        ),
+        _("Đã gửi giải trình đến hội đồng thẩm định."),
+    )
+
+
+@login_required
+@require_POST
+def assessment_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "can_finalise",
+        _("Chỉ Văn phòng chốt kết quả, sau khi hội đồng thẩm định."),
+        "finalise",
+        lambda a: forms.VersionForm(request.POST),
+        lambda a, data, form: services.assessment_finalise(
+            actor=request.user, assessment=a, version=data["version"]
+        ),
+        _("Đã chốt kết quả; bản đánh giá đã khóa."),
+    )
+
+
+@login_required
+@require_POST
+def assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "can_reopen",
+        _("Chỉ Văn phòng được mở lại bản đánh giá."),
+        "reopen",
+        lambda a: forms.ReopenForm(request.POST),
+        lambda a, data, form: services.assessment_reopen(
+            actor=request.user,
+            assessment=a,
+            reason=data["reason"],
+            to=data["to"],
+            version=data["version"],
+        ),
+        _("Đã mở lại bản đánh giá; đơn vị đã được thông báo."),
     )

@@ -16,5 +16,51 @@ urlpatterns = [
     path("criteria/<int:pk>/add/", views.criterion_create, name="criterion-create"),
     path("criteria/items/<int:pk>/edit/", views.criterion_edit, name="criterion-edit"),
     path("criteria/items/<int:pk>/delete/", views.criterion_delete, name="criterion-delete"),
+    path(
+        "criteria/<int:pk>/assessments/",
+        assessment_views.assessment_progress,
+        name="assessment-progress",
+    ),
+    path(
+        "criteria/<int:pk>/assessments/open/",
+        assessment_views.assessments_open,
+        name="assessments-open",
+    ),
+    path("assessments/", assessment_views.assessment_mine, name="assessment-mine"),
+    path("appraisals/", assessment_views.appraisal_queue, name="appraisal-queue"),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
+    path(
+        "assessments/<int:pk>/submit/",
+        assessment_views.assessment_submit,
+        name="assessment-submit",
+    ),
+    path("assessments/<int:pk>/appraisal/", assessment_views.appraisal_send, name="appraisal-send"),
+    path(
+        "assessments/<int:pk>/answer/", assessment_views.assessment_answer, name="assessment-answer"
+    ),
+    path(
+        "assessments/<int:pk>/finalise/",
+        assessment_views.assessment_finalise,
+        name="assessment-finalise",
+    ),
+    path(
+        "assessments/<int:pk>/reopen/", assessment_views.assessment_reopen, name="assessment-reopen"
+    ),
+    path("assessments/scores/<int:pk>/", assessment_views.score_save, name="score-save"),
+    path(
+        "assessments/scores/<int:pk>/appraise/",
+        assessment_views.score_appraise,
+        name="score-appraise",
+    ),
+    path("assessments/scores/<int:pk>/survey/", assessment_views.score_survey, name="score-survey"),
+    path(
+        "assessments/files/<int:pk>/",
+        assessment_views.score_file_download,
+        name="score-file-download",
+    ),
+    path(
+        "assessments/files/<int:pk>/remove/",
+        assessment_views.score_file_remove,
+        name="score-file-remove",
+    ),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.lib.http import AuthenticatedHttpRequest
 
-from . import selectors, services
+from . import assessment_selectors, selectors, services
 from .forms import CriterionForm, ExampleForm, ImportForm, SetForm, criterion_initial
 from .models import CriteriaSet
 
@@ -124,7 +124,15 @@ def set_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 def set_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     criteria_set = selectors.criteria_set_get(user=request.user, pk=pk)
     page = selectors.set_page(user=request.user, criteria_set=criteria_set)
-    context = {"page": page, "criteria_set": criteria_set, **SECTION}
+    context = {
+        "page": page,
+        "criteria_set": criteria_set,
+        "can_follow": assessment_selectors.can_follow(request.user, criteria_set),
+        "mine": assessment_selectors.my_assessments(user=request.user).filter(
+            criteria_set=criteria_set
+        ),
+        **SECTION,
+    }
     return render(request, "scoring/set_detail.html", context)
 
 

@@ -6,6 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from cchc.orgs.access import access_for
+from cchc.orgs.models import Role
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,4 +28,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Where a person lands: the appraisal council's members who hold no other role land
+    on their queue of assessments to appraise; everyone else on the dashboard."""
+    if access_for(request.user).roles() == {Role.APPRAISER}:
+        return redirect("scoring:appraisal-queue")
     return redirect("plans:dashboard")

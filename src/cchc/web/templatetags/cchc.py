@@ -340,6 +340,17 @@ def audit_changes(event, history=None, audit=True) -> list[tuple[str, str, str]]
     return rows
 
 
+def _scoring_url(access) -> str:
+    """“Chấm điểm” brings a unit's people to their unit's assessments, an appraiser with no
+    other role to the appraisal queue, the branch's office, leader, viewer to the sets."""
+    roles = access.roles()
+    if roles and roles <= {Role.UNIT_HEAD, Role.FOCAL}:
+        return reverse("scoring:assessment-mine")
+    if roles == {Role.APPRAISER}:
+        return reverse("scoring:appraisal-queue")
+    return reverse("scoring:set-list")
+
+
 @register.inclusion_tag("web/nav.html", takes_context=True)
 def main_nav(context) -> dict:
     """The top navigation: plan switcher, links by role, the user and logout."""
@@ -365,6 +376,7 @@ def main_nav(context) -> dict:
         "show_members": Role.OFFICE in access.roles(),
         "show_names": Role.OFFICE in access.roles(),
         "show_guidance": bool(access.roles()),
+        "scoring_url": _scoring_url(access),
         "show_inspections": may_see_any(user),
         "reporting_url": optional_url("reporting:period-list"),
         "section": context.get("nav_section", ""),
