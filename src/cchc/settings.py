@@ -170,6 +170,34 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The database table the default cache keeps its entries in (created by `migrate`).
+CCHC_CACHE_TABLE = "cchc_cache"
+
+
+def cache_settings(url: str) -> dict:
+    """Django's cache, shared by every process (the API's rate counts live in it):
+    `redis://…` or `rediss://…`, Redis through Django's own backend; `db://` or nothing,
+    a table of the database, which needs no other software; `locmem://`, one process's
+    memory (the tests)."""
+    scheme = url.partition("://")[0].lower() if url else "db"
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CCHC_CACHE_TABLE,
+            # Room for one rate count per token and minute before culling starts.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, db:// or locmem://, not {url!r}"
+    )
+
+
+CACHES = {"default": cache_settings(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
+
 # Argon2 first (OWASP's choice); older hashes still verify and are upgraded at login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -291,6 +319,8 @@ CCHC_DUE_SOON_DAYS = env_int("CCHC_DUE_SOON_DAYS", 7)
 CCHC_PAGE_SIZE = env_int("CCHC_PAGE_SIZE", 50)
 # Calls one API token may make per minute (0: no limit); counted in Django's cache.
 CCHC_API_RATE_PER_MINUTE = env_int("CCHC_API_RATE_PER_MINUTE", 600)
+# How long a write's Idempotency-Key is remembered; `cchc cleanup` removes older ones.
+CCHC_IDEMPOTENCY_HOURS = env_int("CCHC_IDEMPOTENCY_HOURS", 24)
 
 LOGGING = {
     "version": 1,

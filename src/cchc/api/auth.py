@@ -15,18 +15,17 @@ from .errors import ApiError
 
 def _rate_limit(token_id: int) -> None:
     """At most CCHC_API_RATE_PER_MINUTE calls per token in each clock minute, counted in
-    the cache (per process with the default local cache; a shared cache counts for all)."""
+    the cache that every process shares (settings.CACHES). Redis counts each call; the
+    database cache may count two calls at the same instant as one, which a limit allows."""
     limit = settings.CCHC_API_RATE_PER_MINUTE
     if limit <= 0:
         return
     minute = int(time.time() // 60)
     key = f"cchc-api-rate:{token_id}:{minute}"
-    cache.add(key, 0, timeout=120)
     try:
         calls = cache.incr(key)
-    except ValueError:  # evicted between add and incr: count this call as the first
-        cache.set(key, 1, timeout=120)
-        calls = 1
+    except ValueError:  # the minute's first call (or its count evicted)
+        calls = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
     if calls > limit:
         wait = 60 - int(time.time()) % 60
         raise ApiError(

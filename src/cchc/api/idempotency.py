@@ -63,7 +63,8 @@ def run(request, data: dict, write: Callable[[], tuple[int, dict]]) -> tuple[int
     try:
         with transaction.atomic():
             stored = selectors.idempotency_find(user=user, key=key, lock=True)
-            if stored is not None:
+            # An expired key is forgotten: the request is a new one (its row is replaced).
+            if stored is not None and not selectors.idempotency_expired(stored):
                 return _replay(stored, digest)
             status, body = write()
             services.idempotency_record(

@@ -49,6 +49,8 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="api_idempotency_user_key")
         ]
+        # The cleanup removes the expired ones by age.
+        indexes = [models.Index(fields=["created_at"], name="api_idempotency_created")]
 
     def __str__(self) -> str:
         return self.key

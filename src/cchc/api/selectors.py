@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cchc.plans.models import Task, TaskUpdate
 
 from .models import ApiToken, IdempotencyKey
-from .services import TOKEN_PREFIX, secret_hash
+from .services import TOKEN_PREFIX, idempotency_cutoff, secret_hash
 
 
 def token_list(*, user) -> list[ApiToken]:
@@ -39,6 +39,12 @@ def token_find(plain: str) -> ApiToken | None:
 def idempotency_find(*, user, key: str, lock: bool = False):
     qs = IdempotencyKey.objects.filter(user=user, key=key)
     return (qs.select_for_update() if lock else qs).first()
+
+
+def idempotency_expired(stored: IdempotencyKey) -> bool:
+    """Kept longer than CCHC_IDEMPOTENCY_HOURS: a request with its key is a new one, even
+    before the daily cleanup removes it."""
+    return stored.created_at < idempotency_cutoff()
 
 
 def task_latest_update_id(*, task, lock: bool = False) -> int | None:

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -106,7 +107,22 @@ def token_mark_used(*, token: ApiToken, now: datetime.datetime) -> None:
 
 def idempotency_record(*, user: User, key: str, request_hash: str, status: int, body: dict) -> None:
     """Keep the answer to a write sent with an Idempotency-Key, in the write's own
-    transaction. Not audited apart: the write it answers was."""
+    transaction (replacing an expired answer under the same key). Not audited apart: the
+    write it answers was."""
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=idempotency_cutoff()).delete()
     IdempotencyKey.objects.create(
         user=user, key=key, request_hash=request_hash, response_status=status, response_body=body
     )
+
+
+def idempotency_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Keys made before this instant are forgotten (CCHC_IDEMPOTENCY_HOURS)."""
+    return (now or timezone.now()) - datetime.timedelta(hours=settings.CCHC_IDEMPOTENCY_HOURS)
+
+
+def idempotency_expire(*, now: datetime.datetime | None = None) -> int:
+    """Remove the kept answers older than CCHC_IDEMPOTENCY_HOURS (`cchc cleanup`, daily);
+    returns how many. Not audited: the writes they answered were, and a key is only a
+    client's retry handle."""
+    expired = IdempotencyKey.objects.filter(created_at__lt=idempotency_cutoff(now))
+    return expired.delete()[0]

@@ -7,6 +7,8 @@
 - A file in the media folder that no row names (any file field of any model): removed.
 - The import's staged uploads are named by no row, only by a session: they are removed
   after the import's own grace period (`clear_import_uploads`), not as orphans.
+- Rows that only grow: the API's answers kept for Idempotency-Key retries, once older than
+  CCHC_IDEMPOTENCY_HOURS (the API forgets them then anyway).
 
 Nothing younger than the given age is touched: it may belong to a request still running.
 """
@@ -23,6 +25,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
+from cchc.api.models import IdempotencyKey
+from cchc.api.services import idempotency_cutoff, idempotency_expire
 from cchc.lib.storage import INCOMING, publish
 from cchc.plans.imports.staging import STAGING_DAYS, STAGING_DIR, staged_expired
 
@@ -33,6 +37,7 @@ class Cleanup:
 
     linked: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    expired_keys: int = 0  # Idempotency-Key answers past their time
 
 
 def named_files() -> set[str]:
@@ -83,6 +88,7 @@ def find(*, older_than: datetime.timedelta) -> Cleanup:
     found.removed += [p for p in stored if _name(p, media) not in named and old(p)]
     staged = staged_expired(older_than=datetime.timedelta(days=STAGING_DAYS))
     found.removed += [media / name for name in staged]
+    found.expired_keys = IdempotencyKey.objects.filter(created_at__lt=idempotency_cutoff()).count()
     return found
 
 
@@ -95,6 +101,7 @@ def run(*, older_than: datetime.timedelta) -> Cleanup:
     for path in done.removed:
         path.unlink(missing_ok=True)
     _prune(media / INCOMING, older_than)
+    done.expired_keys = idempotency_expire()
     return done
 
 

@@ -9,7 +9,8 @@ from cchc.ops.cleanup import find, run
 class Command(BaseCommand):
     help = (
         "Remove what a crash left among the files: waiting copies and spilled uploads, and "
-        "files in the media folder that no row names (run it daily)."
+        "files in the media folder that no row names; and the API's expired Idempotency-Key "
+        "answers (run it daily)."
     )
 
     def add_arguments(self, parser):
@@ -36,5 +37,10 @@ class Command(BaseCommand):
             "removed": len(done.removed),
             "remove": verb[1],
         }
+        keys = _("%(n)d khoá Idempotency-Key hết hạn %(verb)s") % {
+            "n": done.expired_keys,
+            "verb": verb[1],
+        }
         suffix = _(" (chạy thử: không thay đổi gì).") if dry_run else "."
         self.stdout.write(summary + suffix)
+        self.stdout.write(keys + suffix)
