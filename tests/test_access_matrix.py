@@ -36,6 +36,8 @@ from cchc.orgs import services as org_services
 from cchc.plans import progress, selectors, services
 from cchc.plans.models import Area, Evidence, Nudge, Plan, Task, TaskUpdate
 from cchc.plans.progress import EvidenceFile
+from cchc.scoring import assessment_services
+from tests import test_scoring_results as scored_world
 
 ROLES = [
     "office",
@@ -857,3 +859,53 @@ def test_http_assessment_pages(web, world, assessment, role):
                 assert response.status_code == 200, (name, sent)
             else:
                 assert_denied(response, "Tự chấm bí mật")
+
+
+# --- scoring results (issue 12, “Results”) ---------------------------------------------------
+#
+# The results of a set (the table, its files) are for the branch's office, leader,
+# appraisers and viewers; a unit reads only its own score sheet (the readers read every
+# sheet once sent). Only the office sets the cut-off and bands, and closes the set.
+
+RESULT_READERS = {"office", "leader", "appraiser", "viewer"}
+SHEET_OF_A = RESULT_READERS | {"head_a", "focal_a"}
+
+
+@pytest.fixture
+def results_set(world):
+    criteria_set = scored_world.small_set(world)
+    (assessment,) = assessment_services.assessments_open(
+        actor=None, criteria_set=criteria_set, units=[world.units["CTH"]]
+    )
+    scored_world.score(assessment, {"1.1": 50, "2.1": 40})
+    return criteria_set, assessment
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_http_scoring_results(web, world, results_set, role):
+    criteria_set, assessment = results_set
+    client = web(role)
+    reads = {
+        reverse("scoring:set-results", args=[criteria_set.pk]): role in RESULT_READERS,
+        reverse("scoring:results-export", args=[criteria_set.pk, "xlsx"]): role in RESULT_READERS,
+        reverse("scoring:results-export", args=[criteria_set.pk, "docx"]): role in RESULT_READERS,
+        reverse("scoring:score-sheet", args=[assessment.pk, "docx"]): role in SHEET_OF_A,
+        reverse("scoring:set-settings", args=[criteria_set.pk]): role == "office",
+    }
+    for url, allowed in reads.items():
+        response = client.get(url)
+        if role == "anonymous":
+            assert_login_redirect(response)
+        elif allowed:
+            assert response.status_code == 200, url
+        else:
+            assert_denied(response, "Cục Tuyên huấn")
+    closed = client.post(reverse("scoring:set-close", args=[criteria_set.pk]))
+    criteria_set.refresh_from_db()
+    if role == "anonymous":
+        assert_login_redirect(closed)
+    elif role == "office":
+        assert closed.status_code == 302
+    else:
+        assert_denied(closed)
+    assert (criteria_set.status == "closed") == (role == "office")

@@ -199,6 +199,12 @@ SCOPED: dict[str, Kwargs] = {
     "scoring:score-survey": _pk("score"),
     "scoring:score-file-download": _pk("score_file"),
     "scoring:score-file-remove": _pk("score_file"),
+    "scoring:set-edit": _pk("criteria_set"),
+    "scoring:set-settings": _pk("in_use"),
+    "scoring:set-close": _pk("in_use"),
+    "scoring:set-results": _pk("in_use"),
+    "scoring:results-export": lambda o: {"pk": o["in_use"].pk, "fmt": "xlsx"},
+    "scoring:score-sheet": lambda o: {"pk": o["assessment"].pk, "fmt": "xlsx"},
 }
 # The API (cchc.api), with the objects its parameters name.
 API: dict[str, Kwargs] = {

@@ -15,7 +15,7 @@ from cchc.orgs.models import Unit
 from cchc.plans.models import Area
 
 from . import defaults, tree
-from .models import CriteriaSet, Criterion, SetStatus
+from .models import AssessmentStatus, CriteriaSet, Criterion, SetStatus
 from .permissions import can_manage
 from .transfer import parse_criteria_file
 
@@ -164,14 +164,14 @@ def criteria_set_mark_in_use(*, actor: User | None, criteria_set: CriteriaSet) -
     problems = validate_tree(criteria_set)
     if problems:
         raise ValidationError(problems)
-    criteria_set.status = SetStatus.IN_USE
+    return _move(actor, criteria_set, SetStatus.IN_USE, "criteria_set.in_use")
+
+
+def _move(actor: User | None, criteria_set: CriteriaSet, to: str, action: str) -> CriteriaSet:
+    """The set's next status, saved and audited."""
+    before, criteria_set.status = criteria_set.status, to
     criteria_set.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="criteria_set.in_use",
-        obj=criteria_set,
-        changes={"status": [SetStatus.DRAFT, SetStatus.IN_USE]},
-    )
+    audit_record(actor=actor, action=action, obj=criteria_set, changes={"status": [before, to]})
     return criteria_set
 
 
@@ -255,3 +255,78 @@ def criterion_delete(*, actor: User | None, criterion: Criterion) -> None:
         changes={n: [getattr(criterion, n), None] for n in FIELDS},
     )
     criterion.delete()
+
+
+# --- the set's own settings: title and note, cut-off and classification, closing -------------
+
+SETTINGS_FIELDS = ["cut_off", "excellent_from", "good_from", "pass_from", "excellent_cap"]
+
+
+def _locked_set(criteria_set: CriteriaSet) -> CriteriaSet:
+    return CriteriaSet.objects.select_for_update().select_related("unit").get(pk=criteria_set.pk)
+
+
+@transaction.atomic
+def criteria_set_update(
+    *, actor: User | None, criteria_set: CriteriaSet, title: str, note: str
+) -> CriteriaSet:
+    """The title and note of a draft (once in use, units and documents name it)."""
+    _require_office(actor, criteria_set.unit)
+    criteria_set = _locked_set(criteria_set)
+    _require_draft(criteria_set)
+    before = snapshot(criteria_set, ["title", "note"])
+    criteria_set.title, criteria_set.note = title.strip(), note.strip()
+    criteria_set.full_clean(validate_constraints=False)
+    same = CriteriaSet.objects.filter(
+        unit=criteria_set.unit, year=criteria_set.year, title=criteria_set.title
+    ).exclude(pk=criteria_set.pk)
+    if same.exists():
+        raise ValidationError({"title": _("Đã có bộ tiêu chí cùng tên trong năm này.")})
+    criteria_set.save(update_fields=["title", "note"])
+    changes = diff(criteria_set, ["title", "note"], before)
+    if changes:
+        audit_record(actor=actor, action="criteria_set.update", obj=criteria_set, changes=changes)
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_settings_update(
+    *, actor: User | None, criteria_set: CriteriaSet, values: dict
+) -> CriteriaSet:
+    """The cut-off day and the classification (three thresholds in per cent of the set's
+    points, descending, and the optional cap on the top grade), while the set is not closed.
+    Finalised assessments keep their frozen points; ranks and grades follow the new bands."""
+    _require_office(actor, criteria_set.unit)
+    criteria_set = _locked_set(criteria_set)
+    if criteria_set.status == SetStatus.CLOSED:
+        raise ValidationError(_("Bộ tiêu chí đã kết thúc: không thay đổi được nữa."))
+    before = snapshot(criteria_set, SETTINGS_FIELDS)
+    for name in SETTINGS_FIELDS:
+        setattr(criteria_set, name, values[name])
+    # Field validators (0..100) and clean() (descending, cut-off within the year).
+    criteria_set.full_clean(validate_constraints=False)
+    criteria_set.save(update_fields=SETTINGS_FIELDS)
+    changes = diff(criteria_set, SETTINGS_FIELDS, before)
+    if changes:
+        audit_record(actor=actor, action="criteria_set.settings", obj=criteria_set, changes=changes)
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_close(*, actor: User | None, criteria_set: CriteriaSet) -> CriteriaSet:
+    """End the year's scoring: in use → closed, once every assessment is finalised. A closed
+    set changes no more (no assessment moves, no setting changes); its results stay."""
+    _require_office(actor, criteria_set.unit)
+    criteria_set = _locked_set(criteria_set)
+    if criteria_set.status != SetStatus.IN_USE:
+        raise ValidationError(_("Chỉ kết thúc được bộ tiêu chí đang áp dụng."))
+    open_units = list(
+        criteria_set.assessments.exclude(status=AssessmentStatus.FINALISED)
+        .order_by("unit__path")
+        .values_list("unit__name", flat=True)
+    )
+    if open_units:
+        raise ValidationError(
+            _("Còn đơn vị chưa chốt kết quả: %(names)s.") % {"names": ", ".join(open_units)}
+        )
+    return _move(actor, criteria_set, SetStatus.CLOSED, "criteria_set.close")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, views
+from . import assessment_views, results_views, views
 
 app_name = "scoring"
 
@@ -63,4 +63,14 @@ urlpatterns = [
         assessment_views.score_file_remove,
         name="score-file-remove",
     ),
+    path("criteria/<int:pk>/edit/", results_views.set_edit, name="set-edit"),
+    path("criteria/<int:pk>/settings/", results_views.set_settings, name="set-settings"),
+    path("criteria/<int:pk>/close/", results_views.set_close, name="set-close"),
+    path("criteria/<int:pk>/results/", results_views.set_results, name="set-results"),
+    path(
+        "criteria/<int:pk>/results/<str:fmt>/",
+        results_views.results_export,
+        name="results-export",
+    ),
+    path("assessments/<int:pk>/sheet/<str:fmt>/", results_views.score_sheet, name="score-sheet"),
 ]

@@ -165,21 +165,32 @@ def set_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("scoring:set-detail", pk=copy.pk)
 
 
-@login_required
-@require_POST
-def set_in_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def set_action(request, pk: int, act, refused: str, done: str) -> HttpResponse:
+    """The office's action `act(criteria_set)` on a set, told back on the set's page."""
     criteria_set = _managed(request, pk)
     try:
-        services.criteria_set_mark_in_use(actor=request.user, criteria_set=criteria_set)
+        act(criteria_set)
     except ValidationError as exc:
-        messages.error(request, _("Chưa áp dụng được bộ tiêu chí:"))
+        messages.error(request, refused)
         _errors(request, exc)
     else:
-        messages.success(request, _("Bộ tiêu chí đã được áp dụng và khóa."))
+        messages.success(request, done)
     return redirect("scoring:set-detail", pk=pk)
 
 
-def _criterion_form(request, form, criteria_set, save, message, criterion=None) -> HttpResponse:
+@login_required
+@require_POST
+def set_in_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return set_action(
+        request,
+        pk,
+        lambda s: services.criteria_set_mark_in_use(actor=request.user, criteria_set=s),
+        _("Chưa áp dụng được bộ tiêu chí:"),
+        _("Bộ tiêu chí đã được áp dụng và khóa."),
+    )
+
+
+def form_page(request, template: str, form, criteria_set, save, message, **extra) -> HttpResponse:
     """Save a valid posted form through `save` and go back to the set; else the form."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,9 +200,21 @@ def _criterion_form(request, form, criteria_set, save, message, criterion=None) 
         else:
             messages.success(request, message)
             return redirect("scoring:set-detail", pk=criteria_set.pk)
-    context = {"form": form, "criteria_set": criteria_set, "criterion": criterion, **SECTION}
+    context = {"form": form, "criteria_set": criteria_set, **extra, **SECTION}
     status = 400 if form.errors else 200
-    return render(request, "scoring/criterion_form.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def _criterion_form(request, form, criteria_set, save, message, criterion=None) -> HttpResponse:
+    return form_page(
+        request,
+        "scoring/criterion_form.html",
+        form,
+        criteria_set,
+        save,
+        message,
+        criterion=criterion,
+    )
 
 
 @login_required
