@@ -76,3 +76,10 @@ mutate: install
 
 bench: install
 	$(BIN)/python -m cchc.demo.bench
+
+# Locust against gunicorn with several workers on PostgreSQL (DATABASE_URL's server, in a
+# database <name>_load), then a check that every update and file said saved is stored.
+LOAD_USERS ?= 100
+LOAD_TIME ?= 5m
+load: install
+	$(BIN)/python -m cchc.demo.load --users $(LOAD_USERS) --time $(LOAD_TIME)

@@ -7,6 +7,7 @@ subprocess on the test database that pytest-django made, and the test's data is 
 from gunicorn's access log (`%(p)s`, the worker's pid), so nothing new is exposed.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from cchc.demo.bench import Session, free_port
 from tests.api_helpers import token_for
+from tests.conftest import require
 from tests.world import build_world
 
 pytestmark = pytest.mark.skipif(
@@ -121,3 +123,49 @@ def test_a_write_in_one_process_is_read_by_the_other(server):
             break
     assert readers - {writer}, f"every read was served by the writer ({writer})"
     assert len(readers | {writer}) == 2
+
+
+def test_the_load_test_runs_without_failure_and_its_check_passes(server, settings, tmp_path):
+    """`make load` in small: a few simulated people for a few seconds, every kind of request
+    answered, and every update and file the server said it saved found afterwards."""
+    from cchc.demo import load
+    from cchc.orgs.models import Membership
+    from tests.test_reporting_world import make_period
+    from tests.world import PASSWORD
+
+    require(importlib.util.find_spec("locust") is not None, "locust is not installed")
+    base, _ = server
+    world = build_world(today=timezone.localdate())
+    period = make_period(world)
+    # The server verifies passwords with the real hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    plan_people = ("focal_a", "focal_b", "office", "leader")
+    for username in plan_people:
+        world.users[username].set_password(PASSWORD)
+        world.users[username].save()
+    person = {
+        m.user.username: {"username": m.user.username, "unit": m.unit_id}
+        for m in Membership.objects.filter(user__in=[world.users[n] for n in plan_people])
+    }
+    plan = load.plan_for(
+        focal=[person["focal_a"], person["focal_b"]],
+        office=[person["office"]],
+        leader=[person["leader"]],
+        periods=[period.pk],
+        password=PASSWORD,
+    )
+    # The check reads the files where the server wrote them.
+    settings.MEDIA_ROOT = tmp_path / "data" / "media"
+    plan_path, record = tmp_path / "plan.json", tmp_path / "saved.jsonl"
+    plan_path.write_text(json.dumps(plan), encoding="utf-8")
+    record.touch()
+    stats = load.run_locust(
+        base, plan_path, record, tmp_path, users=6, run_time="8s", wait="0.2-0.5", spawn_rate=6
+    )
+    rows = load.read_stats(stats)
+    total = next(r for r in rows if r.name == "Aggregated")
+    assert total.failures == 0, load.failures_text(tmp_path / "locust_stats.csv")
+    assert {"login", "focal: update form", "office: dashboard"} <= {r.name for r in rows}
+    updates, files, missing = load.check(record)
+    assert updates > 0
+    assert missing == []
