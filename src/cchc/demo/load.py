@@ -86,7 +86,8 @@ def prepare() -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     if not get_user_model().objects.filter(username="vanphong").exists():
-        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", verbosity=0, stdout=quiet)
 
 
 def demo_plan(password: str) -> dict:
