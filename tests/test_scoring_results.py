@@ -710,3 +710,64 @@ def test_the_result_table_as_pdf(world, scored):
     response = client.get(reverse("scoring:results-export", args=[scored.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+# --- the dashboard's card --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [*ROLES, "nobody"])
+def test_the_dashboard_card_by_role(world, scored, role):
+    client = Client()
+    client.force_login(world.users[role])
+    response = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk})
+    body = response.content.decode()
+    if role == "nobody":
+        assert response.status_code in (200, 404) and "scoring-results-card" not in body
+        return
+    assert response.status_code == 200
+    if role in READERS:
+        card = body[body.index('id="scoring-results-card"') :]
+        card = card[: card.index("</section>")]
+        assert reverse("scoring:set-results", args=[scored.pk]) in card
+        assert "3 đơn vị đã chốt" in card and "1 chưa chốt" in card
+        assert "Cục Cán bộ" in card and "Cục Tuyên huấn" in card
+        # Both tied at rank 1 are listed, and VP at rank 3.
+        assert "Văn phòng Tổng cục Chính trị" in card
+    else:
+        assert "scoring-results-card" not in body
+
+
+def test_the_card_counts_per_grade_and_reads_only_finalised_units(world, scored):
+    summary = results.results_summary(
+        user=world.users["viewer"], unit=world.units["TCCT"], year=2026
+    )
+    assert [(code, n) for code, _label, n in summary.counts] == [
+        ("excellent", 2),
+        ("good", 1),
+        ("pass", 0),
+        ("fail", 0),
+    ]
+    assert [r.rank for r in summary.top] == [1, 1, 3]
+    tcct = world.units["TCCT"]
+    assert results.results_summary(user=world.users["viewer"], unit=tcct, year=2025) is None
+    assert results.results_summary(user=world.users["focal_a"], unit=tcct, year=2026) is None
+
+
+def test_the_card_reads_in_a_fixed_number_of_queries(world):
+    criteria_set = small_set(world, "Bộ thẻ")
+    counts = []
+    for batch in range(2):
+        units = [
+            org_services.unit_create(
+                actor=None, code=f"K{batch}{n}", name=f"Khối {batch}{n}", parent=world.units["TCCT"]
+            )
+            for n in range(2 * (batch + 1))
+        ]
+        for a in assess.assessments_open(actor=None, criteria_set=criteria_set, units=units):
+            score(a, {"1.1": D(30 + len(units)), "2.1": D(5)})
+        leader = type(world.users["leader"]).objects.get(pk=world.users["leader"].pk)
+        with CaptureQueriesContext(connection) as queries:
+            summary = results.results_summary(user=leader, unit=world.units["TCCT"], year=2026)
+        assert summary.ranked == len(criteria_set.assessments.all())
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

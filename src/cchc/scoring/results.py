@@ -38,7 +38,7 @@ from cchc.orgs.access import access_for
 from . import tree
 from .assessment_selectors import counting_day
 from .assessment_services import live_points
-from .models import Assessment, AssessmentStatus, CriteriaSet, Score
+from .models import Assessment, AssessmentStatus, CriteriaSet, Score, SetStatus
 from .permissions import READ_ROLES, assessment_q
 
 ZERO = Decimal("0")
@@ -337,3 +337,40 @@ def unit_result(*, user, assessment: Assessment) -> UnitResult | None:
     row = next(r for r in found.results.ranked if r.entry.assessment_id == assessment.pk)
     pending = criteria_set.assessments.exclude(status=AssessmentStatus.FINALISED).count()
     return UnitResult(row, len(found.results.ranked), pending, found.areas)
+
+
+# --- the dashboard's card --------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """A set's results in brief: how many units in each grade, the first ranks, and how many
+    units are not finalised yet."""
+
+    criteria_set: CriteriaSet
+    counts: list[tuple[str, str, int]]
+    top: list[ResultRow]
+    ranked: int
+    pending: int
+
+
+def results_summary(*, user, unit, year: int, top: int = 3) -> Summary | None:
+    """The results of the set the branch (`unit`) issued for `year`, for those who may see
+    them: the closed set, else the one in use (the first made, if several); None when there
+    is none or no unit is finalised yet. Only finalised assessments are read."""
+    if not access_for(user).covers(unit.path, *READ_ROLES):
+        return None
+    sets = CriteriaSet.objects.filter(
+        unit=unit, year=year, status__in=[SetStatus.CLOSED, SetStatus.IN_USE]
+    ).select_related("unit")
+    # "closed" sorts before "in_use": a year's finished set first.
+    criteria_set = sets.order_by("status", "pk").first()
+    if criteria_set is None:
+        return None
+    final = _assessments(criteria_set, Q(status=AssessmentStatus.FINALISED))
+    if not final:
+        return None
+    found = set_results(criteria_set=criteria_set, assessments=final).results
+    pending = criteria_set.assessments.exclude(status=AssessmentStatus.FINALISED).count()
+    first = [row for row in found.ranked if row.rank is not None and row.rank <= top]
+    return Summary(criteria_set, found.counts(), first, len(found.ranked), pending)
