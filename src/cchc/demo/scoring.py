@@ -12,6 +12,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,7 +51,7 @@ class ScoringDemo:
         by_name = {u.username: u for u in users}
         self.office = by_name.get(OFFICE_USER)
         self.appraiser = by_name.get(APPRAISER_USER)
-        self.people: dict[tuple[int, str], object] = {
+        self.people: dict[tuple[int, str], User] = {
             (m.unit_id, m.role): m.user
             for m in Membership.objects.filter(
                 role__in=[Role.UNIT_HEAD, Role.FOCAL]
@@ -72,7 +73,7 @@ class ScoringDemo:
         if CriteriaSet.objects.filter(unit=plan.issuing_unit, year=plan.year).exists():
             return self.created
         with transaction.atomic():
-            self.confirm_completions(plan)
+            self.confirm_completions(plan, self.office)
             criteria_set = set_services.criteria_set_create_example(
                 actor=self.office, unit=plan.issuing_unit, year=plan.year
             )
@@ -103,14 +104,14 @@ class ScoringDemo:
             if (u.pk, Role.UNIT_HEAD) in self.people and (u.pk, Role.FOCAL) in self.people
         ]
 
-    def confirm_completions(self, plan: Plan) -> None:
+    def confirm_completions(self, plan: Plan, office: User) -> None:
         """The office confirms most tasks reported done; every fifth falls short."""
         done = Task.objects.filter(plan=plan, status=TaskStatus.DONE).order_by("id")
         reviewed = set(CompletionReview.objects.values_list("task_id", flat=True))
         for index, task in enumerate(t for t in done if t.pk not in reviewed):
             rating = QualityRating.NOT_MET if index % 5 == 4 else QualityRating.MET
             review.completion_confirm(
-                actor=self.office,
+                actor=office,
                 task=task,
                 rating=rating,
                 comment="" if rating == QualityRating.MET else "Kết quả chưa đầy đủ hồ sơ.",
