@@ -287,13 +287,14 @@ def _docx_table(out: OfficialDocument, table: ResultTable) -> None:
         rows.append(SpanRow(f"Chưa chốt kết quả — {table.pending_note}", italic=True))
         for line in table.pending:
             rows.append(["", line.unit, *line.areas, line.total, line.percent, line.note])
+    # The legend first: the columns name the areas by their numbers alone.
+    legend = "; ".join(f"{a.code}. {a.title} (tối đa {a.max_points} điểm)" for a in table.areas)
+    if legend:
+        out.add_paragraph(f"Lĩnh vực: {legend}.", italic=True)
     if rows:
         out.add_table(columns, rows, font_pt=11)
     else:
         out.add_paragraph("Chưa có cơ quan, đơn vị nào được đánh giá.")
-    legend = "; ".join(f"{a.code}. {a.title} (tối đa {a.max_points} điểm)" for a in table.areas)
-    if legend:
-        out.add_paragraph(f"Lĩnh vực: {legend}.", italic=True)
     if table.cap_note:
         out.add_paragraph(table.cap_note, italic=True)
 
