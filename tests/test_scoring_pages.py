@@ -3,6 +3,7 @@ follows their progress; the unit scores itself on its page, its head sends; the 
 appraises from its queue; the unit answers once; the office finalises and reopens. Who sees
 what, each action's effect and audit, hostile input refused without a 500 or a change."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,8 @@ from tests.web_helpers import on_day
 
 pytestmark = pytest.mark.django_db
 
+# The day after the example set's cut-off (31/12/2026): the office may finalise.
+AFTER_CUT_OFF = datetime.date(2027, 1, 5)
 ROLES = ["office", "leader", "appraiser", "viewer", "head_a", "focal_a", "head_b", "focal_b"]
 OVERSEERS = {"office", "leader", "appraiser", "viewer"}
 
@@ -501,7 +504,11 @@ def test_the_office_enters_survey_points_finalises_and_reopens(web, world, opene
         )
         assert response.status_code == 302
     assert _events("assessment.survey") == len(_scores(a, Method.SURVEY))
-    response = client.post(_url("assessment-finalise", a.pk), {"version": _version(a)})
+    with on_day(datetime.date(2026, 12, 30)):
+        early = client.post(_url("assessment-finalise", a.pk), {"version": _version(a)})
+    assert early.status_code == 400 and "Chưa đến ngày chốt số liệu" in early.content.decode()
+    with on_day(AFTER_CUT_OFF):
+        response = client.post(_url("assessment-finalise", a.pk), {"version": _version(a)})
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == AssessmentStatus.FINALISED and a.total is not None
@@ -588,3 +595,14 @@ def test_the_page_reads_a_fixed_number_of_queries(web, world, opened, criteria_s
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_points_read_as_a_reader_writes_them():
+    from cchc.lib.numbers import format_points
+
+    assert [format_points(v) for v in (Decimal("89.50"), Decimal("100.00"), Decimal("0"))] == [
+        "89,5",
+        "100",
+        "0",
+    ]
+    assert format_points(None) == "–"

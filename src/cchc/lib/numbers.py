@@ -49,3 +49,13 @@ def format_rate(value: float | int | None) -> str:
     if value is None or value == "":
         return EMPTY
     return f"{format_number(value)}{NO_BREAK_SPACE}%"
+
+
+def format_points(value: Decimal | float | int | None) -> str:
+    """Points as a reader writes them: 89.50 -> “89,5”; 100.00 -> “100”; None -> “–”."""
+    if value is None or value == "":
+        return EMPTY
+    text = f"{Decimal(str(value)):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")

@@ -108,6 +108,12 @@ def rate(value) -> str:
     return numbers.format_rate(value)
 
 
+@register.filter
+def points(value) -> str:
+    """Scoring points: “89,5”, “100”."""
+    return numbers.format_points(value)
+
+
 @register.simple_tag
 def completion_rate(done: int, overdue: int) -> str:
     """The Government Office's completion rate from its counts, computed and written as the
