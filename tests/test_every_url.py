@@ -206,6 +206,12 @@ SCOPED: dict[str, Kwargs] = {
     "scoring:results-export": lambda o: {"pk": o["in_use"].pk, "fmt": "xlsx"},
     "scoring:score-sheet": lambda o: {"pk": o["assessment"].pk, "fmt": "xlsx"},
 }
+
+
+def _score(o: dict) -> dict:
+    return {"assessment_id": o["assessment"].pk, "score_id": o["score"].pk}
+
+
 # The API (cchc.api), with the objects its parameters name.
 API: dict[str, Kwargs] = {
     "api:unit_list": NONE,
@@ -237,6 +243,21 @@ API: dict[str, Kwargs] = {
     "api:finding_answer": lambda o: {"finding_id": o["finding"].pk},
     "api:finding_accept": lambda o: {"finding_id": o["finding"].pk},
     "api:finding_reopen": lambda o: {"finding_id": o["finding"].pk},
+    "api:criteria_set_list": NONE,
+    "api:criteria_set_detail": lambda o: {"set_id": o["criteria_set"].pk},
+    "api:assessment_list": NONE,
+    "api:assessment_detail": lambda o: {"assessment_id": o["assessment"].pk},
+    "api:score_file_download": lambda o: {"file_id": o["score_file"].pk},
+    "api:score_save": _score,
+    "api:score_files_add": _score,
+    "api:score_file_remove": lambda o: _score(o) | {"file_id": o["score_file"].pk},
+    "api:score_appraise": _score,
+    "api:score_survey": _score,
+    "api:assessment_submit": lambda o: {"assessment_id": o["assessment"].pk},
+    "api:appraisal_send": lambda o: {"assessment_id": o["assessment"].pk},
+    "api:assessment_answer": lambda o: {"assessment_id": o["assessment"].pk},
+    "api:assessment_finalise": lambda o: {"assessment_id": o["assessment"].pk},
+    "api:assessment_reopen": lambda o: {"assessment_id": o["assessment"].pk},
 }
 
 

@@ -10,6 +10,7 @@ from .oversight_routes import router as oversight_router
 from .plans_routes import router as plans_router
 from .reporting_routes import router as reporting_router
 from .review_routes import router as review_router
+from .scoring_routes import router as scoring_router
 
 
 class Utf8Json(JSONRenderer):
@@ -39,3 +40,4 @@ api.add_router("/", plans_router)
 api.add_router("/", reporting_router)
 api.add_router("/", review_router)
 api.add_router("/", oversight_router)
+api.add_router("/", scoring_router)
