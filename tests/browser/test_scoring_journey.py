@@ -1,11 +1,15 @@
 """Journey 7, score: the office opens the year's assessments; agency A's focal officer
 scores a criterion with a file (on a phone or a desktop), its head sends; the appraiser
 lands on the appraisal queue and scores that criterion lower; the unit answers; the office
-enters a survey's points and finalises, and the page shows the total, locked."""
+enters a survey's points and finalises, and the page shows the total, locked; the result
+table ranks the unit and downloads as XLSX and DOCX."""
 
 import datetime
+import re
 from decimal import Decimal
 
+import docx
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -25,7 +29,10 @@ def nav(page, name: str) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # The menu slides open: a click before it has finished may miss the link.
+        expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.locator("#main-nav").get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state("networkidle")
 
 
 def _rest_scored(assessment, actor, done_code: str) -> None:
@@ -71,6 +78,7 @@ def test_a_unit_scored_appraised_and_finalised(page, live_world, tmp_path, width
     page.context.clear_cookies()
     login(page, "focal_a")
     nav(page, "Chấm điểm")
+    expect(page).to_have_url(re.compile(r"/scoring/assessments/$"))
     page.get_by_role("link", name="Cục Tuyên huấn – Bộ tiêu chí mẫu").click()
     expect(page.locator("#assessment-total")).to_contain_text("Điểm dự kiến")
     criterion = page.locator(row)
@@ -152,3 +160,26 @@ def test_a_unit_scored_appraised_and_finalised(page, live_world, tmp_path, width
     expect(page.locator("#assessment-total")).to_contain_text(f"{total} / 100 điểm")
     fits(page, width)
     screenshot(page, f"scoring-finalised-{width}")
+
+    # The result table ranks the finalised unit; the council's files download.
+    page.goto(f"{page.base_url}/scoring/criteria/{criteria_set.pk}/")
+    page.get_by_role("link", name="Kết quả, xếp loại").click()
+    table = page.locator("#results-table")
+    expect(table).to_contain_text("Cục Tuyên huấn")
+    expect(table).to_contain_text(total)
+    fits(page, width)
+    screenshot(page, f"scoring-results-{width}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Bảng kết quả (Excel)").click()
+    with open(download.value.path(), "rb") as handle:  # saved without its extension
+        sheet = openpyxl.load_workbook(handle).active
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("Cục Tuyên huấn" in c for c in cells)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Báo cáo kết quả (Word)").click()
+    document = docx.Document(str(download.value.path()))
+    text = "\n".join(
+        [p.text for p in document.paragraphs]
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    assert "Cục Tuyên huấn" in text
