@@ -613,3 +613,34 @@ def test_evidence_is_checked_as_on_the_web(world, opened, settings):
     assert gone.status_code == 403 and ScoreFile.objects.count() == 1
     wrong = focal.post(path_of(a, f"/scores/{score.pk + 1}/files/{stored['id']}/remove"))
     assert wrong.status_code == 404
+
+
+def test_the_detail_costs_the_same_queries_however_many_files(
+    world, opened, django_assert_max_num_queries
+):
+    a = opened["CTH"]
+    focal = api_as(world, "focal_a")
+    scores = unit_scored(a)
+    services.score_save(
+        actor=world.users["focal_a"],
+        score=scores[0],
+        self_points=None,
+        explanation="",
+        no_evidence_reason="",
+        files=[pdf()],
+    )
+    focal.get(path_of(a))  # the token's first use
+    with django_assert_max_num_queries(40) as one:
+        assert focal.get(path_of(a)).status_code == 200
+    for score in scores[1:5]:
+        services.score_save(
+            actor=world.users["focal_a"],
+            score=score,
+            self_points=score.criterion.max_points,
+            explanation="Có",
+            no_evidence_reason="",
+            files=[pdf("a.pdf"), pdf("b.pdf")],
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        body = focal.get(path_of(a)).json()
+    assert sum(len(r["files"]) for r in body["criteria"]) == 9
