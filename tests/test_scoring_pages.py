@@ -606,3 +606,25 @@ def test_points_read_as_a_reader_writes_them():
         "0",
     ]
     assert format_points(None) == "–"
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", str(2**70), "1e3", "0" * 5000])
+def test_a_step_with_a_broken_version_changes_nothing(web, world, opened, version):
+    a = opened["CTH"]
+    _appraised(world, a, lower=_scores(a, Method.MANUAL)[0])
+    data = {} if version is None else {"version": version}
+    steps = {
+        "focal_a": [("assessment-answer", {"note": "x" * 10001}), ("assessment-answer", {})],
+        "office": [
+            ("assessment-finalise", {}),
+            ("assessment-reopen", {"reason": "x", "to": "draft"}),
+        ],
+    }
+    events, before = AuditEvent.objects.count(), _version(a)
+    for role, posts in steps.items():
+        for name, extra in posts:
+            response = web(role).post(_url(name, a.pk), data | extra)
+            assert response.status_code == 400, (name, version)
+    fresh = Assessment.objects.get(pk=a.pk)
+    assert fresh.status == AssessmentStatus.APPRAISED and fresh.version == before
+    assert AuditEvent.objects.count() == events
