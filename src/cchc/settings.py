@@ -157,7 +157,8 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with `PRAGMA optimize` at each connection's close.
+            "ENGINE": "cchc.lib.sqlite",
             "NAME": str(DATA_DIR / "cchc.sqlite3"),
             # IMMEDIATE: a writer takes the lock at BEGIN, so the audit chain head is read
             # and extended by one writer at a time.

@@ -342,7 +342,7 @@ def ensure_seeded(units: int, tasks: int, reseed: bool) -> str:
         and Membership.objects.filter(user__username__in=[BENCH_OFFICE, BENCH_FOCAL]).count() == 2
     )
     if ready:
-        analyze()  # planner statistics as autovacuum would have them by now
+        analyze()  # planner statistics as they are in service (autovacuum, PRAGMA optimize)
         return "already seeded today (use --reseed to rebuild)"
     started = time.perf_counter()
     out = io.StringIO()

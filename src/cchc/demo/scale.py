@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
+from cchc.lib.dbstats import statistics_refresh
 from cchc.orgs.models import Membership, Role, Unit, unit_path
 from cchc.plans.due_text import parse_due_text
 from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
@@ -529,15 +530,10 @@ def _seed_updates(rows: list[Task], today: datetime.date, author) -> None:
 
 
 def analyze() -> None:
-    """Refresh PostgreSQL's planner statistics: right after a bulk insert they still describe
-    the empty tables (autovacuum catches up later), and a page measured before then may get a
-    plan hundreds of times slower than it will have in service."""
-    if connection.vendor != "postgresql":
-        return
-    tables: list[type[Model]] = [Unit, Task, Task.supporting_units.through, Plan, Membership]
-    with connection.cursor() as cursor:
-        for model in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    """Read the planner's statistics again after the bulk insert: SQLite has none until
+    ANALYZE runs, and PostgreSQL's still describe the empty tables until autovacuum catches
+    up; a page measured before then may get a plan many times slower than in service."""
+    statistics_refresh()
 
 
 def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], rows: list[Task]) -> Unit:

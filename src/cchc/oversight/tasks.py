@@ -1,6 +1,7 @@
 """The daily run of reminders, by the background worker itself: each run catches up the
 days since the last one, then queues each person's daily digest of notifications, and
-queues the next run for tomorrow morning."""
+queues the next run for tomorrow morning; it also refreshes the planner's statistics
+(`lib/dbstats.py`)."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from cchc.lib.dbstats import statistics_refresh
 from cchc.notifications.services import digests_queue
 
 from . import services
@@ -27,6 +29,8 @@ def send_daily_reminders() -> int:
     sent = sum(n for _day, n in services.reminders_catch_up(today=timezone.localdate()))
     # After the reminders, so that today's are in today's digest.
     digests_queue()
+    # Once a day, whatever the day's writes did to the data, the planner's statistics too.
+    statistics_refresh()
     schedule(run_after=next_run(timezone.now()))
     return sent
 

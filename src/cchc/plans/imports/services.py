@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cchc.audit.services import audit_record
+from cchc.lib.dbstats import statistics_refresh
 from cchc.lib.text import fold
 
 from .. import services
-from ..models import Area, Plan, Section
+from ..models import Area, Plan, Section, Task
 from .preview import Change, ImportPreview, TaskRow, import_preview
 from .rows import ParsedPlan, Problem
 
@@ -124,6 +125,8 @@ def plan_import(
             sections.get(areas[s.area_code], s.title)
     specs = [services.TaskSpec(**_task_fields(sections, row)) for row in preview.rows]
     services.tasks_create_many(actor=actor, plan=plan, specs=specs)
+    # A whole plan at once: the planner's statistics of the tasks read again once committed.
+    transaction.on_commit(_refresh_statistics)
     audit_record(
         actor=actor,
         action="plan.import",
@@ -137,6 +140,10 @@ def plan_import(
     )
     changes = [Change("add", r.parsed.code, r.parsed.title, row=r) for r in preview.rows]
     return ImportResult(plan, True, changes, preview)
+
+
+def _refresh_statistics() -> None:
+    statistics_refresh(models=[Task, Task.supporting_units.through, Section])
 
 
 def _apply(actor: User | None, plan: Plan, preview: ImportPreview) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from cchc.demo.data import DemoLoader, logins
 from cchc.demo.reporting import load_reporting_demo
 from cchc.demo.scoring import load_scoring_demo
+from cchc.lib.dbstats import statistics_refresh
 
 # What the loaders count, in the words the office uses.
 KINDS = {
@@ -52,6 +53,8 @@ class Command(BaseCommand):
         created += load_reporting_demo(today=today)
         created += load_scoring_demo(today=today)
         if created:
+            # The pages that follow plan their queries on statistics of the loaded data.
+            statistics_refresh()
             summary = ", ".join(
                 f"{n} {KINDS.get(what, what)}" for what, n in sorted(created.items())
             )
