@@ -4,6 +4,7 @@ appraises from its queue; the unit answers once; the office finalises and reopen
 what, each action's effect and audit, hostile input refused without a 500 or a change."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -284,6 +285,10 @@ def test_the_focal_officer_scores_with_a_file_and_removes_it(web, world, opened)
     score.refresh_from_db()
     assert score.self_points == Decimal("0.5") and score.files.count() == 2
     assert _events("assessment.score") == 1
+    shown = client.get(response["Location"])
+    assert shown.context["saved"] == score.pk and "Đã lưu." in shown.content.decode()
+    for saved in ("abc", "9" * 5000, "-1", ""):
+        assert client.get(_url("assessment-detail", a.pk), {"saved": saved}).status_code == 200
     page = client.get(_url("assessment-detail", a.pk)).content.decode()
     assert "ke-hoach.pdf" in page and "Ban hành kế hoạch" in page
     stored = score.files.get(original_name="ke-hoach.pdf")
@@ -306,7 +311,10 @@ def test_hostile_points_change_nothing(web, world, opened, points):
         {prefix + "version": a.version, prefix + "self_points": points},
     )
     assert response.status_code == 400
-    assert score.criterion.code in response.content.decode()  # the error names the criterion
+    body = response.content.decode()
+    assert score.criterion.code in body  # the error names the criterion
+    field = re.search(rf'<input[^>]*name="s{score.pk}-self_points"[^>]*>', body)
+    assert field and "autofocus" in field.group(0)  # the browser goes to the wrong field
     score.refresh_from_db()
     assert score.self_points is None and _version(a) == a.version
     assert _events("assessment.score") == 0
@@ -418,6 +426,7 @@ def test_the_head_sends_once_the_problems_are_gone(web, world, opened):
     response = client.post(_url("assessment-submit", a.pk), {"version": a.version})
     assert response.status_code == 400 and problems[0] in response.content.decode()
     assert _version(a) == a.version
+    assert web("focal_a").get(_url("assessment-detail", a.pk)).context["problems"] == problems
     focal = web("focal_a").post(_url("assessment-submit", a.pk), {"version": a.version})
     assert focal.status_code == 403
     _score_all(a, world.users["focal_a"])

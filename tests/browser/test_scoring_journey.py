@@ -96,6 +96,7 @@ def test_a_unit_scored_appraised_and_finalised(page, live_world, tmp_path, width
     criterion.get_by_label("Tài liệu kiểm chứng", exact=True).set_input_files(str(evidence))
     criterion.get_by_role("button", name="Lưu tiêu chí 1.5").click()
     expect(page.get_by_text("Đã lưu điểm tự chấm tiêu chí 1.5.")).to_be_visible()
+    expect(page.locator(row).get_by_role("status")).to_have_text("Đã lưu.")
     expect(page.locator(row).get_by_role("link", name="ke-hoach-12.pdf")).to_be_visible()
     fits(page, width)
     screenshot(page, f"scoring-self-{width}")

@@ -206,15 +206,25 @@ def _page(
         "page": page,
         "a": assessment,
         "lines": _lines(page, answer_form, bound),
-        "problems": services.submit_problems(assessment) if page.abilities.can_submit else [],
+        # The focal officer sees what stops the head from sending, as the head does.
+        "problems": services.submit_problems(assessment)
+        if page.abilities.can_submit or page.abilities.can_self_score
+        else [],
         "submit_form": bound.get("submit") or forms.VersionForm(initial=version),
         "send_form": bound.get("send") or forms.AppraisalSendForm(initial=version),
         "answer_form": answer_form,
         "finalise_form": bound.get("finalise") or forms.VersionForm(initial=version),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=version),
+        "saved": _saved(request),
         **SECTION,
     }
     return render(request, "scoring/assessment_detail.html", context, status=status)
+
+
+def _saved(request) -> int | None:
+    """The criterion (score id) just saved, named by the page's address after a save."""
+    text = request.GET.get("saved", "")
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 @login_required
@@ -264,7 +274,17 @@ def _write(request, assessment: Assessment, key, form: Form, write, done: str, a
     for errors in form.errors.values():
         for message in errors:
             messages.error(request, str(message))
+    _focus(form)
     return _page(request, assessment, status=status, bound={key: form})
+
+
+def _focus(form: Form) -> None:
+    """The browser scrolls to the refused form's first wrong field (or its first field,
+    when the refusal is the whole form's), far down a long page on a phone."""
+    fields = [n for n in form.fields if n != "version"]
+    wrong = [n for n in form.errors if n in fields] or fields
+    if wrong:
+        form.fields[wrong[0]].widget.attrs["autofocus"] = True
 
 
 def _abilities(request, assessment: Assessment) -> AssessmentAbilities:
@@ -324,7 +344,8 @@ def _score_write(request, pk: int, action: ScoreAction, write) -> HttpResponse:
         form,
         lambda data: write(score, data),
         str(action.done) % {"code": score.criterion.code},
-        f"#score-{score.pk}",
+        # The page opens at the criterion, which says it was saved.
+        f"?saved={score.pk}#score-{score.pk}",
     )
 
 
@@ -392,7 +413,7 @@ def score_file_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     services.score_file_remove(actor=request.user, score_file=stored)
     messages.success(request, _("Đã bỏ tệp “%(name)s”.") % {"name": stored.original_name})
     url = reverse("scoring:assessment-detail", args=[score.assessment_id])
-    return redirect(f"{url}#score-{score.pk}")
+    return redirect(f"{url}?saved={score.pk}#score-{score.pk}")
 
 
 # --- the whole assessment: send, appraisal, answer, finalise, reopen ---------------------------
