@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -524,6 +525,12 @@ def test_the_office_enters_survey_points_finalises_and_reopens(web, world, opene
     page = client.get(_url("assessment-detail", a.pk))
     assert page.context["page"].totals["points"] == a.total
     assert "Tổng điểm đã chốt" in page.content.decode()
+    # The unit reads its own rank and grade, the only unit finalised so far.
+    unit = Client()
+    unit.force_login(world.users["focal_a"])
+    own = unit.get(_url("assessment-detail", a.pk)).content.decode()
+    assert "xếp thứ 1/1 đơn vị đã chốt" in own
+    assert "còn 1 đơn vị chưa chốt" in own
     for bad in ({"version": a.version, "reason": "", "to": "draft"},
                 {"version": a.version, "reason": "x", "to": "finalised"},
                 {"version": a.version, "reason": "x" * 4001, "to": "draft"},

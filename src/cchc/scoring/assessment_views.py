@@ -26,6 +26,7 @@ from cchc.orgs.models import Role
 from . import assessment_forms as forms
 from . import assessment_selectors as selectors
 from . import assessment_services as services
+from . import results
 from . import selectors as set_selectors
 from .models import Assessment, AssessmentStatus, Method, Score, SetStatus
 from .permissions import AssessmentAbilities, assessment_abilities, can_manage
@@ -216,6 +217,8 @@ def _page(
         "finalise_form": bound.get("finalise") or forms.VersionForm(initial=version),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=version),
         "saved": _saved(request),
+        # Once finalised, the unit's own rank and grade (never the other units' rows).
+        "result": results.unit_result(user=request.user, assessment=assessment),
         **SECTION,
     }
     return render(request, "scoring/assessment_detail.html", context, status=status)
