@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from cchc.audit.models import AuditEvent
+from cchc.notifications.models import Notification
 from cchc.plans import progress
 from cchc.plans.models import TaskStatus
 from cchc.scoring import assessment_selectors as selectors
@@ -71,6 +72,8 @@ def test_the_whole_way_from_self_assessment_to_finalised(world, scoring):
     services.assessment_submit(actor=head, assessment=a)
     a.refresh_from_db()
     assert a.status == AssessmentStatus.SUBMITTED
+    told = Notification.objects.filter(kind="assessment", url__endswith=f"/{a.pk}/")
+    assert {"appraiser", "office"} <= set(told.values_list("recipient__username", flat=True))
     manual = a.scores.filter(criterion__method=Method.MANUAL).first()
     services.appraisal_save(
         actor=world.users["appraiser"],

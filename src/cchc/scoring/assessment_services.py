@@ -102,10 +102,10 @@ def _unit_people(assessment: Assessment) -> list[User]:
     return unit_contacts(units=[assessment.unit]).get(assessment.unit.pk, [])
 
 
-def _branch_people(assessment: Assessment, role: str) -> list[User]:
-    return unit_contacts(units=[assessment.criteria_set.unit], roles=[role]).get(
-        assessment.criteria_set.unit.pk, []
-    )
+def _council(assessment: Assessment) -> list[User]:
+    """The branch's appraisers and office, who take the assessment from the unit."""
+    branch = assessment.criteria_set.unit
+    return unit_contacts(units=[branch], roles=[Role.APPRAISER, Role.OFFICE]).get(branch.pk, [])
 
 
 # --- opening ------------------------------------------------------------------------------
@@ -272,10 +272,9 @@ def assessment_submit(*, actor: User | None, assessment: Assessment, version: in
         submitted_by=actor,
     )
     audit_record(actor=actor, action="assessment.submit", obj=assessment)
-    people = _branch_people(assessment, Role.APPRAISER) + _branch_people(assessment, Role.OFFICE)
     _tell(
         actor,
-        people,
+        _council(assessment),
         assessment,
         _("%(unit)s gửi bản tự đánh giá CCHC") % {"unit": assessment.unit.name},
     )
@@ -412,10 +411,9 @@ def correction_answer(
         obj=assessment,
         changes={"note": note, "criteria": sorted(s.criterion_id for s in scores.values())},
     )
-    people = _branch_people(assessment, Role.APPRAISER) + _branch_people(assessment, Role.OFFICE)
     _tell(
         actor,
-        people,
+        _council(assessment),
         assessment,
         _("%(unit)s giải trình kết quả thẩm định") % {"unit": assessment.unit.name},
     )
