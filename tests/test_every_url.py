@@ -62,6 +62,7 @@ ANY_USER = {
     "plans:task-list",
     "plans:task-mine",
     "plans:task-export",
+    "plans:unit-search",
     "reporting:period-list",
     "reporting:template-default",
     "accounts:account",

@@ -139,7 +139,21 @@ def test_the_task_list_fits_with_the_offices_bulk_actions(page, long_world, widt
         expect(page.locator("#bulk-actions")).to_have_class(re.compile(r"\bshow\b"))
     expect(page.get_by_label("Hạn mới")).to_be_visible()
     fits(page, width)
+    # The units load as one types (the page carries only the top of the office's branch).
+    page.get_by_label("Tìm cơ quan chủ trì mới").fill("cuc can")
+    expect(page.locator("#bulk-unit option")).to_have_count(2)
+    page.locator("#bulk-unit").select_option(label="Cục Cán bộ")
+    fits(page, width)
     screenshot(page, f"task-list-{width}")
+    if width < 768:
+        page.get_by_role("button", name="Bộ lọc").click()
+    page.get_by_label("Tìm cơ quan chủ trì", exact=True).fill("cuc can")
+    expect(page.locator("#f-unit option")).to_have_count(2)
+    page.locator("#f-unit").select_option(label="Cục Cán bộ")
+    expect(page).to_have_url(re.compile(rf"unit={long_world.units['CTC'].pk}"))
+    expect(page.locator("#task-results")).to_contain_text(long_world.tasks["b_track"].title)
+    expect(page.locator("#task-results")).not_to_contain_text(long_world.tasks["a_soon"].title)
+    fits(page, width)
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)

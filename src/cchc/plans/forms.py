@@ -193,6 +193,14 @@ class TaskBulkForm(forms.Form):
         # The units the office may assign; a guessed id outside them is a form error.
         self.fields["lead_unit"].choices = [("", "")] + [(u.pk, u.name) for u in units]
 
+    @staticmethod
+    def posted_unit(data) -> int | None:
+        """The lead unit's id as sent, if it is one (the view checks it against the scope)."""
+        try:
+            return id_field().clean(data.get("lead_unit"))
+        except forms.ValidationError:
+            return None
+
     def clean(self):
         data = super().clean()
         if not data.get("ids"):
@@ -202,6 +210,18 @@ class TaskBulkForm(forms.Form):
         if data.get("action") == self.SET_DUE and not data.get("due_date"):
             self.add_error("due_date", _("Hãy nhập hạn mới."))
         return data
+
+
+class UnitSearchForm(forms.Form):
+    """The unit already chosen in a unit box, sent beside the words typed (htmx includes it)."""
+
+    def __init__(self, *args, field: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field = field
+        self.fields[field] = id_field()
+
+    def chosen(self) -> int | None:
+        return self.cleaned_data.get(self.field) if self.is_valid() else None
 
 
 class UnitNudgeForm(forms.Form):

@@ -8,7 +8,7 @@ from operator import or_
 from typing import NamedTuple
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -344,20 +344,87 @@ class UnitChoice(NamedTuple):
         return self.short_name or self.name
 
 
+def _units_in_scope(user, roles: tuple[str, ...]) -> tuple[QuerySet[Unit], tuple[str, ...]]:
+    """Active units in the user's scope for `roles` (any role when empty), and the paths
+    of that scope's tops (none for a superuser, whose scope is every unit)."""
+    access = access_for(user)
+    qs = Unit.objects.filter(is_active=True)
+    if access.is_superuser:
+        return qs, ()
+    paths = access.paths_for(*(roles or Role.values))
+    if not paths:
+        return qs.none(), ()
+    return qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths))), paths
+
+
+def _choices(qs: QuerySet[Unit]) -> list[UnitChoice]:
+    rows = qs.order_by().values_list("id", "name", "short_name", "path", "parent_id", "order")
+    return [UnitChoice(*row) for row in rows]
+
+
 def unit_choices(*, user, roles: tuple[str, ...] = ()) -> list[UnitChoice]:
     """Active units in the user's scope for `roles` (any role when empty), in tree order.
 
     What a filter or a bulk action may offer; the services still decide what is allowed.
     """
-    access = access_for(user)
-    qs = Unit.objects.filter(is_active=True)
-    if not access.is_superuser:
-        paths = access.paths_for(*(roles or Role.values))
-        if not paths:
-            return []
-        qs = qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
-    rows = qs.order_by().values_list("id", "name", "short_name", "path", "parent_id", "order")
-    return _tree_order([UnitChoice(*row) for row in rows])
+    qs, _tops = _units_in_scope(user, roles)
+    return _tree_order(_choices(qs))
+
+
+# Units a search box offers at once; typing more words narrows them.
+UNIT_MATCHES = 30
+# Words of a search for units that count (a longer search is cut).
+UNIT_SEARCH_MAX = 100
+
+
+@dataclass
+class UnitMatches:
+    """What a unit search box offers: `units` in tree order, and how many more matched."""
+
+    units: list[UnitChoice]
+    more: int = 0
+
+
+def unit_search(*, user, text: str, roles: tuple[str, ...] = ()) -> UnitMatches:
+    """Units in the user's scope for `roles` whose name or short name holds every word of
+    `text` (diacritics and case ignored), in tree order, at most UNIT_MATCHES. Without
+    words, the top of the scope: the user's own units and those just below them.
+
+    Two queries at most, whatever the number of units: lists load this on demand instead
+    of offering every unit of a ministry on each page."""
+    qs, tops = _units_in_scope(user, roles)
+    words = fold(text[:UNIT_SEARCH_MAX]).split()
+    if not words:
+        return _scope_top(qs, tops)
+    found = []
+    for unit in _tree_order(_choices(qs)):
+        folded = fold(f"{unit.name} {unit.short_name}")
+        if all(word in folded for word in words):
+            found.append(unit)
+    return UnitMatches(found[:UNIT_MATCHES], max(0, len(found) - UNIT_MATCHES))
+
+
+def _scope_top(qs: QuerySet[Unit], tops: tuple[str, ...]) -> UnitMatches:
+    # A path is "/" and nine characters per level ("00000001/"): two levels below a top
+    # path `p` are those at most len(p) + 9 long (for a superuser, the roots and theirs).
+    starts = tops or ("/",)
+    near = reduce(
+        or_,
+        (Q(path__startswith=p, path_length__lte=len(p) + (9 if tops else 18)) for p in starts),
+    )
+    units = _choices(qs.annotate(path_length=Length("path")).filter(near))
+    ordered = _tree_order(units)
+    return UnitMatches(ordered[:UNIT_MATCHES], max(0, len(ordered) - UNIT_MATCHES))
+
+
+def unit_pick(*, user, pk: int | None, roles: tuple[str, ...] = ()) -> UnitChoice | None:
+    """The unit of this id when it is active and in the user's scope for `roles`; one
+    query (a bulk action's chosen unit, checked without loading every unit)."""
+    if not pk:
+        return None
+    qs, _tops = _units_in_scope(user, roles)
+    found = _choices(qs.filter(pk=pk))
+    return found[0] if found else None
 
 
 def units_in_scope(*, user, units, roles: tuple[str, ...]) -> list:

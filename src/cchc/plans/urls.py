@@ -14,6 +14,7 @@ urlpatterns = [
     path("tasks/", views.task_list, name="task-list"),
     path("tasks/mine/", views.task_mine, name="task-mine"),
     path("tasks/bulk/", views.task_bulk, name="task-bulk"),
+    path("tasks/units/", views.unit_search, name="unit-search"),
     path("tasks/export.xlsx", views.task_export, name="task-export"),
     path("tasks/reviews/", views.task_reviews, name="task-reviews"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),

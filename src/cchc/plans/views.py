@@ -4,6 +4,8 @@ No view touches the ORM to write; every object comes from a selector already sco
 user (a guessed id answers 404) and every action is a service call (403 when refused).
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,16 +16,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.orgs.access import access_for
-from cchc.orgs.models import Role, Unit
+from cchc.orgs.models import Role
 
 from . import charts, choice, exports, notices, progress, queue, review, selectors, services
 from .forms import (
@@ -36,9 +39,9 @@ from .forms import (
     TaskFilterForm,
     TaskUpdateForm,
     UnitNudgeForm,
+    UnitSearchForm,
 )
 from .models import Plan, ReviewState
-from .selectors import UnitChoice
 from .timeliness import Timeliness, task_timeliness
 
 # Tasks per page on a plan's page: a whole real plan (40-200 tasks) fits on one.
@@ -275,30 +278,80 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         response = render(request, "plans/partials/task_results.html", context)
     else:
         plans = _visible_plans(request)
-        # A link may name a unit outside the list: it is added as a Unit.
-        units: list[UnitChoice | Unit] = list(selectors.unit_choices(user=user))
-        bulk_units = (
-            selectors.units_in_scope(user=user, units=units, roles=(Role.OFFICE,))
-            if can_bulk
-            else []
-        )
-        if filters.unit and filters.unit not in {u.pk for u in units}:
-            units = [*selectors.units_by_id(ids=[filters.unit]).values(), *units]
         current = next((p for p in plans if p.pk == filters.plan), None)
         if current is not None:
             choice.remember(request, current)
         context |= {
-            "bulk_units": bulk_units,
+            # The units load on demand (the search boxes); the page names only a few.
+            "unit_box": _unit_box(request, "filter", chosen=filters.unit),
+            "bulk_unit_box": _unit_box(request, "bulk") if can_bulk else None,
             "plans": plans,
             "current_plan": current,
             "areas": list(selectors.area_list()),
-            "units": units,
             "timeliness_choices": list(Timeliness.labels.items()),
             "status_choices": STATUS_FILTER_CHOICES,
             "review_choices": ReviewState.choices,
             "nav_section": "mine" if mine else "tasks",
         }
         response = render(request, "plans/task_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@dataclass(frozen=True)
+class UnitBoxKind:
+    """A unit search box of the task list: the select it fills and whose units it offers."""
+
+    select_id: str
+    name: str  # the select's field: the unit's id is what the form sends
+    search: str  # the search box's field
+    blank: str | Promise
+    roles: tuple[str, ...] = ()
+    form: str = ""  # the form the select belongs to, when it lies outside it
+
+
+UNIT_BOXES = {
+    "filter": UnitBoxKind("f-unit", "unit", "unit_q", gettext_lazy("Tất cả đơn vị")),
+    "bulk": UnitBoxKind(
+        "bulk-unit", "lead_unit", "bulk_unit_q", "—", (Role.OFFICE,), form="bulk-form"
+    ),
+}
+
+
+@dataclass
+class UnitBox:
+    kind: UnitBoxKind
+    text: str
+    units: list
+    chosen: int | None
+    more: int
+
+
+def _unit_box(request: HttpRequest, kind: str, chosen: int | None = None) -> UnitBox:
+    """The units a box offers for the words typed in it (in the query string, where a page
+    without JavaScript sends them too), with the chosen unit kept first."""
+    box = UNIT_BOXES[kind]
+    text = request.GET.get(box.search, "")[: selectors.UNIT_SEARCH_MAX]
+    found = selectors.unit_search(user=request.user, text=text, roles=box.roles)
+    units: list = found.units
+    if chosen and chosen not in {u.pk for u in units}:
+        # A link may name a unit outside the user's list: names are not confidential.
+        units = [*selectors.units_by_id(ids=[chosen]).values(), *units]
+    return UnitBox(box, text, units, chosen, found.more)
+
+
+@login_required
+@require_GET
+def unit_search(request: HttpRequest) -> HttpResponse:
+    """The select of a task list's unit box for the words typed, asked by htmx as one types:
+    the page never carries a ministry's thousands of units."""
+    kind = request.GET.get("for", "")
+    if kind not in UNIT_BOXES:
+        kind = "filter"
+    box = UNIT_BOXES[kind]
+    chosen = UnitSearchForm(request.GET, field=box.name).chosen()
+    unit_box = _unit_box(request, kind, chosen=chosen if kind == "filter" else None)
+    response = render(request, "plans/partials/unit_select.html", {"box": unit_box})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -371,7 +424,11 @@ def task_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not access_for(user).has(Role.OFFICE):
         raise PermissionDenied(_("Chỉ Văn phòng được thao tác hàng loạt."))
-    form = TaskBulkForm(request.POST, units=selectors.unit_choices(user=user, roles=(Role.OFFICE,)))
+    # The one unit chosen, if the office may assign it: not every unit of its branch.
+    chosen = selectors.unit_pick(
+        user=user, pk=TaskBulkForm.posted_unit(request.POST), roles=(Role.OFFICE,)
+    )
+    form = TaskBulkForm(request.POST, units=[chosen] if chosen else [])
     back = _safe_next(request, request.POST.get("next"), reverse("plans:task-list"))
     if not form.is_valid():
         for errors in form.errors.values():
