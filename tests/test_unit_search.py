@@ -184,3 +184,24 @@ def test_a_bulk_move_checks_the_one_unit_chosen(world, office):
         parent = world.units["CTC"]
         org_services.unit_create(actor=None, code=f"M{i}", name=f"Đơn vị {i}", parent=parent)
     assert move(office, task, world.units["CTH"]) == few
+
+
+def test_the_dashboard_offers_the_top_of_ones_scope_and_keeps_the_chosen_unit(world, office):
+    dashboard = reverse("plans:dashboard")
+    html = office.get(dashboard, {"plan": world.plan.pk}).content.decode()
+    assert select_options(html, "dash-unit")[:2] == ["Toàn bộ phạm vi", "Tổng cục Chính trị"]
+    assert "Phòng Thông tin" not in select_options(html, "dash-unit")
+    assert re.search(r'<select[^>]*id="dash-unit" name="unit" data-autosubmit', html)
+    deep = world.units["CTH-P1"].pk
+    html = office.get(dashboard, {"plan": world.plan.pk, "unit": deep}).content.decode()
+    assert selected_value(html, "dash-unit") == str(deep)
+    # Without JavaScript the words typed come back with the units found.
+    html = office.get(dashboard, {"plan": world.plan.pk, "unit_q": "phong thong"}).content
+    assert select_options(html.decode(), "dash-unit") == ["Toàn bộ phạm vi", "Phòng Thông tin"]
+    html = office.get(SEARCH, {"for": "dashboard", "unit_q": "cuc can", "unit": deep}).content
+    assert select_options(html.decode(), "dash-unit") == [
+        "Toàn bộ phạm vi",
+        "Phòng Thông tin",
+        "Cục Cán bộ",
+    ]
+    assert office.get(dashboard, {"unit_q": "x" * 100_000}).status_code == 200

@@ -170,3 +170,10 @@ def test_the_plan_page_and_the_dashboard_fit(page, long_world, width, height):
     expect(page.get_by_role("heading", name="Nhiệm vụ quá hạn")).to_be_visible()
     fits(page, width)
     screenshot(page, f"dashboard-{width}")
+    # A unit found by typing; choosing it shows its branch at once.
+    page.get_by_label("Tìm đơn vị").fill("cuc can")
+    expect(page.locator("#dash-unit option")).to_have_count(2)
+    page.locator("#dash-unit").select_option(label="Cục Cán bộ")
+    expect(page).to_have_url(re.compile(rf"unit={long_world.units['CTC'].pk}"))
+    expect(page.get_by_text("phạm vi: Cục Cán bộ và các đơn vị trực thuộc")).to_be_visible()
+    fits(page, width)

@@ -116,7 +116,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             today=today,
         )[:20]
     )
-    units = selectors.unit_choices(user=user)
     # Every task of the plan in scope, cancelled ones included, as the task list counts them.
     all_tasks = sum(row["n"] for row in summary.by_area)
     categories = [
@@ -138,9 +137,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "root": root,
         "overdue": overdue,
         "overdue_count": summary.by_timeliness[Timeliness.OVERDUE],
-        "units": units,
+        # The units load on demand (the search box); the page names only a few.
+        "unit_box": _unit_box(request, "dashboard", chosen=unit_id),
         "unit_id": unit_id,
-        "unit_outside_list": bool(unit_id) and unit_id not in {u.pk for u in units},
         # Nudging is about today's tasks: not offered on the figures of a past day.
         "nudge_units": []
         if form.as_of_param()
@@ -300,7 +299,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
 
 @dataclass(frozen=True)
 class UnitBoxKind:
-    """A unit search box of the task list: the select it fills and whose units it offers."""
+    """A unit search box (task list, dashboard): the select it fills, whose units it offers."""
 
     select_id: str
     name: str  # the select's field: the unit's id is what the form sends
@@ -308,12 +307,16 @@ class UnitBoxKind:
     blank: str | Promise
     roles: tuple[str, ...] = ()
     form: str = ""  # the form the select belongs to, when it lies outside it
+    autosubmit: bool = False  # the form is sent as soon as a unit is chosen
 
 
 UNIT_BOXES = {
     "filter": UnitBoxKind("f-unit", "unit", "unit_q", gettext_lazy("Tất cả đơn vị")),
     "bulk": UnitBoxKind(
         "bulk-unit", "lead_unit", "bulk_unit_q", "—", (Role.OFFICE,), form="bulk-form"
+    ),
+    "dashboard": UnitBoxKind(
+        "dash-unit", "unit", "unit_q", gettext_lazy("Toàn bộ phạm vi"), autosubmit=True
     ),
 }
 
@@ -343,14 +346,14 @@ def _unit_box(request: HttpRequest, kind: str, chosen: int | None = None) -> Uni
 @login_required
 @require_GET
 def unit_search(request: HttpRequest) -> HttpResponse:
-    """The select of a task list's unit box for the words typed, asked by htmx as one types:
-    the page never carries a ministry's thousands of units."""
+    """The select of a unit box (task list, dashboard) for the words typed, asked by htmx
+    as one types: the page never carries a ministry's thousands of units."""
     kind = request.GET.get("for", "")
     if kind not in UNIT_BOXES:
         kind = "filter"
     box = UNIT_BOXES[kind]
     chosen = UnitSearchForm(request.GET, field=box.name).chosen()
-    unit_box = _unit_box(request, kind, chosen=chosen if kind == "filter" else None)
+    unit_box = _unit_box(request, kind, chosen=chosen if box.name == "unit" else None)
     response = render(request, "plans/partials/unit_select.html", {"box": unit_box})
     patch_vary_headers(response, ("HX-Request",))
     return response
