@@ -43,6 +43,7 @@ OPEN_FILTER = "status=open"
 OPEN_FALLBACK = ("status=not_started", "status=in_progress")
 TARGET_UNIT_LIST_MS = 110
 TARGET_EXPORT_S = 3.0
+TARGET_PAGE_KB = 150
 
 
 def configure() -> Path:
@@ -282,6 +283,7 @@ class Line:
     samples: list[float] = field(default_factory=list)
     sql_samples: list[float] = field(default_factory=list)
     queries: str = "–"
+    size: int | None = None  # bytes of the last response (the pages' target: < 150 KB)
     note: str = ""
     error: str = ""
 
@@ -356,7 +358,7 @@ def fmt_ms(seconds: float | None) -> str:
 
 def print_table(headers: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=True)]
-    right = {2, 3, 4, 5, 6}
+    right = {2, 3, 4, 5, 6, 7}
 
     def line(cells):
         return " | ".join(
@@ -535,6 +537,7 @@ def sample_http(line: Line, session: Session) -> None:
             line.error = response.error or f"HTTP {response.status}"
             return
         total += response.seconds
+        line.size = len(response.body)
         headers = {k.lower(): v for k, v in response.headers.items()}
         found = [headers[h.lower()] for h in QUERY_HEADERS if h.lower() in headers]
         if found and found[0].isdigit() and counted >= 0:
@@ -575,6 +578,7 @@ def report(lines: list[Line], memory: dict, open_counts: dict) -> None:
                 line.role,
                 fmt_ms(median) if not line.error else "error",
                 fmt_ms(p95(line.samples)) if line.samples else "–",
+                "–" if line.size is None or line.export else f"{line.size / 1024:,.0f}",
                 line.queries,
                 fmt_ms(sql_median),
                 ratio,
@@ -583,11 +587,14 @@ def report(lines: list[Line], memory: dict, open_counts: dict) -> None:
         )
     print()
     print_table(
-        ["name", "role", "median ms", "p95 ms", "queries", "SQL median ms", "ratio", "note"],
+        ["name", "role", "median ms", "p95 ms", "KB", "queries", "SQL median ms", "ratio", "note"],
         rows,
     )
     print()
-    print("queries: '~' = counted by replaying the request in-process (test client).")
+    print(
+        "KB: size of the page as sent (uncompressed); queries: '~' = counted by replaying "
+        "the request in-process (test client)."
+    )
     pages, peak = memory.get("pages"), memory.get("all")
     print(
         "server peak memory (VmHWM of the gunicorn worker): "
@@ -598,7 +605,7 @@ def report(lines: list[Line], memory: dict, open_counts: dict) -> None:
     print(
         f"Targets (a peer on this machine, same data): task list of one unit < "
         f"{TARGET_UNIT_LIST_MS} ms; export of 40,000 rows < {TARGET_EXPORT_S:.0f} s; exports "
-        "never truncated."
+        f"never truncated; pages < {TARGET_PAGE_KB} KB."
     )
     for line in lines:
         if line.error or not line.samples:
@@ -607,6 +614,10 @@ def report(lines: list[Line], memory: dict, open_counts: dict) -> None:
         if line.name == "task list of one unit":
             verdict = "meets" if median * 1000 < TARGET_UNIT_LIST_MS else "misses"
             print(f"  {line.role}: task list of one unit {median * 1000:.0f} ms: {verdict}")
+        if line.size is not None and not line.export and not line.api:
+            kb = line.size / 1024
+            verdict = "meets" if kb < TARGET_PAGE_KB else "misses"
+            print(f"  {line.role}: {line.name}: {kb:,.0f} KB: {verdict}")
         if line.export:
             rows = open_counts[line.role]
             verdict = "meets" if median < TARGET_EXPORT_S else "misses"
