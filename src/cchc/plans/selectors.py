@@ -427,12 +427,6 @@ def unit_pick(*, user, pk: int | None, roles: tuple[str, ...] = ()) -> UnitChoic
     return found[0] if found else None
 
 
-def units_in_scope(*, user, units, roles: tuple[str, ...]) -> list:
-    """The units of a list that lie in the user's scope for `roles` (no query)."""
-    access = access_for(user)
-    return [u for u in units if access.covers(u.path, *roles)]
-
-
 def units_by_id(*, ids) -> dict[int, Unit]:
     """Names and paths of units, to label rows (unit names are not confidential)."""
     ids = {i for i in ids if i}
