@@ -85,6 +85,7 @@ SCOPED: dict[str, Kwargs] = {
     "plans:plan-detail": _pk("plan"),
     "plans:plan-issue": _pk("draft"),
     "plans:plan-nudge": _pk("plan"),
+    "plans:plan-nudge-units": _pk("plan"),
     "plans:task-bulk": NONE,
     "plans:task-detail": _pk("task"),
     "plans:task-update": _pk("task"),

@@ -168,6 +168,12 @@ def test_a_unit_nudge_names_its_urgent_tasks_or_says_the_message_alone(world, cl
         ("Cục Tuyên huấn", 1, 1)
     ]
     assert "Đôn đốc đơn vị có nhiệm vụ quá hạn" in dashboard.content.decode()
+    # Their checkboxes load when the form is opened (or with ?nudge=1 without JavaScript).
+    assert 'name="units"' not in dashboard.content.decode()
+    listed = client.get(reverse("plans:plan-nudge-units", args=[world.plan.pk])).content.decode()
+    assert f'name="units" value="{world.units["CTH"].pk}"' in listed and "<html" not in listed
+    opened = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk, "nudge": "1"})
+    assert f'name="units" value="{world.units["CTH"].pk}"' in opened.content.decode()
     url = reverse("plans:plan-nudge", args=[world.plan.pk])
     units = [world.units["CTH"].pk, world.units["CTC"].pk]
     response = client.post(url, {"units": units, "message": MESSAGE})
@@ -190,6 +196,8 @@ def test_a_unit_nudge_names_its_urgent_tasks_or_says_the_message_alone(world, cl
     client.force_login(world.users["focal_a"])
     dashboard = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk})
     assert dashboard.context["nudge_units"] == []
+    listed = client.get(reverse("plans:plan-nudge-units", args=[world.plan.pk])).content.decode()
+    assert 'name="units"' not in listed
 
 
 def test_the_landing_page_shows_unread_nudges_until_read(world, client):

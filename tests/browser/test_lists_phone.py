@@ -170,6 +170,10 @@ def test_the_plan_page_and_the_dashboard_fit(page, long_world, width, height):
     expect(page.get_by_role("heading", name="Nhiệm vụ quá hạn")).to_be_visible()
     fits(page, width)
     screenshot(page, f"dashboard-{width}")
+    # The units to nudge load when the form is opened.
+    page.locator("#nudge-units summary").click()
+    expect(page.locator("#nudge-units input[name=units]")).to_have_count(1)
+    fits(page, width)
     # A unit found by typing; choosing it shows its branch at once.
     page.get_by_label("Tìm đơn vị").fill("cuc can")
     expect(page.locator("#dash-unit option")).to_have_count(2)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/issue/", views.plan_issue, name="plan-issue"),
     path("plans/<int:pk>/nudge/", views.plan_nudge, name="plan-nudge"),
+    path("plans/<int:pk>/nudge/units/", views.plan_nudge_units, name="plan-nudge-units"),
     path("tasks/", views.task_list, name="task-list"),
     path("tasks/mine/", views.task_mine, name="task-mine"),
     path("tasks/bulk/", views.task_bulk, name="task-bulk"),

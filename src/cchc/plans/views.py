@@ -145,6 +145,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if form.as_of_param()
         else selectors.nudge_units(user=user, plan=plan, today=today),
         "nudge_max": notices.NUDGE_MESSAGE_MAX,
+        # The units' checkboxes load when the form is opened (htmx), or with ?nudge=1.
+        "nudge_open": request.GET.get("nudge") == "1",
         # Reported done vs confirmed by the office, from the reviews made by that day's end.
         "reviews": selectors.review_counts(user=user, plan=plan, today=today, unit=unit_id),
     }
@@ -492,6 +494,16 @@ def _nudged(nudges: list) -> str:
         "Đã đôn đốc %(n)d đơn vị; thông báo đã gửi đến cán bộ đầu mối và thủ trưởng các đơn vị.",
         len(nudges),
     ) % {"n": len(nudges)}
+
+
+@login_required
+@require_GET
+def plan_nudge_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dashboard's nudge form's units, loaded when it is opened: a ministry has
+    hundreds of units with urgent tasks, which the dashboard need not carry on each visit."""
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    units = selectors.nudge_units(user=request.user, plan=plan, today=timezone.localdate())
+    return render(request, "plans/partials/unit_nudge_units.html", {"nudge_units": units})
 
 
 @login_required
