@@ -81,18 +81,27 @@ def test_the_health_check_is_one_query_and_no_session(client, db):
     assert "sessionid" not in response.cookies
 
 
-@pytest.mark.parametrize(("value", "disabled"), [("", False), ("true", True)])
-def test_pgbouncer_turns_server_side_cursors_off(value, disabled):
-    code = (
-        "from django.conf import settings; "
-        "print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
-    )
+def database_setting(expression: str, pgbouncer: str) -> str:
+    """settings.DATABASES['default'] + `expression`, as printed by a fresh process."""
+    code = f"from django.conf import settings; print(settings.DATABASES['default']{expression})"
     env = os.environ | {
         "DATABASE_URL": "postgres://cchc@db.internal:6432/cchc",
-        "CCHC_PGBOUNCER": value,
+        "CCHC_PGBOUNCER": pgbouncer,
         "DJANGO_SETTINGS_MODULE": "cchc.settings",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.strip() == str(disabled), result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(("value", "disabled"), [("", False), ("true", True)])
+def test_pgbouncer_turns_server_side_cursors_off(value, disabled):
+    assert database_setting("['DISABLE_SERVER_SIDE_CURSORS']", value) == str(disabled)
+
+
+@pytest.mark.parametrize(("value", "options"), [("", "-c jit=off"), ("true", None)])
+def test_jit_is_off_except_through_pgbouncer_which_refuses_the_option(value, options):
+    expression = ".get('OPTIONS', {}).get('options')"
+    assert database_setting(expression, value) == str(options)

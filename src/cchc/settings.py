@@ -154,6 +154,11 @@ if os.environ.get("DATABASE_URL"):
     # Through PgBouncer in transaction pooling, a cursor held open across transactions (the
     # streamed exports' .iterator()) may land on another server connection: read whole.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("CCHC_PGBOUNCER", False)
+    # PostgreSQL's JIT compiles the dashboard's aggregates for about a second each (60,000
+    # tasks), longer than they take to run: pages ask short questions. PgBouncer refuses
+    # this startup option: there, set it on the role (README, Deployment).
+    if "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("CCHC_PGBOUNCER", False):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
         "default": {
