@@ -24,6 +24,7 @@ HEADERS = [
     "Tiến độ (%)",
     "Tình trạng",
     "Sản phẩm",
+    "Văn phòng xác nhận",
 ]
 
 
@@ -48,7 +49,7 @@ def test_export_is_an_xlsx_attachment_named_by_date(world, office):
     sheet = workbook(response).active
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K6"
+    assert sheet.auto_filter.ref == "A1:L6"
     assert sheet.column_dimensions["B"].width == 60
 
 
@@ -78,6 +79,7 @@ def test_export_holds_exactly_the_filtered_rows(world, office):
         "Tiến độ (%)": 0,
         "Tình trạng": "Quá hạn",
         "Sản phẩm": None,
+        "Văn phòng xác nhận": None,  # not done: nothing for the office to confirm
     }
     assert sheet["G2"].number_format == "dd/mm/yyyy"
 
@@ -119,7 +121,7 @@ def test_export_is_never_truncated(world, office, settings):
     add_tasks(world, 1200)
     sheet = workbook(office.get(reverse("plans:task-export"), {"plan": world.plan.pk})).active
     assert sheet.max_row == 1 + 1205
-    assert sheet.auto_filter.ref == "A1:K1206"
+    assert sheet.auto_filter.ref == "A1:L1206"
 
 
 def test_writer_cleans_what_xml_cannot_hold():
@@ -143,4 +145,4 @@ def test_writer_with_no_rows_still_makes_a_valid_file():
     assert tasks_xlsx([], out) == 0
     out.seek(0)
     ws = openpyxl.load_workbook(out).active
-    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:K1"
+    assert ws.max_row == 1 and ws.auto_filter.ref == "A1:L1"

@@ -16,9 +16,7 @@ from .conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize(
-    "username", ["office", "leader", "appraiser", "viewer", "head_a", "focal_a"]
-)
+@pytest.mark.parametrize("username", ["office", "leader", "viewer", "head_a", "focal_a"])
 def test_every_role_logs_in_and_lands_on_the_dashboard(page, live_world, username):
     login(page, username)
     expect(page.get_by_role("heading", name=re.compile("Tổng quan"))).to_be_visible()
@@ -28,6 +26,13 @@ def test_every_role_logs_in_and_lands_on_the_dashboard(page, live_world, usernam
         expect(mine).to_be_visible()
     else:
         expect(mine).to_have_count(0)
+
+
+def test_an_appraiser_lands_on_the_appraisal_queue(page, live_world):
+    """The council's member with no other role has one thing to do: appraise."""
+    login(page, "appraiser")
+    expect(page.get_by_role("heading", name=re.compile("thẩm định", re.I))).to_be_visible()
+    assert page.url.endswith("/scoring/appraisals/")
 
 
 def test_focal_officer_does_the_work(page, live_world, tmp_path):
