@@ -265,6 +265,11 @@ def test_figures_as_of_a_day_tell_reported_from_confirmed(world, done, client, m
         user=world.users["office"], plan=world.plan, today=D(2026, 6, 11)
     )
     assert counts == {"awaiting": 1, "confirmed": 0, "returned": 0}
+    # The dashboard reads the same counts from its figures by area (one scan fewer).
+    summary = selectors.plan_summary(
+        user=world.users["office"], plan=world.plan, today=D(2026, 6, 11)
+    )
+    assert summary.reviews == counts
 
 
 def test_the_tables_by_area_and_by_unit_count_the_confirmed_as_of_the_day(

@@ -148,7 +148,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The units' checkboxes load when the form is opened (htmx), or with ?nudge=1.
         "nudge_open": request.GET.get("nudge") == "1",
         # Reported done vs confirmed by the office, from the reviews made by that day's end.
-        "reviews": selectors.review_counts(user=user, plan=plan, today=today, unit=unit_id),
+        "reviews": summary.reviews,
     }
     context |= _figure_rows(summary, branches, plan=plan.pk, unit=unit_id, as_of=context["as_of"])
     return render(request, "plans/dashboard.html", context)
