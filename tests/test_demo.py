@@ -476,6 +476,9 @@ def test_the_demo_scores_its_units_in_every_state(demo):
 
     (criteria_set,) = CriteriaSet.objects.all()
     assert criteria_set.status == SetStatus.IN_USE
+    # Fixed through the office's settings service, so the audit log holds it.
+    assert criteria_set.cut_off == datetime.date(criteria_set.year, 11, 15)
+    assert AuditEvent.objects.filter(object_id=str(criteria_set.pk), action__contains="settings")
     states = set(Assessment.objects.values_list("status", flat=True))
     assert {
         AssessmentStatus.DRAFT,

@@ -77,8 +77,12 @@ class ScoringDemo:
             criteria_set = set_services.criteria_set_create_example(
                 actor=self.office, unit=plan.issuing_unit, year=plan.year
             )
-            CriteriaSet.objects.filter(pk=criteria_set.pk).update(
-                cut_off=datetime.date(plan.year, 11, 15)
+            # The office fixes the cut-off through its settings, as on the set's page.
+            settings = {f: getattr(criteria_set, f) for f in set_services.SETTINGS_FIELDS}
+            criteria_set = set_services.criteria_set_settings_update(
+                actor=self.office,
+                criteria_set=criteria_set,
+                values=settings | {"cut_off": datetime.date(plan.year, 11, 15)},
             )
             criteria_set = set_services.criteria_set_mark_in_use(
                 actor=self.office, criteria_set=criteria_set
