@@ -26,6 +26,7 @@ from cchc.audit.services import audit_record
 from cchc.lib.dbstats import statistics_refresh
 from cchc.orgs.models import Membership, Role, Unit, unit_path
 from cchc.plans.due_text import parse_due_text
+from cchc.plans.history import history_refresh
 from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
 from cchc.plans.services import task_search_text
 from cchc.plans.timeliness import Timeliness, soon_days
@@ -477,6 +478,9 @@ def seed_scale(
         focal_unit = _mid_sized_unit(unit_list, depth, rows)
         users = _bench_users(root, focal_unit)
         _seed_updates(rows, today, get_user_model().objects.get(username=BENCH_FOCAL))
+        # What the services keep with each write: the history's derived columns and the
+        # review as of today.
+        history_refresh(task.pk for task in rows)
         counts = Counter(chosen_categories)
         audit_record(
             actor=None,

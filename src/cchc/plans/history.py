@@ -4,16 +4,20 @@ A task's updates are its history: each one records the whole state after it (sta
 progress, completion date) and may carry a deliverable. The state as of a date D is that
 of the latest update reported on or before D (latest by `reported_on`, then by id); before
 the first update a task is not started. The result as of D is the latest deliverable
-written on or before D. `Task.status`, `progress`, `completed_on` and `result` are a cache
-of the state as of today, kept by the update service.
+written on or before D. `Task.status`, `progress`, `completed_on`, `result` and
+`current_review` are a cache of the state as of today, kept by the update and review
+services.
 
 What the plan said is dated too: a task counts as of D only if it was part of the issued
 plan by then (`Task.added_on`), and it is judged by the deadline it had on D (the moves of
 its deadline are `DueDateChange` rows; a task never moved needs no lookup).
 
-`task_state()` answers in Python, `annotate_state()` in SQL (one correlated subquery per
-field, on the index of `(task, reported_on, id)`), and a test holds the two to the same
-answer on every task of a year's history. Timeliness as of D is `plans.timeliness` with
+`task_state()` answers in Python, `annotate_state()` in SQL: each entry knows the day the
+next one takes over (`valid_to`, with the review's facts, kept by `history_refresh()` in
+the transaction of every write), so the state as of D is one join on the index of
+`(task, reported_on, id)`, never a subquery per field, and as cheap for ten years of
+history as for one. A test holds the two to the same answer on every task of a year's
+history. Timeliness as of D is `plans.timeliness` with
 today = D over the state as of D.
 """
 
@@ -27,8 +31,8 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
-    Exists,
     F,
+    FilteredRelation,
     OuterRef,
     PositiveSmallIntegerField,
     Q,
@@ -46,6 +50,7 @@ from .models import (
     DueDateChange,
     ReviewDecision,
     ReviewState,
+    Task,
     TaskStatus,
     TaskUpdate,
 )
@@ -105,6 +110,16 @@ def _latest(on: datetime.date, field: str, *extra: Q):
     return Subquery(rows.order_by("-reported_on", "-id").values(field)[:1])
 
 
+def _entry_of(on: datetime.date) -> FilteredRelation:
+    """The task's entry that was its state as of `on` (none before its first): one join,
+    on the index of `(task, reported_on, id)`, whatever the length of the history."""
+    return FilteredRelation(
+        "updates",
+        condition=Q(updates__reported_on__lte=on)
+        & (Q(updates__valid_to__isnull=True) | Q(updates__valid_to__gt=on)),
+    )
+
+
 def _deadline(on: datetime.date, field: str, output) -> Case:
     """The task's `due_date`, `due_text` or `is_recurring` as it stood on `on`: its own when never
     moved; before the first move, the value that move replaced; after, the latest move's."""
@@ -137,17 +152,24 @@ def state_annotations(on: datetime.date, *, from_history: bool = False) -> dict:
             "state_is_recurring": F("is_recurring"),
         }
     return {
+        "state_entry": _entry_of(on),
         "state_due_date": _deadline(on, "due_date", DateField()),
         "state_due_text": _deadline(on, "due_text", CharField()),
         "state_is_recurring": _deadline(on, "is_recurring", BooleanField()),
         "state_status": Coalesce(
-            _latest(on, "status_after"), Value(TaskStatus.NOT_STARTED), output_field=CharField()
+            F("state_entry__status_after"),
+            Value(TaskStatus.NOT_STARTED),
+            output_field=CharField(),
         ),
         "state_progress": Coalesce(
-            _latest(on, "progress"), Value(0), output_field=PositiveSmallIntegerField()
+            F("state_entry__progress"), Value(0), output_field=PositiveSmallIntegerField()
         ),
         # An update stores a completion date only when it leaves the task done.
-        "state_completed_on": _latest(on, "completed_on"),
+        "state_completed_on": F("state_entry__completed_on"),
+        # The review's facts of that entry (review_conditions reads them).
+        "state_reported_done": Coalesce(F("state_entry__reported_done"), Value(False)),
+        "state_confirmed_at": F("state_entry__confirmed_at"),
+        "state_returned": Coalesce(F("state_entry__returned"), Value(False)),
         "state_result": Coalesce(
             _latest(on, "deliverable", ~Q(deliverable="")), Value(""), output_field=TextField()
         ),
@@ -246,44 +268,30 @@ def review_status(updates: Iterable, reviews: Iterable, on: datetime.date) -> Re
 
 
 def review_conditions(on: datetime.date) -> dict[str, Any]:
-    """The SQL of `review_status` as of `on`, on a queryset from `annotate_state` (they read
-    `state_status`): `confirmed`, `awaiting` and `returned` conditions, each an index probe
-    or two per task, so that counts need no per-row annotation."""
-    made = {} if is_today(on) else {"reviewed_at__lt": end_of(on)}
-
-    def reports(task):
-        return (
-            TaskUpdate.objects.filter(
-                task_id=task, reported_on__lte=on, status_after=TaskStatus.DONE
-            )
-            .exclude(status_before=TaskStatus.DONE)
-            .order_by("-reported_on", "-id")
-            .values("id")
-        )
-
-    confirmed = CompletionReview.objects.filter(
-        update_id=Subquery(reports(OuterRef(OuterRef("pk")))[:1]),
-        decision=ReviewDecision.CONFIRMED,
-        **made,
-    )
-    later = CompletionReview.objects.filter(task_id=OuterRef("task_id"), **made).filter(
-        Q(reviewed_at__gt=OuterRef("reviewed_at"))
-        | Q(reviewed_at=OuterRef("reviewed_at"), id__gt=OuterRef("id"))
-    )
-    returned = CompletionReview.objects.filter(
-        ~Exists(later), task_id=OuterRef("pk"), decision=ReviewDecision.RETURNED, **made
-    )
+    """The SQL of `review_status` as of `on`, on a queryset from `annotate_state`:
+    `confirmed`, `awaiting` and `returned` conditions. Today they read the task's
+    `current_review`; another day, the facts of the entry that was the state then (kept by
+    `history_refresh`), so that counts need no per-row subquery."""
+    if is_today(on):
+        return {state: Q(current_review=state) for state in ReviewState.values}
     done = Q(state_status=TaskStatus.DONE)
+    end = end_of(on)
+    # Spelled out, not negated: NOT on a NULL (never confirmed) is NULL in SQL, not true.
+    unconfirmed = Q(state_confirmed_at__isnull=True) | Q(state_confirmed_at__gte=end)
     return {
-        ReviewState.CONFIRMED: done & Exists(confirmed),
-        ReviewState.AWAITING: done & Exists(reports(OuterRef("pk"))) & ~Exists(confirmed),
-        ReviewState.RETURNED: ~done & ~Q(state_status=TaskStatus.CANCELLED) & Exists(returned),
+        ReviewState.CONFIRMED: done & Q(state_confirmed_at__lt=end),
+        ReviewState.AWAITING: done & Q(state_reported_done=True) & unconfirmed,
+        ReviewState.RETURNED: ~done
+        & ~Q(state_status=TaskStatus.CANCELLED)
+        & Q(state_returned=True),
     }
 
 
 def annotate_review(qs: QuerySet, on: datetime.date) -> QuerySet:
     """`review_state` as of `on` in SQL (a ReviewState, or ""), on a queryset from
     `annotate_state`; the same rule as `review_status`."""
+    if is_today(on):
+        return qs.annotate(review_state=F("current_review"))
     return qs.annotate(
         review_state=Case(
             *(When(q, then=Value(state)) for state, q in review_conditions(on).items()),
@@ -291,3 +299,82 @@ def annotate_review(qs: QuerySet, on: datetime.date) -> QuerySet:
             output_field=CharField(),
         )
     )
+
+
+# --- what the history's derived columns say, kept by every write ------------------------
+
+DERIVED = ["valid_to", "reported_done", "confirmed_at", "returned"]
+# What the rules read (only these are loaded: the data migration uses it too).
+ENTRY_FIELDS = [
+    "task_id", "reported_on", "status_before", "status_after", "progress", "completed_on",
+    "deliverable",
+]  # fmt: skip
+REVIEW_FIELDS = ["task_id", "update_id", "decision", "reviewed_at"]
+
+
+def _derive(updates: list, reviews: list) -> list:
+    """Set each entry's derived columns from the task's entries (sorted by reported_on,
+    id) and reviews (sorted by reviewed_at, id); returns the entries that changed."""
+    confirmed = {
+        r.update_id: r.reviewed_at for r in reviews if r.decision == ReviewDecision.CONFIRMED
+    }
+    changed, report = [], None
+    for index, update in enumerate(updates):
+        if is_done_report(update):
+            report = update
+        done = update.status_after == TaskStatus.DONE
+        # The reviews known on the entry's day; a return makes an entry of its own day, and
+        # a confirmation only answers a done state, so none changes this within its span.
+        end = end_of(update.reported_on)
+        known = [r for r in reviews if r.reviewed_at < end]
+        following = updates[index + 1] if index + 1 < len(updates) else None
+        values = {
+            "valid_to": following.reported_on if following else None,
+            "reported_done": done and report is not None,
+            "confirmed_at": confirmed.get(report.pk) if done and report is not None else None,
+            "returned": not done
+            and update.status_after != TaskStatus.CANCELLED
+            and bool(known)
+            and known[-1].decision == ReviewDecision.RETURNED,
+        }
+        if any(getattr(update, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(update, name, value)
+            changed.append(update)
+    return changed
+
+
+def history_refresh(task_ids: Iterable[int], *, chunk: int = 500) -> None:
+    """Recompute the tasks' derived history (each entry's `valid_to`, `reported_done`,
+    `confirmed_at`, `returned`) and their `current_review`, from their entries and reviews.
+    Every write that adds an entry or a review calls it in its own transaction; bulk
+    loaders call it once for all they wrote."""
+    ids = sorted(set(task_ids))
+    today = timezone.localdate()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        updates: dict[int, list] = {pk: [] for pk in part}
+        entries = TaskUpdate.objects.filter(task_id__in=part).only(*ENTRY_FIELDS, *DERIVED)
+        for update in entries.order_by("task_id", "reported_on", "id"):
+            updates[update.task_id].append(update)
+        reviews: dict[int, list] = {pk: [] for pk in part}
+        answers = CompletionReview.objects.filter(task_id__in=part).only(*REVIEW_FIELDS)
+        for review in answers.order_by("reviewed_at", "id"):
+            reviews[review.task_id].append(review)
+        changed = [u for pk in part for u in _derive(updates[pk], reviews[pk])]
+        TaskUpdate.objects.bulk_update(changed, DERIVED, batch_size=1000)
+        states: dict[str, list[int]] = {}
+        for pk in part:
+            state = review_status(updates[pk], reviews[pk], today).state
+            states.setdefault(state, []).append(pk)
+        for state, pks in states.items():
+            Task.objects.filter(pk__in=pks).exclude(current_review=state).update(
+                current_review=state
+            )
+
+
+def task_history_refresh(task: Task) -> None:
+    """`history_refresh` of one task that a service holds, its `current_review` read back
+    so that a later save of the same object keeps it."""
+    history_refresh([task.pk])
+    task.refresh_from_db(fields=["current_review"])

@@ -137,6 +137,9 @@ class Task(models.Model):
     # The day its deadline was first moved, if ever: only then do figures as of an earlier
     # day look up the deadline of that day in `DueDateChange`.
     due_changed_on = models.DateField(null=True, blank=True, editable=False)
+    # The office's review of its completion as it stands today (a ReviewState, or ""), kept
+    # with status and progress by every write (plans.history.history_refresh).
+    current_review = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["plan_id", "area__code", "order", "id"]
@@ -203,6 +206,17 @@ class TaskUpdate(models.Model):
     # The one-time key of the form that posted it: the same form sent twice (a double
     # click) finds this entry instead of making a second one.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Derived from the task's entries and reviews by plans.history.history_refresh, in the
+    # transaction that writes either, so that the state as of any day is one join:
+    # the day the next entry takes over (None: still the latest), so this entry is the
+    # state as of D when reported_on <= D < valid_to;
+    valid_to = models.DateField(null=True, blank=True, editable=False)
+    # while done, whether a done report led here (it awaits or has the office's review),
+    reported_done = models.BooleanField(default=False, editable=False)
+    # and when the office confirmed that report;
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # while neither done nor cancelled, whether the office's latest review was a return.
+    returned = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-reported_on", "-id"]

@@ -21,7 +21,7 @@ from cchc.orgs.access import Access, access_for
 from cchc.orgs.models import Unit
 
 from . import permissions
-from .history import task_state
+from .history import task_history_refresh, task_state
 from .models import Evidence, Task, TaskStatus, TaskUpdate
 from .permissions import require
 from .services import TASK_FIELDS, today
@@ -219,6 +219,7 @@ def task_update_post(
     task.status, task.progress = now.status, now.progress
     task.completed_on, task.result = now.completed_on, now.result
     task.save()
+    task_history_refresh(task)
     audit_record(
         actor=actor,
         action="task.update_post",

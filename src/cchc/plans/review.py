@@ -26,7 +26,7 @@ from cchc.orgs.access import access_for
 from cchc.orgs.selectors import unit_contacts
 
 from . import permissions
-from .history import review_status, task_state
+from .history import review_status, task_history_refresh, task_state
 from .models import (
     CompletionReview,
     QualityRating,
@@ -221,6 +221,7 @@ def _answer(
         reviewed_at=timezone.now(),
         **fields,
     )
+    task_history_refresh(task)
     confirmed = review.decision == ReviewDecision.CONFIRMED
     audit_record(
         actor=actor,

@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Length
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -241,42 +241,46 @@ class PlanSummary:
 
 
 def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = None) -> PlanSummary:
-    """Counts in a fixed number of queries, whatever the number of tasks."""
+    """The plan's figures in one scan of its tasks, grouped by area and lead unit: the
+    plan's, each area's and each unit's figures are sums of those groups. Two queries,
+    whatever the number of tasks, units or years of history."""
     tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
-    tasks = tasks.order_by()
-    by_timeliness = {key: 0 for key, __ in Timeliness.choices}
-    # `timeliness` and `state_*` are annotate_state's, which the type checker cannot see.
-    for row in tasks.values("timeliness").annotate(n=Count("id")):  # type: ignore[misc]
-        by_timeliness[row["timeliness"]] = row["n"]
-    by_timeliness.pop(Timeliness.CANCELLED, None)
-    # The same four figures for each area and each lead unit.
+    conditions = review_conditions(today)
     figures = {
         "n": Count("id"),
-        "progress": Avg("state_progress"),
+        "progress_sum": Sum("state_progress"),
         "done": Count("id", filter=Q(state_status="done")),
-        "overdue": Count("id", filter=state_q(Timeliness.OVERDUE, today)),
-        # Reported done is not confirmed: the office's confirmation as of the day shown.
-        "confirmed": Count("id", filter=review_conditions(today)[ReviewState.CONFIRMED]),
-        # Each category too (the charts' segments), in the same query.
+        # Each category (the charts' segments) and, reported done is not confirmed, the
+        # office's reviews as of the day shown.
         **{f"t_{code}": Count("id", filter=state_q(code, today)) for code in Timeliness.labels},
+        **{f"r_{state}": Count("id", filter=conditions[state]) for state in ReviewState.values},
     }
-    # The office's reviews counted beside the areas' figures: the plan's totals are their
-    # sums, one scan of the tasks fewer than counting them apart.
-    conditions = review_conditions(today)
-    reviews = {
-        str(state): Count("id", filter=conditions[state])
-        for state in (ReviewState.AWAITING, ReviewState.RETURNED)
-    }
-    by_area = _by_timeliness(
-        tasks.values("area_id", "area__code", "area__name")
-        .annotate(**figures, **reviews)
-        .order_by("area__code")
+    groups = list(
+        tasks.order_by()
+        .values("area_id", "lead_unit_id", "lead_unit__path")
+        .annotate(**figures)  # type: ignore[misc]  # annotate_state's fields
+        .order_by()
     )
-    by_unit = _by_timeliness(
-        tasks.values("lead_unit_id", "lead_unit__name", "lead_unit__short_name", "lead_unit__path")
-        .annotate(**figures)
-        .order_by("lead_unit__path")
+    areas = {area.pk: area for area in area_list()}
+    by_area = sorted(
+        (
+            {"area_id": pk, "area__code": areas[pk].code, "area__name": areas[pk].name} | row
+            for pk, row in _sums(groups, "area_id").items()
+        ),
+        key=lambda row: row["area__code"],
     )
+    paths = {group["lead_unit_id"]: group["lead_unit__path"] for group in groups}
+    by_unit = sorted(
+        (
+            {"lead_unit_id": pk, "lead_unit__path": paths[pk]} | row
+            for pk, row in _sums(groups, "lead_unit_id").items()
+        ),
+        key=lambda row: row["lead_unit__path"],
+    )
+    by_timeliness = {key: 0 for key, __ in Timeliness.choices}
+    for row in by_area:
+        for code in by_timeliness:
+            by_timeliness[code] += row["by_timeliness"][code]
     done = by_timeliness[Timeliness.DONE_ON_TIME] + by_timeliness[Timeliness.DONE_LATE]
     return PlanSummary(
         total=sum(by_timeliness.values()),
@@ -288,11 +292,31 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     )
 
 
-def _by_timeliness(rows) -> list[dict]:
-    """Gather each row's `t_<category>` counts into `row["by_timeliness"]`."""
-    out = list(rows)
-    for row in out:
-        row["by_timeliness"] = {code: row.pop(f"t_{code}") for code in Timeliness.labels}
+def _sums(groups: list[dict], key: str) -> dict[int, dict]:
+    """The groups' figures summed by `key`: `n`, `done`, `overdue`, `progress` (the mean),
+    `by_timeliness` and one count per review state (`confirmed`...)."""
+    out: dict[int, dict] = {}
+    for group in groups:
+        row = out.setdefault(
+            group[key],
+            {
+                "n": 0,
+                "done": 0,
+                "progress_sum": 0,
+                "by_timeliness": dict.fromkeys(Timeliness.labels, 0),
+                **dict.fromkeys(ReviewState.values, 0),
+            },
+        )
+        row["n"] += group["n"]
+        row["done"] += group["done"]
+        row["progress_sum"] += group["progress_sum"] or 0
+        for code in Timeliness.labels:
+            row["by_timeliness"][code] += group[f"t_{code}"]
+        for state in ReviewState.values:
+            row[state] += group[f"r_{state}"]
+    for row in out.values():
+        row["overdue"] = row["by_timeliness"][Timeliness.OVERDUE]
+        row["progress"] = row.pop("progress_sum") / row["n"] if row["n"] else None
     return out
 
 
@@ -556,25 +580,6 @@ def _count(rows: QuerySet):
     """How many `rows` (correlated to the outer task) as a subquery: 0 for none."""
     counted = rows.order_by().values("task_id").annotate(n=Count("id")).values("n")
     return Coalesce(Subquery(counted), 0)
-
-
-def review_counts(*, user, plan: Plan, today: datetime.date, unit: int | None = None) -> dict:
-    """How many of the plan's tasks (in the unit's branch) are awaiting confirmation,
-    confirmed and returned as of `today`, from the reviews made by the end of that day."""
-    tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
-    conditions = review_conditions(today)
-    counts = dict.fromkeys(ReviewState.values, 0)
-    # Grouped by plan (one row), not aggregate(): that would wrap the annotated tasks in a
-    # subquery, out of the conditions' reach.
-    rows = (
-        tasks.order_by()
-        .values("plan_id")
-        .annotate(**{state: Count("id", filter=conditions[state]) for state in ReviewState.values})
-    )
-    for row in rows:
-        for state in counts:
-            counts[state] += row[state]
-    return counts
 
 
 def plan_can_manage(*, user, plan: Plan) -> bool:
