@@ -6,6 +6,7 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cchc.plans.history import history_refresh
 from cchc.plans.models import Area, Task, TaskUpdate
 from cchc.plans.services import task_search_text
 from tests.test_reporting_world import make_period, write
@@ -39,6 +40,7 @@ def _more_tasks(world, n: int) -> None:
         )
         for task in tasks
     )
+    history_refresh(task.pk for task in tasks)  # as the update service keeps it
 
 
 def _count(client, url: str, shows: str = "") -> int:

@@ -155,10 +155,13 @@ if os.environ.get("DATABASE_URL"):
     # streamed exports' .iterator()) may land on another server connection: read whole.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("CCHC_PGBOUNCER", False)
     # PostgreSQL's JIT compiles the dashboard's aggregates for about a second each (60,000
-    # tasks), longer than they take to run: pages ask short questions. PgBouncer refuses
-    # this startup option: there, set it on the role (README, Deployment).
+    # tasks), longer than they take to run: pages ask short questions. The default 4 MB of
+    # work memory sends the dashboard's grouping of a plan's tasks to disk. PgBouncer refuses
+    # these startup options: there, set them on the role (README, Deployment).
     if "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("CCHC_PGBOUNCER", False):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "options", "-c jit=off -c work_mem=32MB"
+        )
 else:
     DATABASES = {
         "default": {

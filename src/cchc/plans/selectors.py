@@ -240,9 +240,14 @@ class PlanSummary:
     reviews: dict[str, int] = field(default_factory=dict)
 
 
+# The figures of plan_summary's groups, in the order its query names them.
+CATEGORIES = tuple(Timeliness.labels)
+REVIEW_STATES = tuple(ReviewState.values)
+
+
 def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = None) -> PlanSummary:
     """The plan's figures in one scan of its tasks, grouped by area and lead unit: the
-    plan's, each area's and each unit's figures are sums of those groups. Two queries,
+    plan's, each area's and each unit's figures are sums of those groups. Three queries,
     whatever the number of tasks, units or years of history."""
     tasks = task_list(user=user, filters=TaskFilters(plan=plan.pk, unit=unit), today=today)
     conditions = review_conditions(today)
@@ -252,28 +257,40 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         "done": Count("id", filter=Q(state_status="done")),
         # Each category (the charts' segments) and, reported done is not confirmed, the
         # office's reviews as of the day shown.
-        **{f"t_{code}": Count("id", filter=state_q(code, today)) for code in Timeliness.labels},
-        **{f"r_{state}": Count("id", filter=conditions[state]) for state in ReviewState.values},
+        **{f"t_{code}": Count("id", filter=state_q(code, today)) for code in CATEGORIES},
+        **{f"r_{state}": Count("id", filter=conditions[state]) for state in REVIEW_STATES},
     }
-    groups = list(
+    groups = (
         tasks.order_by()
-        .values("area_id", "lead_unit_id", "lead_unit__path")
+        .values("area_id", "lead_unit_id")
         .annotate(**figures)  # type: ignore[misc]  # annotate_state's fields
         .order_by()
+        .values_list("area_id", "lead_unit_id", *figures)
     )
+    areas_sums: dict[int, list[int]] = {}
+    unit_sums: dict[int, list[int]] = {}
+    for area_id, unit_id, *numbers in groups:
+        for sums, key in ((areas_sums, area_id), (unit_sums, unit_id)):
+            row = sums.get(key)
+            if row is None:
+                sums[key] = [n or 0 for n in numbers]
+            else:
+                for i, n in enumerate(numbers):
+                    row[i] += n or 0
     areas = {area.pk: area for area in area_list()}
+    paths = dict(Unit.objects.filter(pk__in=unit_sums).values_list("pk", "path"))
     by_area = sorted(
         (
-            {"area_id": pk, "area__code": areas[pk].code, "area__name": areas[pk].name} | row
-            for pk, row in _sums(groups, "area_id").items()
+            {"area_id": pk, "area__code": areas[pk].code, "area__name": areas[pk].name}
+            | _figures(sums)
+            for pk, sums in areas_sums.items()
         ),
         key=lambda row: row["area__code"],
     )
-    paths = {group["lead_unit_id"]: group["lead_unit__path"] for group in groups}
     by_unit = sorted(
         (
-            {"lead_unit_id": pk, "lead_unit__path": paths[pk]} | row
-            for pk, row in _sums(groups, "lead_unit_id").items()
+            {"lead_unit_id": pk, "lead_unit__path": paths[pk]} | _figures(sums)
+            for pk, sums in unit_sums.items()
         ),
         key=lambda row: row["lead_unit__path"],
     )
@@ -288,36 +305,25 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         by_area=by_area,
         by_unit=by_unit,
         completion_rate=completion_rate(done, by_timeliness[Timeliness.OVERDUE]),
-        reviews={state: sum(row[state] for row in by_area) for state in ReviewState.values},
+        reviews={state: sum(row[state] for row in by_area) for state in REVIEW_STATES},
     )
 
 
-def _sums(groups: list[dict], key: str) -> dict[int, dict]:
-    """The groups' figures summed by `key`: `n`, `done`, `overdue`, `progress` (the mean),
+def _figures(sums: list[int]) -> dict:
+    """One row of figures from the sums of plan_summary's groups (n, progress_sum, done,
+    the categories, the review states): `n`, `done`, `overdue`, `progress` (the mean),
     `by_timeliness` and one count per review state (`confirmed`...)."""
-    out: dict[int, dict] = {}
-    for group in groups:
-        row = out.setdefault(
-            group[key],
-            {
-                "n": 0,
-                "done": 0,
-                "progress_sum": 0,
-                "by_timeliness": dict.fromkeys(Timeliness.labels, 0),
-                **dict.fromkeys(ReviewState.values, 0),
-            },
-        )
-        row["n"] += group["n"]
-        row["done"] += group["done"]
-        row["progress_sum"] += group["progress_sum"] or 0
-        for code in Timeliness.labels:
-            row["by_timeliness"][code] += group[f"t_{code}"]
-        for state in ReviewState.values:
-            row[state] += group[f"r_{state}"]
-    for row in out.values():
-        row["overdue"] = row["by_timeliness"][Timeliness.OVERDUE]
-        row["progress"] = row.pop("progress_sum") / row["n"] if row["n"] else None
-    return out
+    n, progress_sum, done = sums[:3]
+    by_timeliness = dict(zip(CATEGORIES, sums[3 : 3 + len(CATEGORIES)], strict=True))
+    reviews = dict(zip(REVIEW_STATES, sums[3 + len(CATEGORIES) :], strict=True))
+    return {
+        "n": n,
+        "done": done,
+        "overdue": by_timeliness[Timeliness.OVERDUE],
+        "progress": progress_sum / n if n else None,
+        "by_timeliness": by_timeliness,
+        **reviews,
+    }
 
 
 def all_areas(by_area: list[dict]) -> list[dict]:
