@@ -11,6 +11,7 @@ from django.utils import timezone
 from cchc.oversight.models import AnswerOutcome, Finding, FindingAnswer
 from cchc.plans import history, progress, review
 from cchc.plans import services as plan_services
+from cchc.plans.history import history_refresh
 from cchc.plans.models import CompletionReview, Task, TaskStatus
 from cchc.plans.timeliness import Timeliness, timeliness
 from cchc.reporting.models import UnitReport
@@ -162,6 +163,7 @@ def test_first_time_confirmed_counts_first_decisions_made_by_the_cut_off(
         with on_day(day):
             made = call(actor=office, **kwargs)
         CompletionReview.objects.filter(pk=made.pk).update(reviewed_at=at(day))
+        history_refresh([made.task_id])  # kept as the review service keeps it
 
     decided(D(2026, 6, 26), review.completion_confirm, task=t["a_overdue"], rating="met")
     decided(D(2026, 6, 26), review.completion_return, task=t["a_soon"], reason="Thiếu văn bản")

@@ -71,6 +71,15 @@ def task_q(access: Access) -> Q:
     return q
 
 
+def reads_whole_plan(access: Access, plan: Plan) -> bool:
+    """Whether `task_q` grants every task of this plan: overseeing the issuing unit's branch
+    (an issued plan), or managing it (a draft). Lists of such a plan need no scope per task."""
+    path = plan.issuing_unit.path
+    if plan.status == PlanStatus.DRAFT:
+        return access.covers(path, *MANAGERS)
+    return access.covers(path, *OVERSIGHT_ROLES)
+
+
 def can_manage_plan(access: Access, plan: Plan) -> bool:
     """The office of the issuing unit's branch edits, issues and reorganises the plan."""
     return access.covers(plan.issuing_unit.path, Role.OFFICE)

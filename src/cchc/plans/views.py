@@ -114,6 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 plan=plan.pk, unit=unit_id, timeliness=Timeliness.OVERDUE
             ),
             today=today,
+            plan=plan,
         )[:20]
     )
     # Every task of the plan in scope, cancelled ones included, as the task list counts them.
