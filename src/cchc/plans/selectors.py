@@ -273,7 +273,7 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     groups = (
         tasks.order_by()
         .values("area_id", "lead_unit_id")
-        .annotate(**figures)  # type: ignore[misc]  # annotate_state's fields
+        .annotate(**figures)
         .order_by()
         .values_list("area_id", "lead_unit_id", *figures)
     )
@@ -281,12 +281,12 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     unit_sums: dict[int, list[int]] = {}
     for area_id, unit_id, *numbers in groups:
         for sums, key in ((areas_sums, area_id), (unit_sums, unit_id)):
-            row = sums.get(key)
-            if row is None:
+            acc = sums.get(key)
+            if acc is None:
                 sums[key] = [n or 0 for n in numbers]
             else:
                 for i, n in enumerate(numbers):
-                    row[i] += n or 0
+                    acc[i] += n or 0
     areas = {area.pk: area for area in area_list()}
     paths = dict(Unit.objects.filter(pk__in=unit_sums).values_list("pk", "path"))
     by_area = sorted(
