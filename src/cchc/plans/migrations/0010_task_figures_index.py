@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0005_unit_alias_owner'),
-        ('plans', '0009_history_derived'),
+        ("orgs", "0005_unit_alias_owner"),
+        ("plans", "0009_history_derived"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['plan', 'area', 'lead_unit', 'status', 'due_date', 'is_recurring', 'completed_on', 'progress', 'current_review', 'added_on', 'due_changed_on', 'id'], name='task_figures'),
+            model_name="task",
+            index=models.Index(
+                fields=[
+                    "plan",
+                    "area",
+                    "lead_unit",
+                    "status",
+                    "due_date",
+                    "is_recurring",
+                    "completed_on",
+                    "progress",
+                    "current_review",
+                    "added_on",
+                    "due_changed_on",
+                    "id",
+                ],
+                name="task_figures",
+            ),
         ),
     ]
