@@ -239,7 +239,17 @@ class TaskUpdate(models.Model):
 
     class Meta:
         ordering = ["-reported_on", "-id"]
-        indexes = [models.Index(fields=["task", "reported_on", "id"], name="update_task_asof")]
+        indexes = [
+            # The state as of a day (plans.history) reads this index alone: the entry of a
+            # task whose span holds the day, and what it says.
+            models.Index(
+                fields=[
+                    "task", "reported_on", "id", "valid_to", "status_after", "progress",
+                    "completed_on", "reported_done", "confirmed_at", "returned",
+                ],
+                name="update_state_asof",
+            ),
+        ]  # fmt: skip
         verbose_name = _("cập nhật tiến độ")
         verbose_name_plural = _("cập nhật tiến độ")
 
