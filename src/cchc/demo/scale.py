@@ -1,16 +1,22 @@
 """A large, realistic organisation for benchmarks, built with bulk inserts.
 
-`seed_scale(units=1500, tasks=60000)` builds a unit tree four levels deep (a ministry, its
-corps and commands, their divisions and provincial commands, their sections and
-battalions), one issued plan at the root holding every task, supporting units, and a spread
-of statuses and deadlines so that every timeliness category has many rows. It writes one
-audit event summarising the seed instead of one per row.
+`seed_scale(units=1500, tasks=60000, years=10)` builds a unit tree four levels deep (a
+ministry, its corps and commands, their divisions and provincial commands, their sections
+and battalions) and, for this year and each of the years before, one issued plan at the root
+holding that year's tasks, with supporting units and a spread of statuses and deadlines so
+that every timeliness category has many rows (past years' plans end mostly done or
+cancelled). Each task has about five progress updates that end in its state, some the
+office's reviews of its done reports (scale_history), and each year has the four reporting
+periods with the units' reports (scale_reports). It writes one audit event summarising the
+seed instead of one per row.
 
 Scale data is recognised by the unit code prefix `S-`, so it can live beside the demo. A
-second run clears the previous scale data first (one more audit event says so).
+second run clears the previous scale data first (one more audit event says so), unless
+told to add the years it lacks.
 """
 
 import datetime
+import functools
 import random
 import time
 from collections import Counter
@@ -23,18 +29,32 @@ from django.db.models import Model
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
+from cchc.demo import bulk
+from cchc.demo.scale_history import UPDATE_FIELDS, chain_rows, review_rows, task_chain
+from cchc.demo.scale_reports import clear_reports, seed_reports
 from cchc.lib.dbstats import statistics_refresh
+from cchc.lib.text import fold
 from cchc.orgs.models import Membership, Role, Unit, unit_path
 from cchc.plans.due_text import parse_due_text
 from cchc.plans.history import history_refresh
-from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
-from cchc.plans.services import task_search_text
+from cchc.plans.models import (
+    Area,
+    CompletionReview,
+    Evidence,
+    Plan,
+    PlanStatus,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+)
 from cchc.plans.timeliness import Timeliness, soon_days
 
 PREFIX = "S-"
 BENCH_PASSWORD = "bench-pass-2026"
 BENCH_OFFICE = "bench.office"
 BENCH_FOCAL = "bench.focal"
+BENCH_VIEWER = "bench.viewer"
+BENCH_USERS = (BENCH_OFFICE, BENCH_FOCAL, BENCH_VIEWER)
 BATCH = 2000
 
 # Share of tasks in each category (per mille of the total); open tasks are about 68%.
@@ -46,6 +66,14 @@ CATEGORY_WEIGHTS = {
     Timeliness.ON_TRACK: 410,
     Timeliness.RECURRING: 130,
     Timeliness.CANCELLED: 10,
+}
+# A past year's plan as it stands now: mostly done, some cancelled, a few never finished.
+PAST_WEIGHTS = {
+    Timeliness.DONE_ON_TIME: 600,
+    Timeliness.DONE_LATE: 190,
+    Timeliness.OVERDUE: 50,
+    Timeliness.RECURRING: 130,
+    Timeliness.CANCELLED: 30,
 }
 
 LEVEL1 = [
@@ -177,6 +205,10 @@ class ScaleResult:
     seconds: float
     categories: Counter = field(default_factory=Counter)
     cleared: dict | None = None
+    years: list[int] = field(default_factory=list)
+    updates: int = 0
+    reviews: int = 0
+    reports: int = 0
 
 
 def _shape(n: int) -> tuple[int, int, int]:
@@ -195,8 +227,10 @@ def _vn(day: datetime.date) -> str:
 class _Deadlines:
     """Deadline words and dates for each timeliness category, as of `today`."""
 
-    def __init__(self, rng: random.Random, year: int, today: datetime.date):
-        self.rng, self.year, self.today = rng, year, today
+    def __init__(self, rng: random.Random, year: int, today: datetime.date, start: datetime.date):
+        # For a past year, `today` is the end of that year: where its plan's figures stand.
+        self.rng, self.year, self.today, self.start = rng, year, today, start
+        self.past = today >= datetime.date(year, 12, 31)
         self.soon = soon_days()
         roman = ["I", "II", "III", "IV"]
         texts = [f"Tháng {m}/{year}" for m in range(1, 13)]
@@ -206,7 +240,7 @@ class _Deadlines:
         parsed = [(t, parse_due_text(t, year).due_date) for t in texts]
         dated = [(t, d) for t, d in parsed if d is not None]
         self.all = dated
-        self.past = [(t, d) for t, d in dated if d < today]
+        self.before = [(t, d) for t, d in dated if d < today]
         self.later = [(t, d) for t, d in dated if d > today + datetime.timedelta(days=self.soon)]
 
     def relative(self, low: int, high: int) -> tuple[str, datetime.date]:
@@ -214,8 +248,8 @@ class _Deadlines:
         return f"Trước {_vn(day)}", day
 
     def past_due(self) -> tuple[str, datetime.date]:
-        if self.past and self.rng.random() < 0.7:
-            return self.rng.choice(self.past)
+        if self.before and self.rng.random() < 0.7:
+            return self.rng.choice(self.before)
         return self.relative(-120, -1)
 
     def for_category(self, category: str):
@@ -223,10 +257,15 @@ class _Deadlines:
         rng, today = self.rng, self.today
         due: datetime.date | None
         if category == Timeliness.RECURRING:
+            if self.past:  # reported done at the end of its year
+                completed = today - datetime.timedelta(days=rng.randint(0, 20))
+                return rng.choice(RECURRING_TEXTS), None, True, TaskStatus.DONE, 100, completed
             return rng.choice(RECURRING_TEXTS), None, True, TaskStatus.IN_PROGRESS, 50, None
         if category == Timeliness.DONE_ON_TIME:
             text, due = rng.choice(self.all) if rng.random() < 0.8 else self.past_due()
             completed = min(due, today) - datetime.timedelta(days=rng.randint(0, 25))
+            # Not before the plan was issued (its first months' deadlines are close).
+            completed = max(completed, min(due, today, self.start + datetime.timedelta(days=1)))
             return text, due, False, TaskStatus.DONE, 100, completed
         if category == Timeliness.DONE_LATE:
             text, due = self.past_due()
@@ -264,7 +303,8 @@ def scale_plans():
 
 
 def clear_scale() -> dict | None:
-    """Remove the previous scale data (units with the `S-` prefix and their plans)."""
+    """Remove the previous scale data (units with the `S-` prefix, their plans, the plans'
+    reporting periods and the units' reports)."""
     with transaction.atomic():
         units = scale_units()
         if not units.exists():
@@ -276,8 +316,10 @@ def clear_scale() -> dict | None:
             "plans": plans.count(),
             "tasks": Task.objects.filter(plan__in=plans).count(),
         }
+        counts |= clear_reports(plans, units)
         Evidence.objects.filter(task__plan__in=plans).delete()
-        TaskUpdate.objects.filter(task__plan__in=plans).delete()
+        reviews = CompletionReview.objects.filter(task__plan__in=plans)
+        reviews._raw_delete(reviews.db)
         Task.objects.filter(parent_task__plan__in=plans).exclude(plan__in=plans).update(
             parent_task=None
         )
@@ -398,139 +440,220 @@ def seed_scale(
     *,
     units: int,
     tasks: int,
+    years: int = 1,
     year: int | None = None,
     today: datetime.date | None = None,
     seed: int = 2026,
+    add_years: bool = False,
 ) -> ScaleResult:
-    """Clear any previous scale data, then build `units` units and `tasks` tasks."""
-    if units < 1 or tasks < 0:
-        raise ValueError("units must be at least 1 and tasks at least 0")
+    """Clear any previous scale data, then build `units` units and, for each of `years`
+    years up to `year`, an issued plan of `tasks` tasks with its history and reports.
+
+    With `add_years`, keep the scale data there is and add only the years it lacks (the
+    bench measures one year, then ten); each year's data is the same either way."""
+    if units < 1 or tasks < 0 or years < 1:
+        raise ValueError("units and years must be at least 1 and tasks at least 0")
     started = time.monotonic()
     today = today or timezone.localdate()
     year = year or today.year
-    rng = random.Random(seed)
-    cleared = clear_scale()
+    existing = scale_units().count() if add_years else 0
+    if existing and existing != units:
+        raise ValueError(f"adding years needs the same {units} scale units ({existing} there)")
+    cleared = None if existing else clear_scale()
     with transaction.atomic():
-        unit_list, depth = _build_units(rng, units)
+        if existing:
+            unit_list, depth = _existing_units()
+        else:
+            unit_list, depth = _build_units(random.Random(seed), units)
         root = unit_list[0]
-        issued_on = min(datetime.date(year, 1, 15), today)
-        plan = Plan.objects.create(
-            year=year,
-            title=f"Kế hoạch cải cách hành chính năm {year} (dữ liệu thử tải)",
-            issuing_unit=root,
-            document_number=f"{rng.randint(100, 999)}/KH-TT",
-            issued_on=issued_on,
-            status=PlanStatus.ISSUED,
-            purpose="Bảo đảm hệ thống đáp ứng khối lượng dữ liệu của một bộ, ngành lớn.",
-            requirements="Dữ liệu thử tải; không dùng cho báo cáo chính thức.",
-            implementation="Các cơ quan, đơn vị cập nhật tiến độ trên hệ thống.",
-        )
-        areas = {a.code: a for a in Area.objects.all()}
-        area_codes = sorted(areas)
-        deadlines = _Deadlines(rng, year, today)
-        categories = list(CATEGORY_WEIGHTS)
-        weights = list(CATEGORY_WEIGHTS.values())
-        # Deeper units hold most tasks; the root only a few.
-        leads = unit_list[1:] or unit_list
-        lead_weights = [1 + depth[u.pk] for u in leads]
-        chosen_leads = rng.choices(leads, weights=lead_weights, k=tasks)
-        chosen_categories = rng.choices(categories, weights=weights, k=tasks)
-        chosen_areas = rng.choices(area_codes, weights=AREA_WEIGHTS[: len(area_codes)], k=tasks)
-        numbering: Counter = Counter()
-        rows: list[Task] = []
-        for index in range(tasks):
-            area = chosen_areas[index]
-            lead = chosen_leads[index]
-            numbering[area] += 1
-            text, due, recurring, status, progress, completed = deadlines.for_category(
-                chosen_categories[index]
-            )
-            task = Task(
-                plan=plan,
-                area=areas[area],
-                code=f"{area}.{numbering[area]}",
-                order=index + 1,
-                title=rng.choice(TITLES.get(area, TITLES[1])).format(u=lead.name, y=year),
-                lead_unit=lead,
-                due_text=text,
-                due_date=due,
-                is_recurring=recurring,
-                deliverable=rng.choice(DELIVERABLES.get(area, DELIVERABLES[1])),
-                status=status,
-                progress=progress,
-                completed_on=completed,
-                result="Đã hoàn thành, có văn bản kèm theo." if status == TaskStatus.DONE else "",
-            )
-            task.search_text = task_search_text(task)
-            rows.append(task)
-        Task.objects.bulk_create(rows, batch_size=BATCH)
-
-        through = Task.supporting_units.through
-        links = []
-        unit_ids = [u.pk for u in unit_list]
-        for task in rows:
-            k = rng.choice((0, 0, 1, 1, 1, 2, 3))
-            for unit_id in set(rng.sample(unit_ids, min(k, len(unit_ids)))):
-                if unit_id != task.lead_unit_id:
-                    links.append(through(task_id=task.pk, unit_id=unit_id))
-        through.objects.bulk_create(links, batch_size=BATCH * 2)
-
-        focal_unit = _mid_sized_unit(unit_list, depth, rows)
-        users = _bench_users(root, focal_unit)
-        _seed_updates(rows, today, get_user_model().objects.get(username=BENCH_FOCAL))
+        have = set(scale_plans().values_list("year", flat=True))
+        todo = [y for y in range(year, year - years, -1) if y not in have]
+        users = _ensure_users(root, unit_list, depth, year, tasks, seed)
+        made = [
+            _seed_year(unit_list, depth, y, tasks, today, random.Random(seed * 10000 + y), users)
+            for y in todo
+        ]
         # What the services keep with each write: the history's derived columns and the
         # review as of today.
-        history_refresh(task.pk for task in rows)
-        counts = Counter(chosen_categories)
+        new_tasks = Task.objects.filter(plan__in=[one.plan for one in made])
+        history_refresh(new_tasks.values_list("pk", flat=True))
+        counts: Counter = Counter()
+        for one in made:
+            counts.update(one.categories)
+        plan = scale_plans().get(year=year)
         audit_record(
             actor=None,
             action="scale.seed",
             obj=plan,
             changes={
                 "units": [None, len(unit_list)],
-                "tasks": [None, len(rows)],
-                "supporting_units": [None, len(links)],
+                "years": [None, todo],
+                "tasks": [None, sum(m.tasks for m in made)],
+                "supporting_units": [None, sum(m.links for m in made)],
+                "updates": [None, sum(m.updates for m in made)],
+                "reviews": [None, sum(m.reviews for m in made)],
+                "reports": [None, sum(m.reports for m in made)],
                 "root": [None, root.code],
                 "categories": [None, dict(counts)],
-                "users": [None, users],
+                "users": [None, sorted(users)],
             },
         )
     analyze()
+    focal_unit = Membership.objects.get(user__username=BENCH_FOCAL, role=Role.FOCAL).unit
     return ScaleResult(
         units=len(unit_list),
-        tasks=len(rows),
-        supporting=len(links),
+        tasks=sum(m.tasks for m in made),
+        supporting=sum(m.links for m in made),
         plan_id=plan.pk,
         root_id=root.pk,
         focal_unit_id=focal_unit.pk,
         seconds=time.monotonic() - started,
         categories=counts,
         cleared=cleared,
+        years=todo,
+        updates=sum(m.updates for m in made),
+        reviews=sum(m.reviews for m in made),
+        reports=sum(m.reports for m in made),
     )
 
 
-def _seed_updates(rows: list[Task], today: datetime.date, author) -> None:
-    """One update for each task that has moved, so its history tells its state: the day it
-    was done, or a day before today for work in progress (plans.history reads these)."""
-    updates = []
-    for task in rows:
-        if task.status == TaskStatus.NOT_STARTED:
-            continue
-        on = task.completed_on or today - datetime.timedelta(days=task.pk % 20)
-        updates.append(
-            TaskUpdate(
-                task_id=task.pk,
-                reported_on=on,
-                progress=task.progress,
-                status_before=TaskStatus.NOT_STARTED,
-                status_after=task.status,
-                completed_on=task.completed_on,
-                deliverable=task.result,
-                author=author,
-                unit_id=task.lead_unit_id,
-            )
+def _existing_units() -> tuple[list[Unit], dict[int, int]]:
+    unit_list = sorted(scale_units(), key=lambda u: (u.depth, u.path))
+    return unit_list, {u.pk: u.depth for u in unit_list}
+
+
+@dataclass
+class _Year:
+    plan: Plan
+    tasks: int
+    links: int
+    updates: int
+    reviews: int
+    reports: int
+    categories: Counter
+
+
+def _seed_year(unit_list, depth, year, tasks, today, rng, users) -> _Year:
+    """One year's issued plan at the root: its tasks, their history, its reports."""
+    root = unit_list[0]
+    issued_on = min(datetime.date(year, 1, 15), today)
+    plan = Plan.objects.create(
+        year=year,
+        title=f"Kế hoạch cải cách hành chính năm {year} (dữ liệu thử tải)",
+        issuing_unit=root,
+        document_number=f"{rng.randint(100, 999)}/KH-TT",
+        issued_on=issued_on,
+        status=PlanStatus.ISSUED,
+        purpose="Bảo đảm hệ thống đáp ứng khối lượng dữ liệu của một bộ, ngành lớn.",
+        requirements="Dữ liệu thử tải; không dùng cho báo cáo chính thức.",
+        implementation="Các cơ quan, đơn vị cập nhật tiến độ trên hệ thống.",
+    )
+    end = min(today, datetime.date(year, 12, 31))
+    current = end == today
+    rows, categories = _tasks(plan, unit_list, depth, tasks, end, issued_on, current, rng)
+    # The history first: a cancelled task keeps the progress its chain left it at.
+    chains = [task_chain(task, issued_on, end, today, rng) for task in rows]
+    bulk.insert(rows)
+    links = _supporting(rows, unit_list, rng)
+    office, focal = users[BENCH_OFFICE], users[BENCH_FOCAL]
+    updates, reviews = _history(rows, chains, office, focal, root.pk)
+    reporting = {t.lead_unit_id for t in rows if t.status != TaskStatus.CANCELLED}
+    live = {t.pk for t in rows if t.status != TaskStatus.CANCELLED}
+    reporting |= {unit_id for task_id, unit_id in links if task_id in live}
+    areas = sorted(Area.objects.values_list("code", flat=True))
+    reports = seed_reports(plan, sorted(reporting), areas, today, rng, office, focal)
+    return _Year(plan, len(rows), len(links), updates, reviews, reports, categories)
+
+
+def _tasks(plan, unit_list, depth, tasks, end, issued_on, current, rng):
+    """The plan's tasks (not saved yet) as they stand at `end`: today, or a past year's end."""
+    areas = {a.code: a for a in Area.objects.all()}
+    area_codes = sorted(areas)
+    deadlines = _Deadlines(rng, plan.year, end, issued_on)
+    spread = CATEGORY_WEIGHTS if current else PAST_WEIGHTS
+    # Deeper units hold most tasks; the root only a few.
+    leads = unit_list[1:] or unit_list
+    lead_weights = [1 + depth[u.pk] for u in leads]
+    chosen_leads = rng.choices(leads, weights=lead_weights, k=tasks)
+    chosen_categories = rng.choices(list(spread), weights=list(spread.values()), k=tasks)
+    chosen_areas = rng.choices(area_codes, weights=AREA_WEIGHTS[: len(area_codes)], k=tasks)
+    numbering: Counter = Counter()
+    rows: list[Task] = []
+    folded = functools.lru_cache(maxsize=None)(fold)
+    for index in range(tasks):
+        area = chosen_areas[index]
+        lead = chosen_leads[index]
+        numbering[area] += 1
+        text, due, recurring, status, progress, completed = deadlines.for_category(
+            chosen_categories[index]
         )
-    TaskUpdate.objects.bulk_create(updates, batch_size=BATCH)
+        title = rng.choice(TITLES.get(area, TITLES[1]))
+        deliverable = rng.choice(DELIVERABLES.get(area, DELIVERABLES[1]))
+        code = f"{area}.{numbering[area]}"
+        task = Task(
+            plan=plan,
+            area=areas[area],
+            code=code,
+            order=index + 1,
+            title=title.format(u=lead.name, y=plan.year),
+            lead_unit=lead,
+            due_text=text,
+            due_date=due,
+            is_recurring=recurring,
+            deliverable=deliverable,
+            status=status,
+            progress=progress,
+            completed_on=completed,
+            result="Đã hoàn thành, có văn bản kèm theo." if status == TaskStatus.DONE else "",
+            added_on=plan.issued_on,
+        )
+        # task_search_text(task), folded a part at a time: the parts repeat.
+        parts = (code, folded(title).format(u=folded(lead.name), y=plan.year), deliverable, text)
+        task.search_text = " ".join(p for p in map(folded, parts) if p)
+        rows.append(task)
+    return rows, Counter(chosen_categories)
+
+
+def _supporting(rows: list[Task], unit_list: list[Unit], rng) -> list[tuple[int, int]]:
+    """(task id, unit id) of each supporting unit, inserted."""
+    links = []
+    unit_ids = [u.pk for u in unit_list]
+    for task in rows:
+        k = rng.choice((0, 0, 1, 1, 1, 2, 3))
+        for unit_id in set(rng.sample(unit_ids, min(k, len(unit_ids)))):
+            if unit_id != task.lead_unit_id:
+                links.append((task.pk, unit_id))
+    bulk.insert_rows(Task.supporting_units.through, ["task_id", "unit_id"], links)
+    return links
+
+
+def _history(rows, chains, office, focal, root_id: int) -> tuple[int, int]:
+    """Insert the chains' updates (about five a task) and reviews (see scale_history)."""
+    per_task = [chain_rows(t, c, office, focal, root_id) for t, c in zip(rows, chains, strict=True)]
+    ids = iter(bulk.insert_rows(TaskUpdate, UPDATE_FIELDS, [u for ups in per_task for u in ups]))
+    reviews = []
+    for task, chain, ups in zip(rows, chains, per_task, strict=True):
+        update_ids = [next(ids) for _ in ups]
+        reviews += review_rows(task, chain, update_ids, office)
+    bulk.insert(reviews)
+    return sum(len(u) for u in per_task), len(reviews)
+
+
+def _ensure_users(root, unit_list, depth, year, tasks, seed) -> dict:
+    """The bench's people: the office and a viewer at the root, a focal officer at a
+    mid-sized unit (kept when there is one, else picked from draws like this year's)."""
+    found = Membership.objects.filter(
+        user__username=BENCH_FOCAL, role=Role.FOCAL, unit__code__startswith=PREFIX
+    ).first()
+    if found is not None:
+        focal_unit = found.unit
+    else:
+        rng = random.Random(seed * 10000 + year)
+        leads = unit_list[1:] or unit_list
+        chosen = rng.choices(leads, weights=[1 + depth[u.pk] for u in leads], k=tasks)
+        focal_unit = _mid_sized_unit(unit_list, depth, chosen)
+    names = _bench_users(root, focal_unit)
+    return {u.username: u for u in get_user_model().objects.filter(username__in=names)}
 
 
 def analyze() -> None:
@@ -540,14 +663,14 @@ def analyze() -> None:
     statistics_refresh()
 
 
-def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], rows: list[Task]) -> Unit:
+def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], leads: list[Unit]) -> Unit:
     """A unit on level 2 (else the deepest level there is) whose branch holds a median
     number of tasks."""
     by_id = {u.pk: u for u in unit_list}
     level = 2 if any(d == 2 for d in depth.values()) else max(depth.values())
     branch_tasks: Counter = Counter()
-    for task in rows:
-        for unit_id in task.lead_unit.path.strip("/").split("/"):
+    for lead in leads:
+        for unit_id in lead.path.strip("/").split("/"):
             if depth.get(int(unit_id)) == level:
                 branch_tasks[int(unit_id)] += 1
     candidates = sorted(
@@ -559,11 +682,14 @@ def _mid_sized_unit(unit_list: list[Unit], depth: dict[int, int], rows: list[Tas
 def _bench_users(root: Unit, focal_unit: Unit) -> list[str]:
     User = get_user_model()
     password = make_password(BENCH_PASSWORD)
-    names = {BENCH_OFFICE: ("Trợ lý", "Thử tải"), BENCH_FOCAL: ("Đầu mối", "Thử tải")}
-    for username, (first, last) in names.items():
+    people = {
+        BENCH_OFFICE: ("Trợ lý", "Thử tải", root, Role.OFFICE),
+        BENCH_FOCAL: ("Đầu mối", "Thử tải", focal_unit, Role.FOCAL),
+        BENCH_VIEWER: ("Người xem", "Thử tải", root, Role.VIEWER),
+    }
+    for username, (first, last, unit, role) in people.items():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name, user.password = first, last, password
         user.save()
-        unit, role = (root, Role.OFFICE) if username == BENCH_OFFICE else (focal_unit, Role.FOCAL)
         Membership.objects.get_or_create(user=user, unit=unit, role=role)
-    return list(names)
+    return list(people)
