@@ -74,8 +74,10 @@ mutate: install
 	  printf "mutation score: %d of %d mutants killed (%.0f %%); %d survived, %d other\n", \
 	  k, t, t ? 100*k/t : 0, s, o}'
 
+# Issue 14's scale: ten years of plans (measured with this year alone, then with all ten).
+BENCH_YEARS ?= 10
 bench: install
-	$(BIN)/python -m cchc.demo.bench
+	$(BIN)/python -m cchc.demo.bench --years $(BENCH_YEARS)
 
 # Locust against gunicorn with several workers on PostgreSQL (DATABASE_URL's server, in a
 # database <name>_load), then a check that every update and file said saved is stored.

@@ -59,7 +59,7 @@ def _bench_period(with_reports: bool):
     plan = (
         Plan.objects.exclude(status=PlanStatus.DRAFT)
         .annotate(n=Count("tasks"))
-        .order_by("-n", "-id")
+        .order_by("-n", "-year", "-id")
         .first()
     )
     if plan is None:
