@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # no second factor (see settings.DEMO). Production sets its own environment.
 export CCHC_DEMO ?= true
 
-.PHONY: install run serve load test lint format bench mutate worker system-packages
+.PHONY: install run serve load test lint format bench bench-both mutate worker system-packages
 
 install: $(STAMP) node_modules/.installed system-packages
 
@@ -78,6 +78,10 @@ mutate: install
 BENCH_YEARS ?= 10
 bench: install
 	$(BIN)/python -m cchc.demo.bench --years $(BENCH_YEARS)
+
+# The same on SQLite and on PostgreSQL (DATABASE_URL, else the local server's `bench`).
+bench-both: install
+	$(BIN)/python -m cchc.demo.bench_both --years $(BENCH_YEARS)
 
 # Locust against gunicorn with several workers on PostgreSQL (DATABASE_URL's server, in a
 # database <name>_load), then a check that every update and file said saved is stored.

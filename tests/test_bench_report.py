@@ -40,3 +40,27 @@ def test_report_of_a_line_in_error_says_so(capsys):
     out = capsys.readouterr().out
     assert "viewer: dashboard: error: misses" in out
     assert "Growth" not in out
+
+
+def test_bench_both_sets_the_databases_side_by_side(capsys):
+    from cchc.demo.bench_both import side_by_side
+
+    def result(ms):
+        lines = [{"name": "dashboard", "role": "viewer", "median": ms, "sql": 0.1, "error": ""}]
+        return {"vendor": "x", "runs": [{"years": 10, "lines": lines}]}
+
+    side_by_side({"SQLite": result(0.2), "PostgreSQL": "no server answers at postgres://x"})
+    out = capsys.readouterr().out
+    assert "PostgreSQL: no server answers" in out
+    row = next(x for x in out.splitlines() if x.startswith("10"))
+    assert [c.strip() for c in row.split("|")] == [
+        "10",
+        "dashboard",
+        "viewer",
+        "200",
+        "100",
+        "2.0×",
+        "–",
+        "–",
+        "–",
+    ]

@@ -26,6 +26,7 @@ CaptureQueriesContext (marked "~"). A benchmark never fails on time: it prints.
 import argparse
 import http.cookiejar
 import io
+import json
 import math
 import os
 import re
@@ -424,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-reps", type=int, default=3, help="timed requests per export")
     parser.add_argument("--reseed", action="store_true", help="rebuild the scale data")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--json", help="also write the medians to this file (bench_both)")
     args = parser.parse_args(argv)
 
     data_dir = configure()
@@ -441,15 +443,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"migrated in {time.perf_counter() - started:.1f} s")
     seeded = ensure_seeded(args.units, args.tasks, 1, args.reseed)
     print(f"{args.units} units, {args.tasks} tasks, this year only: {seeded}")
-    first = measure(args, data_dir)
+    runs = [measure(args, data_dir)]
     if args.years > 1:
-        report(first)
+        report(runs[0])
         print()
         print(f"{args.years} years: {add_years(args.units, args.tasks, args.years)}")
-        last = measure(args, data_dir)
-        report(last, first, args.years)
+        runs.append(measure(args, data_dir))
+        report(runs[1], runs[0], args.years)
     else:
-        report(first)
+        report(runs[0])
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary(connection.vendor, runs), indent=1))
 
     from cchc.demo.import_bench import bench_import
     from cchc.demo.reporting_bench import bench_consolidated_docx
@@ -657,6 +661,29 @@ def export_rows(session: Session, paths: list[str]) -> tuple[int, str]:
         except Exception as exc:  # a broken file is a result to report, not a crash
             return 0, f"unreadable XLSX: {exc}"
     return rows, ""
+
+
+def summary(vendor: str, runs: list[Run]) -> dict:
+    """The medians of each run, for `bench_both`'s side-by-side table."""
+    return {
+        "vendor": vendor,
+        "runs": [
+            {
+                "years": run.years,
+                "lines": [
+                    {
+                        "name": x.name,
+                        "role": x.role,
+                        "median": None if x.error else median_of(x.samples),
+                        "sql": median_of(x.sql_samples),
+                        "error": x.error,
+                    }
+                    for x in run.lines
+                ],
+            }
+            for run in runs
+        ],
+    }
 
 
 def median_of(samples: list[float]) -> float | None:

@@ -14,6 +14,8 @@ from django.db import connections, router
 from django.db.models import DateField, DateTimeField, Field, JSONField, Model, UUIDField
 from django.utils import timezone
 
+ROWS_PER_STATEMENT = 2000
+
 
 def _preparer(field: Field, connection, now) -> Callable[[Any], Any]:
     """How to turn a Python value of `field` into a query parameter (as bulk_create does)."""
@@ -58,7 +60,8 @@ def insert_rows(model: type[Model], names: Sequence[str], rows: Sequence[tuple])
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, connection.ops.bulk_batch_size(fields, rows))
+    # PostgreSQL sets no limit of its own; a few thousand rows a statement keep each short.
+    size = max(1, min(ROWS_PER_STATEMENT, connection.ops.bulk_batch_size(fields, rows)))
     pks: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
