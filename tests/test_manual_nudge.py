@@ -163,8 +163,11 @@ def test_hostile_unit_nudges_are_refused_without_a_500(world, client, data):
 def test_a_unit_nudge_names_its_urgent_tasks_or_says_the_message_alone(world, client):
     client.force_login(world.users["office"])
     dashboard = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk})
-    # The form offers the units with open tasks overdue or due soon.
-    assert [(u.name, u.overdue, u.due_soon) for u in dashboard.context["nudge_units"]] == [
+    # The form offers the units with open tasks overdue or due soon (counted on the closed
+    # form, listed when it opens).
+    assert dashboard.context["nudge_count"] == 1
+    opened = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk, "nudge": "1"})
+    assert [(u.name, u.overdue, u.due_soon) for u in opened.context["nudge_units"]] == [
         ("Cục Tuyên huấn", 1, 1)
     ]
     assert "Đôn đốc đơn vị có nhiệm vụ quá hạn" in dashboard.content.decode()
@@ -195,7 +198,8 @@ def test_a_unit_nudge_names_its_urgent_tasks_or_says_the_message_alone(world, cl
     # A focal officer's dashboard offers no nudge form.
     client.force_login(world.users["focal_a"])
     dashboard = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk})
-    assert dashboard.context["nudge_units"] == []
+    assert dashboard.context["nudge_count"] == 0
+    assert "Đôn đốc đơn vị có nhiệm vụ quá hạn" not in dashboard.content.decode()
     listed = client.get(reverse("plans:plan-nudge-units", args=[world.plan.pk])).content.decode()
     assert 'name="units"' not in listed
 
@@ -247,3 +251,24 @@ def test_the_landing_page_queries_do_not_grow_with_nudges(
         page = client.get(url)
     assert page.content.decode().count('action="/notifications/') == 5  # the newest five
     assert "5 trong số 13 chưa xem" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "viewer", "focal_a"])
+def test_the_count_on_the_closed_form_is_the_units_the_open_form_lists(world, client, role):
+    """The badge counts from the dashboard's own figures, the list asks the database: the same
+    units, and nothing for those who may not nudge."""
+    from cchc.plans import selectors
+
+    user = world.users[role]
+    summary = selectors.plan_summary(user=user, plan=world.plan, today=world.today)
+    listed = selectors.nudge_units(user=user, plan=world.plan, today=world.today)
+    assert selectors.nudge_count(user=user, summary=summary) == len(listed)
+    if role == "office":
+        assert len(listed) >= 1
+        client.force_login(user)
+        page = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk}).content.decode()
+        opened = client.get(reverse("plans:dashboard"), {"plan": world.plan.pk, "nudge": "1"})
+        for html in (page, opened.content.decode()):
+            badge = html[html.index('id="nudge-units"') :]
+            assert f'text-bg-secondary">{len(listed)}</span>' in badge[: badge.index("</summary>")]
+        assert all(u.name in opened.content.decode() for u in listed)

@@ -246,8 +246,9 @@ class PlanSummary:
     by_area: list[dict]
     by_unit: list[dict]
     completion_rate: float | None
-    # Awaiting, confirmed and returned as of the day (ReviewState), as review_counts counts.
+    # Awaiting, confirmed and returned as of the day (ReviewState).
     reviews: dict[str, int] = field(default_factory=dict)
+    plan: Plan | None = None
 
 
 # The figures of plan_summary's groups, in the order its query names them.
@@ -316,6 +317,7 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         by_unit=by_unit,
         completion_rate=completion_rate(done, by_timeliness[Timeliness.OVERDUE]),
         reviews={state: sum(row[state] for row in by_area) for state in REVIEW_STATES},
+        plan=plan,
     )
 
 
@@ -845,3 +847,18 @@ def nudge_units(*, user, plan: Plan, today: datetime.date) -> list[NudgeUnit]:
         NudgeUnit(r["lead_unit_id"], r["lead_unit__name"], r["overdue"], r["due_soon"])
         for r in rows
     ]
+
+
+def nudge_count(*, user, summary: PlanSummary) -> int:
+    """How many units `nudge_units` lists, from the plan's figures of today over the whole
+    plan (`plan_summary` without a unit), which count each lead unit's overdue and due-soon
+    tasks already: no second scan of the plan."""
+    plan = summary.plan
+    if (
+        plan is None
+        or plan.status != PlanStatus.ISSUED
+        or not plan_can_manage(user=user, plan=plan)
+    ):
+        return 0
+    urgent = (Timeliness.OVERDUE, Timeliness.DUE_SOON)
+    return sum(1 for row in summary.by_unit if any(row["by_timeliness"][c] for c in urgent))

@@ -141,10 +141,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # The units load on demand (the search box); the page names only a few.
         "unit_box": _unit_box(request, "dashboard", chosen=unit_id),
         "unit_id": unit_id,
-        # Nudging is about today's tasks: not offered on the figures of a past day.
-        "nudge_units": []
-        if form.as_of_param()
-        else selectors.nudge_units(user=user, plan=plan, today=today),
+        **_nudge_context(
+            request, plan, summary, today, past=bool(form.as_of_param()), unit=unit_id
+        ),
         "nudge_max": notices.NUDGE_MESSAGE_MAX,
         # The units' checkboxes load when the form is opened (htmx), or with ?nudge=1.
         "nudge_open": request.GET.get("nudge") == "1",
@@ -153,6 +152,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     context |= _figure_rows(summary, branches, plan=plan.pk, unit=unit_id, as_of=context["as_of"])
     return render(request, "plans/dashboard.html", context)
+
+
+def _nudge_context(request, plan, summary, today, *, past: bool, unit: int | None) -> dict:
+    """The nudge form's units (listed only when it is open) and their number, counted from the
+    figures already on the page when they cover the whole plan."""
+    user = request.user
+    # Nudging is about today's tasks: not offered on the figures of a past day.
+    if past:
+        return {"nudge_units": [], "nudge_count": 0}
+    if request.GET.get("nudge") == "1" or unit:
+        units = selectors.nudge_units(user=user, plan=plan, today=today)
+        return {"nudge_units": units, "nudge_count": len(units)}
+    return {"nudge_units": [], "nudge_count": selectors.nudge_count(user=user, summary=summary)}
 
 
 def _figure_rows(summary, branches, *, plan: int, unit: int | None, as_of: str) -> dict:
