@@ -146,3 +146,23 @@ def test_writer_with_no_rows_still_makes_a_valid_file():
     out.seek(0)
     ws = openpyxl.load_workbook(out).active
     assert ws.max_row == 1 and ws.auto_filter.ref == "A1:L1"
+
+
+class _FlakyDisk(io.BytesIO):
+    """A file whose third write fails once, as a disk may."""
+
+    writes = 0
+
+    def write(self, data) -> int:
+        self.writes += 1
+        if self.writes == 3:
+            raise OSError(5, "Input/output error")
+        return super().write(data)
+
+
+def test_writer_raises_what_went_wrong_while_compressing():
+    """The sheet is deflated on a second thread: a write that failed there still reaches
+    the caller, instead of a file with a hole in it."""
+    rows = ({"code": str(i), "title": f"Nhiệm vụ {i} " * 20} for i in range(20_000))
+    with pytest.raises(OSError, match="Input/output error"):
+        tasks_xlsx(rows, _FlakyDisk())

@@ -17,7 +17,9 @@ Members carry fixed timestamps: the same rows give the same bytes.
 """
 
 import datetime
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -226,7 +228,7 @@ class Sheet:
         self._buffer: list[str] = []
         # A string cell's body by (its style attribute, its text).
         self._strings: dict[tuple[str, str], str] = {}
-        self._part: IO[bytes] | None = None
+        self._part: _Compressor | None = None
 
     def append(self, values: Sequence = (), style: Style | None = None, *, merge=False) -> None:
         """One row: a value per column (str, int, float, date or None), each in its column's
@@ -293,7 +295,8 @@ class Sheet:
         return body
 
     def _open(self, archive: zipfile.ZipFile) -> None:
-        self._part = archive.open(_member(f"xl/worksheets/sheet{self.number}.xml"), "w")
+        member = archive.open(_member(f"xl/worksheets/sheet{self.number}.xml"), "w")
+        self._part = _Compressor(member)
         self._write(self._head())
 
     def _close(self) -> None:
@@ -367,6 +370,42 @@ class Sheet:
         return names
 
 
+class _Compressor:
+    """A sheet's zip member, written from a second thread: deflating and the checksum
+    (about a third of a big sheet's time) let go of the interpreter's lock, so they run on
+    another core while the next rows are built. Chunks keep their order; a few at most
+    wait in between, so memory stays flat."""
+
+    def __init__(self, member: IO[bytes]):
+        self.member = member
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="xlsx-deflate", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            if self.error is None:
+                try:
+                    self.member.write(chunk)
+                except BaseException as exc:  # noqa: BLE001 - raised again by the writer
+                    self.error = exc
+
+    def write(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.chunks.put(chunk)
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Wait for every chunk to be written, then close the member (and raise what went
+        wrong in the writing thread, unless the workbook is abandoned anyway)."""
+        self.chunks.put(None)
+        self.thread.join()
+        self.member.close()
+        if self.error is not None and not abandon:
+            raise self.error
+
+
 def _member(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -425,7 +464,7 @@ class Workbook:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             if self.sheets and self.sheets[-1]._part is not None:
-                self.sheets[-1]._part.close()
+                self.sheets[-1]._part.close(abandon=True)
             self._archive.close()
             return
         self.sheets[-1]._close()
