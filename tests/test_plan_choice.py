@@ -137,3 +137,20 @@ def test_a_plan_one_may_not_read_is_never_remembered(world, client):
     client.get(reverse("plans:task-list"), {"plan": world.draft.pk})
     assert choice.SESSION_KEY not in client.session
     assert landed(client) == world.plan
+
+
+@pytest.mark.parametrize("persona", ["office", "focal_a", "viewer"])
+@pytest.mark.parametrize("day", [datetime.date(2026, 6, 15), datetime.date(2027, 1, 4)])
+def test_the_plan_in_force_is_the_same_from_the_switchers_plans(
+    world, next_year_issued, persona, day
+):
+    """Pages find it among the plans their switcher lists (no query); a user with more
+    plans than the switcher shows is answered by the database: the same plan."""
+    from cchc.plans import selectors
+
+    user = world.users[persona]
+    menu = selectors.plan_menu(user=user)
+    assert len(menu) < selectors.PLAN_MENU
+    found = selectors.plan_in_force(user=user, today=day)
+    assert found is not None
+    assert selectors.plan_in_force(user=user, today=day, plans=menu) == found

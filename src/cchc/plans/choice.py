@@ -17,12 +17,19 @@ def remember(request: HttpRequest, plan: Plan) -> None:
         request.session[SESSION_KEY] = plan.pk
 
 
-def current_plan(request: HttpRequest) -> Plan | None:
+def current_plan(request: HttpRequest, menu: list[Plan] | None = None) -> Plan | None:
+    """The chosen plan, else the plan in force. `menu`: the page's plan switcher
+    (selectors.plan_menu); when it holds every plan the user may read, it is searched
+    instead of asking the database again."""
     user = request.user
+    every = menu if menu is not None and len(menu) < selectors.PLAN_MENU else None
     chosen = request.session.get(SESSION_KEY)
     if isinstance(chosen, int):
         # Read again through the user's scope: access may have changed since it was chosen.
-        plan = selectors.plan_list(user=user).filter(pk=chosen).first()
+        if every is None:
+            plan = selectors.plan_list(user=user).filter(pk=chosen).first()
+        else:
+            plan = next((p for p in every if p.pk == chosen), None)
         if plan is not None:
             return plan
-    return selectors.plan_in_force(user=user, today=timezone.localdate())
+    return selectors.plan_in_force(user=user, today=timezone.localdate(), plans=every)

@@ -61,14 +61,28 @@ def plan_get(*, user, pk: int) -> Plan:
     return plan
 
 
-def plan_in_force(*, user, today: datetime.date) -> Plan | None:
+# Plans a page's plan switcher lists (the latest first); a user with fewer sees them all.
+PLAN_MENU = 100
+
+
+def plan_menu(*, user) -> list[Plan]:
+    """The plans of the switcher: the first PLAN_MENU of `plan_list`."""
+    return list(plan_list(user=user)[:PLAN_MENU])
+
+
+def plan_in_force(*, user, today: datetime.date, plans: list[Plan] | None = None) -> Plan | None:
     """The plan a user lands on: one issued for today's year (else the latest year before
     it, else the nearest after), of the user's own unit or of the nearest unit above it.
 
     Next year's plan, issued in December, is not in force yet: this year's overdue tasks
-    stay in view until the year turns."""
-    issued = plan_list(user=user).exclude(status=PlanStatus.DRAFT)
-    years = set(issued.values_list("year", flat=True).distinct())
+    stay in view until the year turns. `plans`: every plan the user may read, in
+    `plan_list`'s order, when the caller has them already (no query then)."""
+    if plans is None:
+        issued_qs = plan_list(user=user).exclude(status=PlanStatus.DRAFT)
+        years = set(issued_qs.values_list("year", flat=True).distinct())
+    else:
+        issued = [p for p in plans if p.status != PlanStatus.DRAFT]
+        years = {p.year for p in issued}
     if not years:
         return None
     past = [y for y in years if y <= today.year]
@@ -81,7 +95,9 @@ def plan_in_force(*, user, today: datetime.date) -> Plan | None:
         depth = path.count("/")
         return (depth, 0) if any(own.startswith(path) for own in own_paths) else (-1, -depth)
 
-    return max(issued.filter(year=year)[:500], key=nearness)
+    if plans is None:
+        return max(issued_qs.filter(year=year)[:500], key=nearness)
+    return max((p for p in issued if p.year == year), key=nearness)
 
 
 # A status filter value beside the real statuses: every task not done and not cancelled.
@@ -449,15 +465,28 @@ class UnitMatches:
     more: int = 0
 
 
-def unit_search(*, user, text: str, roles: tuple[str, ...] = ()) -> UnitMatches:
+def unit_search(
+    *, user, text: str, roles: tuple[str, ...] = (), seen: dict | None = None
+) -> UnitMatches:
     """Units in the user's scope for `roles` whose name or short name holds every word of
     `text` (diacritics and case ignored), in tree order, at most UNIT_MATCHES. Without
     words, the top of the scope: the user's own units and those just below them.
 
     Two queries at most, whatever the number of units: lists load this on demand instead
-    of offering every unit of a ministry on each page."""
+    of offering every unit of a ministry on each page. `seen`: the searches a page made
+    already, kept by scope and words (two boxes over the same scope ask once)."""
     qs, tops = _units_in_scope(user, roles)
     words = fold(text[:UNIT_SEARCH_MAX]).split()
+    key = (tops, tuple(words))
+    if seen is not None and key in seen:
+        return seen[key]
+    found = _unit_search(qs, tops, words)
+    if seen is not None:
+        seen[key] = found
+    return found
+
+
+def _unit_search(qs: QuerySet[Unit], tops: tuple[str, ...], words: list[str]) -> UnitMatches:
     if not words:
         return _scope_top(qs, tops)
     found = []

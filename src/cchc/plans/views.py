@@ -79,7 +79,7 @@ def _today_url(request: HttpRequest) -> str:
 
 
 def _visible_plans(request: HttpRequest) -> list:
-    return list(selectors.plan_list(user=request.user)[:100])
+    return selectors.plan_menu(user=request.user)
 
 
 # --- dashboard ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         plan = selectors.plan_get(user=user, pk=plan_id)
         choice.remember(request, plan)
     else:
-        plan = choice.current_plan(request) or (plans[0] if plans else None)
+        plan = choice.current_plan(request, plans) or (plans[0] if plans else None)
     context: dict = {"plans": plans, "current_plan": plan, "nav_section": "dashboard"}
     if plan is None:
         return render(request, "plans/dashboard.html", context)
@@ -295,10 +295,11 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
         current = next((p for p in plans if p.pk == filters.plan), None)
         if current is not None:
             choice.remember(request, current)
+        seen: dict = {}  # the office's two boxes search the same scope: one query
         context |= {
             # The units load on demand (the search boxes); the page names only a few.
-            "unit_box": _unit_box(request, "filter", chosen=filters.unit),
-            "bulk_unit_box": _unit_box(request, "bulk") if can_bulk else None,
+            "unit_box": _unit_box(request, "filter", chosen=filters.unit, seen=seen),
+            "bulk_unit_box": _unit_box(request, "bulk", seen=seen) if can_bulk else None,
             "plans": plans,
             "current_plan": current,
             "areas": list(selectors.area_list()),
@@ -345,12 +346,14 @@ class UnitBox:
     more: int
 
 
-def _unit_box(request: HttpRequest, kind: str, chosen: int | None = None) -> UnitBox:
+def _unit_box(
+    request: HttpRequest, kind: str, chosen: int | None = None, seen: dict | None = None
+) -> UnitBox:
     """The units a box offers for the words typed in it (in the query string, where a page
     without JavaScript sends them too), with the chosen unit kept first."""
     box = UNIT_BOXES[kind]
     text = request.GET.get(box.search, "")[: selectors.UNIT_SEARCH_MAX]
-    found = selectors.unit_search(user=request.user, text=text, roles=box.roles)
+    found = selectors.unit_search(user=request.user, text=text, roles=box.roles, seen=seen)
     units: list = found.units
     if chosen and chosen not in {u.pk for u in units}:
         # A link may name a unit outside the user's list: names are not confidential.

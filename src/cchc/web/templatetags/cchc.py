@@ -25,7 +25,7 @@ from cchc.plans import choice
 from cchc.plans.models import Plan, PlanStatus, QualityRating, ReviewState, Task, TaskStatus
 from cchc.plans.permissions import can_manage_plan
 from cchc.plans.queue import LEAD, SUPPORT
-from cchc.plans.selectors import plan_list
+from cchc.plans.selectors import plan_menu
 from cchc.plans.timeliness import Timeliness
 
 register = template.Library()
@@ -366,10 +366,10 @@ def main_nav(context) -> dict:
         return {"user": None}
     plans = context.get("plans")
     if plans is None:
-        plans = list(plan_list(user=user)[:100])
+        plans = plan_menu(user=user)
     access = access_for(user)
     # A page about no one plan shows the plan the person works on, so the choice stays.
-    current = context.get("current_plan") or choice.current_plan(request)
+    current = context.get("current_plan") or choice.current_plan(request, plans)
     if current is not None and current not in plans:
         plans = [current, *plans]
     return {
