@@ -115,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ),
             today=today,
             plan=plan,
-        )[:20]
+        ).defer(*LIST_DEFERRED)[:20]
     )
     # Every task of the plan in scope, cancelled ones included, as the task list counts them.
     all_tasks = sum(row["n"] for row in summary.by_area)
