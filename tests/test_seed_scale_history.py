@@ -132,3 +132,27 @@ def test_adding_years_keeps_this_year():
     # Another number of units is refused, not mixed in.
     with pytest.raises(Exception, match="same 25 scale units"):
         seed(units=25, years=4, add_years=True)
+
+
+@pytest.mark.django_db
+def test_the_seed_writes_the_derived_history_as_history_refresh_would(monkeypatch):
+    """The seeder fills each entry's derived columns and each task's review itself, so that
+    history_refresh (kept at the end of the seed) finds nothing to change."""
+    from cchc.demo import scale
+    from cchc.plans.history import DERIVED, history_refresh
+
+    monkeypatch.setattr(scale, "history_refresh", lambda ids: None)
+    seed(years=2)
+    tasks = Task.objects.filter(plan__in=scale_plans())
+    entries = TaskUpdate.objects.filter(task__in=tasks).order_by("pk")
+    seeded = (
+        list(entries.values_list("pk", *DERIVED)),
+        list(tasks.values_list("pk", "current_review").order_by("pk")),
+    )
+    assert any(row[3] for row in seeded[0]) and any(row[4] for row in seeded[0])
+    history_refresh(tasks.values_list("pk", flat=True))
+    refreshed = (
+        list(entries.values_list("pk", *DERIVED)),
+        list(tasks.values_list("pk", "current_review").order_by("pk")),
+    )
+    assert refreshed == seeded

@@ -30,7 +30,13 @@ from django.utils import timezone
 
 from cchc.audit.services import audit_record
 from cchc.demo import bulk
-from cchc.demo.scale_history import UPDATE_FIELDS, chain_rows, review_rows, task_chain
+from cchc.demo.scale_history import (
+    UPDATE_FIELDS,
+    chain_rows,
+    review_rows,
+    review_state,
+    task_chain,
+)
 from cchc.demo.scale_reports import clear_reports, seed_reports
 from cchc.lib.dbstats import statistics_refresh
 from cchc.lib.text import fold
@@ -553,6 +559,8 @@ def _seed_year(unit_list, depth, year, tasks, today, rng, users) -> _Year:
     rows, categories = _tasks(plan, unit_list, depth, tasks, end, issued_on, current, rng)
     # The history first: a cancelled task keeps the progress its chain left it at.
     chains = [task_chain(task, issued_on, end, today, rng) for task in rows]
+    for task, chain in zip(rows, chains, strict=True):
+        task.current_review = review_state(chain)
     bulk.insert(rows)
     links = _supporting(rows, unit_list, rng)
     office, focal = users[BENCH_OFFICE], users[BENCH_FOCAL]

@@ -18,6 +18,7 @@ from cchc.plans.models import (
     CompletionReview,
     QualityRating,
     ReviewDecision,
+    ReviewState,
     Task,
     TaskStatus,
 )
@@ -147,7 +148,57 @@ UPDATE_FIELDS = (
     "deliverable",
     "author_id",
     "unit_id",
+    # Derived, as plans.history.history_refresh keeps them (it then finds nothing to change).
+    "valid_to",
+    "reported_done",
+    "confirmed_at",
+    "returned",
 )
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    """A review's time: ten in the morning of its day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def _derived(chain: Chain) -> list[tuple]:
+    """Each entry's valid_to, reported_done, confirmed_at and returned (plans.history's
+    rules): the chain's entries and reviews are already in the order of their days."""
+    confirmed = {
+        r.report: _at(r.on) for r in chain.reviews if r.decision == ReviewDecision.CONFIRMED
+    }
+    found, report = [], None
+    for index, step in enumerate(chain.steps):
+        if step.after == TaskStatus.DONE and step.before != TaskStatus.DONE:
+            report = index
+        done = step.after == TaskStatus.DONE and report is not None
+        known = [r for r in chain.reviews if r.on <= step.on]
+        following = chain.steps[index + 1].on if index + 1 < len(chain.steps) else None
+        returned = (
+            step.after not in (TaskStatus.DONE, TaskStatus.CANCELLED)
+            and bool(known)
+            and known[-1].decision == ReviewDecision.RETURNED
+        )
+        confirmed_at = confirmed.get(report) if done and report is not None else None
+        found.append((following, done, confirmed_at, returned))
+    return found
+
+
+def review_state(chain: Chain) -> str:
+    """The task's review as of today (plans.history.review_status of its chain)."""
+    if chain.status == TaskStatus.DONE:
+        report = max(
+            i
+            for i, s in enumerate(chain.steps)
+            if s.before != TaskStatus.DONE and s.after == TaskStatus.DONE
+        )
+        confirmed = any(
+            r.report == report and r.decision == ReviewDecision.CONFIRMED for r in chain.reviews
+        )
+        return ReviewState.CONFIRMED if confirmed else ReviewState.AWAITING
+    if chain.status == TaskStatus.CANCELLED or not chain.reviews:
+        return ""
+    return ReviewState.RETURNED if chain.reviews[-1].decision == ReviewDecision.RETURNED else ""
 
 
 def chain_rows(task: Task, chain: Chain, office, focal, root_id: int) -> list[tuple]:
@@ -164,8 +215,9 @@ def chain_rows(task: Task, chain: Chain, office, focal, root_id: int) -> list[tu
             task.result if step.after == TaskStatus.DONE else "",
             office.pk if step.by_office else focal.pk,
             root_id if step.by_office else task.lead_unit_id,
+            *derived,
         )
-        for step in chain.steps
+        for step, derived in zip(chain.steps, _derived(chain), strict=True)
     ]
 
 
@@ -184,9 +236,7 @@ def review_rows(task: Task, chain: Chain, update_ids: list[int], office) -> list
                 attempt=attempt,
                 return_update_id=None if review.back is None else update_ids[review.back],
                 reviewed_by=office,
-                reviewed_at=timezone.make_aware(
-                    datetime.datetime.combine(review.on, datetime.time(10))
-                ),
+                reviewed_at=_at(review.on),
             )
         )
     return rows
