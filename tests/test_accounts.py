@@ -1,14 +1,23 @@
 """Getting in (issue 9): audited logins, lockout and unlock, passwords, sessions, and the
 second factor for the roles that decide."""
 
+import datetime
+
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cchc.accounts.middleware import RENEW_EVERY_SECONDS, RENEWED_AT
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
 from tests.world import PASSWORD, sign_in
@@ -111,10 +120,81 @@ def test_logout_everywhere_ends_every_session(world):
     assert other.get(reverse("accounts:account")).status_code == 200
 
 
+PROJECT_HASHERS = [
+    "cchc.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+
+def argon2_parameters(encoded: str) -> tuple[int, int, int]:
+    params = Argon2PasswordHasher().decode(encoded)["params"]
+    return params.memory_cost, params.time_cost, params.parallelism
+
+
+def test_new_passwords_are_hashed_with_owasps_argon2id_minimum(world, settings):
+    settings.PASSWORD_HASHERS = PROJECT_HASHERS
+    user = world.users["focal_a"]
+    user.set_password(STRONG)
+    assert user.password.startswith("argon2$argon2id$")
+    assert argon2_parameters(user.password) == (19 * 1024, 2, 1)
+    assert user.check_password(STRONG)
+    assert not user.check_password(STRONG + "x")
+
+
+@pytest.mark.parametrize(
+    "old_hasher",
+    [Argon2PasswordHasher, PBKDF2PasswordHasher],
+    ids=["django-argon2", "pbkdf2"],
+)
+def test_older_hashes_still_log_in_and_are_rehashed_at_the_next_login(world, settings, old_hasher):
+    settings.PASSWORD_HASHERS = PROJECT_HASHERS
+    user = world.users["focal_a"]
+    User.objects.filter(pk=user.pk).update(password=old_hasher().encode(PASSWORD, "s" * 22))
+    assert not sign_in(Client(), "focal_a", "wrong")
+    assert User.objects.get(pk=user.pk).password.startswith(old_hasher.algorithm + "$")
+    assert sign_in(Client(), "focal_a")
+    stored = User.objects.get(pk=user.pk).password
+    assert stored.startswith("argon2$argon2id$")
+    assert argon2_parameters(stored) == (19 * 1024, 2, 1)
+    assert sign_in(Client(), "focal_a")
+
+
 def test_a_session_lasts_thirty_idle_minutes(world, client):
     sign_in(client, "focal_a")
     client.get(reverse("accounts:account"))
     assert client.session.get_expiry_age() == 30 * 60
+
+
+def stored_session(client) -> Session:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value)
+
+
+def test_requests_renew_the_session_at_most_once_a_minute(world, client):
+    sign_in(client, "focal_a")
+    page = reverse("accounts:account")
+    client.get(page)
+    first = stored_session(client).expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    assert stored_session(client).expire_date == first
+    # A minute after the last renewal, the next request gives 30 idle minutes from now.
+    session = client.session
+    session[RENEWED_AT] -= RENEW_EVERY_SECONDS
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=20))
+    client.get(page)
+    assert stored_session(client).expire_date > timezone.now() + datetime.timedelta(minutes=29)
+
+
+def test_an_idle_session_ends_and_an_anonymous_visit_creates_none(world, client):
+    sign_in(client, "focal_a")
+    client.get(reverse("accounts:account"))
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(reverse("accounts:account")).status_code == 302
+    before = Session.objects.count()
+    Client().get(reverse("login"))
+    assert Session.objects.count() == before
 
 
 def test_the_office_sets_a_new_password_for_its_people_only(world, client):

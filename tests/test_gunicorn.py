@@ -138,7 +138,7 @@ def test_the_load_test_runs_without_failure_and_its_check_passes(server, setting
     world = build_world(today=timezone.localdate())
     period = make_period(world)
     # The server verifies passwords with the real hashers, not the tests' fast one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["cchc.accounts.hashers.OwaspArgon2PasswordHasher"]
     plan_people = ("focal_a", "focal_b", "office", "leader")
     for username in plan_people:
         world.users[username].set_password(PASSWORD)

@@ -43,6 +43,52 @@ def test_the_demo_starts_with_its_fixed_key():
     assert _start(CCHC_DEMO="true").stdout.strip() == "started"
 
 
+STATIC_BACKEND = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.STORAGES['staticfiles']['BACKEND'])"
+)
+
+
+def test_production_names_static_files_by_their_hash_and_the_demo_does_not():
+    key = "x7-Vq2pL9sT4wZ8yB1nM6cR3hJ5kD0fG-aE8uI2oP7lK4jH9gF6dS3aQ"
+    for env, backend in [
+        ({"SECRET_KEY": key}, "cchc.lib.static.HashedStaticFilesStorage"),
+        ({"CCHC_DEMO": "true"}, "whitenoise.storage.CompressedStaticFilesStorage"),
+    ]:
+        clean = {k: v for k, v in os.environ.items() if k not in ("CCHC_DEMO", "DEBUG")}
+        clean |= {"DJANGO_SETTINGS_MODULE": "cchc.settings", **env}
+        result = subprocess.run(
+            [sys.executable, "-c", STATIC_BACKEND],
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == backend, result.stderr
+
+
+def test_hashed_static_files_are_cached_for_good_and_a_missing_one_keeps_its_name(
+    settings, tmp_path
+):
+    from django.core.management import call_command
+    from django.templatetags.static import static
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATICFILES_DIRS = []
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "cchc.lib.static.HashedStaticFilesStorage"}
+    }
+    settings.WHITENOISE_USE_FINDERS = False
+    call_command("collectstatic", "--noinput", "-v0", "-i", "vendor*")
+    url = static("web/app.css")
+    assert url.startswith("/static/web/app.") and url != "/static/web/app.css"
+    assert static("web/nowhere.css") == "/static/web/nowhere.css"
+    whitenoise = WhiteNoiseMiddleware(get_response=lambda request: None)
+    assert whitenoise.immutable_file_test("", url)
+    assert not whitenoise.immutable_file_test("", "/static/web/app.css")
+
+
 def test_production_passes_the_deploy_check():
     # The browser tests allow async-unsafe calls in this process; production does not.
     dropped = ("CCHC_DEMO", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -106,8 +152,7 @@ def test_a_refused_request_logs_one_line(client, world, server_log):
     assert lines == [f"Forbidden (Permission denied): /units/{unit.pk}/documents/"]
 
 
-@pytest.mark.parametrize("name", ["SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST"])
-def test_sessions_expire_after_inactivity(settings, name):
-    assert {"SESSION_COOKIE_AGE": 30 * 60, "SESSION_SAVE_EVERY_REQUEST": True}[name] == getattr(
-        settings, name
-    )
+def test_sessions_expire_after_inactivity(settings):
+    # Requests renew the session (at most once a minute: tests/test_accounts.py).
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert "cchc.accounts.middleware.SessionRenewalMiddleware" in settings.MIDDLEWARE

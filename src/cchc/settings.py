@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Extends the signed-in session's idle time, at most once a minute.
+    "cchc.accounts.middleware.SessionRenewalMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cchc.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -207,9 +209,10 @@ def cache_settings(url: str) -> dict:
 
 CACHES = {"default": cache_settings(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
 
-# Argon2 first (OWASP's choice); older hashes still verify and are upgraded at login.
+# Argon2id at OWASP's minimum cost (accounts/hashers.py: why, and the source); hashes made
+# with Django's heavier Argon2 or with PBKDF2 still verify and are re-hashed at login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "cchc.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,16 +261,22 @@ DATE_INPUT_FORMATS = dates.INPUT_FORMATS
 # Uploads are written under a waiting name and take their own on commit (lib/storage.py).
 STORAGES = {
     "default": {"BACKEND": "cchc.lib.storage.CommitStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production: what `collectstatic` gathered, compressed (gzip, Brotli) and named by
+    # content hash, cached by browsers for good (lib/static.py). The demo and the tests
+    # serve the source folders as they are, under their plain names.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if DEMO or DEBUG
+        else "cchc.lib.static.HashedStaticFilesStorage"
+    },
 }
-# The demo and the tests serve the source folders as they are; production serves what
-# `collectstatic` gathered and compressed (gzip, Brotli), so node_modules need not be there.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after this many minutes without a request (every request renews it).
+# A session ends after this many minutes without a request: requests renew it, at most
+# once a minute (accounts.middleware.SessionRenewalMiddleware), not with a write each.
 SESSION_COOKIE_AGE = env_int("CCHC_SESSION_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 HTTPS = env_bool("CCHC_HTTPS", not (DEMO or DEBUG))
