@@ -155,6 +155,7 @@ class Server:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.workers = serve.workers(self.env)
         self.log_path = data_dir / "gunicorn.log"
+        self.cpu_at_start = self.cpu_used = 0.0
 
     def __enter__(self) -> "Server":
         with open(self.log_path, "wb") as log:
@@ -170,11 +171,31 @@ class Server:
         # Each worker's first requests load the URLs and templates: not part of the load.
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             list(pool.map(lambda _: Session(self.base).get("/login/"), range(4 * self.workers)))
+        self.cpu_at_start = processes_cpu_seconds(self.proc.pid)
         return self
 
     def __exit__(self, *exc) -> None:
+        self.cpu_used = processes_cpu_seconds(self.proc.pid) - self.cpu_at_start
         self.proc.terminate()
         self.proc.wait(timeout=60)
+
+
+def processes_cpu_seconds(pid: int) -> float:
+    """CPU seconds used by a process, its children alive now and those it reaped (gunicorn's
+    workers, replaced ones included); 0 where /proc is missing."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if stat.parent.name == str(pid):
+            # utime, stime, and the reaped children's cutime, cstime
+            total += sum(int(f) for f in fields[11:15]) / tick
+        elif fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def run_locust(
@@ -385,6 +406,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = read_stats(stats)
     print()
     print_stats(rows)
+    served = sum(r.requests for r in rows if r.name == "Aggregated")
+    if served and server.cpu_used:
+        busy = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"gunicorn used {server.cpu_used:.0f} CPU-seconds for {served:,} requests "
+            f"({1000 * server.cpu_used / served:.0f} ms a request); load average at the end "
+            f"{busy} (1, 5, 15 min: every process on the machine)"
+        )
     for line in failures_text(stats):
         print(f"  failure: {line}")
     updates, files, missing = check(record)
