@@ -407,7 +407,7 @@ def test_each_period_counts_what_its_updates_say(demo, settings):
 
 @pytest.mark.django_db
 def test_each_task_is_what_its_history_says_today(demo):
-    tasks = annotate_state(Task.objects.all(), TODAY, from_history=True)
+    tasks = annotate_state(Task.objects.all(), TODAY, from_history=True, with_result=True)
     assert tasks.count() >= 60
     for task in tasks:
         assert (task.status, task.progress, task.completed_on, task.result) == (

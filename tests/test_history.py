@@ -153,7 +153,8 @@ def test_each_category_filter_selects_the_tasks_counted_by_hand(year, cutoff):
 
 def test_progress_completion_date_and_result_as_of_a_date(year):
     plan, tasks = year
-    rows = {t.title: t for t in annotate_state(Task.objects.filter(plan=plan), D(2025, 9, 1))}
+    tasks_then = annotate_state(Task.objects.filter(plan=plan), D(2025, 9, 1), with_result=True)
+    rows = {t.title: t for t in tasks_then}
     late = rows["late"]
     assert (late.state_progress, late.state_completed_on, late.state_result) == (
         100,

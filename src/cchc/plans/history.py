@@ -134,24 +134,27 @@ def _deadline(on: datetime.date, field: str, output) -> Case:
     )
 
 
-def state_annotations(on: datetime.date, *, from_history: bool = False) -> dict:
-    """`state_status`, `state_progress`, `state_completed_on`, `state_result` and the
-    deadline (`state_due_date`, `state_due_text`, `state_is_recurring`) as of `on`.
+def state_annotations(
+    on: datetime.date, *, from_history: bool = False, with_result: bool = False
+) -> dict:
+    """`state_status`, `state_progress`, `state_completed_on`, the deadline
+    (`state_due_date`, `state_due_text`, `state_is_recurring`) and, `with_result`,
+    `state_result` (a text lists need not carry) as of `on`.
 
     For today (or later: no update may be dated ahead of today) they are the task's own
     fields, so the database can use their indexes; for a past date, or with
     `from_history`, the history."""
     if is_today(on) and not from_history:
-        return {
+        today = {
             "state_status": F("status"),
             "state_progress": F("progress"),
             "state_completed_on": F("completed_on"),
-            "state_result": F("result"),
             "state_due_date": F("due_date"),
             "state_due_text": F("due_text"),
             "state_is_recurring": F("is_recurring"),
         }
-    return {
+        return today | ({"state_result": F("result")} if with_result else {})
+    fields = {
         "state_entry": _entry_of(on),
         "state_due_date": _deadline(on, "due_date", DateField()),
         "state_due_text": _deadline(on, "due_text", CharField()),
@@ -170,21 +173,27 @@ def state_annotations(on: datetime.date, *, from_history: bool = False) -> dict:
         "state_reported_done": Coalesce(F("state_entry__reported_done"), Value(False)),
         "state_confirmed_at": F("state_entry__confirmed_at"),
         "state_returned": Coalesce(F("state_entry__returned"), Value(False)),
-        "state_result": Coalesce(
-            _latest(on, "deliverable", ~Q(deliverable="")), Value(""), output_field=TextField()
-        ),
     }
+    if with_result:
+        fields["state_result"] = Coalesce(
+            _latest(on, "deliverable", ~Q(deliverable="")), Value(""), output_field=TextField()
+        )
+    return fields
 
 
 def annotate_state(
-    qs: QuerySet, on: datetime.date | None, *, from_history: bool = False
+    qs: QuerySet,
+    on: datetime.date | None,
+    *,
+    from_history: bool = False,
+    with_result: bool = False,
 ) -> QuerySet:
     """The tasks that were part of their plan on `on` (today when None), with their state
-    and `timeliness` as of that day."""
+    and `timeliness` as of that day (and `state_result`, `with_result`)."""
     day = timezone.localdate() if on is None else on
     if not is_today(day):
         qs = qs.filter(Q(added_on__isnull=True) | Q(added_on__lte=day))
-    fields = state_annotations(day, from_history=from_history)
+    fields = state_annotations(day, from_history=from_history, with_result=with_result)
     return qs.annotate(**fields).annotate(timeliness=timeliness_expression(day, **STATE))
 
 

@@ -123,7 +123,7 @@ def task_list(
     *, user, filters: TaskFilters, today: datetime.date, plan: Plan | None = None
 ) -> QuerySet[Task]:
     """Tasks the user may read, filtered, each with its state as of `today` (the reference
-    date: `state_status`, `state_progress`, `state_completed_on`, `state_result`) and its
+    date: `state_status`, `state_progress`, `state_completed_on`) and its
     `timeliness` as of then. Status and timeliness filters apply to that state.
 
     `plan`, when the caller holds the plan of `filters.plan`: if the user may read all of

@@ -59,6 +59,7 @@ def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> lis
         annotate_state(
             Task.objects.filter(plan_id=period.plan_id).filter(Q(lead_unit_id=unit.pk) | supports),
             as_of,
+            with_result=True,
         )
     )
     tasks = annotate_review(tasks, as_of)
@@ -163,10 +164,10 @@ def prefill_narrative(rows: list[dict]) -> dict[str, dict[str, str]]:
 # --- the whole period --------------------------------------------------------------------
 
 
-def _tasks(period: ReportingPeriod, as_of: datetime.date):
+def _tasks(period: ReportingPeriod, as_of: datetime.date, *, with_result: bool = False):
     """The period plan's tasks with their state as of `as_of`, cancelled ones left out."""
     return not_cancelled(
-        annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of)
+        annotate_state(Task.objects.filter(plan_id=period.plan_id), as_of, with_result=with_result)
     ).order_by()
 
 
@@ -301,7 +302,7 @@ def done_tasks(period: ReportingPeriod, as_of: datetime.date) -> list[dict]:
     documents that result cites, and whether the office had confirmed it by then (reported
     done is not confirmed). A task finished after `as_of` is not here. One query."""
     rows = (
-        annotate_review(_tasks(period, as_of).filter(timeliness__in=DONE), as_of)
+        annotate_review(_tasks(period, as_of, with_result=True).filter(timeliness__in=DONE), as_of)
         .order_by("area__code", "order", "id")
         .values(*TASK_COLUMNS, "timeliness", "state_completed_on", "state_result", "review_state")
     )
