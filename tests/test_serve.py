@@ -101,7 +101,9 @@ def test_pgbouncer_turns_server_side_cursors_off(value, disabled):
     assert database_setting("['DISABLE_SERVER_SIDE_CURSORS']", value) == str(disabled)
 
 
-@pytest.mark.parametrize(("value", "options"), [("", "-c jit=off"), ("true", None)])
-def test_jit_is_off_except_through_pgbouncer_which_refuses_the_option(value, options):
+@pytest.mark.parametrize(
+    ("value", "options"), [("", "-c jit=off -c work_mem=32MB"), ("true", None)]
+)
+def test_jit_off_and_work_mem_except_through_pgbouncer_which_refuses_options(value, options):
     expression = ".get('OPTIONS', {}).get('options')"
     assert database_setting(expression, value) == str(options)
