@@ -3,6 +3,7 @@ either answers or refuses with its own, named error."""
 
 import datetime
 import io
+import unicodedata
 import zipfile
 
 import pytest
@@ -78,6 +79,16 @@ def test_the_date_field_refuses_with_a_message(value):
 def test_folding_and_name_keys_never_fail(text):
     assert fold(fold(text)) == fold(text)
     assert name_key(text) == name_key(name_key(text))
+
+
+@QUICK
+@given(text=st.one_of(st.text(max_size=200), VIETNAMESE))
+def test_folding_drops_every_combining_mark_and_nothing_else(text):
+    """fold() looks marks up in a table; the definition is letter by letter."""
+    text_d = text.replace("Đ", "D").replace("đ", "d")
+    letters = unicodedata.normalize("NFD", text_d)
+    plain = "".join(ch for ch in letters if unicodedata.category(ch) != "Mn")
+    assert fold(text) == " ".join(plain.lower().split())
 
 
 @QUICK

@@ -209,6 +209,71 @@ def test_two_of_three_units_are_named_and_near_duplicates_merge():
     ]
 
 
+def _grouped_one_by_one(items):
+    """The grouping as first written (a fresh matcher per pair, the units in a list): the
+    reference the faster group_points must agree with."""
+    import re
+    from difflib import SequenceMatcher
+
+    groups, exact, near = [], {}, {}
+    for source, text in items:
+        for line in consolidation.points(text):
+            k = consolidation.key(line)
+            point = exact.get(k)
+            if point is None:
+                nums = tuple(re.findall(r"\d+", k))
+                words = k.split()
+                buckets = [("<", nums, *words[:3]), (">", nums, *words[-3:])]
+                for g in (g for b in buckets for g in near.get(b, [])):
+                    short, long = sorted((len(g[1]), len(k)))
+                    if g[1] == k or (
+                        g[2] == nums
+                        and short / long >= consolidation.SIMILAR
+                        and SequenceMatcher(None, g[1], k, autojunk=False).ratio()
+                        >= consolidation.SIMILAR
+                    ):
+                        point = g
+                        break
+                else:
+                    point = (line, k, nums, [])
+                    groups.append(point)
+                    for b in buckets:
+                        near.setdefault(b, []).append(point)
+                exact[k] = point
+            if source not in point[3]:
+                point[3].append(source)
+    return [(g[0], g[3]) for g in groups]
+
+
+def test_grouping_many_units_gives_what_comparing_one_by_one_gave():
+    """Hundreds of units writing near-identical lines (names, numbers and endings that
+    differ by a letter or a word), so that the prefilters and the shared matcher are used."""
+    names = ["Cục Tuyên huấn", "Cục Cán bộ", "Phòng Thông tin", "Ban Tài chính", "Đại đội 8"]
+    endings = [
+        "kết quả cơ bản đạt yêu cầu.",
+        "kết quả cơ bản đạt yêu cầu",
+        "kết quả bước đầu đạt yêu cầu.",
+        "kết quả cơ bản đạt yêu cầu đề ra.",
+    ]
+    items = []
+    for i in range(400):
+        name = f"{names[i % 5]}{'' if i % 3 else ', Lữ đoàn ' + str(300 + i % 7)}"
+        items.append(
+            (
+                i % 150,
+                f"- {name} đã triển khai các nhiệm vụ lĩnh vực {i % 4} theo kế hoạch; "
+                f"{endings[i % 4]}\nĐơn vị đã quán triệt kế hoạch{'.' if i % 2 else ''}",
+            )
+        )
+    grouped = [(p.text, p.units) for p in consolidation.group_points(items)]
+    assert grouped == _grouped_one_by_one(items)
+    distinct = {
+        consolidation.key(line) for _u, text in items for line in consolidation.points(text)
+    }
+    # Near-identical lines did merge, and distinct ones stayed apart.
+    assert 10 < len(grouped) < len(distinct)
+
+
 def test_proposals_are_deduplicated_named_and_never_to_oneself(world, history):
     proposals = {
         "CTH": "Đề nghị Cục Tuyên huấn biên soạn thêm tài liệu.\n"

@@ -11,6 +11,7 @@ as of the cut-off (`data.done_tasks`, `data.overdue_tasks`).
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -73,6 +74,9 @@ PROGRESS = re.compile(r"tien do \d+")
 DATE = re.compile(r"\b\d{1,2} \d{1,2} \d{4}\b")
 
 
+# Bounded: a worker serves many reports. The restated-task test and the grouping fold the
+# same lines, and a unit's task rows repeat across its report's sections.
+@functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Folded (no diacritics, lower case) with punctuation as spaces: the comparison form."""
     return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
@@ -88,14 +92,22 @@ def points(text: str) -> list[str]:
     return out
 
 
-@dataclass
+# eq=False: points are told apart by identity (they key a dict while grouping).
+@dataclass(eq=False)
 class Point:
     text: str
     key: str
     numbers: tuple[str, ...]
     units: list = field(default_factory=list)
+    # The units as a set too: thousands of units make one point, and a list's `in` would
+    # compare each new one with all of them.
+    seen: set = field(default_factory=set, repr=False)
 
-    def similar(self, other_key: str, other_numbers: tuple[str, ...]) -> bool:
+    def similar(
+        self, other_key: str, other_numbers: tuple[str, ...], matcher: SequenceMatcher | None = None
+    ) -> bool:
+        """`matcher`, if given, holds `other_key` as its second sequence (indexed once for
+        every point it is compared with). ratio() is not symmetric: this key comes first."""
         if other_key == self.key:
             return True
         if other_numbers != self.numbers:
@@ -103,7 +115,21 @@ class Point:
         shorter, longer = sorted((len(self.key), len(other_key)))
         if not longer or shorter / longer < SIMILAR:
             return False
-        return SequenceMatcher(None, self.key, other_key, autojunk=False).ratio() >= SIMILAR
+        if matcher is None:
+            matcher = SequenceMatcher(None, "", other_key, autojunk=False)
+        matcher.set_seq1(self.key)
+        # quick_ratio() is an upper bound of ratio() and costs far less.
+        return matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+    def add(self, source) -> None:
+        try:
+            if source in self.seen:
+                return
+            self.seen.add(source)
+        except TypeError:  # unhashable (an unsaved model): equal to nothing but itself
+            if any(source is u for u in self.units):
+                return
+        self.units.append(source)
 
 
 def group_points(items: list[tuple[object, str]], skip=None) -> list[Point]:
@@ -126,16 +152,17 @@ def group_points(items: list[tuple[object, str]], skip=None) -> list[Point]:
                 nums = tuple(re.findall(r"\d+", k))
                 words = k.split()
                 buckets = [("<", nums, *words[:3]), (">", nums, *words[-3:])]
-                candidates = [g for b in buckets for g in near.get(b, [])]
-                point = next((g for g in candidates if g.similar(k, nums)), None)
+                # A point in both buckets is compared once (dict: first place kept).
+                candidates = dict.fromkeys(g for b in buckets for g in near.get(b, []))
+                matcher = SequenceMatcher(None, "", k, autojunk=False)
+                point = next((g for g in candidates if g.similar(k, nums, matcher)), None)
                 if point is None:
                     point = Point(text=line, key=k, numbers=nums)
                     groups.append(point)
                     for b in buckets:
                         near.setdefault(b, []).append(point)
                 exact[k] = point
-            if source not in point.units:
-                point.units.append(source)
+            point.add(source)
     return groups
 
 
