@@ -342,6 +342,23 @@ def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
     assert book["Nhiệm vụ quá hạn"].cell(5, 2).value.endswith("Nhiệm vụ lạ")
 
 
+def test_a_table_cell_keeps_its_spaces(world, scenario):
+    """The tables are put in place without xml:space, then given it: a cell of spaces only,
+    or with spaces at its ends, still reads as written."""
+    payload = payload_for(scenario)
+    payload["overdue"][0]["note"] = "   "
+    payload["overdue"][0]["lead_unit"] = "  Cục  A "
+    doc = Document(io.BytesIO(documents.render(payload, "docx")))
+    row = find_table(doc, OVERDUE_HEADERS)[1]
+    assert row[3] == "  Cục  A " and row[-1] == "   "
+    preserve = "{http://www.w3.org/XML/1998/namespace}space"
+    appendix = [t for t in doc.tables if t.rows[0].cells[0].text == "STT"]
+    assert len(appendix) == 5
+    for table in appendix:
+        texts = table._tbl.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")
+        assert all(t.get(preserve) == "preserve" for t in texts)
+
+
 def test_the_charts_are_png_images_in_the_docx(world, scenario):
     pytest.importorskip("matplotlib")
     doc = Document(io.BytesIO(documents.render(payload_for(scenario), "docx")))
