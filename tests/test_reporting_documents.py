@@ -385,6 +385,24 @@ def test_the_same_inputs_give_the_same_bytes(world, scenario):
     ) == consolidation.data_hash(payload_for(scenario, D(2026, 7, 30)))
 
 
+def test_a_docx_is_what_python_docx_saves_with_fixed_times():
+    """finish_docx takes python-docx's members without zipping them twice: the file is the
+    one Document.save() writes, rewritten by normalize_zip."""
+    from cchc.documents.charts import chart_png
+    from cchc.documents.ooxml import finish_docx, normalize_zip
+
+    doc = Document()
+    doc.add_paragraph("Báo cáo  có dấu cách ")
+    png = chart_png([["A", 1.0]])
+    if png:  # a media part and its relationship among the members
+        doc.add_picture(io.BytesIO(png))
+    when = datetime.datetime(2026, 6, 21, 8, 0, tzinfo=datetime.UTC)
+    content = finish_docx(doc, title="Báo cáo", author="Cục A", when=when)
+    saved = io.BytesIO()
+    doc.save(saved)
+    assert content == normalize_zip(saved.getvalue(), when)
+
+
 def test_the_approved_report_is_frozen_and_offered_ever_after(
     world, scenario, django_capture_on_commit_callbacks, settings
 ):

@@ -5,6 +5,9 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable
+
+from docx.opc.pkgwriter import PackageWriter
 
 # The earliest time a zip member can carry.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -15,23 +18,36 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> bytes:
     """Rewrite an OOXML zip with fixed member timestamps and fixed core dates."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return _fixed_zip(((i.filename, source.read(i.filename)) for i in source.infolist()), when)
+
+
+def _fixed_zip(members: Iterable[tuple[str, bytes]], when: datetime.datetime | None) -> bytes:
     stamp = (
         (when or datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC))
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .encode()
     )
-    source = zipfile.ZipFile(io.BytesIO(content))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
+        for name, data in members:
+            if name == "docProps/core.xml":
                 data = CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<3>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
             target.writestr(fixed, data)
     return out.getvalue()
+
+
+class _Members:
+    """Takes python-docx's package members in the order it writes them, uncompressed."""
+
+    def __init__(self) -> None:
+        self.members: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.members.append((pack_uri.membername, blob))
 
 
 def finish_docx(document, *, title: str, author: str, when: datetime.datetime) -> bytes:
@@ -42,6 +58,13 @@ def finish_docx(document, *, title: str, author: str, when: datetime.datetime) -
     props.subject = props.comments = props.keywords = props.category = ""
     props.revision = 1
     props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
-    out = io.BytesIO()
-    document.save(out)
-    return normalize_zip(out.getvalue(), when)
+    # What Document.save() writes (OpcPackage.save, PackageWriter.write), taken without
+    # its zip: compressing a large report twice, and inflating it in between, took seconds.
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, package.parts)
+    PackageWriter._write_pkg_rels(members, package.rels)
+    PackageWriter._write_parts(members, package.parts)  # type: ignore[arg-type]  # has write()
+    return _fixed_zip(members.members, when)

@@ -76,8 +76,9 @@ def _parse_table(xml: str):
 
 def _place_table(before, table) -> None:
     before.addprevious(table)
+    space = qn("xml:space")
     for text in table.iter(qn("w:t")):
-        text.set(qn("xml:space"), "preserve")
+        text.set(space, "preserve")
 
 
 def build_appendix(writer, payload: dict, on_progress: Progress = noop) -> None:

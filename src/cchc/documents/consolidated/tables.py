@@ -183,6 +183,8 @@ W = nsdecls("w")
 BORDER = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 TABLE_FONT = 22  # half-points: 11 pt
 TWIPS_PER_MM = 1440 / 25.4
+# Where a cell's text goes in its markup (no character of it is escaped or dropped).
+TEXT = "{text}"
 
 
 def _run(text: str, *, bold: bool = False, size: int = TABLE_FONT) -> str:
@@ -223,6 +225,10 @@ def table_xml(table: Table, width_twips: int) -> str:
         "</w:tr>",
     ]
 
+    # A cell's markup around its text, by (width, bold, align): tens of thousands of rows
+    # share a few of them.
+    around: dict[tuple, list[str]] = {}
+
     def row_xml(cells: list, bold: bool = False) -> str:
         out = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
         for value, width in zip(cells, widths, strict=True):
@@ -232,7 +238,11 @@ def table_xml(table: Table, width_twips: int) -> str:
                 align = "right"
             else:
                 align = "left"
-            out.append(_cell(cell_text(value), width, bold=bold, align=align))
+            key = (width, bold, align)
+            if key not in around:
+                around[key] = _cell(TEXT, width, bold=bold, align=align).split(TEXT)
+            before, after = around[key]
+            out += (before, xml_text(cell_text(value)), after)
         out.append("</w:tr>")
         return "".join(out)
 
