@@ -303,18 +303,25 @@ def split_proposals(period: ReportingPeriod, reports: list[UnitReport]) -> tuple
     return "\n".join(outward), "\n".join(inward)
 
 
-def default_narrative(period: ReportingPeriod, today: datetime.date) -> dict[str, str]:
+def default_narrative(
+    period: ReportingPeriod,
+    today: datetime.date,
+    *,
+    stats: dict | None = None,
+    rows: list[dict] | None = None,
+) -> dict[str, str]:
     """A first draft of every section, condensed from the accepted reports and the task
     data. The office edits it before sending it to the leader. The figures and the lists of
     tasks done and overdue are not part of it: the document takes them from the task data
-    as of the cut-off."""
+    as of the cut-off. `stats` and `rows`: the period's task_stats as of `today` and its
+    report_rows, when the caller has them already."""
     period = ReportingPeriod.objects.select_related("plan__issuing_unit").get(pk=period.pk)
     plan = period.plan
     reports = [r for r in accepted_reports(period) if r.accepted_version_id]
     everyone = len(reports)
-    rows = data.report_rows(period)
+    rows = data.report_rows(period) if rows is None else rows
     counts = data.report_counts(rows)
-    stats = data.task_stats(period, period.as_of(today))
+    stats = data.task_stats(period, period.as_of(today)) if stats is None else stats
     issued = f" số {plan.document_number}" if plan.document_number else ""
     issued += f" ngày {format_day(plan.issued_on)}" if plan.issued_on else ""
     direction = [
@@ -441,9 +448,11 @@ def document_data(
     plan = period.plan
     issuing = plan.issuing_unit
     as_of = period.as_of(today)
-    narrative = (report.narrative if report else None) or default_narrative(period, today)
     stats = data.task_stats(period, as_of)
     rows = data.report_rows(period)
+    narrative = (report.narrative if report else None) or default_narrative(
+        period, today, stats=stats, rows=rows
+    )
     report_rows = [_report_row(r) for r in rows]
     not_accepted = [
         r["name"] for r in rows if r["submission"] != data.MISSING and r["status"] != "accepted"
