@@ -53,6 +53,12 @@ RENEW_EVERY_SECONDS = 60
 RENEWED_AT = "_cchc_renewed_at"
 
 
+def stamp_new_session(sender, request, user, **kwargs) -> None:
+    """A session that logging in just wrote needs no renewal on the next request."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_AT] = int(time.time())
+
+
 class SessionRenewalMiddleware:
     """Extends a signed-in person's session (SESSION_COOKIE_AGE from now) at most once a
     minute, instead of Django's SESSION_SAVE_EVERY_REQUEST write on every request."""
