@@ -59,6 +59,26 @@ def test_a_refresh_of_some_tables_names_only_them():
     ]
 
 
+def test_a_vacuum_asked_inside_a_transaction_only_analyses():
+    """The seeder asks for VACUUM (PostgreSQL cannot run it in a transaction: a test's)."""
+    with CaptureQueriesContext(connection) as ctx:
+        statistics_refresh(models=[Task], vacuum=True)
+    assert analyze_statements(ctx.captured_queries) == [
+        f"ANALYZE {connection.ops.quote_name(Task._meta.db_table)}"
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_load_postgresql_vacuums_for_index_only_scans():
+    table = Task._meta.db_table
+    with CaptureQueriesContext(connection) as ctx:
+        statistics_refresh(models=[Task], vacuum=True)
+    assert [q["sql"] for q in ctx.captured_queries] == [
+        f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}"
+    ]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own PRAGMA optimize")
 def test_an_sqlite_connection_leaves_statistics_of_what_it_queried_as_it_closes(tmp_path):
     import sqlite3

@@ -22,8 +22,12 @@ from django.db.models import Model
 OPTIMIZE_ANALYSIS_LIMIT = 400
 
 
-def statistics_refresh(*, models: Iterable[type[Model]] = (), using: str = DEFAULT_DB_ALIAS):
-    """ANALYZE the tables of `models` (every table when none is named), in full."""
+def statistics_refresh(
+    *, models: Iterable[type[Model]] = (), using: str = DEFAULT_DB_ALIAS, vacuum: bool = False
+):
+    """ANALYZE the tables of `models` (every table when none is named), in full. `vacuum`,
+    after a bulk load on PostgreSQL outside a transaction: VACUUM too, which marks the new
+    pages all-visible as autovacuum would later, so that index-only scans need no heap."""
     connection = connections[using]
     if connection.vendor not in ("sqlite", "postgresql"):
         return
@@ -33,9 +37,12 @@ def statistics_refresh(*, models: Iterable[type[Model]] = (), using: str = DEFAU
         if connection.vendor == "sqlite":
             # A connection's earlier `PRAGMA optimize` may have left a limit: read every row.
             cursor.execute("PRAGMA analysis_limit=0")
+        command = "ANALYZE"
+        if vacuum and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            command = "VACUUM (ANALYZE)"
         for table in tables or [""]:
             # Table names come from the models' metadata, quoted.
-            cursor.execute(f"ANALYZE {table}".strip())
+            cursor.execute(f"{command} {table}".strip())
 
 
 def sqlite_optimize(raw: sqlite3.Connection) -> None:
