@@ -106,3 +106,31 @@ def test_a_day_before_the_history_begins_reads_not_started(world, monkeypatch):
     }
     [row] = _sql(world.tasks["a_soon"], timezone.localdate())
     assert (row["state_status"], row["review_state"]) == ("done", "awaiting")
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    ["01/01/0001", "31/12/9999", "29/02/2023", "1/1/1", "32/13/2026", "x" * 5000, "", "0"],
+)
+@pytest.mark.parametrize("path", ["plans:dashboard", "plans:task-list"])
+def test_extreme_and_malformed_days_never_fail_a_page(world, client, as_of, path):
+    """A day long before any history, far ahead, impossible or not a date: the page answers
+    (the figures of that day, or today's with the form's error), never a 500."""
+    from django.urls import reverse
+
+    client.force_login(world.users["office"])
+    params = {"plan": world.plan.pk, "as_of": as_of, "nudge": "1' OR 1=1"}
+    response = client.get(reverse(path), params)
+    assert response.status_code == 200, as_of
+
+
+def test_figures_as_of_a_day_before_every_entry_count_every_task_not_started(world, client):
+    from cchc.plans import selectors
+
+    summary = selectors.plan_summary(
+        user=world.users["office"], plan=world.plan, today=D(2026, 1, 11)
+    )
+    tasks = Task.objects.filter(plan=world.plan).exclude(added_on__gt=D(2026, 1, 11))
+    assert sum(row["n"] for row in summary.by_area) == tasks.count() > 0
+    assert summary.by_timeliness["done_on_time"] + summary.by_timeliness["done_late"] == 0
+    assert summary.reviews == {"awaiting": 0, "confirmed": 0, "returned": 0}

@@ -14,8 +14,8 @@ its deadline are `DueDateChange` rows; a task never moved needs no lookup).
 
 `task_state()` answers in Python, `annotate_state()` in SQL: each entry knows the day the
 next one takes over (`valid_to`, with the review's facts, kept by `history_refresh()` in
-the transaction of every write), so the state as of D is one join on the index of
-`(task, reported_on, id)`, never a subquery per field, and as cheap for ten years of
+the transaction of every write), so the state as of D is one join on the covering index
+`update_state_asof`, never a subquery per field, and as cheap for ten years of
 history as for one. A test holds the two to the same answer on every task of a year's
 history. Timeliness as of D is `plans.timeliness` with
 today = D over the state as of D.
@@ -112,7 +112,7 @@ def _latest(on: datetime.date, field: str, *extra: Q):
 
 def _entry_of(on: datetime.date) -> FilteredRelation:
     """The task's entry that was its state as of `on` (none before its first): one join,
-    on the index of `(task, reported_on, id)`, whatever the length of the history."""
+    on the covering index `update_state_asof`, whatever the length of the history."""
     return FilteredRelation(
         "updates",
         condition=Q(updates__reported_on__lte=on)
