@@ -246,6 +246,24 @@ def test_task_reads(world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_task_reads_by_unit(world, other_branch, role):
+    """Filtering by a unit is the readable tasks led in its branch, whatever the unit: the
+    user's own branch (read without a check per task), one above it, beside it or in
+    another department (the supported task stays out: its lead unit is not there)."""
+    user = user_of(world, role)
+    every = selectors.task_list(user=user, filters=selectors.TaskFilters(), today=world.today)
+    for unit in [*world.units.values(), other_branch["task"].lead_unit]:
+        expected = {t.pk for t in every if t.lead_unit.path.startswith(unit.path)}
+        for plan in (None, world.plan.pk, world.draft.pk):
+            filters = selectors.TaskFilters(unit=unit.pk, plan=plan)
+            got = selectors.task_list(user=user, filters=filters, today=world.today)
+            wanted = {
+                pk for pk in expected if plan is None or Task.objects.get(pk=pk).plan_id == plan
+            }
+            assert {t.pk for t in got} == wanted, (unit.code, plan)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_evidence_reads(world, evidence, role):
     user, allowed = user_of(world, role), MATRIX[role]["evidence_read"]
     for key, item in evidence.items():

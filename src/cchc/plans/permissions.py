@@ -80,6 +80,17 @@ def reads_whole_plan(access: Access, plan: Plan) -> bool:
     return access.covers(path, *OVERSIGHT_ROLES)
 
 
+def branch_task_q(access: Access, path: str) -> Q | None:
+    """`task_q` for the tasks led in the branch at `path`, when the user works in or oversees
+    that branch: every issued task led there is theirs to read, so no task is checked
+    against their scope (the scope's supporting-unit part made the database read every
+    task). None when the branch is not wholly theirs."""
+    if not access.covers(path, *OVERSIGHT_ROLES, *UNIT_ROLES):
+        return None
+    draft = Q(plan__status=PlanStatus.DRAFT)
+    return ~draft | (draft & access.unit_q("plan__issuing_unit", *MANAGERS))
+
+
 def can_manage_plan(access: Access, plan: Plan) -> bool:
     """The office of the issuing unit's branch edits, issues and reorganises the plan."""
     return access.covers(plan.issuing_unit.path, Role.OFFICE)

@@ -127,18 +127,21 @@ def task_list(
     `timeliness` as of then. Status and timeliness filters apply to that state.
 
     `plan`, when the caller holds the plan of `filters.plan`: if the user may read all of
-    it, no task is checked against the user's scope (no join per task)."""
+    it, no task is checked against the user's scope (no join per task); nor are they when
+    `filters.unit` is a branch the user works in or oversees."""
     access = access_for(user)
+    unit = Unit.objects.filter(pk=filters.unit).only("path").first() if filters.unit else None
+    branch = permissions.branch_task_q(access, unit.path) if unit else None
     if plan is not None and plan.pk == filters.plan and permissions.reads_whole_plan(access, plan):
         qs = annotate_state(Task.objects.all(), today)
     else:
-        qs = annotate_state(Task.objects.filter(permissions.task_q(access)), today)
+        scope = permissions.task_q(access) if branch is None else branch
+        qs = annotate_state(Task.objects.filter(scope), today)
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
     if filters.area:
         qs = qs.filter(area_id=filters.area)
     if filters.unit:
-        unit = Unit.objects.filter(pk=filters.unit).only("path").first()
         qs = qs.filter(lead_unit__path__startswith=unit.path) if unit else qs.none()
     if filters.lead_unit:
         qs = qs.filter(lead_unit_id=filters.lead_unit)
