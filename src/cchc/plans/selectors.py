@@ -299,14 +299,13 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         .order_by()
         .values_list("area_id", "lead_unit_id", *figures)
     )
-    areas_sums: dict[int, list[int]] = {}
-    unit_sums: dict[int, list[int]] = {}
-    for area_id, unit_id, *numbers in _rows(groups):
-        for sums, key in ((areas_sums, area_id), (unit_sums, unit_id)):
-            known = sums.get(key)
-            sums[key] = (
-                numbers if known is None else [a + b for a, b in zip(known, numbers, strict=True)]
-            )
+    areas_rows: dict[int, list[tuple]] = {}
+    unit_rows: dict[int, list[tuple]] = {}
+    for row in _rows(groups):
+        areas_rows.setdefault(row[0], []).append(row)
+        unit_rows.setdefault(row[1], []).append(row)
+    areas_sums = {key: _column_sums(rows) for key, rows in areas_rows.items()}
+    unit_sums = {key: _column_sums(rows) for key, rows in unit_rows.items()}
     areas = {area.pk: area for area in area_list()}
     paths = dict(Unit.objects.filter(pk__in=unit_sums).values_list("pk", "path"))
     by_area = sorted(
@@ -338,6 +337,11 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
         reviews={state: sum(row[state] for row in by_area) for state in REVIEW_STATES},
         plan=plan,
     )
+
+
+def _column_sums(rows: list[tuple]) -> list[int]:
+    """The sums of plan_summary's figures over rows of (area, unit, figures…)."""
+    return [sum(column) for column in zip(*rows, strict=True)][2:]
 
 
 def _rows(qs: QuerySet) -> list[tuple]:
