@@ -144,7 +144,9 @@ class Task(models.Model):
     class Meta:
         ordering = ["plan_id", "area__code", "order", "id"]
         indexes = [
-            models.Index(fields=["plan", "lead_unit"]),
+            # With the status, a scope's open tasks are found in the index alone, without
+            # reading every task of every year (the export of open tasks).
+            models.Index(fields=["plan", "lead_unit", "status"]),
             models.Index(fields=["plan", "status", "due_date"]),
             models.Index(fields=["lead_unit", "status"]),
             # Every column a plan's figures read, so that counting a plan's tasks reads this
