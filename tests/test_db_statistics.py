@@ -107,3 +107,20 @@ def test_postgresql_compiles_no_query_for_a_page():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_sqlite_reads_its_file_through_a_memory_map(tmp_path):
+    """Each SQLite connection maps its file (the settings' init_command): the history's
+    seeks read pages in place rather than copying each into a cache a request discards."""
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    handler = ConnectionHandler(
+        {"default": {**connection.settings_dict, "NAME": str(tmp_path / "mapped.sqlite3")}}
+    )
+    other = handler["default"]
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone()[0] == 1024**3
+    finally:
+        other.close()
