@@ -168,6 +168,14 @@ class Task(models.Model):
                 ],
                 name="task_figures",
             ),  # fmt: skip
+            # The open tasks of every plan by deadline, with what a scope and a count read:
+            # the overdue tasks of the whole tree are counted from this index alone, however
+            # many years of finished tasks lie beside them.
+            models.Index(
+                fields=["due_date", "is_recurring", "plan", "lead_unit", "status", "id"],
+                condition=models.Q(status__in=["not_started", "in_progress"]),
+                name="task_open_by_due",
+            ),
         ]
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
