@@ -490,11 +490,13 @@ class Run:
     memory: dict
     open_counts: dict
     years: int
+    vendor: str = ""
 
 
 def measure(args, data_dir: Path) -> Run:
     """Time every line once on the data as it is now."""
     from django.conf import settings
+    from django.db import connection
     from django.utils import timezone
 
     from cchc.demo.scale import (
@@ -555,7 +557,7 @@ def measure(args, data_dir: Path) -> Run:
             line.queries = count_queries_in_process(
                 scopes[line.role].username, line.paths, bearer[line.role] if line.api else None
             )
-    return Run(lines, memory, open_counts, years)
+    return Run(lines, memory, open_counts, years, connection.vendor)
 
 
 def bench_lines(args, scopes, sql: Sql, plan_id, unit_id, unit_path, as_of) -> list[Line]:
@@ -750,6 +752,11 @@ def report(run: Run, first: Run | None = None, years: int = 1) -> None:
         f"{f'{pages:.0f} MB' if pages else '–'} after the pages, "
         f"{f'{peak:.0f} MB' if peak else '–'} after the exports"
     )
+    if run.vendor == "sqlite":
+        print(
+            "  on SQLite it counts the database's pages a request maps (settings: mmap_size), "
+            "the system's file cache, shared and let go when the request's connection closes"
+        )
     if first is not None:
         print()
         growth(first, run)
