@@ -303,9 +303,9 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     )
     areas_rows: dict[int, list[tuple]] = {}
     unit_rows: dict[int, list[tuple]] = {}
-    for row in _rows(groups):
-        areas_rows.setdefault(row[0], []).append(row)
-        unit_rows.setdefault(row[1], []).append(row)
+    for group in _rows(groups):
+        areas_rows.setdefault(group[0], []).append(group)
+        unit_rows.setdefault(group[1], []).append(group)
     areas_sums = {key: _column_sums(rows) for key, rows in areas_rows.items()}
     unit_sums = {key: _column_sums(rows) for key, rows in unit_rows.items()}
     areas = {area.pk: area for area in area_list()}
