@@ -16,8 +16,17 @@ from cchc.plans.history import ReviewState, review_status, task_state
 from cchc.plans.models import CompletionReview, ReviewDecision, Task, TaskStatus, TaskUpdate
 from cchc.plans.services import task_search_text
 from cchc.reporting.models import ReportingPeriod, ReportStatus, UnitReport
+from tests.web_helpers import freeze_today
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _one_day(monkeypatch):
+    """The seeder, the services and these checks all take today from timezone.localdate():
+    hold it at TODAY, or a run across the site's midnight seeds tomorrow's updates that
+    the checks, still on today, call future."""
+    freeze_today(monkeypatch, TODAY)
 
 
 def seed(**options) -> str:
