@@ -173,7 +173,7 @@ class Task(models.Model):
             # many years of finished tasks lie beside them.
             models.Index(
                 fields=["due_date", "is_recurring", "plan", "lead_unit", "status", "id"],
-                condition=models.Q(status__in=["not_started", "in_progress"]),
+                condition=models.Q(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
                 name="task_open_by_due",
             ),
         ]
