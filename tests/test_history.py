@@ -250,6 +250,25 @@ def test_the_task_list_as_of_a_date_reads_the_history(year, world):
     assert summary.completion_rate == 50.0
 
 
+@pytest.mark.parametrize("cutoff", list(CUTOFFS.values()), ids=list(CUTOFFS))
+def test_the_dashboard_counts_every_category_as_the_table_says(year, world, cutoff):
+    """plan_summary counts some categories and derives the others (on time, on track) from
+    them: each figure of the plan, its area and its unit is the hand-written table's."""
+    plan, _tasks = year
+    summary = selectors.plan_summary(user=world.users["office"], plan=plan, today=cutoff)
+    expected = dict.fromkeys(T.labels, 0)
+    for states in EXPECTED.values():
+        expected[states[cutoff][1]] += 1
+    [area] = summary.by_area
+    [unit] = summary.by_unit
+    for row in (area, unit):
+        assert row["by_timeliness"] == expected
+        assert row["n"] == len(EXPECTED)
+        assert row["done"] == expected[T.DONE_ON_TIME] + expected[T.DONE_LATE]
+    assert summary.by_timeliness == {code: expected[code] for code, __ in T.choices}
+    assert summary.total == len(EXPECTED) - expected[T.CANCELLED]
+
+
 def test_the_state_of_a_list_takes_one_query_whatever_its_length(year, world):
     plan, tasks = year
     office = world.users["office"]
