@@ -103,3 +103,33 @@ def test_a_report_as_of_a_day_states_that_days_deadlines(world, moved):
     assert moved["added"].title not in overdue
     later = {row["title"] for row in data.overdue_tasks(period, D(2026, 7, 15))}
     assert moved["task"].title not in later and moved["added"].title in later
+
+
+def test_moves_on_one_day_leave_one_deadline_for_every_day(world, monkeypatch):
+    """Two moves on one day and a third later: each day before, between and after reads
+    the deadline that held then, once (the moves' spans never overlap), in the list and
+    in the dashboard's count."""
+    office, task = world.users["office"], world.tasks["a_soon"]
+    for day, due in [(D(2026, 7, 1), D(2026, 8, 31)), (D(2026, 7, 1), D(2026, 9, 30)),
+                     (D(2026, 9, 15), D(2026, 12, 31))]:  # fmt: skip
+        freeze_today(monkeypatch, day)
+        services.task_edit(actor=office, task=task, due_date=due, due_text=f"{due:%d/%m/%Y}")
+    freeze_today(monkeypatch, NOW)
+    task.refresh_from_db()
+    assert task.due_date == D(2026, 12, 31)
+    moves = list(DueDateChange.objects.filter(task=task).order_by("changed_on", "id"))
+    assert [m.before_from for m in moves] == [None, D(2026, 7, 1), D(2026, 7, 1)]
+    day = D(2026, 6, 25)
+    while day <= NOW:
+        later = [m for m in moves if m.changed_on > day]
+        expected = later[0].due_date_before if later else task.due_date
+        rows = selectors.task_list(
+            user=office, filters=selectors.TaskFilters(plan=world.plan.pk), today=day
+        ).filter(pk=task.pk)
+        assert [r.state_due_date for r in rows] == [expected], day
+        summary = selectors.plan_summary(user=office, plan=world.plan, today=day)
+        listed = selectors.task_list(
+            user=office, filters=selectors.TaskFilters(plan=world.plan.pk), today=day
+        )
+        assert sum(row["n"] for row in summary.by_area) == listed.count(), day
+        day += datetime.timedelta(days=6)

@@ -10,7 +10,8 @@ services.
 
 What the plan said is dated too: a task counts as of D only if it was part of the issued
 plan by then (`Task.added_on`), and it is judged by the deadline it had on D (the moves of
-its deadline are `DueDateChange` rows; a task never moved needs no lookup).
+its deadline are `DueDateChange` rows, each knowing the days the deadline it replaced held:
+one more join).
 
 `task_state()` answers in Python, `annotate_state()` in SQL: each entry knows the day the
 next one takes over (`valid_to`, with the review's facts, kept by `history_refresh()` in
@@ -47,14 +48,13 @@ from django.utils import timezone
 
 from .models import (
     CompletionReview,
-    DueDateChange,
     ReviewDecision,
     ReviewState,
     Task,
     TaskStatus,
     TaskUpdate,
 )
-from .timeliness import timeliness_expression, timeliness_q
+from .timeliness import Timeliness, soon_days, timeliness_expression, timeliness_q
 
 
 class StateNames(TypedDict):
@@ -120,16 +120,22 @@ def _entry_of(on: datetime.date) -> FilteredRelation:
     )
 
 
-def _deadline(on: datetime.date, field: str, output) -> Case:
-    """The task's `due_date`, `due_text` or `is_recurring` as it stood on `on`: its own when never
-    moved; before the first move, the value that move replaced; after, the latest move's."""
-    moves = DueDateChange.objects.filter(task_id=OuterRef("pk"))
-    first = moves.order_by("changed_on", "id").values(f"{field}_before")[:1]
-    latest = moves.filter(changed_on__lte=on).order_by("-changed_on", "-id")
+def _move_after(on: datetime.date) -> FilteredRelation:
+    """The move of the task's deadline that ended the deadline it had on `on`: the first
+    move after `on` (none when not moved since). One join on `due_change_asof`."""
+    return FilteredRelation(
+        "due_changes",
+        condition=Q(due_changes__changed_on__gt=on)
+        & (Q(due_changes__before_from__isnull=True) | Q(due_changes__before_from__lte=on)),
+    )
+
+
+def _deadline(field: str, output) -> Case:
+    """The task's `due_date`, `due_text` or `is_recurring` as it stood on the day of
+    `_move_after`: what the first move since replaced; when none, the task's own."""
     return Case(
-        When(due_changed_on__isnull=True, then=F(field)),
-        When(due_changed_on__gt=on, then=Subquery(first)),
-        default=Subquery(latest.values(f"{field}_after")[:1]),
+        When(state_move__id__isnull=True, then=F(field)),
+        default=F(f"state_move__{field}_before"),
         output_field=output,
     )
 
@@ -156,9 +162,10 @@ def state_annotations(
         return today | ({"state_result": F("result")} if with_result else {})
     fields = {
         "state_entry": _entry_of(on),
-        "state_due_date": _deadline(on, "due_date", DateField()),
-        "state_due_text": _deadline(on, "due_text", CharField()),
-        "state_is_recurring": _deadline(on, "is_recurring", BooleanField()),
+        "state_move": _move_after(on),
+        "state_due_date": _deadline("due_date", DateField()),
+        "state_due_text": _deadline("due_text", CharField()),
+        "state_is_recurring": _deadline("is_recurring", BooleanField()),
         "state_status": Coalesce(
             F("state_entry__status_after"),
             Value(TaskStatus.NOT_STARTED),
@@ -200,7 +207,18 @@ def annotate_state(
 def state_q(category: str, on: datetime.date | None) -> Q:
     """Tasks of one timeliness category as of `on`; on a queryset from `annotate_state`."""
     day = timezone.localdate() if on is None else on
-    return timeliness_q(category, day, **STATE)
+    rule = timeliness_q(category, day, **STATE)
+    if is_today(day) or category not in (Timeliness.OVERDUE, Timeliness.DUE_SOON):
+        return rule
+    # The deadline as of a past day is a CASE over its moves that no index reads. The
+    # task's own columns answer first for most tasks (never moved, and due after the
+    # category's last day: neither overdue nor due soon), sparing them the history.
+    due_by = (
+        Q(due_date__lt=day)
+        if category == Timeliness.OVERDUE
+        else Q(due_date__lte=day + datetime.timedelta(days=soon_days()))
+    )
+    return (Q(due_changed_on__isnull=False) | due_by) & rule
 
 
 def not_cancelled(qs: QuerySet) -> QuerySet:

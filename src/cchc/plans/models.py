@@ -134,8 +134,8 @@ class Task(models.Model):
     # The day the task became part of the issued plan (the plan's issue date, or the day it
     # was added to an issued plan): figures as of an earlier day do not count it.
     added_on = models.DateField(_("ngày vào kế hoạch"), null=True, blank=True, editable=False)
-    # The day its deadline was first moved, if ever: only then do figures as of an earlier
-    # day look up the deadline of that day in `DueDateChange`.
+    # The day its deadline was first moved, if ever: only a task moved may have had another
+    # deadline on an earlier day (`DueDateChange`).
     due_changed_on = models.DateField(null=True, blank=True, editable=False)
     # The office's review of its completion as it stands today (a ReviewState, or ""), kept
     # with status and progress by every write (plans.history.history_refresh).
@@ -186,10 +186,18 @@ class Task(models.Model):
 
 class DueDateChange(models.Model):
     """A task's deadline moved (a bulk move or an edit of an issued plan): before and after,
-    from which day. Timeliness as of an earlier day judges by the deadline of that day."""
+    from which day. Timeliness as of an earlier day judges by the deadline of that day.
+
+    Moves are made today, so a task's moves follow one another: the deadline before a move
+    held from the move before it (`before_from`) until this one (`changed_on`), and the
+    deadline as of a day D is the one before the move whose span holds D; after the last
+    move, the task's own (plans.history)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="due_changes")
     changed_on = models.DateField(_("ngày thay đổi"))
+    # The day of the task's move before this one (None: the first move), kept by the
+    # service that records the move.
+    before_from = models.DateField(null=True, blank=True, editable=False)
     due_date_before = models.DateField(null=True, blank=True)
     is_recurring_before = models.BooleanField()
     due_text_before = models.CharField(max_length=255, blank=True)

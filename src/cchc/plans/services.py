@@ -280,9 +280,12 @@ def _record_due_change(actor: User | None, task: Task, before: dict) -> None:
     if (task.due_date, task.is_recurring) == (before["due_date"], before["is_recurring"]):
         return
     day = today()
+    # The task is locked by the caller: the move before this one is the latest.
+    previous = task.due_changes.order_by("-changed_on", "-id").values_list("changed_on")[:1]
     DueDateChange.objects.create(
         task=task,
         changed_on=day,
+        before_from=next((on for (on,) in previous), None),
         due_date_before=before["due_date"],
         is_recurring_before=before["is_recurring"],
         due_text_before=before["due_text"],
