@@ -263,6 +263,41 @@ def test_task_reads_by_unit(world, other_branch, role):
             assert {t.pk for t in got} == wanted, (unit.code, plan)
 
 
+@pytest.mark.parametrize("role", ["office", "viewer", "focal", "leader"])
+def test_a_user_at_the_root_reads_what_the_scope_grants_and_no_more(world, other_branch, role):
+    """At the tree's one root, the task list skips the check per task (every issued task,
+    and the drafts they manage); once another root exists that they do not cover, the
+    check is back. Either way the list is exactly what the scope grants."""
+    from cchc.orgs.access import access_for
+    from cchc.plans import permissions
+
+    user = build_user(f"root_{role}")
+    org_services.membership_grant(actor=None, user=user, unit=world.units["BQP"], role=role)
+
+    def listed() -> set[int]:
+        today = timezone.localdate()  # the tasks added today count
+        tasks = selectors.task_list(user=user, filters=selectors.TaskFilters(), today=today)
+        return {t.pk for t in tasks}
+
+    def granted() -> set[int]:
+        scope = permissions.task_q(access_for(user))
+        return set(Task.objects.filter(scope).values_list("pk", flat=True))
+
+    roots = [world.units["BQP"].path]
+    assert permissions.tree_task_q(access_for(user), roots) is not None
+    assert listed() == granted()
+    assert other_branch["task"].pk in listed()
+    elsewhere = org_services.unit_create(actor=None, code="BCA", name="Bộ Công an")
+    plan = services.plan_create(actor=None, year=2026, title="KH", issuing_unit=elsewhere)
+    foreign = services.task_create(
+        actor=None, plan=plan, area=Area.objects.get(code=1), title="x", lead_unit=elsewhere
+    )
+    services.plan_issue(actor=None, plan=plan)
+    assert permissions.tree_task_q(access_for(user), [*roots, elsewhere.path]) is None
+    assert listed() == granted()
+    assert foreign.pk not in listed()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_evidence_reads(world, evidence, role):
     user, allowed = user_of(world, role), MATRIX[role]["evidence_read"]

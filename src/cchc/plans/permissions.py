@@ -91,6 +91,17 @@ def branch_task_q(access: Access, path: str) -> Q | None:
     return ~draft | (draft & access.unit_q("plan__issuing_unit", *MANAGERS))
 
 
+def tree_task_q(access: Access, root_paths: list[str]) -> Q | None:
+    """`branch_task_q` for the whole tree (its roots at `root_paths`): the user who works
+    in or oversees every root reads every issued task, none checked against the scope.
+    None otherwise."""
+    if not root_paths or not all(
+        access.covers(path, *OVERSIGHT_ROLES, *UNIT_ROLES) for path in root_paths
+    ):
+        return None
+    return branch_task_q(access, root_paths[0])
+
+
 def can_manage_plan(access: Access, plan: Plan) -> bool:
     """The office of the issuing unit's branch edits, issues and reorganises the plan."""
     return access.covers(plan.issuing_unit.path, Role.OFFICE)

@@ -128,10 +128,14 @@ def task_list(
 
     `plan`, when the caller holds the plan of `filters.plan`: if the user may read all of
     it, no task is checked against the user's scope (no join per task); nor are they when
-    `filters.unit` is a branch the user works in or oversees."""
+    `filters.unit` is a branch the user works in or oversees, or, without it, when the
+    user works in or oversees the whole tree."""
     access = access_for(user)
     unit = Unit.objects.filter(pk=filters.unit).only("path").first() if filters.unit else None
-    branch = permissions.branch_task_q(access, unit.path) if unit else None
+    if unit:
+        branch = permissions.branch_task_q(access, unit.path)
+    else:
+        branch = permissions.tree_task_q(access, _root_paths(access))
     if plan is not None and plan.pk == filters.plan and permissions.reads_whole_plan(access, plan):
         qs = annotate_state(Task.objects.all(), today)
     else:
@@ -157,6 +161,15 @@ def task_list(
     return qs.select_related("plan", "area", "lead_unit", "section").order_by(
         "plan_id", "area__code", "order", "id"
     )
+
+
+def _root_paths(access) -> list[str]:
+    """The paths of the tree's roots, looked up only for a user with a unit at the top
+    (no one else can cover them all)."""
+    top = any(path.count("/") == 2 for paths in access.paths.values() for path in paths)
+    if not top:
+        return []
+    return list(Unit.objects.filter(parent__isnull=True).values_list("path", flat=True))
 
 
 def _state_filters(qs: QuerySet, filters: TaskFilters, today: datetime.date) -> QuerySet:
@@ -318,7 +331,9 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     areas_sums = {key: _column_sums(rows) for key, rows in areas_rows.items()}
     unit_sums = {key: _column_sums(rows) for key, rows in unit_rows.items()}
     areas = {area.pk: area for area in area_list()}
-    paths = dict(Unit.objects.filter(pk__in=unit_sums).values_list("pk", "path"))
+    # Every unit's path, not those of the lead units by id: a thousand ids in an IN list
+    # cost the ORM more than the whole table's two columns.
+    paths = dict(Unit.objects.values_list("pk", "path"))
     by_area = sorted(
         (
             {"area_id": pk, "area__code": areas[pk].code, "area__name": areas[pk].name}
