@@ -154,3 +154,21 @@ def test_the_plan_in_force_is_the_same_from_the_switchers_plans(
     found = selectors.plan_in_force(user=user, today=day)
     assert found is not None
     assert selectors.plan_in_force(user=user, today=day, plans=menu) == found
+
+
+def test_a_list_of_every_plan_opens_on_the_newest_years_tasks(world, client, next_year_issued):
+    """With years of plans, the task list without a plan starts with the latest year's
+    tasks, not the first year's; within a year, plan by plan in the plan's order."""
+    from django.utils import timezone
+
+    from cchc.plans import selectors
+
+    tasks = selectors.task_list(
+        user=world.users["office"], filters=selectors.TaskFilters(), today=timezone.localdate()
+    )
+    keys = [(t.plan.year, t.plan_id) for t in tasks]
+    assert {year for year, _ in keys} >= {world.plan.year, next_year_issued.year}
+    assert keys == sorted(keys, key=lambda key: (-key[0], key[1]))
+    client.force_login(world.users["office"])
+    page = client.get(reverse("plans:task-list")).context["page"]
+    assert page.object_list[0].plan.year == max(year for year, _ in keys)

@@ -95,7 +95,7 @@ class Sql:
 
     def _page(self, where: str, params: list) -> list[tuple[str, list]]:
         columns, cparams = self._columns()
-        order = f"ORDER BY t.plan_id, a.code, t.{self.t['order']}, t.id"
+        order = f"ORDER BY p.year DESC, t.plan_id, a.code, t.{self.t['order']}, t.id"
         return [
             (f"SELECT COUNT(*) {self._from()} WHERE {where}", params),
             (
@@ -114,7 +114,7 @@ class Sql:
             f"SUM(CASE WHEN {overdue} THEN 1 ELSE 0 END)"
         )
         columns, colparams = self._columns()
-        order = f"ORDER BY t.plan_id, a.code, t.{self.t['order']}, t.id"
+        order = f"ORDER BY p.year DESC, t.plan_id, a.code, t.{self.t['order']}, t.id"
         return [
             (
                 f"SELECT {case} AS cat, COUNT(*) {self._from()} WHERE {where} GROUP BY cat",
@@ -153,7 +153,7 @@ class Sql:
         where, params = self.open_where(scope)
         columns, cparams = self._columns()
         t = self.t
-        order = f"ORDER BY t.plan_id, a.code, t.{t['order']}, t.id"
+        order = f"ORDER BY p.year DESC, t.plan_id, a.code, t.{t['order']}, t.id"
         return [
             (
                 f"SELECT s.task_id, su.short_name, su.name FROM {t['through']} s "  # noqa: S608  # nosec

@@ -158,8 +158,10 @@ def task_list(
         qs = qs.filter(own | permissions.supported_in_scope_q(access, *UNIT_ROLES))
     if filters.ids:
         qs = qs.filter(pk__in=filters.ids)
+    # The newest year's plans first: with years of history, a list of every plan opens on
+    # this year's tasks, not on the first year's.
     return qs.select_related("plan", "area", "lead_unit", "section").order_by(
-        "plan_id", "area__code", "order", "id"
+        "-plan__year", "plan_id", "area__code", "order", "id"
     )
 
 
@@ -333,7 +335,7 @@ def plan_summary(*, user, plan: Plan, today: datetime.date, unit: int | None = N
     areas = {area.pk: area for area in area_list()}
     # Every unit's path, not those of the lead units by id: a thousand ids in an IN list
     # cost the ORM more than the whole table's two columns.
-    paths = dict(Unit.objects.values_list("pk", "path"))
+    paths = dict(Unit.objects.order_by().values_list("pk", "path"))
     by_area = sorted(
         (
             {"area_id": pk, "area__code": areas[pk].code, "area__name": areas[pk].name}
