@@ -210,8 +210,8 @@ def state_q(category: str, on: datetime.date | None) -> Q:
     rule = timeliness_q(category, day, **STATE)
     if is_today(day) or category not in (Timeliness.OVERDUE, Timeliness.DUE_SOON):
         return rule
-    # The deadline as of a past day is a CASE over its moves that no index reads. The
-    # task's own columns answer first for most tasks (never moved, and due after the
+    # The deadline as of a past day comes through a join that no index on the task reads.
+    # The task's own columns answer first for most tasks (never moved, and due after the
     # category's last day: neither overdue nor due soon), sparing them the history.
     due_by = (
         Q(due_date__lt=day)

@@ -132,13 +132,13 @@ def task_list(
     user works in or oversees the whole tree."""
     access = access_for(user)
     unit = Unit.objects.filter(pk=filters.unit).only("path").first() if filters.unit else None
-    if unit:
-        branch = permissions.branch_task_q(access, unit.path)
-    else:
-        branch = permissions.tree_task_q(access, _root_paths(access))
     if plan is not None and plan.pk == filters.plan and permissions.reads_whole_plan(access, plan):
         qs = annotate_state(Task.objects.all(), today)
     else:
+        if unit:
+            branch = permissions.branch_task_q(access, unit.path)
+        else:
+            branch = permissions.tree_task_q(access, _root_paths(access))
         scope = permissions.task_q(access) if branch is None else branch
         qs = annotate_state(Task.objects.filter(scope), today)
     if filters.plan:
