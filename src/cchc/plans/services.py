@@ -281,11 +281,11 @@ def _record_due_change(actor: User | None, task: Task, before: dict) -> None:
         return
     day = today()
     # The task is locked by the caller: the move before this one is the latest.
-    previous = task.due_changes.order_by("-changed_on", "-id").values_list("changed_on")[:1]
+    latest = task.due_changes.order_by("-changed_on", "-id")
     DueDateChange.objects.create(
         task=task,
         changed_on=day,
-        before_from=next((on for (on,) in previous), None),
+        before_from=latest.values_list("changed_on", flat=True).first(),
         due_date_before=before["due_date"],
         is_recurring_before=before["is_recurring"],
         due_text_before=before["due_text"],
