@@ -44,9 +44,12 @@ serve: install
 	$(BIN)/python -m cchc.ops.serve
 
 # PYTEST_ARGS narrows a run (CI runs the browser journeys once, on SQLite; they test pages,
-# not the database).
+# not the database). The tests run in one process per core (pytest-xdist; TEST_WORKERS=0
+# runs them in this one), each with its own test database; an idle worker takes queued
+# tests from a busy one, so the few long tests do not leave a core waiting.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

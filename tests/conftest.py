@@ -28,6 +28,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
         guard.remove(connection)
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        {"transactional_db", "live_server"} & set(names)
+        or (marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table, the areas a migration wrote among
+    them: they are written again, so that the next test finds them whatever ran before it
+    (pytest-xdist orders tests differently on each run)."""
+    result = yield
+    if _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from cchc.plans.areas import seed_areas
+        from cchc.plans.models import Area
+
+        with item.config.stash[blocking_manager_key].unblock():
+            seed_areas(Area)
+    return result
+
+
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
     # PBKDF2's deliberate slowness costs seconds per world; tests need no such protection.

@@ -170,6 +170,10 @@ else:
             # Django's SQLite backend, with `PRAGMA optimize` at each connection's close.
             "ENGINE": "cchc.lib.sqlite",
             "NAME": str(DATA_DIR / "cchc.sqlite3"),
+            # Tests in memory, as Django's own backend would; said outright so that
+            # pytest-xdist's workers, which name a file per worker for any other engine,
+            # each keep their own in memory.
+            "TEST": {"NAME": ":memory:"},
             # IMMEDIATE: a writer takes the lock at BEGIN, so the audit chain head is read
             # and extended by one writer at a time.
             "OPTIONS": {
