@@ -43,7 +43,8 @@ def pytest_runtest_teardown(item, nextitem):
     them: they are written again, so that the next test finds them whatever ran before it
     (pytest-xdist orders tests differently on each run)."""
     result = yield
-    if _transactional(item):
+    # With no next test, the session's fixtures went too: the test database is gone.
+    if nextitem is not None and _transactional(item):
         from pytest_django.plugin import blocking_manager_key
 
         from cchc.plans.areas import seed_areas

@@ -2,10 +2,13 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests.conftest import require
@@ -19,6 +22,28 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.PROJECT_DIR) / "var" / "screenshots"
 
 pytestmark = pytest.mark.browser
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server on SQLite: the test database lives in memory, so every request
+    shares the test's one connection, where two requests at once would interleave their
+    transactions. The application runs one request at a time (connections are still
+    served on their own threads), as in production, where SQLite's write lock (BEGIN
+    IMMEDIATE) makes the second writer wait for the first: a double-clicked form then
+    finds its first sending, as it does there, not a half-written one."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def in_turn(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(in_turn)
+
+
+if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
