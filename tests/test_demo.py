@@ -20,10 +20,9 @@ from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
 from cchc.demo.organisation import DEMO_PASSWORD
 from cchc.orgs.models import Membership, Role, Unit
-from cchc.plans.areas import seed_areas
 from cchc.plans.due_text import parse_due_text
 from cchc.plans.history import annotate_state
-from cchc.plans.models import Area, Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
+from cchc.plans.models import Evidence, Plan, PlanStatus, Task, TaskStatus, TaskUpdate
 from cchc.plans.selectors import uncovered_parent_tasks
 from cchc.plans.timeliness import Timeliness, task_timeliness
 from cchc.reporting import data
@@ -234,7 +233,6 @@ class Demo:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("demo-media")
     with django_db_blocker.unblock(), transaction.atomic():
-        seed_areas(Area)  # an earlier transactional test may have flushed the migration's rows
         with (
             override_settings(
                 MEDIA_ROOT=media,
