@@ -243,6 +243,27 @@ def test_the_dashboard_queries_do_not_grow_with_tasks(world, office, django_asse
     assert total == response.context["summary"].total > 300  # a quarter of them cancelled
 
 
+@pytest.mark.parametrize("past", [False, True])
+def test_the_overdue_tasks_come_longest_overdue_first(world, office, past):
+    add_tasks(world, 120)
+    day = world.today - datetime.timedelta(days=10) if past else world.today
+    params = {"as_of": day.strftime("%d/%m/%Y")} if past else {}
+    response = dashboard(office, world, **params)
+    shown = response.context["overdue"]
+    # The overdue tasks as of the day, as the task list finds them (tested on its own).
+    overdue = list(
+        selectors.task_list(
+            user=world.users["office"],
+            filters=selectors.TaskFilters(plan=world.plan.pk, timeliness=Timeliness.OVERDUE),
+            today=day,
+        )
+    )
+    assert len(overdue) > len(shown) == 20  # more than the page shows: the order decides
+    expected = sorted(overdue, key=lambda t: (t.state_due_date, t.pk))[:20]
+    assert [t.pk for t in shown] == [t.pk for t in expected]
+    assert shown[0].state_due_date < shown[-1].state_due_date
+
+
 # --- the reports' completeness beside the task figures ------------------------------------
 
 

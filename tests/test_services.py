@@ -9,6 +9,7 @@ from statistics import mean
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
@@ -569,6 +570,13 @@ def test_plan_summary_matches_a_count_by_hand(busy_world, role):
         }
         assert by_hand["total"] == 8  # the cancelled task is outside the counts
         assert by_hand["completion_rate"] == 66.66
+        # A unit leads tasks in more than one area, so its row sums groups of both.
+        areas = (
+            Task.objects.filter(plan=w.plan)
+            .values("lead_unit")
+            .annotate(n=Count("area", distinct=True))
+        )
+        assert max(row["n"] for row in areas) > 1
 
 
 @pytest.mark.parametrize("unit", ["CTH", "CTC", "CTH-P1", "VP"])
