@@ -11,6 +11,7 @@ from django.urls import reverse
 from cchc.audit.models import AuditEvent
 from cchc.notifications.models import Kind, Notification
 from cchc.orgs import services as org_services
+from cchc.oversight import guidance_selectors as selectors
 from cchc.oversight import guidance_services as services
 from cchc.oversight.models import Acknowledgement, Guidance
 from tests.test_reporting_world import make_period
@@ -300,3 +301,41 @@ def test_the_list_reads_in_a_fixed_number_of_queries(world, django_assert_max_nu
     with django_assert_max_num_queries(15):
         response = client.get(reverse("oversight:guidance-list"))
     assert response.content.decode().count("chưa nhận") == 5
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("cai cach", True),  # typed without diacritics
+        ("CẢI CÁCH", True),  # upper case, beyond ASCII (SQLite's LIKE folds ASCII alone)
+        ("hành chính hướng dẫn", True),  # every word, in any order
+        ("01/hd-vp", True),  # the number
+        ("  ", True),  # no words: no filter
+        ("cai tien", False),  # one word missing
+        ("dang", False),  # Đ is a letter of its own, folded to d: not in this title
+    ],
+)
+def test_the_search_ignores_diacritics_and_case(world, words, found):
+    guidance = draft(world, number="01/HD-VP", title="Hướng dẫn cải cách hành chính")
+    draft(world, number="02/HD-VP", title="Đăng ký thi đua")
+    office = world.users["office"]
+    listed = set(selectors.guidance_list(user=office, q=words).values_list("pk", flat=True))
+    assert (guidance.pk in listed) is found
+    client = Client()
+    client.force_login(office)
+    response = client.get(reverse("oversight:guidance-list"), {"q": words})
+    assert response.status_code == 200
+    assert ("Hướng dẫn cải cách hành chính" in response.content.decode()) is found
+
+
+def test_an_edit_keeps_the_search_current(world):
+    guidance = draft(world, title="Biểu mẫu cũ")
+    services.guidance_update(
+        actor=world.users["office"],
+        guidance=guidance,
+        values=VALUES | {"title": "Mẫu tổng hợp số liệu"},
+        units=[world.units["CTH"]],
+    )
+    office = world.users["office"]
+    assert selectors.guidance_list(user=office, q="tong hop").get() == guidance
+    assert not selectors.guidance_list(user=office, q="bieu mau cu").exists()

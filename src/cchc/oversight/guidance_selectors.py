@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 from cchc.plans.models import PlanStatus, Task
@@ -33,8 +34,9 @@ def guidance_list(*, user, kind: str = "", status: str = "", q: str = "") -> Que
         qs = qs.filter(kind=kind)
     if status:
         qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q))
+    # Every word, in any order, diacritics and case ignored: "cai cach" finds "Cải cách".
+    for word in fold(q).split():
+        qs = qs.filter(search_text__contains=word)
     return qs
 
 

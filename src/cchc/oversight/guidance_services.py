@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.files import check_upload, store_upload
+from cchc.lib.text import fold
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
 from cchc.orgs.access import access_for
@@ -25,6 +26,11 @@ from .models import Acknowledgement, Guidance, GuidanceFile, GuidanceStatus
 FIELDS = ["kind", "number", "title", "issued_on", "effective_on", "summary", "include_below"]
 # Who answers for a receiving unit: the people the notices go to.
 ACK_ROLES = (Role.FOCAL, Role.UNIT_HEAD)
+
+
+def guidance_search_text(guidance: Guidance) -> str:
+    """What the list's search box matches, folded (see `Guidance.search_text`)."""
+    return fold(f"{guidance.number} {guidance.title}")
 
 
 def can_manage(user: User, unit: Unit) -> bool:
@@ -79,6 +85,7 @@ def guidance_create(
     for name in FIELDS:
         setattr(guidance, name, values[name])
     guidance.full_clean()
+    guidance.search_text = guidance_search_text(guidance)
     guidance.save()
     _set_links(guidance, units, tasks, periods)
     changes = {name: [None, getattr(guidance, name)] for name in FIELDS}
@@ -97,6 +104,7 @@ def guidance_update(
     for name in FIELDS:
         setattr(guidance, name, values[name])
     guidance.full_clean()
+    guidance.search_text = guidance_search_text(guidance)
     guidance.save()
     changes = diff(guidance, FIELDS, before) | _set_links(guidance, units, tasks, periods)
     if changes:

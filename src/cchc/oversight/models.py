@@ -108,6 +108,8 @@ class Guidance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Number and title folded (lower case, no diacritics) for the list's search box.
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
