@@ -20,7 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cchc.accounts.middleware import RENEW_EVERY_SECONDS, RENEWED_AT
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
-from tests.world import PASSWORD, sign_in
+from cchc.orgs import services as org_services
+from tests.world import PASSWORD, make_user, sign_in
 
 STRONG = "Dong-Chi-Ke-Hoach-2026"
 
@@ -338,3 +339,22 @@ def test_the_office_removes_a_lost_authenticator(world, settings):
     fresh = Client()
     sign_in(fresh, "focal_a")
     assert fresh.get(reverse("plans:dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("nguyen van", True),  # without diacritics
+        ("NGUYỄN", True),  # upper case beyond ASCII
+        ("an nguyen", True),  # any order
+        ("dang.an", True),  # the username
+        ("nguyen binh", False),  # one word missing
+    ],
+)
+def test_the_people_search_ignores_diacritics_and_case(world, client, words, found):
+    person = make_user("dang.an", first_name="Văn An", last_name="Nguyễn")
+    org_services.membership_grant(actor=None, user=person, unit=world.units["CTH"], role="focal")
+    sign_in(client, "office")
+    listing = client.get(reverse("accounts:member-list"), {"q": words}).content.decode()
+    assert ("(dang.an)" in listing) is found
+    assert "(focal_a)" not in listing  # the others do not match

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cchc.lib.text import fold
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Membership, Role
 
@@ -51,13 +52,18 @@ def members(user: User, search: str = "") -> QuerySet[User]:
     )
     if not access.is_superuser:
         qs = qs.exclude(is_staff=True)  # see permissions.can_manage_member
-    for word in search.split()[:5]:
-        qs = qs.filter(
-            Q(username__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-        )
+    words = fold(search).split()[:5]
+    if words:
+        qs = qs.filter(pk__in=_named(qs, words))
     return qs
+
+
+def _named(people: QuerySet[User], words: list[str]) -> list[int]:
+    """The people whose username or name holds every word, diacritics and case ignored
+    ("nguyen van" finds "Nguyễn Văn An"): folded here, as the databases fold differently
+    (SQLite's LIKE only ASCII letters). One query of three short columns per person."""
+    rows = people.order_by().values_list("pk", "username", "first_name", "last_name")
+    return [pk for pk, *names in rows if all(word in fold(" ".join(names)) for word in words)]
 
 
 def member(user: User, pk: int) -> User:
