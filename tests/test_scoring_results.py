@@ -771,3 +771,45 @@ def test_the_card_reads_in_a_fixed_number_of_queries(world):
         assert summary.ranked == len(criteria_set.assessments.all())
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_pending_units_with_computed_criteria_cost_no_query_each(world):
+    """The table counts the computed criteria of every pending unit in the same queries,
+    however many units wait for finalisation."""
+    tcct = world.units["TCCT"]
+    criteria_set = set_services.criteria_set_create(actor=None, unit=tcct, year=2026, title="Bộ")
+    for code, method, source in (("1", "", ""), ("1.1", "ratio", "tasks_on_time"),
+                                 ("1.2", "ratio", "first_time_confirmed"),
+                                 ("1.3", "ratio", "reports_on_time"),
+                                 ("1.4", "ratio", "findings_closed")):  # fmt: skip
+        set_services.criterion_create(
+            actor=None,
+            criteria_set=criteria_set,
+            values={
+                "code": code,
+                "title": f"Tiêu chí {code}",
+                "max_points": D(100 if code == "1" else 25),
+                "method": method,
+                "ratio_source": source,
+                "bands": "100:1; 50:0,5; 0:0" if method else "",
+                "guidance": "",
+                "evidence_required": "",
+            },
+        )
+    criteria_set = with_cut_off(
+        set_services.criteria_set_mark_in_use(actor=None, criteria_set=criteria_set)
+    )
+    office = world.users["office"]
+
+    def table_queries(codes) -> tuple[int, list]:
+        units = [world.units[code] for code in codes]
+        for made in assess.assessments_open(actor=None, criteria_set=criteria_set, units=units):
+            score(made, {}, finalise=False)
+        with CaptureQueriesContext(connection) as queries:
+            found = results.results_get(user=office, criteria_set=criteria_set)
+        return len(queries.captured_queries), found.results.pending
+
+    few, pending = table_queries(["CTH"])
+    many, pending = table_queries(["CTC", "VP", "CTH-P1"])
+    # Fewer or as many: an empty list of rows to look up skips its query.
+    assert len(pending) == 4 and many <= few

@@ -6,6 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cchc.oversight.models import AnswerOutcome, Finding, FindingAnswer
@@ -125,7 +127,7 @@ def independent_tasks_on_time(world, unit, on: D) -> tuple[set[int], set[int]]:
 
 def test_tasks_on_time_are_counted_as_of_the_cut_off(world, criteria_set, tasks):
     unit = world.units["CTH"]
-    ratio = sources.tasks_on_time(criteria_set, unit, CUT_OFF)
+    ratio = sources.compute("tasks_on_time", criteria_set, unit, CUT_OFF)
     t = world.tasks
     assert set(ratio.counted) == {
         t["a_overdue"].pk,
@@ -138,7 +140,7 @@ def test_tasks_on_time_are_counted_as_of_the_cut_off(world, criteria_set, tasks)
     assert (set(ratio.counted), ratio.met) == independent_tasks_on_time(world, unit, CUT_OFF)
     assert ratio.percent == Decimal(40)
     # Today the quiet task is done on time and the moved one is not yet due.
-    today = sources.tasks_on_time(criteria_set, unit, timezone.localdate())
+    today = sources.compute("tasks_on_time", criteria_set, unit, timezone.localdate())
     assert tasks["quiet"].pk in today.met
     assert (set(today.counted), today.met) == independent_tasks_on_time(
         world, unit, timezone.localdate()
@@ -146,7 +148,7 @@ def test_tasks_on_time_are_counted_as_of_the_cut_off(world, criteria_set, tasks)
 
 
 def test_another_unit_counts_only_its_own(world, criteria_set, tasks):
-    ratio = sources.tasks_on_time(criteria_set, world.units["CTC"], CUT_OFF)
+    ratio = sources.compute("tasks_on_time", criteria_set, world.units["CTC"], CUT_OFF)
     mine = {t.pk for t in Task.objects.filter(lead_unit=world.units["CTC"])}
     assert set(ratio.counted) <= mine
     assert (set(ratio.counted), ratio.met) == independent_tasks_on_time(
@@ -174,10 +176,12 @@ def test_first_time_confirmed_counts_first_decisions_made_by_the_cut_off(
     decided(D(2026, 7, 20), review.completion_confirm, task=tasks["below"], rating="met")
     # Confirmed at the first attempt, but its quality fell short.
     decided(D(2026, 7, 20), review.completion_confirm, task=tasks["later"], rating="not_met")
-    ratio = sources.first_time_confirmed(criteria_set, world.units["CTH"], CUT_OFF)
+    ratio = sources.compute("first_time_confirmed", criteria_set, world.units["CTH"], CUT_OFF)
     assert ratio.counted == sorted([t["a_overdue"].pk, t["a_soon"].pk])
     assert ratio.met == {t["a_overdue"].pk}
-    later = sources.first_time_confirmed(criteria_set, world.units["CTH"], D(2026, 12, 31))
+    later = sources.compute(
+        "first_time_confirmed", criteria_set, world.units["CTH"], D(2026, 12, 31)
+    )
     assert later.met == {t["a_overdue"].pk, tasks["below"].pk}
     assert tasks["later"].pk in later.counted
 
@@ -196,16 +200,21 @@ def test_reports_on_time_by_first_submission(world, criteria_set):
     late = UnitReport.objects.create(
         period=six, unit=unit, status="submitted", first_submitted_at=at(D(2026, 6, 21))
     )
-    ratio = sources.reports_on_time(criteria_set, unit, CUT_OFF)
+    ratio = sources.compute("reports_on_time", criteria_set, unit, CUT_OFF)
     assert ratio.counted == [quarter.pk, six.pk] and ratio.met == {quarter.pk}
     # As of a day before the quarter's report was sent, nothing was sent; before the six
     # months' deadline, only the quarter was owed.
-    assert sources.reports_on_time(criteria_set, unit, D(2026, 4, 9)).counted == []
-    assert sources.reports_on_time(criteria_set, unit, D(2026, 6, 19)).counted == [quarter.pk]
+    assert sources.compute("reports_on_time", criteria_set, unit, D(2026, 4, 9)).counted == []
+    assert sources.compute("reports_on_time", criteria_set, unit, D(2026, 6, 19)).counted == [
+        quarter.pk
+    ]
     late.first_submitted_at = at(D(2026, 6, 20))
     late.save()
-    assert sources.reports_on_time(criteria_set, unit, CUT_OFF).met == {quarter.pk, six.pk}
-    other = sources.reports_on_time(criteria_set, world.units["CTC"], CUT_OFF)
+    assert sources.compute("reports_on_time", criteria_set, unit, CUT_OFF).met == {
+        quarter.pk,
+        six.pk,
+    }
+    other = sources.compute("reports_on_time", criteria_set, world.units["CTC"], CUT_OFF)
     assert six.pk not in other.met
 
 
@@ -247,18 +256,24 @@ def test_findings_closed_by_their_deadline(world, criteria_set):
     not_due = _finding(world, inspection, D(2026, 9, 1))
     below = _finding(world, inspection, D(2026, 6, 5), unit="CTH-P1")
     _decide(world, below, AnswerOutcome.ACCEPTED, D(2026, 7, 2))  # closed after the cut-off
-    ratio = sources.findings_closed(criteria_set, world.units["CTH"], CUT_OFF)
+    ratio = sources.compute("findings_closed", criteria_set, world.units["CTH"], CUT_OFF)
     assert set(ratio.counted) == {on_time.pk, late.pk, reopened.pk, below.pk}
     assert not_due.pk not in ratio.counted
     assert ratio.met == {on_time.pk}
     # As of 24/06 the reopened one still stood accepted, and before its deadline.
     assert (
-        reopened.pk in sources.findings_closed(criteria_set, world.units["CTH"], D(2026, 6, 24)).met
+        reopened.pk
+        in sources.compute("findings_closed", criteria_set, world.units["CTH"], D(2026, 6, 24)).met
     )
-    assert sources.findings_closed(criteria_set, world.units["CTC"], CUT_OFF).counted == []
+    assert (
+        sources.compute("findings_closed", criteria_set, world.units["CTC"], CUT_OFF).counted == []
+    )
     # Recorded after the cut-off: not a finding the unit had as of it.
     Finding.objects.filter(pk=late.pk).update(created_at=at(D(2026, 7, 1)))
-    assert late.pk not in sources.findings_closed(criteria_set, world.units["CTH"], CUT_OFF).counted
+    assert (
+        late.pk
+        not in sources.compute("findings_closed", criteria_set, world.units["CTH"], CUT_OFF).counted
+    )
 
 
 @pytest.mark.parametrize(
@@ -278,3 +293,50 @@ def test_bands_at_their_edges(share, points):
 
 def test_a_share_below_every_band_earns_nothing():
     assert tree.band_points(tree.parse_bands("100:1; 50:0,5"), Decimal(49), Decimal(3)) == 0
+
+
+def test_many_units_at_once_count_as_each_alone(world, criteria_set, tasks):
+    """A results table counts every pending unit in the queries of one: the same numbers as
+    each unit alone, a unit and one below it both counting the lower one's rows."""
+    inspection = make_inspection(world)
+    for unit, deadline, decided_on in [
+        ("CTH", D(2026, 6, 15), D(2026, 6, 15)),
+        ("CTH-P1", D(2026, 6, 5), D(2026, 6, 6)),
+        ("CTC", D(2026, 6, 10), D(2026, 6, 9)),
+    ]:
+        _decide(world, _finding(world, inspection, deadline, unit), "accepted", decided_on)
+    period = make_period(world, "quy_1")
+    period.units.add(world.units["CTH"], world.units["CTC"])
+    UnitReport.objects.create(
+        period=period,
+        unit=world.units["CTC"],
+        status="submitted",
+        first_submitted_at=at(D(2026, 1, 2)),
+    )
+    with on_day(D(2026, 6, 26)):
+        made = review.completion_confirm(
+            actor=world.users["office"], task=tasks["below"], rating="met"
+        )
+    CompletionReview.objects.filter(pk=made.pk).update(reviewed_at=at(D(2026, 6, 26)))
+    units = [world.units[code] for code in ("TCCT", "CTH", "CTH-P1", "CTC", "VP")]
+    day = D(2026, 12, 31)
+    for source in sources.SOURCES:
+        with CaptureQueriesContext(connection) as one:
+            sources.compute_many(source, criteria_set, units[1:2], day)  # CTH: rows of each
+        with CaptureQueriesContext(connection) as five:
+            together = sources.compute_many(source, criteria_set, units, day)
+        assert len(five.captured_queries) == len(one.captured_queries), source
+        for unit in units:
+            alone = sources.compute(source, criteria_set, unit, day)
+            assert (together[unit.pk].counted, together[unit.pk].met) == (
+                alone.counted,
+                alone.met,
+            ), (source, unit.code)
+        if source == "reports_on_time":  # a report is owed by the unit named, no other
+            owed = [period.pk]
+            assert together[world.units["CTC"].pk].counted == owed
+            assert together[world.units["CTH"].pk].counted == owed
+            assert together[world.units["TCCT"].pk].counted == []
+        else:  # the section's rows count for it and for the agency above it
+            below = set(together[world.units["CTH-P1"].pk].counted)
+            assert below and below <= set(together[world.units["CTH"].pk].counted), source

@@ -35,10 +35,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.orgs.access import access_for
 
-from . import tree
+from . import sources, tree
 from .assessment_selectors import counting_day
 from .assessment_services import live_points
-from .models import Assessment, AssessmentStatus, CriteriaSet, Score, SetStatus
+from .models import Assessment, AssessmentStatus, CriteriaSet, Method, Score, SetStatus
 from .permissions import READ_ROLES, assessment_q
 
 ZERO = Decimal("0")
@@ -259,8 +259,8 @@ def _area_of(code: str) -> str:
 
 def set_results(*, criteria_set: CriteriaSet, assessments: Sequence[Assessment]) -> SetResults:
     """The results of the given assessments of the set, read in three queries (areas, score
-    rows) plus the computed criteria of units not yet finalised, counted as of today or the
-    cut-off; a draft's points are not read."""
+    rows) plus those of the computed criteria of the units not yet finalised, counted for
+    all of them at once as of today or the cut-off; a draft's points are not read."""
     criteria = sorted(criteria_set.criteria.all(), key=lambda c: tree.code_key(c.code))
     areas = [Area(c.code, c.title, c.max_points) for c in criteria if "." not in c.code]
     index = {a.code: i for i, a in enumerate(areas)}
@@ -270,7 +270,8 @@ def set_results(*, criteria_set: CriteriaSet, assessments: Sequence[Assessment])
     scores = Score.objects.filter(assessment_id__in=shown).select_related("criterion")
     by_pk = {a.pk: a for a in assessments}
     # Per assessment, each data source is counted once however many criteria read it.
-    ratios: dict[int, dict] = {pk: {} for pk in by_pk}
+    pending = [a for a in assessments if a.pk in shown and not a.is_finalised]
+    ratios = {pk: {} for pk in by_pk} | _pending_ratios(criteria_set, criteria, pending, on)
     for score in scores.order_by("assessment_id", "criterion_id"):
         assessment = by_pk[score.assessment_id]
         if assessment.is_finalised:
@@ -296,6 +297,21 @@ def set_results(*, criteria_set: CriteriaSet, assessments: Sequence[Assessment])
     results = classify(entries, [a.max_points for a in areas], Bands.of(criteria_set))
     projected = on < criteria_set.cut_off_date
     return SetResults(criteria_set, areas, results, on, projected)
+
+
+def _pending_ratios(
+    criteria_set: CriteriaSet, criteria: list, pending: list[Assessment], on: datetime.date
+) -> dict[int, dict]:
+    """The data sources of the set's computed criteria, counted for every pending unit in
+    the queries of one unit: a table of a ministry's units costs no query per unit."""
+    found: dict[int, dict] = {a.pk: {} for a in pending}
+    if not pending:
+        return found
+    for source in sorted({c.ratio_source for c in criteria if c.method == Method.RATIO}):
+        counted = sources.compute_many(source, criteria_set, [a.unit for a in pending], on)
+        for assessment in pending:
+            found[assessment.pk][source] = counted[assessment.unit_id]
+    return found
 
 
 def _assessments(criteria_set: CriteriaSet, extra: Q | None = None) -> list[Assessment]:
