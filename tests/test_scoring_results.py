@@ -211,9 +211,17 @@ def test_no_units_and_an_empty_set():
 def small_set(world, title="Bộ nhỏ") -> CriteriaSet:
     """Two areas on 100 points (60 + 40), one manual criterion each: totals are what the
     test scores."""
+    rows = [(code, points, "manual" if "." in code else "", "") for code, points in
+            (("1", 60), ("1.1", 60), ("2", 40), ("2.1", 40))]  # fmt: skip
+    return set_in_use(world, title, rows)
+
+
+def set_in_use(world, title: str, rows) -> CriteriaSet:
+    """A set of TCCT for 2026 of (code, points, method, ratio source) rows, in use, with its
+    cut-off past."""
     tcct = world.units["TCCT"]
     criteria_set = set_services.criteria_set_create(actor=None, unit=tcct, year=2026, title=title)
-    for code, points in (("1", 60), ("1.1", 60), ("2", 40), ("2.1", 40)):
+    for code, points, method, source in rows:
         set_services.criterion_create(
             actor=None,
             criteria_set=criteria_set,
@@ -221,9 +229,9 @@ def small_set(world, title="Bộ nhỏ") -> CriteriaSet:
                 "code": code,
                 "title": f"Tiêu chí {code}",
                 "max_points": D(points),
-                "method": "manual" if "." in code else "",
-                "ratio_source": "",
-                "bands": "",
+                "method": method,
+                "ratio_source": source,
+                "bands": "100:1; 50:0,5; 0:0" if method == "ratio" else "",
                 "guidance": "",
                 "evidence_required": "",
             },
@@ -776,29 +784,9 @@ def test_the_card_reads_in_a_fixed_number_of_queries(world):
 def test_pending_units_with_computed_criteria_cost_no_query_each(world):
     """The table counts the computed criteria of every pending unit in the same queries,
     however many units wait for finalisation."""
-    tcct = world.units["TCCT"]
-    criteria_set = set_services.criteria_set_create(actor=None, unit=tcct, year=2026, title="Bộ")
-    for code, method, source in (("1", "", ""), ("1.1", "ratio", "tasks_on_time"),
-                                 ("1.2", "ratio", "first_time_confirmed"),
-                                 ("1.3", "ratio", "reports_on_time"),
-                                 ("1.4", "ratio", "findings_closed")):  # fmt: skip
-        set_services.criterion_create(
-            actor=None,
-            criteria_set=criteria_set,
-            values={
-                "code": code,
-                "title": f"Tiêu chí {code}",
-                "max_points": D(100 if code == "1" else 25),
-                "method": method,
-                "ratio_source": source,
-                "bands": "100:1; 50:0,5; 0:0" if method else "",
-                "guidance": "",
-                "evidence_required": "",
-            },
-        )
-    criteria_set = with_cut_off(
-        set_services.criteria_set_mark_in_use(actor=None, criteria_set=criteria_set)
-    )
+    sources = ["tasks_on_time", "first_time_confirmed", "reports_on_time", "findings_closed"]
+    rows = [("1", 100, "", "")] + [(f"1.{i}", 25, "ratio", s) for i, s in enumerate(sources, 1)]
+    criteria_set = set_in_use(world, "Bộ", rows)
     office = world.users["office"]
 
     def table_queries(codes) -> tuple[int, list]:
