@@ -136,6 +136,21 @@ def test_htmx_request_gets_only_the_results_fragment(world, office):
     assert "<html" in restore.content.decode()
 
 
+def test_the_phone_filter_button_counts_the_filters_after_an_htmx_swap(world, office):
+    url = reverse("plans:task-list")
+    full = office.get(url, {"plan": world.plan.pk}).content.decode()
+    # On the page, the count sits in the button, not swapped in from elsewhere.
+    assert '<span id="filter-count"> <span class="badge' in full and "1 điều kiện" in full
+    assert "hx-swap-oob" not in full
+    part = office.get(
+        url, {"plan": world.plan.pk, "q": "cai cach", "status": "open"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert '<span id="filter-count" hx-swap-oob="true"> <span class="badge' in part
+    assert "3 điều kiện" in part
+    none = office.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert '<span id="filter-count" hx-swap-oob="true"></span>' in none  # the badge goes
+
+
 def test_filter_form_works_without_javascript(world, office):
     text = office.get(reverse("plans:task-list")).content.decode()
     # A plain GET form to the same URL, with htmx as an extra on top.

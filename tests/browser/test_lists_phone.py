@@ -152,6 +152,8 @@ def test_the_task_list_fits_with_the_offices_bulk_actions(page, long_world, widt
     page.locator("#f-unit").select_option(label="Cục Cán bộ")
     expect(page).to_have_url(re.compile(rf"unit={long_world.units['CTC'].pk}"))
     expect(page.locator("#task-results")).to_contain_text(long_world.tasks["b_track"].title)
+    # The folded filters' button counts the unit chosen too (plan and unit).
+    expect(page.locator("#filter-count")).to_have_text(" 2 điều kiện")
     expect(page.locator("#task-results")).not_to_contain_text(long_world.tasks["a_soon"].title)
     fits(page, width)
 

@@ -293,6 +293,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     if filters.lead_unit:
         context["lead_unit"] = selectors.units_by_id(ids=[filters.lead_unit]).get(filters.lead_unit)
     if is_htmx(request):
+        context["oob_filter_count"] = True
         response = render(request, "plans/partials/task_results.html", context)
     else:
         plans = _visible_plans(request)
