@@ -9,18 +9,22 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from cchc.notifications import services as notices
 from cchc.notifications.models import Digest, EmailStatus, Kind, Notification, Preference
 from cchc.notifications.tasks import send_digest, send_email
+from cchc.orgs import services as org_services
 from cchc.orgs.selectors import unit_contacts
 from cchc.oversight.tasks import send_daily_reminders
 from cchc.plans import services
 from cchc.plans.models import Area
 from cchc.reporting import services as reporting
 from tests.test_reporting_world import make_period
+from tests.world import make_user
 
 
 class Mailbox:
@@ -207,6 +211,59 @@ def test_the_same_key_is_notified_once(world):
     assert len(notices.notify(actor=None, recipients=users, message=message)) == 2
     assert notices.notify(actor=None, recipients=users, message=message) == []
     assert Notification.objects.count() == 2
+
+
+def test_many_messages_at_once_keep_each_ones_key_and_choice(world):
+    focal, head = world.users["focal_a"], world.users["head_a"]
+    Preference.objects.create(user=focal, kind=Kind.NUDGE, channel="app")
+    first = notices.Message(kind=Kind.NUDGE, title="Một", key="many:1")
+    second = notices.Message(kind=Kind.PLAN_ISSUED, title="Hai", key="many:2")
+    notices.notify(actor=None, recipients=[head], message=first)  # head has "many:1" already
+    made = notices.notify_many(
+        actor=None, sends=[([focal, head], first), ([focal], second), ([focal], second)]
+    )
+    # Named twice in the batch, or known before: once.
+    assert sorted((n.recipient.username, n.key) for n in made) == [
+        ("focal_a", "many:1"),
+        ("focal_a", "many:2"),
+    ]
+    assert Notification.objects.count() == 3
+    # Each person's choice for each kind: the application alone for focal_a's nudges.
+    statuses = {n.key: n.email_status for n in made}
+    assert statuses["many:1"] == EmailStatus.NONE
+
+
+def test_issuing_to_many_units_costs_the_queries_of_one(world, django_capture_on_commit_callbacks):
+    def issue(draft, units) -> int:
+        for unit in units:
+            services.task_create(
+                actor=None, plan=draft, area=Area.objects.get(code=1), title="Nhiệm vụ",
+                lead_unit=unit,
+            )  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            services.plan_issue(actor=world.users["office"], plan=draft, document_number="9/KH")
+        return len(queries.captured_queries)
+
+    def draft(title):
+        return services.plan_create(
+            actor=world.users["office"], year=2027, title=title, issuing_unit=world.units["TCCT"]
+        )
+
+    one = issue(draft("Một đơn vị"), [world.units["CTH"]])
+    units = []
+    for i in range(12):
+        unit = org_services.unit_create(
+            actor=None, code=f"D{i}", name=f"Đơn vị {i}", parent=world.units["TCCT"]
+        )
+        person = make_user(f"focal_{i}")
+        org_services.membership_grant(actor=None, user=person, unit=unit, role="focal")
+        units.append(unit)
+    many = issue(draft("Mười hai đơn vị"), units)
+    assert many == one
+    assert (
+        Notification.objects.filter(kind=Kind.PLAN_ISSUED, recipient__username="focal_7").count()
+        == 1
+    )
 
 
 def test_the_boards_nudge_reaches_the_units_focal_officers_and_head(world):

@@ -50,36 +50,56 @@ def notify(
     """One notification to each recipient, by mail too where they chose it and have an
     address. A recipient who already has one with the same key gets nothing new. The
     calling service checked the permission and audits its own action."""
-    people = {user.pk: user for user in recipients}
-    if message.key:
-        already = Notification.objects.filter(recipient_id__in=people, key=message.key).values_list(
-            "recipient_id", flat=True
+    return notify_many(actor=actor, sends=[(recipients, message)])
+
+
+@transaction.atomic
+def notify_many(
+    *, actor: User | None, sends: Iterable[tuple[Iterable[User], Message]]
+) -> list[Notification]:
+    """`notify` for many messages, each to its recipients (a plan issued to a ministry's
+    units): three queries in all, not three a unit."""
+    batch = [({user.pk: user for user in recipients}, message) for recipients, message in sends]
+    everyone = {pk for people, __ in batch for pk in people}
+    keys = {message.key[:200] for __, message in batch if message.key}
+    already = set(
+        Notification.objects.filter(recipient_id__in=everyone, key__in=keys).values_list(
+            "recipient_id", "key"
         )
-        for pk in set(already):
-            people.pop(pk)
-    chosen = dict(
-        Preference.objects.filter(user_id__in=people, kind=message.kind).values_list(
-            "user_id", "channel"
-        )
+        if keys
+        else ()
     )
-    made = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=message.kind,
-                title=message.title[:500],
-                body=message.body,
-                url=message.url[:500],
-                unit=message.unit,
-                key=message.key[:200],
-                subject_type=message.subject._meta.label_lower if message.subject else "",
-                subject_id=message.subject.pk if message.subject else None,
-                sent_by=actor,
-                email_status=_email_status(user, chosen.get(user.pk, Channel.EMAIL)),
+    chosen = {
+        (user_id, kind): channel
+        for user_id, kind, channel in Preference.objects.filter(
+            user_id__in=everyone, kind__in={message.kind for __, message in batch}
+        ).values_list("user_id", "kind", "channel")
+    }
+    rows = []
+    for people, message in batch:
+        key = message.key[:200]
+        for user in people.values():
+            if key and (user.pk, key) in already:
+                continue
+            if key:
+                already.add((user.pk, key))  # once, even if named twice in this batch
+            channel = chosen.get((user.pk, message.kind), Channel.EMAIL)
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=message.kind,
+                    title=message.title[:500],
+                    body=message.body,
+                    url=message.url[:500],
+                    unit=message.unit,
+                    key=key,
+                    subject_type=message.subject._meta.label_lower if message.subject else "",
+                    subject_id=message.subject.pk if message.subject else None,
+                    sent_by=actor,
+                    email_status=_email_status(user, channel),
+                )
             )
-            for user in people.values()
-        ]
-    )
+    made = Notification.objects.bulk_create(rows)
     pending = [n.pk for n in made if n.email_status == EmailStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: _enqueue(pending))

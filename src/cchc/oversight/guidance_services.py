@@ -16,7 +16,7 @@ from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.files import check_upload, store_upload
 from cchc.lib.text import fold
 from cchc.notifications.models import Kind
-from cchc.notifications.services import Message, notify
+from cchc.notifications.services import Message, notify_many
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 from cchc.orgs.selectors import unit_contacts
@@ -237,12 +237,9 @@ def _deliver(actor: User | None, guidance: Guidance) -> int:
         ]
     )
     contacts = unit_contacts(units=units)
-    sent = 0
-    for unit in units:
-        key = f"guidance:{guidance.pk}:v{guidance.version}:{unit.pk}"
-        message = _message(guidance, unit, key)
-        sent += len(notify(actor=actor, recipients=contacts[unit.pk], message=message))
-    return sent
+    key = f"guidance:{guidance.pk}:v{guidance.version}"
+    sends = [(contacts[unit.pk], _message(guidance, unit, f"{key}:{unit.pk}")) for unit in units]
+    return len(notify_many(actor=actor, sends=sends))
 
 
 @transaction.atomic
@@ -260,11 +257,12 @@ def guidance_nudge(*, actor: User, guidance: Guidance) -> list[Unit]:
         return []
     contacts = unit_contacts(units=units)
     today = timezone.localdate().isoformat()
+    sends = []
     for ack in pending:
         key = f"guidance_nudge:{guidance.pk}:v{guidance.version}:{ack.unit_id}:{today}"
-        message = _message(guidance, ack.unit, key, nudge=True)
-        notify(actor=actor, recipients=contacts[ack.unit_id], message=message)
+        sends.append((contacts[ack.unit_id], _message(guidance, ack.unit, key, nudge=True)))
         ack.nudged_at = timezone.now()
+    notify_many(actor=actor, sends=sends)
     Acknowledgement.objects.bulk_update(pending, ["nudged_at"])
     audit_record(
         actor=actor,

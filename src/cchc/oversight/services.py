@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
-from cchc.notifications.services import notify
+from cchc.notifications.services import notify_many
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
@@ -47,9 +47,8 @@ def reminder_rules_set(*, actor: User, unit: Unit, **values: Any) -> ReminderRul
 def reminders_run(*, day: datetime.date) -> int:
     """Send the reminders of one day; returns how many notifications were made. A day run
     again sends only what it did not send before (each reminder has its key)."""
-    sent = 0
-    for message, recipients in reminders.for_day(day):
-        sent += len(notify(actor=None, recipients=recipients, message=message))
+    sends = [(recipients, message) for message, recipients in reminders.for_day(day)]
+    sent = len(notify_many(actor=None, sends=sends))
     run, created = ReminderRun.objects.select_for_update().get_or_create(day=day)
     run.sent += sent
     run.save()

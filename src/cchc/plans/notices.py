@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from cchc.audit.services import audit_record
 from cchc.lib.dates import format_day
 from cchc.notifications.models import Kind
-from cchc.notifications.services import Message, notify
+from cchc.notifications.services import Message, notify, notify_many
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.orgs.selectors import unit_contacts
@@ -51,10 +51,10 @@ def plan_issued(*, actor: User | None, plan: Plan) -> int:
     units = Unit.objects.filter(pk__in=counts).order_by("path")
     contacts = unit_contacts(units=units)
     name = plan.document_number or plan.title
-    sent = 0
+    url = f"{reverse('plans:task-mine')}?{urlencode({'plan': plan.pk})}"
+    sends = []
     for unit in units:
         lead, support = counts[unit.pk]
-        url = f"{reverse('plans:task-mine')}?{urlencode({'plan': plan.pk})}"
         message = Message(
             kind=Kind.PLAN_ISSUED,
             title=_("Kế hoạch %(plan)s giao nhiệm vụ cho %(unit)s")
@@ -65,8 +65,8 @@ def plan_issued(*, actor: User | None, plan: Plan) -> int:
             unit=unit,
             key=f"plan_issued:{plan.pk}:{unit.pk}",
         )
-        sent += len(notify(actor=actor, recipients=contacts[unit.pk], message=message))
-    return sent
+        sends.append((contacts[unit.pk], message))
+    return len(notify_many(actor=actor, sends=sends))
 
 
 # --- nudges (đôn đốc) ---------------------------------------------------------------------

@@ -25,7 +25,7 @@ from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
 from cchc.lib.office_files import OfficeFileRefused, office_file_kind
 from cchc.notifications.models import Kind
-from cchc.notifications.services import Message, notify
+from cchc.notifications.services import Message, notify_many
 from cchc.orgs.models import Unit
 from cchc.orgs.selectors import unit_contacts
 from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
@@ -426,6 +426,7 @@ def report_nudge(
         [ReportNudge(period=period, unit=unit, message=text, sent_by=actor) for unit in missing]
     )
     contacts = unit_contacts(units=missing)
+    sends = []
     for nudge in nudges:
         audit_record(
             actor=actor,
@@ -441,7 +442,8 @@ def report_nudge(
             url=reverse("reporting:unit-report", args=[period.pk, nudge.unit_id]),
             unit=nudge.unit,
         )
-        notify(actor=actor, recipients=contacts[nudge.unit_id], message=notice)
+        sends.append((contacts[nudge.unit_id], notice))
+    notify_many(actor=actor, sends=sends)
     return nudges
 
 
