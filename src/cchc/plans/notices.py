@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from cchc.audit.services import audit_record
 from cchc.lib.dates import format_day
 from cchc.notifications.models import Kind
-from cchc.notifications.services import Message, notify, notify_many
+from cchc.notifications.services import Message, notify_many
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Unit
 from cchc.orgs.selectors import unit_contacts
@@ -116,8 +116,7 @@ def task_nudge(*, actor: User, task_ids: Iterable[int], message: str) -> list[Nu
     for task in tasks:
         by_unit.setdefault(task.lead_unit_id, []).append(task)
     units = [group[0].lead_unit for group in by_unit.values()]
-    contacts = unit_contacts(units=units)
-    return [_nudge(actor, unit, by_unit[unit.pk], text, contacts[unit.pk]) for unit in units]
+    return _nudge_all(actor, [(unit, by_unit[unit.pk], None) for unit in units], text)
 
 
 @transaction.atomic
@@ -148,21 +147,23 @@ def unit_nudge(
     )
     for task in rows:
         tasks.setdefault(task.lead_unit_id, []).append(task)
-    contacts = unit_contacts(units=units)
-    return [
-        _nudge(actor, unit, tasks.get(unit.pk, []), text, contacts[unit.pk], plan=plan)
-        for unit in units
-    ]
+    return _nudge_all(actor, [(unit, tasks.get(unit.pk, []), plan) for unit in units], text)
 
 
-def _nudge(
-    actor: User,
-    unit: Unit,
-    tasks: list[Task],
-    text: str,
-    recipients: list,
-    plan: Plan | None = None,
-) -> Nudge:
+def _nudge_all(actor: User, rows: list[tuple[Unit, list[Task], Plan | None]], text: str) -> list:
+    """A nudge to each unit about its tasks (of `plan`, when given), and the notices to
+    each unit's contacts, sent together."""
+    contacts = unit_contacts(units=[row[0] for row in rows])
+    nudges, sends = [], []
+    for unit, tasks, plan in rows:
+        nudge = _nudge(actor, unit, tasks, text, plan)
+        nudges.append(nudge)
+        sends.append((contacts[unit.pk], _nudge_message(nudge, unit, tasks)))
+    notify_many(actor=actor, sends=sends)
+    return nudges
+
+
+def _nudge(actor: User, unit: Unit, tasks: list[Task], text: str, plan: Plan | None) -> Nudge:
     plans = {t.plan_id for t in tasks}
     plan = plan or (tasks[0].plan if len(plans) == 1 else None)
     nudge = Nudge.objects.create(unit=unit, plan=plan, message=text, sent_by=actor)
@@ -177,7 +178,6 @@ def _nudge(
             "message": [None, text],
         },
     )
-    notify(actor=actor, recipients=recipients, message=_nudge_message(nudge, unit, tasks))
     return nudge
 
 
