@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from cchc.documents import xlsx
 from cchc.documents.tasks import tasks_xlsx
@@ -138,6 +139,32 @@ def test_writer_cleans_what_xml_cannot_hold():
     assert [c.value for c in ws[2]] == ["  lề trái", "ab <&> “c”", day]
     assert [c.value for c in ws[3]] == [None, 3.5, True]
     assert ws.title == "Thử- 'x"
+
+
+def test_writer_keeps_every_text_as_written_beside_texts_that_need_escaping():
+    """A row is written plainly when none of its texts needs escaping; any text that does
+    (here beside plain ones, in either order) still reads back as written."""
+    long = "x" * 20000
+    rows = [
+        ["tốt", "a & b", "kết thúc "],
+        ["a < b > c", "thường", 7],
+        ["dòng 1\r\ndòng 2", "\tthụt", " "],
+        [long, long, "=" + "y" * 40000],
+        [SafeString("<b>&</b>"), "ổn", "\x01=1+1"],
+    ]
+    out = io.BytesIO()
+    columns = [xlsx.Column(c, 10) for c in "ABC"]
+    with xlsx.Workbook(out) as book:
+        sheet = book.sheet("Thử", columns, header_row=0)
+        for row in rows:
+            sheet.append(row)
+    out.seek(0)
+    ws = openpyxl.load_workbook(out).active
+    read = [[c.value for c in row] for row in ws.iter_rows()]
+    assert read[:3] == rows[:3]
+    assert read[3] == [long, long, "=" + "y" * (xlsx.MAX_CELL_CHARS - 1)]
+    assert read[4] == ["<b>&</b>", "ổn", "=1+1"]
+    assert ws["C4"].quotePrefix and ws["C5"].quotePrefix and not ws["A1"].quotePrefix
 
 
 def test_writer_with_no_rows_still_makes_a_valid_file():

@@ -33,6 +33,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32767
 # Control characters are not allowed in XML 1.0; a pasted Word text may carry some.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What a cell's text cannot hold as it is: those, XML's specials and a carriage return.
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.date(1899, 12, 30)
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -91,18 +93,13 @@ def column_letter(index: int) -> str:
 
 def _clean(value: str) -> str:
     """A string cell's text: control characters dropped, cut at Excel's limit."""
-    # isprintable() is a fast C check; only odd strings (newlines, tabs, controls) pay the regex.
-    if not value.isprintable():
-        value = _ILLEGAL.sub("", value)
-    if len(value) > MAX_CELL_CHARS:
-        value = value[:MAX_CELL_CHARS]
-    return value
+    return _ILLEGAL.sub("", value)[:MAX_CELL_CHARS]
 
 
 def _xml(text: str) -> str:
     """Text escaped for XML; a carriage return as a reference, or XML reads it as a newline."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("\r", "&#13;") if "\r" in text else text
+    return text.replace("\r", "&#13;")
 
 
 def _side(side: str, colour: str) -> str:
@@ -226,8 +223,6 @@ class Sheet:
         self.merges: list[str] = []
         self._ids = [book.styles.ids(c.style) for c in self.columns]
         self._buffer: list[str] = []
-        # A string cell's body by (its style attribute, its text).
-        self._strings: dict[tuple[str, str], str] = {}
         self._part: _Compressor | None = None
 
     def append(self, values: Sequence = (), style: Style | None = None, *, merge=False) -> None:
@@ -243,8 +238,11 @@ class Sheet:
             self._flush()
 
     def _cells(self, number: int, values: Sequence, ids: list[_Ids]) -> str:
+        # One look at the row's strings together tells whether any needs more than its
+        # markup (escaping, dropped controls, a cut): most rows need none.
+        texts = "".join([v for v in values if v.__class__ is str])
+        plain = len(texts) <= MAX_CELL_CHARS and not _SPECIAL.search(texts)
         cells = []
-        strings = self._strings
         for letter, kinds, value in zip(self.letters, ids, values, strict=False):
             kind = value.__class__
             if kind is not str:
@@ -256,20 +254,25 @@ class Sheet:
                     serial = (value - _EPOCH).days
                     cells.append(f'<c r="{letter}{number}"{kinds.date}><v>{serial}</v></c>')
                     continue
-                if value is None:
-                    value = ""
-                elif isinstance(value, bool | datetime.date | int | float):
+                if isinstance(value, bool | datetime.date | int | float):
                     cells.append(self._value(f"{letter}{number}", kinds, value))
                     continue
-                else:
-                    value = str(value)
+                value = "" if value is None else str(value)
+            careful = not plain or kind is not str
+            if careful:
+                value = _clean(value)
             if not value:
                 if kinds.visible:
                     cells.append(f'<c r="{letter}{number}"{kinds.text}/>')
                 continue
-            # Areas, units, statuses repeat: a string cell's body is built once.
-            body = strings.get((kinds.text, value)) or self._string_body(kinds, value)
-            cells.append(f'<c r="{letter}{number}"{body}')
+            # Judged on the text as stored: a control character dropped may uncover an "=".
+            style = kinds.quoted if value.startswith(FORMULA_STARTS) else kinds.text
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            if careful:
+                value = _xml(value)
+            cells.append(
+                f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
+            )
         return "".join(cells)
 
     @staticmethod
@@ -283,16 +286,6 @@ class Sheet:
         if isinstance(value, float):
             return f'<c r="{ref}"{kinds.float}><v>{value!r}</v></c>'
         return f'<c r="{ref}"{kinds.number}><v>{value}</v></c>'
-
-    def _string_body(self, kinds: _Ids, value: str) -> str:
-        text = _clean(value)
-        # Judged on the text as stored: a control character dropped may uncover an "=".
-        style = kinds.quoted if text.startswith(FORMULA_STARTS) else kinds.text
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        body = f'{style} t="inlineStr"><is><t{space}>{_xml(text)}</t></is></c>'
-        if len(self._strings) < 20000:
-            self._strings[(kinds.text, value)] = body
-        return body
 
     def _open(self, archive: zipfile.ZipFile) -> None:
         member = archive.open(_member(f"xl/worksheets/sheet{self.number}.xml"), "w")
