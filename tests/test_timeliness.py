@@ -10,11 +10,13 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
 
 from cchc.orgs import services as org_services
 from cchc.plans import selectors
 from cchc.plans.models import Area, Plan, Task
 from cchc.plans.timeliness import (
+    OPEN_STATUSES,
     Timeliness,
     task_timeliness,
     timeliness,
@@ -260,3 +262,29 @@ def test_task_list_filter_matches_python(world, category):
     assert {t.pk for t in filtered} == {
         t.pk for t in every if task_timeliness(t, world.today) == category
     }
+
+
+def test_the_open_lookup_repeats_the_partial_index_condition():
+    """SQLite matches a partial index's condition word for word: the open lookup must list
+    the statuses of `task_open_by_due`, in its order."""
+    index = next(i for i in Task._meta.indexes if i.name == "task_open_by_due")
+    assert index.condition.children == [("status__in", list(OPEN_STATUSES))]
+    sql, params = Task.objects.filter(status__open=True).values("pk").query.sql_with_params()
+    assert "IN ('not_started', 'in_progress')" in sql and not params
+    with pytest.raises(ValueError, match="True"):
+        str(Task.objects.filter(status__open=False).query)
+
+
+@pytest.mark.parametrize("category", [OVERDUE, SOON])
+def test_tasks_due_in_a_range_are_found_through_the_index_of_open_tasks(task_row, category):
+    """The overdue and due-soon tasks of every plan come from the partial index of open
+    tasks by deadline (with the statuses bound, SQLite could not use it and read every
+    plan's open tasks instead)."""
+    tasks = Task.objects.filter(timeliness_q(category, TODAY)).order_by()
+    if connection.vendor == "sqlite":
+        sql, params = tasks.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            assert "task_open_by_due" in " ".join(str(row) for row in cursor.fetchall())
+    _set(task_row, "in_progress", -3 if category == OVERDUE else 2, None, False)
+    assert list(tasks.values_list("pk", flat=True)) == [task_row.pk]

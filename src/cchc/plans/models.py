@@ -7,6 +7,8 @@ from cchc.lib.dates import format_day
 from cchc.lib.files import StoredFile, stored_file_field
 from cchc.orgs.models import Unit
 
+from .timeliness import OPEN_STATUSES
+
 
 class Area(models.Model):
     """One of the seven reform areas (lĩnh vực), seeded by a data migration."""
@@ -168,14 +170,27 @@ class Task(models.Model):
                 ],
                 name="task_figures",
             ),  # fmt: skip
-            # The open tasks of every plan by deadline, with what a scope and a count read:
-            # the overdue tasks of the whole tree are counted from this index alone, however
-            # many years of finished tasks lie beside them.
+            # The open tasks of every plan by deadline, with what a scope, a count and a
+            # list's order read: the overdue tasks of the whole tree are counted and a page
+            # of them found from this index alone, however many years of finished tasks lie
+            # beside them.
             models.Index(
-                fields=["due_date", "is_recurring", "plan", "lead_unit", "status", "id"],
-                condition=models.Q(status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS]),
+                fields=[
+                    "due_date",
+                    "is_recurring",
+                    "plan",
+                    "lead_unit",
+                    "status",
+                    "area",
+                    "order",
+                    "id",
+                ],
+                condition=models.Q(status__in=list(OPEN_STATUSES)),
                 name="task_open_by_due",
-            ),
+            ),  # fmt: skip
+            # A list's order (`selectors.task_list`) with the status: a page's keys are
+            # sorted from this index alone (`lib.paging`), not from every row read whole.
+            models.Index(fields=["plan", "area", "order", "id", "status"], name="task_list_order"),
         ]
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")

@@ -8,8 +8,31 @@ every row of the table through both and requires the same answer.
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, Lookup, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+
+# The statuses of a task still to be done, in the order of the partial index of open tasks
+# (`task_open_by_due`), which `OpenStatus` must repeat word for word.
+OPEN_STATUSES = ("not_started", "in_progress")
+
+
+@CharField.register_lookup
+class OpenStatus(Lookup):
+    """`status__open=True`: the status is an open one, with the statuses written into the
+    SQL rather than bound. SQLite uses a partial index only when the query's terms imply
+    the index's condition, and it does not read bound values inside an IN list: with them,
+    the overdue tasks of ten years were counted without `task_open_by_due` (60 ms, not 10)."""
+
+    lookup_name = "open"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        if self.rhs is not True:
+            raise ValueError("The open lookup takes True.")
+        lhs, params = self.process_lhs(compiler, connection)
+        # Constants of this module, never a user's input.
+        statuses = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+        return f"{lhs} IN ({statuses})", params
 
 
 class Timeliness:
@@ -109,14 +132,20 @@ def timeliness_q(
 
     def open_() -> Q:
         # Named, not "not done nor cancelled": an index on (plan, status, due_date) then
-        # reaches a plan's overdue tasks without reading the others.
-        return Q(**{f"{status}__in": ["not_started", "in_progress"]})
+        # reaches a plan's open tasks without reading the others.
+        return Q(**{f"{status}__in": list(OPEN_STATUSES)})
+
+    def open_by_due() -> Q:
+        # With a range of deadlines, the partial index of open tasks by deadline serves
+        # (SQLite sees it only with the statuses written out); without, SQLite would scan
+        # that whole index rather than seek a plan's or a unit's tasks.
+        return Q(**{f"{status}__open": True})
 
     def due(lookup: str, value) -> Q:
         return Q(**{f"{due_date}__{lookup}": value})
 
     recurring, not_recurring = Q(**{is_recurring: True}), Q(**{is_recurring: False})
-    dated = open_() & not_recurring & due("isnull", False)
+    dated = open_by_due() & not_recurring & due("isnull", False)
     return {
         Timeliness.CANCELLED: is_("cancelled"),
         Timeliness.DONE_ON_TIME: is_("done")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
+from cchc.lib.paging import KeysFirstPaginator
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -217,7 +218,8 @@ def _plan_page(request: HttpRequest, plan, issue_form: PlanIssueForm) -> HttpRes
     """The plan's page, its issue form as typed (a refused date comes back with its error)."""
     user = request.user
     today = timezone.localdate()
-    page = Paginator(selectors.plan_tasks(user=user, plan=plan, today=today), PLAN_PAGE_SIZE)
+    tasks = selectors.plan_tasks(user=user, plan=plan, today=today)
+    page = KeysFirstPaginator(tasks, PLAN_PAGE_SIZE)
     covered = list(selectors.covered_parent_tasks(user=user, plan=plan, today=today))
     can_manage = selectors.plan_can_manage(user=user, plan=plan)
     context = {
@@ -271,7 +273,7 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     tasks = work.tasks if work else selectors.task_list(user=user, filters=filters, today=today)
     # The list shows none of the long texts: leave them in the database.
     tasks = tasks.defer(*LIST_DEFERRED)
-    page = Paginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
     # Bulk actions change today's tasks: not offered on the figures of a past day.
     can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
     context: dict = {
