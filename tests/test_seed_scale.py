@@ -135,6 +135,13 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
             mine = task_list(user=user, filters=TaskFilters(unit=unit.pk), today=today)
             assert cursor.fetchone()[0] == mine.count()
 
+            statements = sql.plan_list(scope, plan.pk)
+            cursor.execute(*statements[0])
+            planned = task_list(user=user, filters=TaskFilters(plan=plan.pk), today=today)
+            assert cursor.fetchone()[0] == planned.count()
+            cursor.execute(*statements[1])
+            assert [row[0] for row in cursor.fetchall()] == [t.pk for t in planned[:50]]
+
             statements = sql.dashboard(scope, plan.pk)
             cursor.execute(*statements[0])
             by_category = dict(cursor.fetchall())

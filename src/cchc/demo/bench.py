@@ -9,10 +9,10 @@ It uses its own data directory (`var/bench`, or `CCHC_BENCH_DATA_DIR`) and, when
 worker, logs in as the office (`bench.office`, at the root), as a viewer at the root
 (`bench.viewer`, an ordinary reader) and as a focal officer (`bench.focal`), and times whole
 HTTP requests: the dashboard, the dashboard as of a past date (the 15th, about five months
-ago), the task list of one unit, the overdue tasks of the whole tree, and the XLSX export of
-every open task. Beside each, the same work as hand-written SQL on the same database (for
-the as-of line, today's SQL). Exports are read back with openpyxl and their rows compared
-with the SQL count: an export is never truncated.
+ago), the task list of this year's plan and of one unit, the overdue tasks of the whole
+tree, and the XLSX export of every open task. Beside each, the same work as hand-written
+SQL on the same database (for the as-of line, today's SQL). Exports are read back with
+openpyxl and their rows compared with the SQL count: an export is never truncated.
 
 With `--years N` (N > 1) it measures with this year's plan alone, adds the N-1 years before
 (`seed_scale --add-years`: this year's data stays as it was), measures again and prints each
@@ -576,6 +576,13 @@ def bench_lines(args, scopes, sql: Sql, plan_id, unit_id, unit_path, as_of) -> l
                 dashboard,
                 args.reps,
                 expect=f"{as_of:%d/%m/%Y}",
+            ),
+            Line(
+                "task list of this year's plan",
+                role,
+                [f"/tasks/?plan={plan_id}"],
+                sql.plan_list(scope, plan_id),
+                args.reps,
             ),
             Line(
                 "task list of one unit",

@@ -94,15 +94,22 @@ class Sql:
         return rows
 
     def _page(self, where: str, params: list) -> list[tuple[str, list]]:
+        """The count, and the page: its ids sorted first (narrow rows, from an index), then
+        those rows whole, in one statement."""
         columns, cparams = self._columns()
         order = f"ORDER BY p.year DESC, t.plan_id, a.code, t.{self.t['order']}, t.id"
+        page = f"SELECT t.id {self._from()} WHERE {where} {order} LIMIT {self.page}"
         return [
             (f"SELECT COUNT(*) {self._from()} WHERE {where}", params),
             (
-                f"SELECT {columns} {self._from()} WHERE {where} {order} LIMIT {self.page}",
+                f"SELECT {columns} {self._from()} WHERE t.id IN ({page}) {order}",
                 cparams + params,
             ),
         ]
+
+    def plan_list(self, scope: Scope, plan_id: int) -> list[tuple[str, list]]:
+        where, params = self._scope(scope)
+        return self._page(f"t.plan_id = %s AND {where}", [plan_id, *params])
 
     def dashboard(self, scope: Scope, plan_id: int) -> list[tuple[str, list]]:
         where, params = self._scope(scope)
