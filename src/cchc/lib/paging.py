@@ -2,8 +2,9 @@
 
 A page of a sorted list reads every matching row whole (with its joins) when the database
 sorts them all to keep the first fifty. `KeysFirstPaginator` asks first for the page's ids
-alone, which an index may hold with the sort's columns, then for those rows whole: the
-overdue tasks of ten years' plans (32,862 rows) took the database 117 ms, now 24 + 2.
+alone, which an index may hold with the sort's columns, then for those rows whole. On the
+bench's ten years of plans, the first page of 32,862 overdue tasks took SQLite 117 ms in
+one step, and 24 ms for the ids from the index plus 2 for the rows in two.
 """
 
 from django.core.paginator import Page, Paginator

@@ -187,7 +187,7 @@ class Task(models.Model):
                 ],
                 condition=models.Q(status__in=list(OPEN_STATUSES)),
                 name="task_open_by_due",
-            ),  # fmt: skip
+            ),
             # A list's order (`selectors.task_list`) with the status: a page's keys are
             # sorted from this index alone (`lib.paging`), not from every row read whole.
             models.Index(fields=["plan", "area", "order", "id", "status"], name="task_list_order"),
