@@ -264,13 +264,16 @@ def test_task_list_filter_matches_python(world, category):
     }
 
 
-def test_the_open_lookup_repeats_the_partial_index_condition():
+def test_the_open_lookup_repeats_the_partial_index_condition(db):
     """SQLite matches a partial index's condition word for word: the open lookup must list
-    the statuses of `task_open_by_due`, in its order."""
-    index = next(i for i in Task._meta.indexes if i.name == "task_open_by_due")
-    assert index.condition.children == [("status__in", list(OPEN_STATUSES))]
+    the statuses of `task_open_by_due` as the migrated index does, in its order."""
     sql, params = Task.objects.filter(status__open=True).values("pk").query.sql_with_params()
-    assert "IN ('not_started', 'in_progress')" in sql and not params
+    written = "IN ('not_started', 'in_progress')"
+    assert written in sql and not params and list(OPEN_STATUSES) == ["not_started", "in_progress"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'task_open_by_due'")
+            assert written in cursor.fetchone()[0]
     with pytest.raises(ValueError, match="True"):
         str(Task.objects.filter(status__open=False).query)
 
