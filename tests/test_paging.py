@@ -3,6 +3,7 @@ read whole, on every page of a list and for every way of asking for one."""
 
 import pytest
 from django.core.paginator import Paginator
+from django.urls import reverse
 
 from cchc.lib.paging import KeysFirstPaginator
 from cchc.plans import selectors
@@ -60,3 +61,14 @@ def test_a_row_that_leaves_the_list_between_the_two_reads_is_left_out(world):
     paginator.object_list = tasks._chain()
     paginator.object_list.__class__ = Racing
     assert [t.pk for t in paginator.page(1)] == [first[0], first[2]]
+
+
+@pytest.mark.parametrize("asked", ["0", "-1", "abc", "1.5", "\x00", "9" * 5000, "2"])
+def test_the_lists_that_read_keys_first_answer_any_page_number(world, client, asked):
+    """The task list and the plan's page give a page for any `page` parameter, never a 500."""
+    add_tasks(world, 60)
+    client.force_login(world.users["office"])
+    for url in (reverse("plans:task-list"), reverse("plans:plan-detail", args=[world.plan.pk])):
+        response = client.get(url, {"page": asked})
+        assert response.status_code == 200
+        assert "Nhiệm vụ bổ sung số" in response.content.decode()
