@@ -263,6 +263,18 @@ def test_task_reads_by_unit(world, other_branch, role):
             assert {t.pk for t in got} == wanted, (unit.code, plan)
 
 
+def test_a_unit_reads_its_tasks_through_one_union_of_led_and_supported(world):
+    """A focal officer's scope is one IN over the union of the tasks their units lead and
+    those they support, which each side's index answers; as an OR of the two, PostgreSQL
+    read every task of the plan to check the second. What it grants is the matrix's."""
+    from cchc.orgs.access import access_for
+    from cchc.plans import permissions
+
+    access = access_for(world.users["focal_b"])
+    sql = str(Task.objects.filter(permissions.task_q(access)).query)
+    assert sql.count(" UNION ") == 1 and " OR " not in sql
+
+
 @pytest.mark.parametrize("role", ["office", "viewer", "focal", "leader"])
 def test_a_user_at_the_root_reads_what_the_scope_grants_and_no_more(world, other_branch, role):
     """At the tree's one root, the task list skips the check per task (every issued task,

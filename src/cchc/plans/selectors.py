@@ -154,8 +154,7 @@ def task_list(
         for word in fold(filters.q).split():
             qs = qs.filter(search_text__contains=word)
     if filters.mine:
-        own = access.unit_q("lead_unit", *UNIT_ROLES)
-        qs = qs.filter(own | permissions.supported_in_scope_q(access, *UNIT_ROLES))
+        qs = qs.filter(permissions.unit_work_q(access, *UNIT_ROLES))
     if filters.ids:
         qs = qs.filter(pk__in=filters.ids)
     # The newest year's plans first: with years of history, a list of every plan opens on
