@@ -28,7 +28,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .ooxml import FIXED_TIME
 
-FORMULA_STARTS = "=+-@\t\r"  # a text opening with one of these
+# A text opening with one of these characters is a formula to a spreadsheet.
+FORMULA_STARTS = "=+-@\t\r"
 # Excel's own limit on the text of one cell.
 MAX_CELL_CHARS = 32767
 # Control characters are not allowed in XML 1.0; a pasted Word text may carry some.
