@@ -227,6 +227,24 @@ def test_the_office_cannot_reach_people_outside_its_branch(world, client, target
     assert f"({target})" not in listing
 
 
+def test_the_office_sees_only_the_memberships_in_its_branch(world, client, sibling):
+    """A person of the office's branch who also belongs to a unit outside it is listed
+    with the branch's membership only: the other branch's is not the office's to know."""
+    person = make_user("hai.noi", first_name="Hai", last_name="Nơi")
+    org_services.membership_grant(actor=None, user=person, unit=world.units["CTH"], role="focal")
+    org_services.membership_grant(actor=None, user=person, unit=sibling["vp"], role="viewer")
+    sign_in(client, "office")
+    listing = client.get(reverse("accounts:member-list"), {"q": "hai.noi"}).content.decode()
+    cth, vp = world.units["CTH"], sibling["vp"]
+    assert "(hai.noi)" in listing
+    assert (cth.short_name or cth.name) in listing and vp.name not in listing
+    other = Client()
+    sign_in(other, "office_h")
+    theirs = other.get(reverse("accounts:member-list"), {"q": "hai.noi"}).content.decode()
+    assert "(hai.noi)" in theirs
+    assert vp.name in theirs and (cth.short_name or cth.name) not in theirs
+
+
 def test_people_without_the_office_role_have_no_member_pages(world, client):
     sign_in(client, "leader")
     assert client.get(reverse("accounts:member-list")).status_code == 404

@@ -28,7 +28,8 @@ def _locked_q() -> Q:
 
 def members(user: User, search: str = "") -> QuerySet[User]:
     """People with a membership in the office's branch, with whether each is locked out
-    and has a second factor; raises Http404 for anyone else."""
+    and has a second factor, and their memberships there (not those in other branches,
+    which are not the office's to know); raises Http404 for anyone else."""
     access = access_for(user)
     if not permissions.can_manage_members(access):
         raise Http404
@@ -45,7 +46,7 @@ def members(user: User, search: str = "") -> QuerySet[User]:
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.select_related("unit").order_by("unit__path"),
+                queryset=in_branch.select_related("unit").order_by("unit__path"),
             )
         )
         .order_by("username")
