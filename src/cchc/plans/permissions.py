@@ -1,7 +1,7 @@
 """Access rules for plans, tasks and evidence (built on orgs.access)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from cchc.orgs.access import OVERSIGHT_ROLES, UNIT_ROLES, Access
 from cchc.orgs.models import Role
@@ -45,8 +45,13 @@ def supported_in_scope_q(access: Access, *roles: str) -> Q:
     """
     if access.is_superuser:
         return Q()
+    return Q(pk__in=_supported_ids(access, *roles))
+
+
+def _supported_ids(access: Access, *roles: str) -> QuerySet:
+    """The ids of the tasks that a unit in scope of these roles supports."""
     through = Task.supporting_units.through
-    return Q(pk__in=through.objects.filter(access.unit_q("unit", *roles)).values("task_id"))
+    return through.objects.filter(access.unit_q("unit", *roles)).order_by().values("task_id")
 
 
 def unit_work_q(access: Access, *roles: str) -> Q:
@@ -56,10 +61,8 @@ def unit_work_q(access: Access, *roles: str) -> Q:
     plan, 60,000 tasks)."""
     if access.is_superuser:
         return Q()
-    through = Task.supporting_units.through
     led = Task.objects.filter(access.unit_q("lead_unit", *roles)).order_by().values("pk")
-    supported = through.objects.filter(access.unit_q("unit", *roles)).order_by()
-    return Q(pk__in=led.union(supported.values("task_id")))
+    return Q(pk__in=led.union(_supported_ids(access, *roles)))
 
 
 def task_q(access: Access) -> Q:
