@@ -263,6 +263,48 @@ def test_task_reads_by_unit(world, other_branch, role):
             assert {t.pk for t in got} == wanted, (unit.code, plan)
 
 
+def _mine_expected(user, every) -> set[int]:
+    """The readable tasks that a unit of the user's (unit head, focal) leads or supports."""
+    from cchc.orgs.access import UNIT_ROLES, access_for
+
+    paths = access_for(user).paths_for(*UNIT_ROLES)
+    return {
+        task.pk
+        for task in every
+        if any(
+            unit.path.startswith(path)
+            for unit in [task.lead_unit, *task.supporting_units.all()]
+            for path in paths
+        )
+    }
+
+
+@pytest.mark.parametrize("role", [*ROLES, "office_focal", "superuser"])
+def test_my_units_tasks_are_the_scope_narrowed_to_my_units_work(world, role):
+    """“Việc của tôi” lists the readable tasks the user's units lead or support, drafts
+    too for an office that also works in a unit (the draft's task led there), all for a
+    superuser; the union of led and supported is read once."""
+    if role == "office_focal":
+        user = world.users["office"]
+        org_services.membership_grant(actor=None, user=user, unit=world.units["CTH"], role="focal")
+    elif role == "superuser":
+        user = world.users["nobody"]
+        user.is_superuser = True
+        user.save()
+    else:
+        user = user_of(world, role)
+    every = selectors.task_list(user=user, filters=selectors.TaskFilters(), today=world.today)
+    mine = selectors.task_list(
+        user=user, filters=selectors.TaskFilters(mine=True), today=world.today
+    )
+    expected = {t.pk for t in every} if role == "superuser" else _mine_expected(user, every)
+    assert {t.pk for t in mine} == expected
+    if role == "office_focal":
+        assert world.tasks["draft_task"].pk in expected
+    if role in ("head_a", "focal_b"):
+        assert expected and str(mine.query).count(" UNION ") == 1
+
+
 def test_a_unit_reads_its_tasks_through_one_union_of_led_and_supported(world):
     """A focal officer's scope is one IN over the union of the tasks their units lead and
     those they support, which each side's index answers; as an OR of the two, PostgreSQL

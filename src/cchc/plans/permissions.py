@@ -101,8 +101,22 @@ def branch_task_q(access: Access, path: str) -> Q | None:
     task). None when the branch is not wholly theirs."""
     if not access.covers(path, *OVERSIGHT_ROLES, *UNIT_ROLES):
         return None
+    return _issued_or_managed_q(access)
+
+
+def _issued_or_managed_q(access: Access) -> Q:
+    """Tasks of issued plans, and of the drafts the user manages."""
     draft = Q(plan__status=PlanStatus.DRAFT)
     return ~draft | (draft & access.unit_q("plan__issuing_unit", *MANAGERS))
+
+
+def mine_q(access: Access) -> Q:
+    """`task_q` narrowed to the tasks the user's own units lead or support (“Việc của
+    tôi”): those tasks are in the scope's unit part already, so the union is read once,
+    not once for the scope and again for the filter."""
+    if access.is_superuser:
+        return Q()
+    return unit_work_q(access, *UNIT_ROLES) & _issued_or_managed_q(access)
 
 
 def tree_task_q(access: Access, root_paths: list[str]) -> Q | None:

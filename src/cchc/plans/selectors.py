@@ -19,7 +19,7 @@ from cchc.audit.selectors import object_history
 from cchc.lib.numbers import completion_rate
 from cchc.lib.text import fold, person_name
 from cchc.notifications.models import Notification
-from cchc.orgs.access import UNIT_ROLES, access_for
+from cchc.orgs.access import access_for
 from cchc.orgs.models import Role, Unit
 
 from . import permissions
@@ -129,10 +129,13 @@ def task_list(
     `plan`, when the caller holds the plan of `filters.plan`: if the user may read all of
     it, no task is checked against the user's scope (no join per task); nor are they when
     `filters.unit` is a branch the user works in or oversees, or, without it, when the
-    user works in or oversees the whole tree."""
+    user works in or oversees the whole tree. `filters.mine` narrows the scope itself."""
     access = access_for(user)
     unit = Unit.objects.filter(pk=filters.unit).only("path").first() if filters.unit else None
-    if plan is not None and plan.pk == filters.plan and permissions.reads_whole_plan(access, plan):
+    whole_plan = plan if plan is not None and plan.pk == filters.plan else None
+    if filters.mine:
+        qs = annotate_state(Task.objects.filter(permissions.mine_q(access)), today)
+    elif whole_plan and permissions.reads_whole_plan(access, whole_plan):
         qs = annotate_state(Task.objects.all(), today)
     else:
         if unit:
@@ -153,8 +156,6 @@ def task_list(
     if filters.q:
         for word in fold(filters.q).split():
             qs = qs.filter(search_text__contains=word)
-    if filters.mine:
-        qs = qs.filter(permissions.unit_work_q(access, *UNIT_ROLES))
     if filters.ids:
         qs = qs.filter(pk__in=filters.ids)
     # The newest year's plans first: with years of history, a list of every plan opens on
