@@ -3,6 +3,7 @@ import os
 import pytest
 
 from cchc.orgs import services as org_services
+from tests.snapshots import restore_or_build
 from tests.world import build_world, make_user
 
 
@@ -67,7 +68,7 @@ def test_settings(settings, tmp_path):
 
 @pytest.fixture
 def world(db):
-    return build_world()
+    return restore_or_build("world", build_world)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from cchc.reporting.models import ReportExport, ReportTemplate, UnitReportVersio
 from cchc.scoring import assessment_services
 from cchc.scoring import services as scoring_services
 from tests.api_helpers import ApiClient, token_for
+from tests.snapshots import restore_or_build
 from tests.test_reporting_world import make_period, submit, write
 from tests.world import sign_in
 
@@ -284,7 +285,7 @@ def test_every_url_is_placed():
 @pytest.fixture
 def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return make_objects(world)
+    return restore_or_build("objects", lambda: make_objects(world))
 
 
 def make_objects(world) -> dict:

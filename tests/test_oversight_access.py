@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
 from cchc.oversight.models import Acknowledgement, ReminderRules
+from tests.snapshots import restore_or_build
 from tests.test_every_url import SCOPED, make_objects, url_of
 from tests.world import sign_in
 
@@ -52,7 +53,7 @@ READS = {
 @pytest.fixture
 def objects(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    return make_objects(world)
+    return restore_or_build("objects", lambda: make_objects(world))
 
 
 def client_of(role: str) -> Client:

@@ -18,6 +18,7 @@ from cchc.scoring import assessment_selectors as selectors
 from cchc.scoring import assessment_services as services
 from cchc.scoring import services as set_services
 from cchc.scoring.models import Assessment, AssessmentStatus, CriteriaSet, Method
+from tests.snapshots import restore_or_build
 from tests.web_helpers import on_day
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,10 @@ CUT_OFF = datetime.date(2026, 6, 30)
 
 @pytest.fixture
 def scoring(world):
+    return restore_or_build("scoring", lambda: _scoring_made(world))
+
+
+def _scoring_made(world):
     office = world.users["office"]
     with on_day(world.issued_on):
         criteria_set = set_services.criteria_set_create_example(

@@ -18,6 +18,7 @@ from cchc.audit.models import AuditEvent
 from cchc.scoring import assessment_services as services
 from cchc.scoring import services as set_services
 from cchc.scoring.models import Assessment, AssessmentStatus, Method, Score, ScoreFile
+from tests.snapshots import restore_or_build
 from tests.web_helpers import on_day
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,10 @@ OVERSEERS = {"office", "leader", "appraiser", "viewer"}
 
 @pytest.fixture
 def criteria_set(world):
+    return restore_or_build("criteria_set", lambda: _criteria_set_made(world))
+
+
+def _criteria_set_made(world):
     office = world.users["office"]
     with on_day(world.issued_on):
         made = set_services.criteria_set_create_example(

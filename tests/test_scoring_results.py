@@ -28,6 +28,7 @@ from cchc.scoring import services as set_services
 from cchc.scoring.models import Assessment, AssessmentStatus, CriteriaSet, Score, SetStatus
 from cchc.scoring.results import Bands, Entry, Grade, classify, competition_ranks
 from tests.conftest import require
+from tests.snapshots import restore_or_build
 from tests.web_helpers import on_day
 
 D = Decimal
@@ -275,6 +276,10 @@ def score(assessment, values: dict[str, Decimal], *, finalise=True, submit=True)
 
 @pytest.fixture
 def scored(world):
+    return restore_or_build("scored", lambda: _scored_made(world))
+
+
+def _scored_made(world):
     """CTH 50 + 40 = 90 (excellent), CTC 50 + 40 = 90 (tie), VP 40 + 30 = 70 (good),
     CTH-P1 sent but not finalised, with 20 + 10 (pending)."""
     criteria_set = small_set(world)
