@@ -108,6 +108,7 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
     from django.db import connection
 
     from cchc.demo.bench_sql import Scope, Sql
+    from cchc.plans.queue import work_queue
     from cchc.plans.selectors import plan_summary
     from cchc.plans.timeliness import soon_days
 
@@ -151,3 +152,15 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
             for statement in statements[1:] + sql.export(scope):
                 cursor.execute(*statement)
                 cursor.fetchall()
+
+            if role == Role.FOCAL:  # “Việc của tôi”: the same open tasks in the same order
+                count, page, finished, latest = sql.work_queue(scope)
+                work = work_queue(user=user, filters=TaskFilters(), today=today)
+                cursor.execute(*count)
+                assert cursor.fetchone()[0] == work.tasks.count() > 0
+                cursor.execute(*page)
+                assert [row[0] for row in cursor.fetchall()] == [t.pk for t in work.tasks[:50]]
+                cursor.execute(*finished)
+                assert tuple(cursor.fetchone()) == (work.done_count, work.cancelled_count)
+                cursor.execute(*latest)
+                assert [row[0] for row in cursor.fetchall()] == [t.pk for t in work.finished]

@@ -607,6 +607,16 @@ def bench_lines(args, scopes, sql: Sql, plan_id, unit_id, unit_path, as_of) -> l
                 args.reps,
             ),
         ]
+        if role == "focal":  # the list a unit's people land on
+            lines.append(
+                Line(
+                    "work queue (Việc của tôi)",
+                    role,
+                    ["/tasks/mine/"],
+                    sql.work_queue(scope),
+                    args.reps,
+                )
+            )
         if role != "viewer":  # the viewer's scope and export are the office's
             lines.append(
                 Line(

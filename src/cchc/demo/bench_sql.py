@@ -171,6 +171,52 @@ class Sql:
             (f"SELECT {columns} {self._from()} WHERE {where} {order}", cparams + params),
         ]
 
+    def work_queue(self, scope: Scope) -> list[tuple[str, list]]:
+        """“Việc của tôi”: the open tasks the unit's branch leads or supports, by plan and
+        urgency, the count beside them, and the finished ones counted, the latest ten."""
+        t, like = self.t, scope.path + "%"
+        mine = (
+            f"p.status <> 'draft' AND t.id IN (SELECT l.id FROM {t['task']} l "  # noqa: S608  # nosec
+            f"JOIN {t['unit']} lu2 ON lu2.id = l.lead_unit_id WHERE lu2.path LIKE %s "
+            f"UNION SELECT s.task_id FROM {t['through']} s "
+            f"JOIN {t['unit']} su ON su.id = s.unit_id WHERE su.path LIKE %s)"
+        )
+        open_, finished = (
+            f"{mine} AND t.status IN ('not_started', 'in_progress')",
+            f"{mine} AND t.status IN ('done', 'cancelled')",
+        )
+        # Open tasks only: overdue, due soon, dated, then undated or recurring.
+        urgency = (
+            "CASE WHEN t.is_recurring = %s OR t.due_date IS NULL THEN 3 "
+            "WHEN t.due_date < %s THEN 0 WHEN t.due_date <= %s THEN 1 ELSE 2 END"
+        )
+        uparams = [True, self.today, self.soon]
+        order = (
+            f"ORDER BY p.year DESC, pu.path, t.plan_id, {urgency}, t.due_date NULLS LAST, a.code, "
+            f"t.{t['order']}, t.id"
+        )
+        page = f"SELECT t.id {self._from()} WHERE {open_} {order} LIMIT {self.page}"
+        columns, cparams = self._columns()
+        mp = [like, like]
+        return [
+            (f"SELECT COUNT(*) {self._from()} WHERE {open_}", mp),
+            (
+                f"SELECT {columns} {self._from()} WHERE t.id IN ({page}) {order}",
+                cparams + mp + uparams + uparams,
+            ),
+            (
+                "SELECT SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END) {self._from()} "
+                f"WHERE {finished}",
+                mp,
+            ),
+            (
+                f"SELECT {columns} {self._from()} WHERE {finished} "
+                "ORDER BY t.completed_on DESC NULLS LAST, t.id DESC LIMIT 10",
+                cparams + mp,
+            ),
+        ]
+
     def count_open(self, scope: Scope) -> int:
         where, params = self.open_where(scope)
         with self.connection.cursor() as cursor:
