@@ -52,15 +52,15 @@ def restore_or_build(name: str, build: Callable[[], Any]) -> Any:
     if taken is not None and taken.state == state:
         _write(tables, taken)
         media = Path(settings.MEDIA_ROOT)
-        for name, content in taken.files.items():
-            (media / name).parent.mkdir(parents=True, exist_ok=True)
-            (media / name).write_bytes(content)
+        for path, content in taken.files.items():
+            (media / path).parent.mkdir(parents=True, exist_ok=True)
+            (media / path).write_bytes(content)
         return copy.deepcopy(taken.value)
     before, files_before = _rows(tables), _files()
     value = build()
     after = _rows(tables)
     files = {
-        name: content for name, content in _files().items() if files_before.get(name) != content
+        path: content for path, content in _files().items() if files_before.get(path) != content
     }
     removed, added = {}, {}
     for table in tables:
