@@ -94,12 +94,13 @@ def _urls(objects) -> list[tuple[str, str]]:
     return [*urls, ("draft", reverse("plans:plan-detail", args=[objects["draft"].pk]))]
 
 
-def _shape(name: str, form: dict) -> tuple:
-    """What makes two forms of a page the same form: their method and their fields' names
-    and kinds, numbers aside (an assessment shows one score form per criterion, `s1-…`,
-    `s5-…`; a yes/no criterion's points are a list, the others' a text)."""
+def _shape(name: str, target: str, form: dict) -> tuple:
+    """What makes two forms of a page the same form: their method, their target and their
+    fields' names and kinds, numbers aside (an assessment shows one score form per
+    criterion, `/scores/1/` with `s1-…`, `/scores/5/` with `s5-…`; a yes/no criterion's
+    points are a list, the others' a text). Two actions without fields stay two forms."""
     fields = tuple(sorted((re.sub(r"\d+", "#", n), kind) for n, kind in form["fields"].items()))
-    return name, form["method"], fields
+    return name, form["method"], re.sub(r"\d+", "#", target), fields
 
 
 def _every_form(world, objects, monkeypatch, person):
@@ -113,7 +114,7 @@ def _every_form(world, objects, monkeypatch, person):
     for name, url in _urls(objects):
         for form in _forms(client, url):
             target = form["action"] or url
-            shape = _shape(name, form)
+            shape = _shape(name, target, form)
             if target not in LEAVING and shape not in seen:
                 seen.add(shape)
                 yield client, name, target, form
