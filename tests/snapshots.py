@@ -113,16 +113,19 @@ def _state(tables: list[_Table]) -> tuple:
 
 
 def _rows(tables: list[_Table]) -> dict[str, list]:
-    """Every row of every table: on PostgreSQL as JSON (written back as it was read, every
-    type included), on SQLite as it is stored."""
+    """Every row of every table, in key order: on PostgreSQL as JSON (written back as it was
+    read, every type included), on SQLite as it is stored."""
     out = {}
     with connection.cursor() as cursor:
         for table in tables:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT row_to_json(t)::text FROM {_q(table.name)} t")  # noqa: S608
+                cursor.execute(
+                    f"SELECT row_to_json(t)::text FROM {_q(table.name)} t "  # noqa: S608
+                    f"ORDER BY t.{_q(table.key)}"
+                )
                 out[table.name] = [row[0] for row in cursor.fetchall()]
             else:
-                cursor.execute(f"SELECT * FROM {_q(table.name)}")  # noqa: S608
+                cursor.execute(f"SELECT * FROM {_q(table.name)} ORDER BY {_q(table.key)}")  # noqa: S608
                 out[table.name] = cursor.fetchall()
     return out
 
