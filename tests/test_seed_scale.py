@@ -154,13 +154,14 @@ def test_bench_sql_does_the_same_work_as_the_selectors():
                 cursor.fetchall()
 
             if role == Role.FOCAL:  # “Việc của tôi”: the same open tasks in the same order
-                count, page, finished, latest = sql.work_queue(scope)
+                counts, page, latest = sql.work_queue(scope)
                 work = work_queue(user=user, filters=TaskFilters(), today=today)
-                cursor.execute(*count)
-                assert cursor.fetchone()[0] == work.tasks.count() > 0
+                cursor.execute(*counts)
+                listed, plans, done, cancelled = cursor.fetchone()
+                assert listed == work.count == work.tasks.count() > 0
+                assert (plans > 1) == work.several_plans
+                assert (done, cancelled) == (work.done_count, work.cancelled_count)
                 cursor.execute(*page)
                 assert [row[0] for row in cursor.fetchall()] == [t.pk for t in work.tasks[:50]]
-                cursor.execute(*finished)
-                assert tuple(cursor.fetchone()) == (work.done_count, work.cancelled_count)
                 cursor.execute(*latest)
                 assert [row[0] for row in cursor.fetchall()] == [t.pk for t in work.finished]

@@ -76,7 +76,7 @@ def test_open_tasks_come_by_urgency_and_finished_ones_are_folded(queue_world):
         "nodate",  # no date: after every dated task (area 1)
         "recurring",  # all year (area 6)
     ]
-    assert (q.folded, q.done_count, q.cancelled_count) == (True, 1, 1)
+    assert (q.folded, q.count, q.done_count, q.cancelled_count) == (True, 8, 1, 1)
     assert keys(queue_world, q.finished) == ["done", "cancelled"]  # the completed first
     assert not q.several_plans
 
@@ -96,7 +96,7 @@ def test_the_queue_as_of_a_past_day_ranks_by_the_state_and_deadlines_of_then(que
         "nodate",
         "recurring",
     ]
-    assert q.finished_count == 0 and q.finished == []
+    assert q.count == 10 and q.finished_count == 0 and q.finished == []
 
 
 def test_each_row_says_whether_the_unit_leads_or_supports(queue_world):
@@ -123,9 +123,9 @@ def test_each_row_says_whether_the_unit_leads_or_supports(queue_world):
 def test_a_status_filter_lists_what_it_names_without_folding(queue_world):
     q = queue(queue_world, status="done")
     assert keys(queue_world, q.tasks) == ["done"]
-    assert not q.folded and q.finished == []
+    assert not q.folded and q.finished == [] and q.count == 1
     q = queue(queue_world, timeliness="overdue")
-    assert keys(queue_world, q.tasks) == ["late", "a_overdue"]
+    assert keys(queue_world, q.tasks) == ["late", "a_overdue"] and q.count == 2
 
 
 def test_only_the_latest_finished_tasks_are_loaded(queue_world):
@@ -217,3 +217,9 @@ def test_the_queue_counts_queries_whatever_its_size(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["queue"].finished_count > FOLDED_FINISHED
+    # The queue's own count pages the list, the second page too.
+    listed = response.context["queue"].count
+    assert response.context["page"].paginator.count == listed > 50
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f"{listed} nhiệm vụ chưa hoàn thành" in second
+    assert f"đang xem 51–{min(listed, 100)}" in second

@@ -181,10 +181,8 @@ class Sql:
             f"UNION SELECT s.task_id FROM {t['through']} s "
             f"JOIN {t['unit']} su ON su.id = s.unit_id WHERE su.path LIKE %s)"
         )
-        open_, finished = (
-            f"{mine} AND t.status IN ('not_started', 'in_progress')",
-            f"{mine} AND t.status IN ('done', 'cancelled')",
-        )
+        open_ = f"{mine} AND t.status IN ('not_started', 'in_progress')"
+        finished = f"{mine} AND t.status IN ('done', 'cancelled')"
         # Open tasks only: overdue, due soon, dated, then undated or recurring.
         urgency = (
             "CASE WHEN t.is_recurring = %s OR t.due_date IS NULL THEN 3 "
@@ -198,17 +196,20 @@ class Sql:
         page = f"SELECT t.id {self._from()} WHERE {open_} {order} LIMIT {self.page}"
         columns, cparams = self._columns()
         mp = [like, like]
+        # The open tasks' count and plans and the finished ones' counts in one scan.
+        counts = (
+            "SELECT SUM(CASE WHEN t.status IN ('not_started', 'in_progress') THEN 1 ELSE 0 END), "
+            "COUNT(DISTINCT CASE WHEN t.status IN ('not_started', 'in_progress') "
+            "THEN t.plan_id END), "
+            "SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END) {self._from()} "
+            f"WHERE {mine}"
+        )
         return [
-            (f"SELECT COUNT(*) {self._from()} WHERE {open_}", mp),
+            (counts, mp),
             (
                 f"SELECT {columns} {self._from()} WHERE t.id IN ({page}) {order}",
                 cparams + mp + uparams + uparams,
-            ),
-            (
-                "SELECT SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), "
-                f"SUM(CASE WHEN t.status = 'cancelled' THEN 1 ELSE 0 END) {self._from()} "
-                f"WHERE {finished}",
-                mp,
             ),
             (
                 f"SELECT {columns} {self._from()} WHERE {finished} "

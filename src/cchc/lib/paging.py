@@ -15,7 +15,12 @@ class KeysFirstPaginator(Paginator):
     """A Paginator over a queryset: the page's primary keys in the list's order, then
     the rows of those keys, in that order. A row that leaves the list between the two
     reads (changed or removed meanwhile) is left out of the page, never shown out of its
-    filter."""
+    filter. `count`, when the caller counted the list already, saves counting it again."""
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # the cached property's place
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

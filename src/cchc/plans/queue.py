@@ -77,6 +77,7 @@ class WorkQueue:
     """The queue's list (paginated by the page), and its folded finished tasks."""
 
     tasks: QuerySet[Task]
+    count: int  # of `tasks`: the page's paginator need not count them again
     several_plans: bool
     # Whether finished tasks are folded below (no status or timeliness filter), and which.
     folded: bool
@@ -120,16 +121,26 @@ def work_queue(*, user, filters: TaskFilters, today: datetime.date) -> WorkQueue
         "order",
         "id",
     )
-    plans = listed.order_by().values("plan_id").distinct()[:2]
-    queue = WorkQueue(tasks=listed, several_plans=len(plans) > 1, folded=fold, finished=[])
+    # The list's count, its plans and the finished tasks' counts in one scan of the scope.
+    listed_q = ~finished_q if fold else None
+    counts = tasks.order_by().aggregate(
+        listed=Count("id", filter=listed_q),
+        plans=Count("plan_id", distinct=True, filter=listed_q),
+        done=Count("id", filter=Q(state_status=TaskStatus.DONE)),
+        cancelled=Count("id", filter=Q(state_status=TaskStatus.CANCELLED)),
+    )
+    queue = WorkQueue(
+        tasks=listed,
+        count=counts["listed"],
+        several_plans=counts["plans"] > 1,
+        folded=fold,
+        finished=[],
+    )
     if fold:
-        done = tasks.filter(finished_q).order_by()
-        counts = done.aggregate(
-            done=Count("id", filter=Q(state_status=TaskStatus.DONE)),
-            cancelled=Count("id", filter=Q(state_status=TaskStatus.CANCELLED)),
-        )
         queue.done_count, queue.cancelled_count = counts["done"], counts["cancelled"]
         if queue.finished_count:
-            latest = done.order_by(F("state_completed_on").desc(nulls_last=True), "-id")
+            latest = tasks.filter(finished_q).order_by(
+                F("state_completed_on").desc(nulls_last=True), "-id"
+            )
             queue.finished = list(latest[:FOLDED_FINISHED])
     return queue

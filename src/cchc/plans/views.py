@@ -273,7 +273,8 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     tasks = work.tasks if work else selectors.task_list(user=user, filters=filters, today=today)
     # The list shows none of the long texts: leave them in the database.
     tasks = tasks.defer(*LIST_DEFERRED)
-    page = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE, count=work and work.count)
+    page = paginator.get_page(request.GET.get("page"))
     # Bulk actions change today's tasks: not offered on the figures of a past day.
     can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
     context: dict = {
