@@ -17,11 +17,16 @@ from .timeliness import Timeliness
 CATEGORIES = [code for code, __ in Timeliness.choices]
 
 
-def tasks_url(**params) -> str:
-    """The task list filtered by the non-empty params (as the template tag url_with)."""
-    query = {k: v for k, v in params.items() if v not in (None, "")}
-    url = reverse("plans:task-list")
-    return f"{url}?{urlencode(query)}" if query else url
+class _Links:
+    """Links to a list (the task list, the dashboard) filtered by the non-empty params (as
+    the template tag url_with), for a page's many cells from one reverse()."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __call__(self, **params) -> str:
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        return f"{self.url}?{urlencode(query)}" if query else self.url
 
 
 @dataclass
@@ -47,23 +52,23 @@ class FigureRow:
     name: str = ""  # the area's or unit's name alone
 
 
-def _row(label: str, figures: dict, filters: dict, as_of: str, **extra) -> FigureRow:
+def _row(label: str, figures: dict, filters: dict, as_of: str, links: _Links, **extra) -> FigureRow:
     counts = figures["by_timeliness"]
 
     def cell(code: str) -> Cell:
-        return Cell(code, counts.get(code, 0), tasks_url(**filters, timeliness=code, as_of=as_of))
+        return Cell(code, counts.get(code, 0), links(**filters, timeliness=code, as_of=as_of))
 
     return FigureRow(
         label=label,
         total=figures["n"],
-        link=tasks_url(**filters, as_of=as_of),
+        link=links(**filters, as_of=as_of),
         progress=figures["progress"] if figures["n"] else None,
         cells=[cell(code) for code in CATEGORIES],
         cancelled=cell(Timeliness.CANCELLED),
         confirmed=Cell(
             ReviewState.CONFIRMED,
             figures.get("confirmed", 0),
-            tasks_url(**filters, review=ReviewState.CONFIRMED, as_of=as_of),
+            links(**filters, review=ReviewState.CONFIRMED, as_of=as_of),
         ),
         **extra,
     )
@@ -71,12 +76,14 @@ def _row(label: str, figures: dict, filters: dict, as_of: str, **extra) -> Figur
 
 def area_rows(*, areas: list[dict], plan: int, unit: int | None, as_of: str) -> list[FigureRow]:
     """Rows of `selectors.all_areas`: the tasks of each area (in the unit's branch, if one)."""
+    links = _Links(reverse("plans:task-list"))
     return [
         _row(
             f"{a['area__code']}. {a['area__name']}",
             a,
             {"plan": plan, "unit": unit, "area": a["area_id"]},
             as_of,
+            links,
             name=a["area__name"],
         )
         for a in areas
@@ -86,6 +93,7 @@ def area_rows(*, areas: list[dict], plan: int, unit: int | None, as_of: str) -> 
 def unit_rows(*, branches: list, plan: int, as_of: str) -> list[FigureRow]:
     """Rows of `selectors.summary_by_branch`: each branch, and the root's own tasks."""
     rows = []
+    links, dashboard = _Links(reverse("plans:task-list")), _Links(reverse("plans:dashboard"))
     for b in branches:
         figures = {
             "n": b.n,
@@ -97,14 +105,11 @@ def unit_rows(*, branches: list, plan: int, as_of: str) -> list[FigureRow]:
             # Exactly the root's own tasks: the lead-unit filter, not the whole branch.
             label = _("%(unit)s (trực tiếp chủ trì)") % {"unit": b.name}
             filters = {"plan": plan, "lead_unit": b.unit_id}
-            rows.append(_row(label, figures, filters, as_of, name=b.name, direct=True))
+            rows.append(_row(label, figures, filters, as_of, links, name=b.name, direct=True))
         else:
-            query = {"plan": plan, "unit": b.unit_id, "as_of": as_of}
-            link = (
-                reverse("plans:dashboard") + "?" + urlencode({k: v for k, v in query.items() if v})
-            )
             filters = {"plan": plan, "unit": b.unit_id}
-            rows.append(_row(b.name, figures, filters, as_of, name=b.name, unit_link=link))
+            link = dashboard(**filters, as_of=as_of)
+            rows.append(_row(b.name, figures, filters, as_of, links, name=b.name, unit_link=link))
     return rows
 
 

@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Every figure on the page is as of this day (today unless the user picks an earlier one).
     today = form.as_of_date()
     summary = selectors.plan_summary(user=user, plan=plan, today=today, unit=unit_id)
-    root, branches = selectors.summary_by_branch(by_unit=summary.by_unit, root=unit_id)
+    root, branches = selectors.summary_by_branch(summary=summary, root=unit_id)
     overdue = list(
         selectors.task_list(
             user=user,
@@ -273,7 +273,9 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     tasks = work.tasks if work else selectors.task_list(user=user, filters=filters, today=today)
     # The list shows none of the long texts: leave them in the database.
     tasks = tasks.defer(*LIST_DEFERRED)
-    paginator = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE, count=work and work.count)
+    paginator = KeysFirstPaginator(
+        tasks, settings.CCHC_PAGE_SIZE, count=work.count if work else None
+    )
     page = paginator.get_page(request.GET.get("page"))
     # Bulk actions change today's tasks: not offered on the figures of a past day.
     can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
