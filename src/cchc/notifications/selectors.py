@@ -14,7 +14,8 @@ def unread_count(*, user) -> int:
 def unread_nudges(*, user, limit: int = 5) -> tuple[list[Notification], int]:
     """The office's nudges the person has not read yet, newest first, and how many."""
     rows = Notification.objects.filter(recipient=user, kind=Kind.NUDGE, read_at__isnull=True)
-    return list(rows.select_related("sent_by")[:limit]), rows.count()
+    count = rows.count()  # usually none: then no second query
+    return (list(rows.select_related("sent_by")[:limit]) if count else []), count
 
 
 def notification_list(*, user, kind: str = "", unread: bool = False) -> QuerySet[Notification]:

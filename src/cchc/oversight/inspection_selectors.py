@@ -342,7 +342,8 @@ def open_findings(*, user, today: datetime.date, unit_only: bool = False) -> Ope
         open=Count("id"),
         overdue=Count("id", filter=Q(status=FindingStatus.OPEN, deadline__lt=today)),
     )
-    nearest = list(
-        qs.select_related("inspection__unit", "responsible_unit").order_by("deadline", "id")[:5]
-    )
+    nearest: list[Finding] = []
+    if counts["open"]:  # most pages that show the card have none: no second query
+        related = qs.select_related("inspection__unit", "responsible_unit")
+        nearest = list(related.order_by("deadline", "id")[:5])
     return OpenFindings(open=counts["open"], overdue=counts["overdue"], next=nearest)
