@@ -122,10 +122,12 @@ def _entry_of(on: datetime.date) -> FilteredRelation:
 
 def _move_after(on: datetime.date) -> FilteredRelation:
     """The move of the task's deadline that ended the deadline it had on `on`: the first
-    move after `on` (none when not moved since). One join on `due_change_asof`."""
+    move after `on` (none when not moved since). One join on `due_change_asof`, not even
+    looked up for the tasks never moved (most of them)."""
     return FilteredRelation(
         "due_changes",
-        condition=Q(due_changes__changed_on__gt=on)
+        condition=Q(due_changed_on__isnull=False)
+        & Q(due_changes__changed_on__gt=on)
         & (Q(due_changes__before_from__isnull=True) | Q(due_changes__before_from__lte=on)),
     )
 
