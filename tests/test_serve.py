@@ -102,8 +102,9 @@ def test_pgbouncer_turns_server_side_cursors_off(value, disabled):
 
 
 @pytest.mark.parametrize(
-    ("value", "options"), [("", "-c jit=off -c work_mem=32MB"), ("true", None)]
+    ("value", "options"),
+    [("", "-c jit=off -c work_mem=32MB -c random_page_cost=1.1"), ("true", None)],
 )
-def test_jit_off_and_work_mem_except_through_pgbouncer_which_refuses_options(value, options):
+def test_planner_options_except_through_pgbouncer_which_refuses_them(value, options):
     expression = ".get('OPTIONS', {}).get('options')"
     assert database_setting(expression, value) == str(options)
