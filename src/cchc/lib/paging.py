@@ -29,6 +29,12 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         queryset: QuerySet = self.object_list  # type: ignore[assignment]  # said above
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
-        return Page([rows[key] for key in keys if key in rows], number, self)
+        return Page(keys_first(queryset, bottom, top), number, self)
+
+
+def keys_first(queryset: QuerySet, start: int, stop: int) -> list:
+    """The rows `start`–`stop` of the sorted queryset: their keys first, then those rows
+    whole, in the keys' order (a row gone meanwhile is left out)."""
+    keys = list(queryset.values_list("pk", flat=True)[start:stop])
+    rows = {row.pk: row for row in queryset.filter(pk__in=keys).order_by()}
+    return [rows[key] for key in keys if key in rows]

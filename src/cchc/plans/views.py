@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
-from cchc.lib.paging import KeysFirstPaginator
+from cchc.lib.paging import KeysFirstPaginator, keys_first
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -108,7 +108,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = form.as_of_date()
     summary = selectors.plan_summary(user=user, plan=plan, today=today, unit=unit_id)
     root, branches = selectors.summary_by_branch(summary=summary, root=unit_id)
-    overdue = list(
+    # The longest overdue first, the ones to urge: their keys sorted from an index (today,
+    # that of the open tasks by deadline), then twenty rows read whole, not every overdue
+    # task read whole to be sorted (on the bench's plan 18 → 8 ms on SQLite).
+    overdue = keys_first(
         selectors.task_list(
             user=user,
             filters=selectors.TaskFilters(
@@ -117,10 +120,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             today=today,
             plan=plan,
         )
-        # The longest overdue first, the ones to urge; today the index of the open tasks
-        # by deadline hands them over without sorting all of them.
         .order_by("state_due_date", "id")
-        .defer(*LIST_DEFERRED)[:20]
+        .defer(*LIST_DEFERRED),
+        0,
+        20,
     )
     # Every task of the plan in scope, cancelled ones included, as the task list counts them.
     all_tasks = sum(row["n"] for row in summary.by_area)
