@@ -299,6 +299,14 @@ def test_my_units_tasks_are_the_scope_narrowed_to_my_units_work(world, role):
     )
     expected = {t.pk for t in every} if role == "superuser" else _mine_expected(user, every)
     assert {t.pk for t in mine} == expected
+    # Of one plan, the same narrowed to it (the scope's subqueries then read that plan's).
+    for key in PLANS:
+        plan = plan_of(world, key)
+        filters = selectors.TaskFilters(mine=True, plan=plan.pk)
+        of_plan = selectors.task_list(user=user, filters=filters, today=world.today)
+        assert {t.pk for t in of_plan} == {
+            pk for pk in expected if Task.objects.get(pk=pk).plan_id == plan.pk
+        }, key
     if role == "office_focal":
         assert world.tasks["draft_task"].pk in expected
     if role in ("head_a", "focal_b"):

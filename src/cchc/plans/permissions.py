@@ -54,19 +54,28 @@ def _supported_ids(access: Access, *roles: str) -> QuerySet:
     return through.objects.filter(access.unit_q("unit", *roles)).order_by().values("task_id")
 
 
-def unit_work_q(access: Access, *roles: str) -> Q:
+def unit_work_q(access: Access, *roles: str, plan: int | None = None) -> Q:
     """Tasks that a unit in scope of these roles leads or supports: one IN over the union
     of the two, which each side's index answers. As an OR of the two, PostgreSQL read
     every task of the plan to check the second (a focal officer's list of this year's
-    plan, 60,000 tasks)."""
+    plan, 60,000 tasks).
+
+    `plan`: only that plan's tasks. The tasks led are then found by the (plan, lead unit)
+    index, not every year's of the units (a focal officer's list of this year's plan with
+    ten years of plans, 74–97 → 56–63 ms on SQLite). The supported side stays whole: the
+    link table has no plan, and joining it to the tasks made SQLite read the plan's
+    60,000 tasks to find a few hundred links."""
     if access.is_superuser:
-        return Q()
-    led = Task.objects.filter(access.unit_q("lead_unit", *roles)).order_by().values("pk")
-    return Q(pk__in=led.union(_supported_ids(access, *roles)))
+        return Q() if plan is None else Q(plan_id=plan)
+    led = Task.objects.filter(access.unit_q("lead_unit", *roles))
+    if plan is not None:
+        led = led.filter(plan_id=plan)
+    work = Q(pk__in=led.order_by().values("pk").union(_supported_ids(access, *roles)))
+    return work if plan is None else work & Q(plan_id=plan)
 
 
-def task_q(access: Access) -> Q:
-    """Tasks the user may read."""
+def task_q(access: Access, *, plan: int | None = None) -> Q:
+    """Tasks the user may read (`plan`: of that plan; see `unit_work_q`)."""
     if access.is_superuser:
         return Q()
     draft = Q(plan__status=PlanStatus.DRAFT)
@@ -81,8 +90,8 @@ def task_q(access: Access) -> Q:
     managers_drafts = draft & access.unit_q("plan__issuing_unit", *MANAGERS)
     q = oversight | managers_drafts
     if access.has(*UNIT_ROLES):
-        q |= ~draft & unit_work_q(access, *UNIT_ROLES)
-    return q
+        q |= ~draft & unit_work_q(access, *UNIT_ROLES, plan=plan)
+    return q if plan is None else q & Q(plan_id=plan)
 
 
 def reads_whole_plan(access: Access, plan: Plan) -> bool:
@@ -110,13 +119,13 @@ def _issued_or_managed_q(access: Access) -> Q:
     return ~draft | (draft & access.unit_q("plan__issuing_unit", *MANAGERS))
 
 
-def mine_q(access: Access) -> Q:
+def mine_q(access: Access, *, plan: int | None = None) -> Q:
     """`task_q` narrowed to the tasks the user's own units lead or support (“Việc của
     tôi”): those tasks are in the scope's unit part already, so the union is read once,
-    not once for the scope and again for the filter."""
-    if access.is_superuser:
-        return Q()
-    return unit_work_q(access, *UNIT_ROLES) & _issued_or_managed_q(access)
+    not once for the scope and again for the filter. `plan`: of that plan."""
+    return unit_work_q(access, *UNIT_ROLES, plan=plan) & (
+        Q() if access.is_superuser else _issued_or_managed_q(access)
+    )
 
 
 def tree_task_q(access: Access, root_paths: list[str]) -> Q | None:

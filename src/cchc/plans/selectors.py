@@ -133,8 +133,9 @@ def task_list(
     access = access_for(user)
     unit = Unit.objects.filter(pk=filters.unit).only("path").first() if filters.unit else None
     whole_plan = plan if plan is not None and plan.pk == filters.plan else None
+    plan_id = filters.plan or None  # narrows the scope's subqueries to the plan
     if filters.mine:
-        qs = annotate_state(Task.objects.filter(permissions.mine_q(access)), today)
+        qs = annotate_state(Task.objects.filter(permissions.mine_q(access, plan=plan_id)), today)
     elif whole_plan and permissions.reads_whole_plan(access, whole_plan):
         qs = annotate_state(Task.objects.all(), today)
     else:
@@ -142,7 +143,7 @@ def task_list(
             branch = permissions.branch_task_q(access, unit.path)
         else:
             branch = permissions.tree_task_q(access, _root_paths(access))
-        scope = permissions.task_q(access) if branch is None else branch
+        scope = permissions.task_q(access, plan=plan_id) if branch is None else branch
         qs = annotate_state(Task.objects.filter(scope), today)
     if filters.plan:
         qs = qs.filter(plan_id=filters.plan)
