@@ -62,7 +62,7 @@ def unit_work_q(access: Access, *roles: str, plan: int | None = None) -> Q:
 
     `plan`: only that plan's tasks. The tasks led are then found by the (plan, lead unit)
     index, not every year's of the units (a focal officer's list of this year's plan with
-    ten years of plans, 74–97 → 56–63 ms on SQLite). The supported side stays whole: the
+    ten years of plans, 74–97 → 56–73 ms on SQLite). The supported side stays whole: the
     link table has no plan, and joining it to the tasks made SQLite read the plan's
     60,000 tasks to find a few hundred links."""
     if access.is_superuser:
