@@ -134,8 +134,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     # Read whole, the plan's overdue tasks are sorted by their keys from an index (today,
     # that of the open tasks by deadline), then twenty rows are read: not every overdue
-    # task read whole to be sorted (bench, SQLite, 18 → 8 ms). Where each task is checked
-    # against the user's scope, one step: two would check it twice.
+    # task read whole to be sorted (the bench's plan on SQLite, 18 → 8 ms). Where each
+    # task is checked against the user's scope, one step: two would check it twice.
     if permissions.reads_whole_plan(access_for(user), plan):
         overdue = keys_first(overdue_list, 0, 20)
     else:
