@@ -14,6 +14,7 @@ from cchc.oversight import selectors, services
 from cchc.oversight.models import ReminderRun
 from cchc.oversight.tasks import next_run, schedule, send_daily_reminders
 from cchc.plans import progress
+from cchc.plans import services as plans_services
 from cchc.plans.models import TaskStatus
 from tests.test_reporting_world import make_period, submit, write
 
@@ -104,6 +105,22 @@ def test_a_stopped_worker_catches_up_the_days_it_missed(world):
     ReminderRun.objects.all().delete()
     ReminderRun.objects.create(day=D(2026, 1, 1))
     assert len(services.reminders_catch_up(today=D(2026, 6, 20))) == services.CATCH_UP_DAYS
+
+
+def test_a_caught_up_day_is_judged_by_the_deadline_of_today(world):
+    """Reminders caught up are sent today and read today: a day the worker missed is judged
+    by the deadline the task has now, so a deadline moved meanwhile is not reported as the
+    old one (no "1 day late" for a task that is no longer late)."""
+    t = world.tasks["a_overdue"]  # due 12/06
+    ReminderRun.objects.create(day=D(2026, 6, 10))
+    plans_services.tasks_set_due(
+        actor=world.users["office"], task_ids=[t.pk], due_date=D(2026, 6, 30)
+    )
+    services.reminders_catch_up(today=D(2026, 6, 14))
+    assert sent(Kind.TASK_OVERDUE, t) == []
+    assert {k for _u, k in sent(Kind.TASK_DUE, t)} == set()  # 30/06 is 16–19 days away
+    services.reminders_catch_up(today=D(2026, 6, 23))  # 7 days before the new deadline
+    assert {k for _u, k in sent(Kind.TASK_DUE, t)} == {f"task_due:{t.pk}:2026-06-30:7"}
 
 
 def test_units_that_have_not_sent_their_report_are_reminded(world):

@@ -4,7 +4,10 @@ still open before and after their deadline. Each carries a key made
 of its rule, its subject and its day, so a day run twice sends nothing twice.
 
 Only what is still open today is reminded: a task finished since the day being caught up
-is not. Recurring tasks and tasks without a due date have no deadline to remind of."""
+is not. For the same reason a day caught up is judged by today's deadline, not the one the
+task had that day: the reminder is read today, and a deadline moved since would make the
+old one's "1 day late" untrue. Recurring tasks and tasks without a due date have no
+deadline to remind of."""
 
 import datetime
 from collections.abc import Iterator
