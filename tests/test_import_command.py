@@ -86,3 +86,48 @@ def test_an_unknown_unit_code_exits_2(world, tmp_path):
     with pytest.raises(CommandError) as exc:
         _call(str(path), "--year=2026", "--unit=KHONG")
     assert exc.value.returncode == 2 and "KHONG" in str(exc.value)
+
+
+def test_an_undecided_heading_is_listed_then_decided_by_area(world, tmp_path):
+    from tests.test_import_headings import OTHER, OTHER_TASKS, _xlsx
+
+    _names(world)
+    path = tmp_path / "ke-hoach.xlsx"
+    path.write_bytes(_xlsx())
+    args = [str(path), "--year=2026", "--unit=TCCT", "--title=KH có phần khác"]
+    with pytest.raises(CommandError) as refused:
+        _call(*args)
+    assert refused.value.returncode == 2
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_plan", *args, stdout=out, stderr=io.StringIO())
+    assert f"Tiêu đề số 1 “{OTHER}”" in out.getvalue()
+    assert "--area 1=MÃ" in out.getvalue() and "6. " in out.getvalue()
+    out, _err = _call(*args, "--area", "1=6")
+    assert f"Tiêu đề số 1 “{OTHER}”: lĩnh vực 6." in out
+    plan = Plan.objects.get(title="KH có phần khác")
+    assert {t.title: t.area.code for t in plan.tasks.all()}[OTHER_TASKS[1]] == 6
+
+
+@pytest.mark.parametrize(
+    ("pick", "said"),
+    [
+        ("2=6", "không có tiêu đề chưa rõ lĩnh vực số “2”"),
+        ("1=9", "“9” không phải mã lĩnh vực"),
+        ("1=", "“” không phải mã lĩnh vực"),
+        ("x=6", "số “x”"),
+        ("=", "số “”"),
+        ("1=6" + "9" * 5000, "“69999999999999999999” không phải mã lĩnh vực"),
+        ("\x00=6", "không có tiêu đề"),
+    ],
+)
+def test_a_bad_area_pick_is_named_and_writes_nothing(world, tmp_path, pick, said):
+    from tests.test_import_headings import _xlsx
+
+    path = tmp_path / "ke-hoach.xlsx"
+    path.write_bytes(_xlsx())
+    plans = Plan.objects.count()
+    with pytest.raises(CommandError) as refused:
+        _call(str(path), "--year=2026", "--unit=TCCT", "--area", pick)
+    assert refused.value.returncode == 2 and said in str(refused.value)
+    assert Plan.objects.count() == plans

@@ -1,4 +1,6 @@
-"""cchc import_plan FILE --year Y --unit CODE: read a plan file, list it, and write it."""
+"""cchc import_plan FILE --year Y --unit CODE: read a plan file, list it, and write it.
+A heading whose area the file leaves undecided is listed with its number; `--area N=CODE`
+picks the area for it, as the web preview's choice does."""
 
 from pathlib import Path
 
@@ -11,10 +13,14 @@ from cchc.orgs.models import Unit
 from cchc.plans.imports.files import parse_plan_file
 from cchc.plans.imports.preview import import_preview
 from cchc.plans.imports.services import ImportRefused, plan_import
-from cchc.plans.models import Plan
+from cchc.plans.models import Area, Plan
 
 # Exit code when the file cannot be imported as it is (the problems are listed).
 REFUSED = 2
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 class Command(BaseCommand):
@@ -34,6 +40,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="chỉ đọc và liệt kê, không ghi")
         parser.add_argument("--as", dest="username", help="thực hiện với quyền của người dùng này")
+        parser.add_argument(
+            "--area",
+            action="append",
+            default=[],
+            metavar="N=MÃ",
+            help="lĩnh vực (mã 1–7) cho tiêu đề chưa rõ lĩnh vực số N; lặp lại cho mỗi tiêu đề",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -56,6 +69,7 @@ class Command(BaseCommand):
             "update_plan": self._plan(options["update"]),
         }
         parsed = parse_plan_file(path.read_bytes(), path.name)
+        kwargs["heading_areas"] = self._areas(options["area"], parsed)
         try:
             preview = import_preview(parsed=parsed, **kwargs)
         except PermissionDenied as exc:
@@ -102,6 +116,31 @@ class Command(BaseCommand):
             raise CommandError(f"Không có kế hoạch #{pk}.", returncode=REFUSED)
         return plan
 
+    def _areas(self, picks: list[str], parsed) -> dict[int, int]:
+        """`--area N=CODE` as {heading number: area code}, each checked against the file's
+        undecided headings and the seven areas."""
+        headings = {h.number for h in parsed.open_headings()}
+        codes = set(Area.objects.values_list("code", flat=True))
+        picked = {}
+        for pick in picks:
+            number, _sep, code = (part.strip() for part in pick.partition("="))
+            # What the message repeats of a pick: enough to recognise it.
+            said = number[:20], code[:20]
+            if _number(number) not in headings:
+                listed = ", ".join(map(str, sorted(headings))) or "không có"
+                raise CommandError(
+                    f"--area {said[0]}={said[1]}: tệp không có tiêu đề chưa rõ lĩnh vực số "
+                    f"“{said[0]}” (các số có: {listed}).",
+                    returncode=REFUSED,
+                )
+            if _number(code) not in codes:
+                raise CommandError(
+                    f"--area {said[0]}={said[1]}: “{said[1]}” không phải mã lĩnh vực (1–7).",
+                    returncode=REFUSED,
+                )
+            picked[int(number)] = int(code)
+        return picked
+
     def _list(self, preview) -> None:
         parsed = preview.parsed
         out = self.stdout
@@ -130,6 +169,8 @@ class Command(BaseCommand):
                 f"  [{p.sheet}, dòng {p.row}]"
             )
         out.write(f"\n{len(preview.rows)} nhiệm vụ.")
+        for choice in preview.headings:
+            self._heading(choice)
         warnings = [p for p in preview.problems if not p.is_error]
         for problem in warnings:
             out.write(self.style.WARNING(f"Lưu ý – {problem}"))
@@ -145,6 +186,23 @@ class Command(BaseCommand):
                 out.write(
                     f"Kế hoạch “{preview.target.title}” (#{preview.target.pk}) đã đúng như tệp."
                 )
+
+    def _heading(self, choice) -> None:
+        heading = choice.heading
+        if choice.area is not None:
+            self.stdout.write(
+                f"Tiêu đề số {heading.number} “{heading.text}”: lĩnh vực {choice.area}."
+            )
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"Tiêu đề số {heading.number} “{heading.text}” ({heading.where()}, "
+                f"{choice.tasks} nhiệm vụ) chưa rõ lĩnh vực: chọn bằng "
+                f"--area {heading.number}=MÃ, MÃ là một trong:"
+            )
+        )
+        for area in [*choice.candidates, *choice.others]:
+            self.stdout.write(f"    {area}")
 
     def _problems(self, problems) -> None:
         self.stderr.write(f"Vấn đề cần sửa ({len(problems)}):")
