@@ -239,3 +239,92 @@ def test_ids_beyond_the_database_range_answer_not_found(client, world):
     for kind in ("aliases", "groups"):
         assert office.get(f"/units/{kind}/{HUGE}/").status_code == 404
         assert office.post(f"/units/{kind}/{HUGE}/delete/").status_code == 404
+
+
+# --- adding names on the page -------------------------------------------------------------
+
+
+def test_the_office_adds_an_alias_and_a_group_on_the_page(client, world, names):
+    office = logged_in(client, world.users["office"])
+    page = office.get(reverse("orgs:unit-names")).content.decode()
+    assert reverse("orgs:alias-create") in page and reverse("orgs:group-create") in page
+    form = office.get(reverse("orgs:alias-create")).content.decode()
+    assert "Cục Tuyên huấn (CTH)" in form and "Văn phòng Tổng cục Hậu cần" not in form
+    tcct = world.units["TCCT"]
+    response = office.post(
+        reverse("orgs:alias-create"),
+        {"owner": tcct.pk, "alias": "  Cục  Tuyên huấn TCCT ", "unit": world.units["CTH"].pk},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("orgs:unit-names")
+    record = UnitAlias.objects.get(owner=tcct, alias="Cục Tuyên huấn TCCT")
+    assert record.unit == world.units["CTH"]
+    assert AuditEvent.objects.filter(action="unit_alias.create", object_id=str(record.pk)).exists()
+    units = [world.units["CTH"].pk, world.units["CTC"].pk]
+    data = {"owner": tcct.pk, "words": "Hai cục", "mode": "list", "units": units}
+    assert office.post(reverse("orgs:group-create"), data).status_code == 302
+    group = UnitGroup.objects.get(owner=tcct, words="Hai cục")
+    assert {u.code for u in group.units.all()} == {"CTH", "CTC"}
+
+
+def test_adding_words_already_defined_is_refused_not_redefined(client, world, names):
+    office = logged_in(client, world.users["office"])
+    data = {"owner": world.units["TCCT"].pk, "words": "các CỤC", "mode": "below"}
+    response = office.post(reverse("orgs:group-create"), data)
+    assert response.status_code == 200
+    assert "đã có" in response.context["form"].errors["words"][0]
+    assert UnitGroup.objects.get(pk=names["group"].pk).mode == UnitGroupMode.LIST
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"alias": "VP mới", "unit": "VP", "owner": "sibling"}, "owner"),
+        ({"alias": "VP mới", "unit": "VP", "owner": HUGE}, "owner"),
+        ({"alias": "VP mới", "unit": "VP", "owner": "x"}, "owner"),
+        ({"alias": "VP mới", "unit": "sibling"}, "unit"),
+        ({"alias": "VP mới", "unit": HUGE}, "unit"),
+        ({"alias": "VP mới"}, "unit"),
+        ({"alias": "VP TCCT", "unit": "CTH"}, "alias"),  # names another unit already
+        ({"alias": "x" * 256, "unit": "VP"}, "alias"),
+        ({"alias": "\x00", "unit": "VP"}, "alias"),
+        ({"unit": "VP"}, "alias"),
+    ],
+)
+def test_hostile_new_alias_values_are_field_errors(client, world, names, sibling, data, field):
+    ids = {"VP": world.units["VP"].pk, "CTH": world.units["CTH"].pk, "sibling": sibling["vp"].pk}
+    values = {"owner": world.units["TCCT"].pk}
+    values.update({k: ids.get(v, v) for k, v in data.items()})
+    if values["owner"] == "sibling":
+        values["owner"] = sibling["unit"].pk
+    office = logged_in(client, world.users["office"])
+    aliases = UnitAlias.objects.count()
+    response = office.post(reverse("orgs:alias-create"), values)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert UnitAlias.objects.count() == aliases
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"words": "", "mode": "below"},
+        {"words": "x" * 10000, "mode": "below"},
+        {"words": "Nhóm", "mode": "list", "units": [HUGE]},
+        {"words": "Nhóm", "mode": "list"},
+        {"words": "Nhóm", "mode": "bogus"},
+    ],
+)
+def test_hostile_new_group_values_are_field_errors(client, world, names, data):
+    office = logged_in(client, world.users["office"])
+    groups = UnitGroup.objects.count()
+    values = {"owner": world.units["TCCT"].pk, **data}
+    response = office.post(reverse("orgs:group-create"), values)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert UnitGroup.objects.count() == groups
+
+
+def test_only_an_office_adds_names(client, world):
+    focal = logged_in(client, world.users["focal_a"])
+    for name in ("orgs:alias-create", "orgs:group-create"):
+        assert focal.get(reverse(name)).status_code == 403
+        assert focal.post(reverse(name), {"alias": "X", "words": "X"}).status_code == 403

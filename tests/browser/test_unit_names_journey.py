@@ -42,3 +42,18 @@ def test_the_office_edits_and_removes_names_on_a_phone(page, live_world):
     page.get_by_role("button", name="Xóa “Các cục”").click()
     expect(page.get_by_text("Đã xóa nhóm “Các cục”.")).to_be_visible()
     assert not UnitGroup.objects.exists() and UnitAlias.objects.count() == 1
+
+    # A name the next file will use, added before importing it; then a group.
+    page.get_by_role("link", name="Thêm tên gọi khác").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_label("Tên gọi khác").fill("Cục TC TCCT")
+    page.get_by_label("Là đơn vị").select_option(str(u["CTC"].pk))
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã thêm tên gọi khác.")).to_be_visible()
+    assert UnitAlias.objects.filter(alias="Cục TC TCCT", unit=u["CTC"]).exists()
+    page.get_by_role("link", name="Thêm nhóm đơn vị").click()
+    page.get_by_label("Cụm từ").fill("Các cơ quan, đơn vị")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_text("Đã thêm nhóm đơn vị.")).to_be_visible()
+    assert UnitGroup.objects.get().words == "Các cơ quan, đơn vị"
+    screenshot(page, "unit-names-added-390")

@@ -113,12 +113,55 @@ class GroupEditForm(forms.Form):
     )
 
     def __init__(self, *args, group: UnitGroup, **kwargs):
-        kwargs.setdefault(
-            "initial", {"mode": group.mode, "units": [u.pk for u in group.units.all()]}
-        )
+        if "initial" not in kwargs:
+            kwargs["initial"] = {"mode": group.mode, "units": [u.pk for u in group.units.all()]}
         super().__init__(*args, **kwargs)
         units = cast(forms.ModelMultipleChoiceField, self.fields["units"])  # declared above
         units.queryset = selectors.branch_units(group.owner, itself=False)
         units.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
         units.widget.attrs["size"] = 8
         bootstrap(self)
+
+
+def _owner_field(form: forms.Form, owners) -> None:
+    """Whose plans the new name is for: one of the office's own units; a hidden field when
+    the office has one (the usual case)."""
+    owner = cast(forms.ModelChoiceField, form.fields["owner"])  # declared by the form
+    owner.queryset = Unit.objects.filter(pk__in=[o.pk for o in owners]).order_by("path")
+    owner.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+    if len(owners) == 1:
+        owner.widget = forms.HiddenInput()
+        form.initial.setdefault("owner", owners[0].pk)
+
+
+class AliasCreateForm(AliasEditForm):
+    """A new alias, recorded on the names page rather than while importing a file."""
+
+    owner = forms.ModelChoiceField(label=_("Trong kế hoạch của"), queryset=Unit.objects.none())
+    field_order = ["owner", "alias", "unit"]
+
+    def __init__(self, *args, owners, **kwargs):
+        kwargs.setdefault("initial", {})
+        super().__init__(*args, record=UnitAlias(owner=owners[0]), **kwargs)
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])  # declared by AliasEditForm
+        unit.queryset = selectors.branches_units(owners)
+        _owner_field(self, owners)
+
+
+class GroupCreateForm(GroupEditForm):
+    """A new group of units: the words as plans write them, and what they stand for."""
+
+    owner = forms.ModelChoiceField(label=_("Trong kế hoạch của"), queryset=Unit.objects.none())
+    words = forms.CharField(
+        label=_("Cụm từ"),
+        max_length=max_length(UnitGroup, "words"),
+        help_text=_("Như được viết trong kế hoạch, ví dụ: Các cơ quan, đơn vị."),
+    )
+    field_order = ["owner", "words", "mode", "units"]
+
+    def __init__(self, *args, owners, **kwargs):
+        kwargs.setdefault("initial", {"mode": UnitGroupMode.BELOW})
+        super().__init__(*args, group=UnitGroup(owner=owners[0]), **kwargs)
+        units = cast(forms.ModelMultipleChoiceField, self.fields["units"])  # declared above
+        units.queryset = selectors.branches_units(owners, itself=False)
+        _owner_field(self, owners)

@@ -5,9 +5,9 @@ no other branch's."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cchc.documents.plan import PLAN_KIND, plan_number
@@ -77,8 +77,23 @@ def group_get(*, user, pk: int) -> UnitGroup:
 
 def branch_units(owner: Unit, *, itself: bool = True) -> QuerySet[Unit]:
     """The active units of `owner`'s branch, in tree order: what its names may stand for."""
-    units = Unit.objects.filter(is_active=True, path__startswith=owner.path)
-    return (units if itself else units.exclude(pk=owner.pk)).order_by("path")
+    return branches_units([owner], itself=itself)
+
+
+def branches_units(owners: Sequence[Unit], *, itself: bool = True) -> QuerySet[Unit]:
+    """The active units of any of the `owners`' branches, in tree order."""
+    inside = Q()
+    for owner in owners:
+        inside |= Q(path__startswith=owner.path)
+    units = Unit.objects.filter(inside, is_active=True)
+    return (units if itself else units.exclude(pk__in=[o.pk for o in owners])).order_by("path")
+
+
+def office_units(*, user) -> list[Unit]:
+    """The units whose office the user is: whose plans the names page records names for,
+    widest first."""
+    ids = access_for(user).unit_ids.get(Role.OFFICE, ())
+    return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("path"))
 
 
 # Who hears about a unit's work: those who do it and answer for it.

@@ -249,9 +249,16 @@ def unit_alias_delete(*, actor: User | None, record: UnitAlias) -> None:
 
 @transaction.atomic
 def unit_group_define(
-    *, actor: User | None, owner: Unit, words: str, mode: str, units: Iterable[Unit] = ()
+    *,
+    actor: User | None,
+    owner: Unit,
+    words: str,
+    mode: str,
+    units: Iterable[Unit] = (),
+    new: bool = False,
 ) -> UnitGroup:
-    """Define (or redefine) what the collective words mean in `owner`'s plans."""
+    """Define (or redefine) what the collective words mean in `owner`'s plans; with `new`,
+    words the owner already defined are refused rather than redefined."""
     _require_office(actor, owner)
     words, key = _check_name(words, "words", _("Cụm từ chỉ nhóm đơn vị không được để trống."))
     chosen = sorted({u.pk: u for u in units}.values(), key=lambda u: u.path)
@@ -266,6 +273,13 @@ def unit_group_define(
         chosen = []
     _check_in_branch(owner, chosen, "units")
     group = UnitGroup.objects.select_for_update().filter(owner=owner, folded=key).first()
+    if new and group is not None:
+        raise ValidationError(
+            {
+                "words": _("Nhóm “%(words)s” đã có: hãy sửa nhóm đó trong danh sách.")
+                % {"words": group.words}
+            }
+        )
     before = None
     if group is None:
         group = UnitGroup.objects.create(owner=owner, words=words, folded=key, mode=mode)

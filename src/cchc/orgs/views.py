@@ -14,7 +14,13 @@ from cchc.lib.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .access import access_for
-from .forms import AliasEditForm, GroupEditForm, UnitDocumentsForm
+from .forms import (
+    AliasCreateForm,
+    AliasEditForm,
+    GroupCreateForm,
+    GroupEditForm,
+    UnitDocumentsForm,
+)
 from .models import Role, Unit
 
 
@@ -64,6 +70,14 @@ def unit_documents(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _require_office(request: HttpRequest) -> None:
     if not access_for(request.user).has(Role.OFFICE):
         raise PermissionDenied(_("Chỉ Văn phòng được xem và sửa tên gọi của đơn vị."))
+
+
+def _owners(request: HttpRequest) -> list:
+    """The units whose plans a new name may be for: the user's office units."""
+    owners = selectors.office_units(user=request.user)
+    if not owners:
+        raise PermissionDenied(_("Chỉ Văn phòng được xem và sửa tên gọi của đơn vị."))
+    return owners
 
 
 def _posted(request: HttpRequest):
@@ -119,6 +133,19 @@ def alias_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def alias_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    owners = _owners(request)
+    return _edit(
+        request,
+        AliasCreateForm(_posted(request), owners=owners),
+        lambda data: services.unit_alias_create(actor=request.user, **data),
+        _("Đã thêm tên gọi khác."),
+        {"title": _("Thêm tên gọi khác"), "owner": owners[0] if len(owners) == 1 else None},
+    )
+
+
+@login_required
 @require_POST
 def alias_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record = selectors.alias_get(user=request.user, pk=pk)
@@ -139,6 +166,19 @@ def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         _("Đã lưu nhóm “%(words)s”.") % {"words": group.words},
         {"title": _("Sửa nhóm đơn vị"), "words": group.words, "owner": group.owner},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    owners = _owners(request)
+    return _edit(
+        request,
+        GroupCreateForm(_posted(request), owners=owners),
+        lambda data: services.unit_group_define(actor=request.user, new=True, **data),
+        _("Đã thêm nhóm đơn vị."),
+        {"title": _("Thêm nhóm đơn vị"), "owner": owners[0] if len(owners) == 1 else None},
     )
 
 
