@@ -343,7 +343,7 @@ def test_text_with_control_characters_still_makes_a_valid_docx(world, scenario):
 
 
 def test_a_table_cell_keeps_its_spaces(world, scenario):
-    """The tables are put in place without xml:space, then given it: a cell of spaces only,
+    """The tables are spliced in as text when the file is written: a cell of spaces only,
     or with spaces at its ends, still reads as written."""
     payload = payload_for(scenario)
     payload["overdue"][0]["note"] = "   "
@@ -462,6 +462,24 @@ def test_the_approved_report_is_frozen_and_offered_ever_after(
         consolidated.consolidated_save(
             actor=office, report=report, expected_version=report.version, narrative={}
         )
+
+
+def test_a_splice_replaces_its_whole_paragraph_and_nothing_else():
+    from cchc.documents.ooxml import splice
+
+    xml = (
+        b'<w:body><w:p><w:r><w:t>before</w:t></w:r></w:p><w:p w:rsidR="1"><w:pPr/>'
+        b"<w:r><w:t>TOKEN-1</w:t></w:r></w:p><w:p><w:r><w:t>after</w:t></w:r></w:p></w:body>"
+    )
+    out = splice(xml, {"TOKEN-1": "<w:tbl>Đ</w:tbl>"})
+    assert out == (
+        b"<w:body><w:p><w:r><w:t>before</w:t></w:r></w:p><w:tbl>\xc4\x90</w:tbl>"
+        b"<w:p><w:r><w:t>after</w:t></w:r></w:p></w:body>"
+    )
+    # A token the document lacks is a defect to hear of, not a table silently dropped.
+    with pytest.raises(ValueError, match="TOKEN-2"):
+        splice(xml, {"TOKEN-1": "<w:tbl/>", "TOKEN-2": "<w:tbl/>"})
+    assert splice(xml, {}) == xml
 
 
 def test_the_office_replaces_the_template_without_code(world, scenario):

@@ -50,8 +50,38 @@ class _Members:
         self.members.append((pack_uri.membername, blob))
 
 
-def finish_docx(document, *, title: str, author: str, when: datetime.datetime) -> bytes:
-    """A python-docx Document saved with fixed core properties and zip timestamps."""
+def splice(xml: bytes, splices: dict[str, str]) -> bytes:
+    """`xml` with each paragraph whose text is a token of `splices` replaced by the XML the
+    token names (a table built as text). Every token must be found exactly once."""
+    if not splices:
+        return xml
+    tokens = b"|".join(re.escape(token.encode()) for token in splices)
+    # A paragraph up to its token and on to its end, never across another paragraph's end.
+    paragraph = re.compile(
+        rb"<w:p\b[^>]*>(?:(?!</w:p>).)*?(" + tokens + rb")(?:(?!</w:p>).)*?</w:p>", re.S
+    )
+    found: list[str] = []
+
+    def table(match: re.Match) -> bytes:
+        found.append(match.group(1).decode())
+        return splices[found[-1]].encode()
+
+    out = paragraph.sub(table, xml)
+    if sorted(found) != sorted(splices):
+        raise ValueError(f"Splice tokens found {found} of {list(splices)}.")
+    return out
+
+
+def finish_docx(
+    document,
+    *,
+    title: str,
+    author: str,
+    when: datetime.datetime,
+    splices: dict[str, str] | None = None,
+) -> bytes:
+    """A python-docx Document saved with fixed core properties and zip timestamps; the
+    main part's placeholder paragraphs replaced by `splices` (see `splice`)."""
     props = document.core_properties
     props.author = props.last_modified_by = author
     props.title = title
@@ -67,4 +97,9 @@ def finish_docx(document, *, title: str, author: str, when: datetime.datetime) -
     PackageWriter._write_content_types_stream(members, package.parts)
     PackageWriter._write_pkg_rels(members, package.rels)
     PackageWriter._write_parts(members, package.parts)  # type: ignore[arg-type]  # has write()
-    return _fixed_zip(members.members, when)
+    main = document.part.partname.membername
+    written = [
+        (name, splice(blob, splices or {}) if name == main else blob)
+        for name, blob in members.members
+    ]
+    return _fixed_zip(written, when)

@@ -2,19 +2,18 @@
 built-in layout's landscape section or after an office template's {{phu_luc}}."""
 
 import io
+import secrets
 
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
-from docx.oxml.parser import element_class_lookup
+from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt
-from lxml import etree
 
 from cchc.documents.charts import chart_png
 from cchc.lib.dates import format_day
 
 from .common import Progress, noop, number_line
-from .tables import TWIPS_PER_MM, table_xml, tables
+from .tables import TWIPS_PER_MM, W, table_xml, tables
 
 CHART_TITLES = {
     "by_area": "Biểu đồ 1. Tiến độ bình quân theo lĩnh vực (%)",
@@ -59,31 +58,24 @@ def _small_paragraph(document, text: str, *, bold=False, italic=False, keep=Fals
     return paragraph
 
 
-PRESERVED = '<w:t xml:space="preserve">'
-# python-docx's parser less remove_blank_text: with xml:space not yet set, no text of spaces
-# may be taken for layout (the tables are written without blanks between elements).
-_TABLE_PARSER = etree.XMLParser(resolve_entities=False)
-_TABLE_PARSER.set_element_class_lookup(element_class_lookup)
+def _table_placeholder(anchor, index: int) -> str:
+    """A paragraph before `anchor` that stands for a table until the file is written
+    (ooxml.finish_docx splices the table's XML in its place); returns its token. The
+    tables of a ministry's year are tens of MB of XML: parsed into the document and
+    serialised again, they cost seconds for nothing."""
+    token = f"CCHC-TABLE-{index}-{secrets.token_hex(8)}"
+    paragraph = OxmlElement("w:p")
+    paragraph.append(OxmlElement("w:r"))
+    paragraph[0].append(OxmlElement("w:t"))
+    paragraph[0][0].text = token
+    anchor.addprevious(paragraph)
+    return token
 
 
-def _parse_table(xml: str):
-    """The table `xml` (every w:t in it preserving its spaces) parsed without xml:space,
-    which `_place_table` sets. lxml moves an element into another document in time
-    quadratic in the xml:space attributes under it (Biểu 3 at 18,550 tasks: 10 s); set
-    once in place, the same XML takes a fraction of that."""
-    return etree.fromstring(xml.replace(PRESERVED, "<w:t>"), _TABLE_PARSER)
-
-
-def _place_table(before, table) -> None:
-    before.addprevious(table)
-    space = qn("xml:space")
-    for text in table.iter(qn("w:t")):
-        text.set(space, "preserve")
-
-
-def build_appendix(writer, payload: dict, on_progress: Progress = noop) -> None:
+def build_appendix(writer, payload: dict, on_progress: Progress = noop) -> dict[str, str]:
     """The statistics tables and the charts: `writer` is the OfficialDocument (a landscape
-    section of its own) or a TemplateAppendix."""
+    section of its own) or a TemplateAppendix. Returns the tables' XML by the token of the
+    paragraph each stands in for, for `finish`."""
     number = number_line(payload).replace("Số:", "").strip()
     writer.add_appendix(
         "PHỤ LỤC",
@@ -93,16 +85,16 @@ def build_appendix(writer, payload: dict, on_progress: Progress = noop) -> None:
     )
     document = writer.document
     width_mm = writer._text_width_mm
-    # The tables go in after the charts: adding a picture reads every id in the document,
-    # and the tables (which have none) would make that read many times longer.
-    placed = []
+    splices = {}
     for i, table in enumerate(tables(payload)):
         on_progress(
             50 + 8 * i, _("Đang dựng %(table)s") % {"table": table.title.split(".")[0].lower()}
         )
         _small_paragraph(document, table.title, bold=True, keep=True)
         anchor = _small_paragraph(document, table.note, italic=True)
-        placed.append((anchor._p, _parse_table(table_xml(table, int(width_mm * TWIPS_PER_MM)))))
+        # The document's root declares w: already.
+        xml = table_xml(table, int(width_mm * TWIPS_PER_MM)).replace(f" {W}", "", 1)
+        splices[_table_placeholder(anchor._p, i)] = xml
     on_progress(85, _("Đang vẽ biểu đồ"))
     section = document.sections[-1]
     # Each chart opens a page of its own, title and picture together, the picture no taller
@@ -121,8 +113,7 @@ def build_appendix(writer, payload: dict, on_progress: Progress = noop) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         width, height = picture_size(png, width_mm=min(width_mm, 240), height_mm=height_mm - 30)
         paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(width), height=Mm(height))
-    for before, element in placed:
-        _place_table(before, element)
+    return splices
 
 
 def picture_size(png: bytes, *, width_mm: float, height_mm: float) -> tuple[float, float]:

@@ -48,7 +48,11 @@ def fixed_datetime(payload: dict | None) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
-def finish(doc, *, title: str, payload: dict | None = None) -> bytes:
-    """The DOCX bytes, with fixed core properties and zip timestamps."""
+def finish(
+    doc, *, title: str, payload: dict | None = None, splices: dict[str, str] | None = None
+) -> bytes:
+    """The DOCX bytes, with fixed core properties and zip timestamps; `splices` are the
+    appendix's tables by the token of the paragraph each replaces."""
     author = (payload or {}).get("issuing_body", "")
-    return finish_docx(doc, title=title, author=author, when=fixed_datetime(payload))
+    when = fixed_datetime(payload)
+    return finish_docx(doc, title=title, author=author, when=when, splices=splices)

@@ -55,6 +55,7 @@ def build_docx(payload: dict, template: bytes | None = None, on_progress: Progre
         recipients=payload["recipients"],
         archive=f"VT, {payload['issuing_short']}",
     )
-    build_appendix(doc, payload, on_progress)
+    splices = build_appendix(doc, payload, on_progress)
     on_progress(92, _("Đang ghi tệp DOCX"))
-    return finish(doc.document, title=f"{payload['title']} {payload['summary']}", payload=payload)
+    title = f"{payload['title']} {payload['summary']}"
+    return finish(doc.document, title=title, payload=payload, splices=splices)

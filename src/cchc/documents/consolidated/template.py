@@ -226,7 +226,7 @@ def build_from_template(payload: dict, template: bytes, on_progress: Progress) -
     doc = Document(io.BytesIO(template))
     values = scalars(payload)
     recipients = [f"- {r.rstrip(';. ')};" for r in payload["recipients"]]
-    blocks = []
+    blocks, splices = [], {}
     for paragraph in list(_all_paragraphs(doc)):
         names = _names(paragraph.text)
         if "noi_nhan" in names:
@@ -246,7 +246,8 @@ def build_from_template(payload: dict, template: bytes, on_progress: Progress) -
             _fill_block(
                 doc,
                 paragraph,
-                lambda: build_appendix(TemplateAppendix(doc), payload, on_progress),
+                lambda: splices.update(build_appendix(TemplateAppendix(doc), payload, on_progress)),
             )
     on_progress(92, _("Đang ghi tệp DOCX"))
-    return finish(doc, title=f"{payload['title']} {payload['summary']}", payload=payload)
+    title = f"{payload['title']} {payload['summary']}"
+    return finish(doc, title=title, payload=payload, splices=splices)
