@@ -386,8 +386,8 @@ def test_the_same_inputs_give_the_same_bytes(world, scenario):
 
 
 def test_a_docx_is_what_python_docx_saves_with_fixed_times():
-    """finish_docx takes python-docx's members without zipping them twice: the file is the
-    one Document.save() writes, rewritten by normalize_zip."""
+    """finish_docx is what Document.save() writes (python-docx's public API), rewritten
+    by normalize_zip."""
     from cchc.documents.charts import chart_png
     from cchc.documents.ooxml import finish_docx, normalize_zip
 

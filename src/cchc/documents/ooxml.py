@@ -5,9 +5,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Iterable
-
-from docx.opc.pkgwriter import PackageWriter
+from collections.abc import Iterable, Iterator
 
 # The earliest time a zip member can carry.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -18,8 +16,12 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def normalize_zip(content: bytes, when: datetime.datetime | None = None) -> bytes:
     """Rewrite an OOXML zip with fixed member timestamps and fixed core dates."""
+    return _fixed_zip(_members(content), when)
+
+
+def _members(content: bytes) -> Iterator[tuple[str, bytes]]:
     source = zipfile.ZipFile(io.BytesIO(content))
-    return _fixed_zip(((i.filename, source.read(i.filename)) for i in source.infolist()), when)
+    return ((i.filename, source.read(i.filename)) for i in source.infolist())
 
 
 def _fixed_zip(members: Iterable[tuple[str, bytes]], when: datetime.datetime | None) -> bytes:
@@ -38,16 +40,6 @@ def _fixed_zip(members: Iterable[tuple[str, bytes]], when: datetime.datetime | N
             fixed.external_attr = 0o600 << 16
             target.writestr(fixed, data)
     return out.getvalue()
-
-
-class _Members:
-    """Takes python-docx's package members in the order it writes them, uncompressed."""
-
-    def __init__(self) -> None:
-        self.members: list[tuple[str, bytes]] = []
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        self.members.append((pack_uri.membername, blob))
 
 
 def splice(xml: bytes, splices: dict[str, str]) -> bytes:
@@ -88,18 +80,13 @@ def finish_docx(
     props.subject = props.comments = props.keywords = props.category = ""
     props.revision = 1
     props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
-    # What Document.save() writes (OpcPackage.save, PackageWriter.write), taken without
-    # its zip: compressing a large report twice, and inflating it in between, took seconds.
-    package = document.part.package
-    for part in package.parts:
-        part.before_marshal()
-    members = _Members()
-    PackageWriter._write_content_types_stream(members, package.parts)
-    PackageWriter._write_pkg_rels(members, package.rels)
-    PackageWriter._write_parts(members, package.parts)  # type: ignore[arg-type]  # has write()
+    saved = io.BytesIO()
+    document.save(saved)
+    # Saved before the splices, the main part is small: unzipping and zipping it again here
+    # costs little, and the tables are compressed once.
     main = document.part.partname.membername
-    written = [
-        (name, splice(blob, splices or {}) if name == main else blob)
-        for name, blob in members.members
-    ]
-    return _fixed_zip(written, when)
+    members = (
+        (name, splice(data, splices or {}) if name == main else data)
+        for name, data in _members(saved.getvalue())
+    )
+    return _fixed_zip(members, when)
