@@ -1,23 +1,28 @@
-"""What the API keeps between requests: the per-token rate counts in the cache every
-process shares (settings.CACHES from CACHE_URL/REDIS_URL, a database table by default),
-and the answers kept for Idempotency-Key, forgotten after CCHC_IDEMPOTENCY_HOURS and
-removed by the daily `cchc cleanup`."""
+"""What the API keeps between requests: the per-token rate counts every process shares
+(in the cache, settings.CACHES from CACHE_URL/REDIS_URL; with the default database cache,
+in the api app's RateCount rows, exact under concurrent calls), and the answers kept for
+Idempotency-Key, forgotten after CCHC_IDEMPOTENCY_HOURS and removed by the daily
+`cchc cleanup`."""
 
 import datetime
 import io
+import threading
+import time
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import override_settings
 from django.utils import timezone
 
-from cchc.api.models import IdempotencyKey
+from cchc.api import services
+from cchc.api.models import IdempotencyKey, RateCount
 from cchc.plans.models import TaskUpdate
 from cchc.settings import CCHC_CACHE_TABLE, cache_settings
 from tests.api_helpers import api_as
+from tests.world import make_user
 
 DB_CACHE = {"default": cache_settings("")}
 
@@ -69,11 +74,76 @@ def test_the_rate_limit_counts_in_the_database_cache(world, monkeypatch):
     client = api_as(world, "focal_a")
     statuses = [client.get("/areas").status_code for __ in range(4)]
     assert statuses == [200, 200, 200, 429]
+    # Counted in the api app's rows, not by the cache's read-then-write incr.
+    token = world.users["focal_a"].api_tokens.get()
+    assert RateCount.objects.get(token=token).calls == 4
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key FROM {CCHC_CACHE_TABLE}")  # noqa: S608 - a constant
         keys = [row[0] for row in cursor.fetchall()]
-    assert any("cchc-api-rate" in key for key in keys)
+    assert not any("cchc-api-rate" in key for key in keys)
     assert api_as(world, "focal_b").get("/areas").status_code == 200
+
+
+def _token(username: str) -> int:
+    user = make_user(username)
+    return services.token_create(actor=user, name="đếm", days=1)[0].pk
+
+
+def test_the_count_adds_one_a_call_and_a_new_minute_starts_afresh(db):
+    token = _token("dem")
+    assert [services.rate_count(token_id=token, minute=100) for __ in range(3)] == [1, 2, 3]
+    assert services.rate_count(token_id=token, minute=101) == 1
+    # The minute's first call removed the token's past minutes.
+    assert list(RateCount.objects.values_list("minute", "calls")) == [(101, 1)]
+    other = _token("khac")
+    assert services.rate_count(token_id=other, minute=101) == 1
+    assert RateCount.objects.get(token_id=token).calls == 1
+
+
+def test_cleanup_removes_the_counts_of_past_minutes(db):
+    token, idle = _token("dem"), _token("nghi")
+    now = int(time.time() // 60)
+    services.rate_count(token_id=idle, minute=now - 30)  # stopped calling half an hour ago
+    services.rate_count(token_id=token, minute=now - 1)
+    services.rate_count(token_id=token, minute=now)  # removed its own past minute already
+    dry = io.StringIO()
+    call_command("cleanup", "--dry-run", stdout=dry)
+    assert "1 số đếm lượt gọi API của những phút đã qua sẽ xóa" in dry.getvalue()
+    assert RateCount.objects.count() == 2
+    out = io.StringIO()
+    call_command("cleanup", stdout=out)
+    assert "1 số đếm lượt gọi API của những phút đã qua đã xóa." in out.getvalue()
+    assert list(RateCount.objects.values_list("token_id", "minute")) == [(token, now)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database")
+def test_calls_at_one_instant_are_each_counted_once():
+    """20 processes' calls at once, 10 each: 200 counted, and each call saw its own number
+    (Django's database cache, read then write, would lose some)."""
+    token, threads, calls = _token("dem"), 20, 10
+    barrier = threading.Barrier(threads)
+    seen: list[int] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            barrier.wait()
+            for __ in range(calls):
+                seen.append(services.rate_count(token_id=token, minute=500))
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+        finally:
+            connections.close_all()  # each thread had its own connection
+
+    workers = [threading.Thread(target=call) for __ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert RateCount.objects.get(token_id=token, minute=500).calls == threads * calls
+    assert sorted(seen) == list(range(1, threads * calls + 1))
 
 
 def _age(hours: float) -> None:

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from cchc.notifications import services as notices
 from cchc.notifications.models import Digest, EmailStatus, Kind, Notification, Preference
-from cchc.notifications.tasks import send_digest, send_email
+from cchc.notifications.tasks import send_digest, send_email, send_emails
 from cchc.orgs import services as org_services
 from cchc.orgs.selectors import unit_contacts
 from cchc.oversight.tasks import send_daily_reminders
@@ -28,20 +28,25 @@ from tests.world import make_user
 
 
 class Mailbox:
-    """An SMTP server's handler that keeps what arrives; `refuse` answers the next N sends
-    with a temporary failure, as a busy server does."""
+    """An SMTP server's handler that keeps what arrives, and the connections (sessions) it
+    came by; `refuse` answers the next N sends with a temporary failure, as a busy server
+    does, and `refuse_to` every send to those addresses."""
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.sessions: list = []
         self.refuse = 0
+        self.refuse_to: set[str] = set()
 
     async def handle_DATA(self, server, session, envelope: Envelope) -> str:
-        if self.refuse:
-            self.refuse -= 1
+        if self.refuse or self.refuse_to.intersection(envelope.rcpt_tos):
+            self.refuse = max(self.refuse - 1, 0)
             return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(message)
+        if not any(known is session for known in self.sessions):
+            self.sessions.append(session)
         return "250 OK"
 
     def to(self, address: str) -> list:
@@ -83,11 +88,17 @@ def fresh_inbox(world):
     return world
 
 
+def mail_jobs():
+    return DBTaskResult.objects.filter(
+        status="READY", task_path__in=[send_emails.module_path, send_email.module_path]
+    )
+
+
 def run_worker() -> None:
-    """What the worker does with each queued mail (`db_worker` itself closes the test's
+    """What the worker does with each queued mail job (`db_worker` itself closes the test's
     database connection on PostgreSQL, so its task is called here)."""
-    for args in DBTaskResult.objects.filter(status="READY").values_list("args_kwargs", flat=True):
-        send_email.call(*args["args"])
+    for job in mail_jobs():
+        job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
 
 
 def issue_draft(world, django_capture_on_commit_callbacks):
@@ -203,6 +214,76 @@ def test_a_failed_send_is_tried_again_and_never_loses_the_notice(
     assert n.email_status == EmailStatus.FAILED and n.email_attempts == 3
     assert notices.email_send(notification_id=n.pk) is None  # no fourth try
     assert n.read_at is None and Notification.objects.filter(pk=n.pk).exists()
+
+
+def people(count: int) -> list:
+    return [make_user(f"nguoi_{i}", email=f"nguoi_{i}@example.vn") for i in range(count)]
+
+
+def test_a_notice_to_many_is_one_job_sent_over_one_connection(
+    world, mailbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    everyone = people(25)
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc cả ngành", url="/")
+    before = set(mail_jobs().values_list("id", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        made = notices.notify_many(actor=None, sends=[(everyone, message)])
+    [job] = mail_jobs().exclude(id__in=before)
+    assert job.task_path == send_emails.module_path
+    assert sorted(job.args_kwargs["args"][0]) == sorted(n.pk for n in made)
+    run_worker()
+    assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == sorted(u.email for u in everyone)
+    assert len(mailbox.sessions) == 1
+    statuses = Notification.objects.filter(pk__in=[n.pk for n in made])
+    assert set(statuses.values_list("email_status", "email_attempts")) == {(EmailStatus.SENT, 1)}
+    # A batch has a cap: 25 at 10 a job are three jobs.
+    monkeypatch.setattr(notices, "EMAIL_BATCH", 10)
+    before = set(mail_jobs().values_list("id", flat=True))
+    second = notices.Message(kind=Kind.NUDGE, title="Lần hai")
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.notify(actor=None, recipients=everyone, message=second)
+    sizes = [len(job.args_kwargs["args"][0]) for job in mail_jobs().exclude(id__in=before)]
+    assert sorted(sizes) == [5, 10, 10]
+
+
+def test_a_refused_mail_in_a_batch_is_tried_again_alone(
+    world, mailbox, django_capture_on_commit_callbacks
+):
+    everyone = people(5)
+    refused = everyone[0]  # the batch's first: the others still go after it
+    mailbox.refuse_to = {refused.email}
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc", url="/")
+    with django_capture_on_commit_callbacks(execute=True):
+        notices.notify(actor=None, recipients=everyone, message=message)
+    [job] = mail_jobs()
+    with django_capture_on_commit_callbacks(execute=True):
+        job.task.call(*job.args_kwargs["args"])
+    job.delete()  # done, as the worker would mark it
+    assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == [u.email for u in everyone[1:]]
+    waiting = Notification.objects.get(recipient=refused)
+    assert waiting.email_status == EmailStatus.PENDING and waiting.email_attempts == 1
+    assert "451" in waiting.email_error
+    # One new job, for the refused one alone, a minute later.
+    [retry] = mail_jobs()
+    assert retry.args_kwargs["args"] == [[waiting.pk]] and retry.run_after is not None
+    others = Notification.objects.exclude(recipient=refused)
+    assert set(others.values_list("email_status", "email_attempts")) == {(EmailStatus.SENT, 1)}
+    mailbox.refuse_to = set()
+    run_worker()
+    assert len(mailbox.to(refused.email)) == 1 and len(mailbox.messages) == 5
+    waiting.refresh_from_db()
+    assert waiting.email_status == EmailStatus.SENT and waiting.email_attempts == 2
+
+
+def test_a_one_notification_job_queued_before_batches_still_sends(world, mailbox):
+    [person] = people(1)
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc", url="/")
+    [n] = notices.notify(actor=None, recipients=[person], message=message)  # not queued here
+    send_email.enqueue(n.pk)
+    run_worker()
+    assert len(mailbox.to(person.email)) == 1
+    n.refresh_from_db()
+    assert n.email_status == EmailStatus.SENT
 
 
 def test_the_same_key_is_notified_once(world):

@@ -1,4 +1,5 @@
-"""Personal API tokens and the responses kept for writes sent with an Idempotency-Key."""
+"""Personal API tokens, the responses kept for writes sent with an Idempotency-Key, and
+the per-token call counts of the rate limit when the shared cache is the database."""
 
 from django.conf import settings
 from django.db import models
@@ -54,3 +55,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class RateCount(models.Model):
+    """A token's calls in one clock minute (`minute`: minutes since 1970, UTC), counted by
+    an atomic UPDATE when the shared cache is the database (auth.py: Django's database cache
+    counts two calls at one instant once). Rows of past minutes are removed as they end."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    minute = models.PositiveIntegerField()
+    calls = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "minute"], name="api_rate_token_minute")
+        ]
+        # The cleanup removes the past minutes of every token by age.
+        indexes = [models.Index(fields=["minute"], name="api_rate_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}@{self.minute}: {self.calls}"

@@ -1,22 +1,25 @@
-"""Writes of the API app: personal tokens (made, revoked, marked used) and the responses
-kept for idempotent retries. Each checks who may act and records its audit event."""
+"""Writes of the API app: personal tokens (made, revoked, marked used), the responses
+kept for idempotent retries and the rate limit's counts. Each checks who may act and
+records its audit event, or says why it needs neither."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import secrets
+import time
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record
 
-from .models import ApiToken, IdempotencyKey
+from .models import ApiToken, IdempotencyKey, RateCount
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -126,3 +129,36 @@ def idempotency_expire(*, now: datetime.datetime | None = None) -> int:
     client's retry handle."""
     expired = IdempotencyKey.objects.filter(created_at__lt=idempotency_cutoff(now))
     return expired.delete()[0]
+
+
+def rate_count(*, token_id: int, minute: int) -> int:
+    """Count one call of a token in a clock minute; returns the minute's calls so far,
+    this one included. Exact when calls come at one instant: the UPDATE adds one in the
+    database, its row lock holds the others until the count is read, and of two first calls
+    the second finds the first's row through the unique constraint. Not audited: a trace of
+    reading, like token_mark_used."""
+    with transaction.atomic():
+        row = RateCount.objects.filter(token_id=token_id, minute=minute)
+        if not row.update(calls=F("calls") + 1):
+            try:
+                with transaction.atomic():
+                    RateCount.objects.create(token_id=token_id, minute=minute)
+            except IntegrityError:  # another call made the minute's row first
+                row.update(calls=F("calls") + 1)
+            else:
+                # The minute's first call: the token's past minutes are done with.
+                RateCount.objects.filter(token_id=token_id, minute__lt=minute).delete()
+                return 1
+        return row.values_list("calls", flat=True).get()
+
+
+def rate_cutoff(now: float | None = None) -> int:
+    """Counts of minutes before this one are past: no call adds to them any more (the
+    minute before the current one is kept for a request that started in it)."""
+    return int((time.time() if now is None else now) // 60) - 1
+
+
+def rate_expire() -> int:
+    """Remove the past minutes' counts (`cchc cleanup`: a token that stopped calling keeps
+    its last minute's row until then); returns how many. Not audited, like the counting."""
+    return RateCount.objects.filter(minute__lt=rate_cutoff()).delete()[0]

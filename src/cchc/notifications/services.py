@@ -2,6 +2,7 @@
 plan issued, a nudge sent) with `notify()`; the recipient reads them and chooses how to
 receive each kind; the worker sends the mail and tries again when a send fails."""
 
+import contextlib
 import datetime
 import logging
 import smtplib
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -113,12 +115,16 @@ def _email_status(user: User, channel: str) -> str:
     return EmailStatus.DIGEST if channel == Channel.DIGEST else EmailStatus.PENDING
 
 
-def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
-    from .tasks import send_email  # the task module imports this one
+# Notifications a job sends over one connection: a notice to 300 people is three jobs.
+EMAIL_BATCH = 100
 
-    task = send_email.using(run_after=run_after) if run_after else send_email
-    for pk in ids:
-        task.enqueue(pk)
+
+def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
+    from .tasks import send_emails  # the task module imports this one
+
+    task = send_emails.using(run_after=run_after) if run_after else send_emails
+    for start in range(0, len(ids), EMAIL_BATCH):
+        task.enqueue(ids[start : start + EMAIL_BATCH])
 
 
 @transaction.atomic
@@ -190,34 +196,68 @@ def _claim(notification_id: int) -> Notification | None:
         return notification
 
 
-def email_message(notification: Notification) -> EmailMessage:
+def email_message(
+    notification: Notification, connection: BaseEmailBackend | None = None
+) -> EmailMessage:
     context = {"n": notification, "site": settings.CCHC_SITE_URL, "person": notification.recipient}
     return EmailMessage(
         subject=f"[CCHC] {notification.title}"[:250],
         body=render_to_string("notifications/email.txt", context),
         to=[notification.recipient.email],
+        connection=connection,
     )
 
 
 def email_send(
     *, notification_id: int, now: datetime.datetime | None = None
 ) -> Notification | None:
-    """Send one notification's mail. A failure keeps it waiting and queues another try
-    later (1, 2, 4… minutes), up to CCHC_EMAIL_MAX_ATTEMPTS; the notice in the application
-    is there all along."""
-    notification = _claim(notification_id)
-    if notification is None:
-        return None
+    """Send one notification's mail (`emails_send` of one); None when it was not waiting."""
+    sent = emails_send(notification_ids=[notification_id], now=now)
+    return sent[0] if sent else None
+
+
+def emails_send(
+    *, notification_ids: list[int], now: datetime.datetime | None = None
+) -> list[Notification]:
+    """Send the mail of each notification still waiting, over one connection to the server
+    (one job of `_enqueue`'s batch). Each is claimed and counted on its own; a failure keeps
+    that one waiting and queues another try of it later (1, 2, 4… minutes), up to
+    CCHC_EMAIL_MAX_ATTEMPTS, while the others go on; the notice in the application is there
+    all along. Returns the notifications tried, as they are now."""
+    connection = get_connection()
+    done = []
     try:
-        email_message(notification).send()
+        for pk in notification_ids:
+            notification = _claim(pk)
+            if notification is not None:
+                done.append(_email_one(notification, connection, now))
+    finally:
+        _close(connection)
+    return done
+
+
+def _email_one(
+    notification: Notification, connection: BaseEmailBackend, now: datetime.datetime | None
+) -> Notification:
+    try:
+        connection.open()  # the batch's connection, or a new one after a failure closed it
+        email_message(notification, connection).send()
     except (smtplib.SMTPException, OSError) as exc:
-        logger.warning("Mail for notification %s failed: %s", notification_id, exc)
+        logger.warning("Mail for notification %s failed: %s", notification.pk, exc)
+        # The server may have dropped the connection: the next mail opens a fresh one.
+        _close(connection)
         return _email_failed(notification, str(exc) or exc.__class__.__name__, now)
     Notification.objects.filter(pk=notification.pk).update(
         email_status=EmailStatus.SENT, emailed_at=timezone.now(), email_error=""
     )
     notification.refresh_from_db()
     return notification
+
+
+def _close(connection: BaseEmailBackend) -> None:
+    """Closing a connection the server already broke may fail too: it is gone either way."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
 
 
 def _email_failed(
