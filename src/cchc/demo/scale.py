@@ -39,6 +39,7 @@ from cchc.demo.scale_history import (
 )
 from cchc.demo.scale_reports import clear_reports, seed_reports
 from cchc.lib.dbstats import statistics_refresh
+from cchc.lib.files import remove_stored_after_commit
 from cchc.lib.text import fold
 from cchc.orgs.models import Membership, Role, Unit, unit_path
 from cchc.plans.due_text import parse_due_text
@@ -323,7 +324,10 @@ def clear_scale() -> dict | None:
             "tasks": Task.objects.filter(plan__in=plans).count(),
         }
         counts |= clear_reports(plans, units)
-        Evidence.objects.filter(task__plan__in=plans).delete()
+        evidence = Evidence.objects.filter(task__plan__in=plans)
+        # A row's delete leaves its file (the load test uploads some): gone on commit.
+        remove_stored_after_commit(evidence.values_list("file", flat=True))
+        evidence.delete()
         reviews = CompletionReview.objects.filter(task__plan__in=plans)
         reviews._raw_delete(reviews.db)
         Task.objects.filter(parent_task__plan__in=plans).exclude(plan__in=plans).update(

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cchc.demo import bulk
+from cchc.lib.files import remove_stored_after_commit
 from cchc.plans.models import Plan
 from cchc.reporting import rules
 from cchc.reporting.models import (
@@ -129,13 +130,21 @@ def clear_reports(plans, units) -> dict:
     reports.update(accepted_version=None)
     versions = UnitReportVersion.objects.filter(report__in=reports)
     versions._raw_delete(versions.db)
-    # Files (attachments, exports) go through the ORM so that their storage is told.
-    UnitReportAttachment.objects.filter(report__in=reports).delete()
-    ReportExport.objects.filter(period__in=periods).delete()
+    attachments = UnitReportAttachment.objects.filter(report__in=reports)
+    exports = ReportExport.objects.filter(period__in=periods)
+    templates = ReportTemplate.objects.filter(unit__in=units)
+    # A row's delete leaves its file: the files go once the clearing commits.
+    remove_stored_after_commit(
+        name
+        for rows in (attachments, exports, templates)
+        for name in rows.values_list("file", flat=True)
+    )
+    attachments.delete()
+    exports.delete()
     ConsolidatedReport.objects.filter(period__in=periods).delete()
     ReportNudge.objects.filter(period__in=periods).delete()
     ReportNudge.objects.filter(unit__in=units).delete()
-    ReportTemplate.objects.filter(unit__in=units).delete()
+    templates.delete()
     reports._raw_delete(reports.db)
     links = ReportingPeriod.units.through.objects.filter(reportingperiod__in=periods)
     links._raw_delete(links.db)

@@ -1,13 +1,16 @@
 """Files people upload (evidence of a task, a unit report's attachments): what each keeps
-beside itself, one way to check, name and fingerprint an upload before it is stored, and
-one way to hand it back."""
+beside itself, one way to check, name and fingerprint an upload before it is stored, one
+way to hand it back, and one way to remove it with its row."""
 
 import hashlib
+from collections.abc import Iterable, Iterator
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import models
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
@@ -89,3 +92,61 @@ def stored_file_response(stored: StoredFile) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404(_("Tệp không còn trong kho lưu trữ.")) from exc
     return FileResponse(handle, as_attachment=True, filename=stored.original_name)
+
+
+def file_fields() -> Iterator[tuple[type[models.Model], models.FileField]]:
+    """Every file field of every installed model, with its model."""
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.FileField):
+                yield model, f
+
+
+# Names asked about in one query: under SQLite's smallest limit on a statement's parameters.
+_NAMES_PER_QUERY = 500
+
+
+def named_files(among: Iterable[str] | None = None) -> set[str]:
+    """The names the file fields of every model hold; only those of `among`, when given.
+
+    A name may be held by several rows (an export reuses the file an identical earlier one
+    built), so a file is an orphan only when no row of any model names it: `cchc cleanup`
+    and `remove_stored_after_commit` both ask here."""
+    if among is None:
+        return _names_held(None)
+    wanted = sorted(set(among))
+    held: set[str] = set()
+    for i in range(0, len(wanted), _NAMES_PER_QUERY):
+        held |= _names_held(wanted[i : i + _NAMES_PER_QUERY])
+    return held
+
+
+def _names_held(among: list[str] | None) -> set[str]:
+    names: set[str] = set()
+    for model, f in file_fields():
+        rows = model._base_manager.all()
+        if among is not None:
+            rows = rows.filter(**{f"{f.name}__in": among})
+        names.update(n for n in rows.values_list(f.name, flat=True).distinct().iterator() if n)
+    return names
+
+
+def remove_stored_after_commit(names: Iterable[str]) -> None:
+    """Remove the stored files of these names once the transaction that deleted the rows
+    naming them commits, each unless a row of any model still names it; a rollback keeps
+    them, as it keeps the rows. Called by each service that deletes such rows, with the
+    names read before the delete.
+
+    Not a `post_delete` receiver: the project keeps its writes in its services, and a
+    receiver would make Django load every row of a bulk delete to send it. Every file field
+    uses the default storage, which removes a copy still waiting for its link as well."""
+    wanted = {name for name in names if name}
+    if wanted:
+        # Robust: the rows' removal has committed; a file that cannot go now is an orphan
+        # `cchc cleanup` removes later, not an error for the user.
+        transaction.on_commit(lambda: _remove_unnamed(wanted), robust=True)
+
+
+def _remove_unnamed(names: set[str]) -> None:
+    for name in sorted(names - named_files(among=names)):
+        default_storage.delete(name)

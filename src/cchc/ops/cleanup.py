@@ -4,11 +4,14 @@
   transaction never committed: removed. If a row names it, the crash came between the
   commit and the link: it is linked to its name instead.
 - A big upload Django spilled into `FILE_UPLOAD_TEMP_DIR` while a request read it: removed.
-- A file in the media folder that no row names (any file field of any model): removed.
+- A file in the media folder that no row names (any file field of any model,
+  `lib.files.named_files`): removed. The services that delete a row remove its file
+  themselves on commit (`remove_stored_after_commit`), by the same rule.
 - The import's staged uploads are named by no row, only by a session: they are removed
   after the import's own grace period (`clear_import_uploads`), not as orphans.
 - Rows that only grow: the API's answers kept for Idempotency-Key retries, once older than
-  CCHC_IDEMPOTENCY_HOURS (the API forgets them then anyway).
+  CCHC_IDEMPOTENCY_HOURS (the API forgets them then anyway), and the rate limit's counts of
+  past minutes (with the database cache).
 
 Nothing younger than the given age is touched: it may belong to a request still running.
 """
@@ -21,12 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
-from django.db import models
 
-from cchc.api.models import IdempotencyKey
-from cchc.api.services import idempotency_cutoff, idempotency_expire
+from cchc.api.models import IdempotencyKey, RateCount
+from cchc.api.services import idempotency_cutoff, idempotency_expire, rate_cutoff, rate_expire
+from cchc.lib.files import named_files
 from cchc.lib.storage import INCOMING, publish
 from cchc.plans.imports.staging import STAGING_DAYS, STAGING_DIR, staged_expired
 
@@ -38,17 +40,7 @@ class Cleanup:
     linked: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     expired_keys: int = 0  # Idempotency-Key answers past their time
-
-
-def named_files() -> set[str]:
-    """The names every file field of every model holds."""
-    names: set[str] = set()
-    for model in apps.get_models():
-        for f in model._meta.concrete_fields:
-            if isinstance(f, models.FileField):
-                rows = model._base_manager.values_list(f.name, flat=True).distinct()
-                names.update(name for name in rows.iterator() if name)
-    return names
+    expired_rates: int = 0  # the API's call counts of past minutes
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -89,6 +81,7 @@ def find(*, older_than: datetime.timedelta) -> Cleanup:
     staged = staged_expired(older_than=datetime.timedelta(days=STAGING_DAYS))
     found.removed += [media / name for name in staged]
     found.expired_keys = IdempotencyKey.objects.filter(created_at__lt=idempotency_cutoff()).count()
+    found.expired_rates = RateCount.objects.filter(minute__lt=rate_cutoff()).count()
     return found
 
 
@@ -102,6 +95,7 @@ def run(*, older_than: datetime.timedelta) -> Cleanup:
         path.unlink(missing_ok=True)
     _prune(media / INCOMING, older_than)
     done.expired_keys = idempotency_expire()
+    done.expired_rates = rate_expire()
     return done
 
 

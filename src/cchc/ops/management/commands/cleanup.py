@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Remove what a crash left among the files: waiting copies and spilled uploads, and "
         "files in the media folder that no row names; and the API's expired Idempotency-Key "
-        "answers (run it daily)."
+        "answers and past minutes' call counts (run it daily)."
     )
 
     def add_arguments(self, parser):
@@ -41,6 +41,11 @@ class Command(BaseCommand):
             "n": done.expired_keys,
             "verb": verb[1],
         }
+        rates = _("%(n)d số đếm lượt gọi API của những phút đã qua %(verb)s") % {
+            "n": done.expired_rates,
+            "verb": verb[1],
+        }
         suffix = _(" (chạy thử: không thay đổi gì).") if dry_run else "."
         self.stdout.write(summary + suffix)
         self.stdout.write(keys + suffix)
+        self.stdout.write(rates + suffix)
