@@ -106,6 +106,13 @@ def test_only_the_responsible_unit_answers(world, person):
         event = AuditEvent.objects.filter(action="finding.answer").get()
         assert event.actor == world.users[person]
         assert event.changes["files"] == [None, ["bien-ban.pdf"]]
+        # Answered already: the unit's step, not the finding's state any more (409).
+        again = answer(client_of(world, person), one)
+        assert again.status_code == 409 and error_of(again)["code"] == "conflict"
+        assert error_of(again)["message"] == (
+            "Kiến nghị đang ở trạng thái “Đã trả lời”, không trả lời được nữa."
+        )
+        assert FindingAnswer.objects.count() == 1
     else:
         assert response.status_code == (403 if person in READS_ONE else 404), response.content
         assert not FindingAnswer.objects.exists()

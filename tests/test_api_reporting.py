@@ -113,3 +113,34 @@ def test_a_report_is_drafted_and_submitted_through_the_webs_services(world):
     again = head.post(f"{url}/submit", {"version": current}, key="s-1")
     assert again.json() == submitted.json() and submitted.json()["submissions"] == 1
     assert api_as(world, "focal_b").post(f"{url}/draft", draft).status_code == 404
+
+
+def test_a_report_in_the_wrong_status_is_409_not_403(world):
+    """A write the person's role allows, refused for the report's status (sent already),
+    is a conflict with its state, with the service's message; one the role does not
+    allow stays 403; nothing is written by either."""
+    period, unit = make_period(world), world.units["CTH"]
+    url = f"/periods/{period.pk}/reports/{unit.pk}"
+    focal, head = api_as(world, "focal_a"), api_as(world, "head_a")
+    version = head.get(url).json()["version"]
+    sent = head.post(f"{url}/submit", {"version": version})
+    assert sent.status_code == 200, sent.content
+    now = sent.json()["version"]
+    again = head.post(f"{url}/submit", {"version": now})
+    assert again.status_code == 409, again.content
+    assert again.json()["error"] == {
+        "code": "conflict",
+        "message": "Báo cáo đang ở trạng thái “Đã gửi”, không gửi lại được.",
+        "fields": {},
+    }
+    draft = focal.post(f"{url}/draft", {"version": now, "proposals": "Sửa sau khi gửi"})
+    assert draft.status_code == 409, draft.content
+    assert draft.json()["error"]["message"] == "Báo cáo đang ở trạng thái “Đã gửi”, không sửa được."
+    # The role is checked first: a focal officer never submits where the unit has a head.
+    refused = focal.post(f"{url}/submit", {"version": now})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    report = selectors.unit_report_page(
+        user=world.users["head_a"], period=period, unit=unit, today=timezone.localdate()
+    ).report
+    assert report.version == now and report.proposals == "" and report.versions.count() == 1
+    assert AuditEvent.objects.filter(action="unit_report.submit").count() == 1

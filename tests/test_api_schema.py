@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from cchc.api.api import api
 from tests.api_helpers import token_for
 
 CHECKS = [
@@ -57,3 +58,12 @@ def test_no_server_error_and_answers_fit_the_schema(case, tokens, world):
         headers = {"Authorization": f"Bearer {token}"}
         response = case.call(headers=headers)
         case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+def test_every_write_declares_a_conflict():
+    """A write refused for its object's state (lib.refusals.WrongState) or over a stale
+    version answers 409: every write's description says it may."""
+    paths = api.get_openapi_schema(path_prefix="/api/v1/")["paths"]
+    writes = {p: op for p, ops in paths.items() for m, op in ops.items() if m == "post"}
+    assert "/api/v1/assessments/{assessment_id}/submit" in writes
+    assert [p for p, op in writes.items() if 409 not in op["responses"]] == []

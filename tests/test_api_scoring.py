@@ -293,7 +293,11 @@ def test_the_whole_way_from_draft_to_finalised(world, opened):
         path_of(a, "/answer"), {"note": "Đề nghị xem lại", "answers": {str(lower.pk): "Có QĐ"}}
     )
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
-    assert focal.post(path_of(a, "/answer"), {"note": "Lần hai"}).status_code == 403
+    twice = focal.post(path_of(a, "/answer"), {"note": "Lần hai"})
+    assert twice.status_code == 409 and error_of(twice)["message"] == (
+        "Bản đánh giá đang ở trạng thái “Đơn vị đã giải trình”: đơn vị chỉ giải trình một lần, "
+        "sau khi nhận kết quả thẩm định."
+    )
     # The office enters the survey's points and finalises after the cut-off.
     for survey in a.scores.filter(criterion__method=Method.SURVEY).select_related("criterion"):
         entered = office.post(
@@ -462,6 +466,41 @@ def test_a_step_of_another_method_is_refused_as_on_the_web(world, opened):
 # --- conflicts, retries, hostile values ------------------------------------------------------
 
 
+def test_a_step_the_state_does_not_allow_is_409_and_a_missing_role_still_403(world, opened):
+    """Refused for the assessment's state (sent twice, finalised before the council's
+    appraisal), the person holding the step's role: 409 with the service's message, nothing
+    written. Without the role, 403 whatever the state."""
+    a = opened["CTH"]
+    score_all(a, world.users["focal_a"])
+    head, focal, office = (api_as(world, r) for r in ("head_a", "focal_a", "office"))
+    sent = head.post(path_of(a, "/submit"))
+    assert sent.status_code == 200, sent.content
+    version = sent.json()["version"]
+    again = head.post(path_of(a, "/submit"), {"version": version})
+    assert again.status_code == 409, again.content
+    assert error_of(again) == {
+        "code": "conflict",
+        "message": "Bản đánh giá đang ở trạng thái “Đã gửi, chờ thẩm định”, không gửi lại được.",
+        "fields": {},
+    }
+    refused = focal.post(path_of(a, "/submit"), {"version": version})
+    assert refused.status_code == 403, refused.content
+    assert error_of(refused)["message"] == "Chỉ thủ trưởng đơn vị gửi bản tự đánh giá."
+    with on_day(AFTER_CUT_OFF):
+        early = office.post(path_of(a, "/finalise"), {"version": version})
+        by_head = head.post(path_of(a, "/finalise"), {"version": version})
+    assert early.status_code == 409 and error_of(early)["message"] == (
+        "Bản đánh giá đang ở trạng thái “Đã gửi, chờ thẩm định”: chỉ chốt kết quả bản đã "
+        "thẩm định và chưa chốt."
+    )
+    assert by_head.status_code == 403
+    assert error_of(by_head)["message"] == "Chỉ Văn phòng chốt kết quả, sau khi hội đồng thẩm định."
+    a.refresh_from_db()
+    assert (a.status, a.version) == (AssessmentStatus.SUBMITTED, version)
+    assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
+    assert not AuditEvent.objects.filter(action="assessment.finalise").exists()
+
+
 def test_a_stale_version_is_409_and_a_retry_writes_once(world, opened):
     a = opened["CTH"]
     focal = api_as(world, "focal_a")
@@ -608,9 +647,12 @@ def test_evidence_is_checked_as_on_the_web(world, opened, settings):
     assert api_as(world, "focal_b").get(link).status_code == 404
     submitted(world, a)
     assert api_as(world, "office").get(link).status_code == 200
-    # After sending, the unit no longer removes a file.
+    # After sending, the unit no longer removes a file: the state's refusal, not the role's.
     gone = focal.post(path_of(a, f"/scores/{score.pk}/files/{stored['id']}/remove"))
-    assert gone.status_code == 403 and ScoreFile.objects.count() == 1
+    assert gone.status_code == 409 and ScoreFile.objects.count() == 1
+    assert error_of(gone)["message"] == (
+        "Bản đánh giá đang ở trạng thái “Đã gửi, chờ thẩm định”, không bỏ tệp được nữa."
+    )
     wrong = focal.post(path_of(a, f"/scores/{score.pk + 1}/files/{stored['id']}/remove"))
     assert wrong.status_code == 404
 

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cchc.audit.models import AuditEvent
+from cchc.lib.refusals import WrongState
 from cchc.notifications.models import Kind, Notification
 from cchc.orgs import services as org_services
 from cchc.oversight import inspection_services as services
@@ -178,6 +179,10 @@ def test_from_the_yearly_plan_to_closure(world):
     assert response.status_code == 302
     one.refresh_from_db()
     assert one.status == FindingStatus.ANSWERED
+    # A second click: answered already, its page says so (not a 403 page); nothing added.
+    twice = unit.post(answer, {"text": "Lần hai"}, follow=True)
+    assert twice.status_code == 200 and "không trả lời được nữa" in twice.content.decode()
+    assert one.answers.count() == 1
     stored = one.answers.get().files.get()
     assert stored.original_name == "bien-ban.pdf"
     heard = Notification.objects.filter(kind=Kind.FINDING, subject_id=one.pk, recipient=office)
@@ -311,7 +316,7 @@ def test_only_the_responsible_unit_answers_and_only_the_office_or_head_decides(w
     with pytest.raises(PermissionDenied):
         services.finding_answer(actor=world.users["office"], finding=one, text="x")
     services.finding_answer(actor=world.users["focal_a"], finding=one, text="Đã làm")
-    with pytest.raises(PermissionDenied):  # answered: not again until reopened
+    with pytest.raises(WrongState):  # answered: not again until reopened (the state's refusal)
         services.finding_answer(actor=world.users["focal_a"], finding=one, text="Lần nữa")
     for person in ("focal_a", "head_a", "leader", "viewer"):
         with pytest.raises(PermissionDenied):

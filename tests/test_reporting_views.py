@@ -163,6 +163,27 @@ def test_the_office_returns_and_accepts_over_http(world, period):
     assert "Bản đầu" in version_page and "head_a" in version_page
 
 
+def test_a_move_from_the_wrong_status_is_a_message_not_an_error_page(world, period):
+    """Refused for the report's status (WrongState), not the person's role: the page says
+    why, nothing changes."""
+    report = write(world, period, "CTH", "focal_a", results="Bản đầu")
+    submit(world, report, "head_a")
+    office = login("office")
+    office.post(f"/reporting/reports/{report.pk}/accept/")
+    returned = office.post(
+        f"/reporting/reports/{report.pk}/return/", {"comment": "Muộn"}, follow=True
+    )
+    assert returned.status_code == 200
+    assert "Chỉ trả lại được báo cáo đã gửi và chưa tiếp nhận." in returned.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED and report.return_comment == ""
+    unit = world.units["CTH"]
+    saved = login("focal_a").post(unit_url(period, unit, "save/"), form_data(report.version, "Sửa"))
+    assert saved.status_code == 200
+    assert "Báo cáo đang ở trạng thái “Đã tiếp nhận”, không sửa được." in saved.content.decode()
+    assert UnitReport.objects.get(pk=report.pk).version == report.version
+
+
 def test_one_click_nudges(world, period):
     office = login("office")
     office.post(f"/reporting/periods/{period.pk}/nudge/", {"unit": world.units["CTC"].pk})

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from cchc.audit.models import AuditEvent
+from cchc.lib.refusals import WrongState
 from cchc.notifications.models import Notification
 from cchc.plans import progress
 from cchc.plans.models import TaskStatus
@@ -92,7 +93,7 @@ def test_the_whole_way_from_self_assessment_to_finalised(world, scoring):
     services.correction_answer(
         actor=focal, assessment=a, note="Đề nghị xem lại", answers={manual.pk: "Có văn bản"}
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WrongState):  # the unit's role, but answered already
         services.correction_answer(actor=focal, assessment=a, note="Lần hai", answers={})
     for survey in a.scores.filter(criterion__method=Method.SURVEY):
         services.survey_save(
@@ -104,7 +105,7 @@ def test_the_whole_way_from_self_assessment_to_finalised(world, scoring):
     page = selectors.assessment_page(user=world.users["office"], assessment=a)
     assert a.total == page.totals["points"]
     assert a.total < page.totals["max"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WrongState):
         services.score_save(
             actor=focal,
             score=manual,
@@ -174,8 +175,9 @@ def test_finalised_figures_are_frozen_and_every_write_refused(world, scoring):
         lambda: services.assessment_finalise(actor=world.users["office"], assessment=a),
         lambda: services.assessment_submit(actor=world.users["head_a"], assessment=a),
     ]
+    # Each by a person whose role takes the step: refused for the state, finalised.
     for call in refused:
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(WrongState, match="Đã chốt kết quả"):
             call()
     with pytest.raises(PermissionDenied):
         services.assessment_reopen(

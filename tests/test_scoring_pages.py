@@ -304,6 +304,28 @@ def test_the_focal_officer_scores_with_a_file_and_removes_it(web, world, opened)
     assert score.files.count() == 1 and _events("assessment.file_remove") == 1
 
 
+def test_a_file_removed_once_sent_is_refused_on_the_page_not_a_403(web, world, opened):
+    """The unit's step, but no longer its state: the page says why (409); without the
+    unit's role, still 403. Nothing is removed either way."""
+    a = opened["CTH"]
+    score = _scores(a, Method.MANUAL)[0]
+    services.score_save(
+        actor=world.users["focal_a"],
+        score=score,
+        self_points=None,
+        explanation="",
+        no_evidence_reason="",
+        files=[_pdf("ke-hoach.pdf")],
+    )
+    stored = score.files.get()
+    _submitted(world, a)
+    response = web("focal_a").post(_url("score-file-remove", stored.pk))
+    assert response.status_code == 409
+    assert "không bỏ tệp được nữa" in response.content.decode()
+    assert web("office").post(_url("score-file-remove", stored.pk)).status_code == 403
+    assert score.files.count() == 1 and _events("assessment.file_remove") == 0
+
+
 HOSTILE_POINTS = ["-1", "1e9", "abc", "9" * 5000, "1,234", "Infinity", "NaN", "0x10"]
 
 
@@ -436,10 +458,19 @@ def test_the_head_sends_once_the_problems_are_gone(web, world, opened):
     focal = web("focal_a").post(_url("assessment-submit", a.pk), {"version": a.version})
     assert focal.status_code == 403
     _score_all(a, world.users["focal_a"])
-    response = web("head_a").post(_url("assessment-submit", a.pk), {"version": _version(a)})
+    version = _version(a)
+    response = web("head_a").post(_url("assessment-submit", a.pk), {"version": version})
     assert response.status_code == 302
     assert Assessment.objects.get(pk=a.pk).status == AssessmentStatus.SUBMITTED
     assert _events("assessment.submit") == 1
+    # A second click (the page drawn before the first was taken): the page saying why, not
+    # a 403 page; a focal officer's, without the head's role, still 403.
+    again = web("head_a").post(_url("assessment-submit", a.pk), {"version": version})
+    assert again.status_code == 409 and _events("assessment.submit") == 1
+    assert "không gửi lại được" in again.content.decode()
+    assert again.context["a"].status == AssessmentStatus.SUBMITTED
+    focal = web("focal_a").post(_url("assessment-submit", a.pk), {"version": _version(a)})
+    assert focal.status_code == 403
 
 
 # --- the council, the unit's answer, the office ------------------------------------------------
@@ -481,7 +512,9 @@ def test_the_council_appraises_lower_and_the_unit_answers_once(web, world, opene
     manual.refresh_from_db()
     assert manual.answer == "Có văn bản"
     again = unit.post(_url("assessment-answer", a.pk), {"version": _version(a), "note": "Lần hai"})
-    assert again.status_code == 403 and _events("assessment.answer") == 1
+    assert again.status_code == 409 and _events("assessment.answer") == 1
+    assert "đơn vị chỉ giải trình một lần" in again.content.decode()
+    assert again.context["answer_form"] is None  # the page as it stands: nothing to answer
 
 
 @pytest.mark.parametrize("role", ["office", "leader", "viewer", "head_a", "focal_a", "head_b"])

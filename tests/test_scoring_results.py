@@ -21,6 +21,7 @@ from django.urls import reverse
 from cchc.audit.models import AuditEvent
 from cchc.documents import pdf
 from cchc.documents import scoring as builder
+from cchc.lib.refusals import WrongState
 from cchc.orgs import services as org_services
 from cchc.scoring import assessment_services as assess
 from cchc.scoring import results, results_files
@@ -506,7 +507,7 @@ def test_closing_needs_every_assessment_finalised_then_nothing_changes(world, sc
         )
     with pytest.raises(ValidationError):
         set_services.criteria_set_close(actor=office, criteria_set=scored)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(WrongState, match="Đã kết thúc"):  # the office's step, a closed set
         assess.assessment_reopen(
             actor=office, assessment=pending, reason="Sai", to=AssessmentStatus.DRAFT
         )

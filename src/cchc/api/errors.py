@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from cchc.reporting.workflow import StaleVersion
+from cchc.lib.refusals import STATE
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -31,6 +31,10 @@ CODES = {
     422: "idempotency_key_reused",
     429: "rate_limited",
 }
+# A service's refusal with one of these codes and no field is a conflict with the object as
+# it is now (409), not bad input: saved by someone else since it was read (stale), or not
+# in a state that allows the write (lib.refusals.WrongState).
+CONFLICT_CODES = {"stale", STATE}
 # Where a parameter came from, which is not part of its name.
 SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 # The names of the endpoints' schema parameters (payload: UpdateIn, query: TaskQuery).
@@ -154,8 +158,12 @@ def _validation(api, request, exc: NinjaValidationError):
     return _answer(api, request, 400, body(400, invalid_message(fields), fields))
 
 
+def _is_conflict(exc: DjangoValidationError) -> bool:
+    return not hasattr(exc, "error_dict") and any(e.code in CONFLICT_CODES for e in exc.error_list)
+
+
 def _django_validation(api, request, exc: DjangoValidationError):
-    if isinstance(exc, StaleVersion):  # saved by someone else since it was read
+    if _is_conflict(exc):
         return _api_error(api, request, ApiError(409, " ".join(exc.messages)))
     return _api_error(api, request, from_django(exc))
 

@@ -6,7 +6,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from cchc.oversight.models import Finding, FindingFile, Inspection
 from cchc.plans.forms import MAX_ID
 
 from . import idempotency
-from .errors import ApiError
 from .plans_routes import ANY_FILE, ID, READ_ERRORS, WRITE_ERRORS, check_size
 from .schemas import Text
 
@@ -303,12 +301,6 @@ def finding_file_download(request, file_id: int = ID):
     return stored_file_response(selectors.finding_file_get(user=request.auth, pk=file_id))
 
 
-def _state_conflict(exc: DjangoValidationError) -> ApiError:
-    """A refusal that names no field: the finding is no longer where the request found it
-    (answered or decided meanwhile)."""
-    return ApiError(409, " ".join(exc.messages))
-
-
 @router.post(
     "/findings/{finding_id}/answers",
     response={201: FindingDetailOut, 200: FindingDetailOut, **WRITE_ERRORS},
@@ -344,10 +336,7 @@ def finding_accept(request, finding_id: int = ID):
     finding = selectors.finding_get(user=user, pk=finding_id)
 
     def write() -> tuple[int, dict]:
-        try:
-            services.finding_accept(actor=user, finding=finding)
-        except DjangoValidationError as exc:
-            raise _state_conflict(exc) from exc
+        services.finding_accept(actor=user, finding=finding)
         return 200, _finding_json(user, finding.pk)
 
     return Status(*idempotency.run(request, {}, write))
@@ -362,12 +351,7 @@ def finding_reopen(request, payload: ReopenIn, finding_id: int = ID):
         raise PermissionDenied(_("Chỉ Văn phòng hoặc trưởng đoàn được mở lại kiến nghị."))
 
     def write() -> tuple[int, dict]:
-        try:
-            services.finding_reopen(actor=user, finding=finding, reason=payload.reason)
-        except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict"):  # the reason: bad input, by its field
-                raise
-            raise _state_conflict(exc) from exc
+        services.finding_reopen(actor=user, finding=finding, reason=payload.reason)
         return 200, _finding_json(user, finding.pk)
 
     return Status(*idempotency.run(request, payload.model_dump(mode="json"), write))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from cchc.lib.replica import reads_from_replica
 from cchc.notifications import selectors as notification_selectors
 from cchc.notifications import services as notification_services
 from cchc.reporting import generation
@@ -69,10 +70,13 @@ class ConsolidatedOut(Schema):
 def consolidated_figures(request, period_id: int = ID):
     """What a ministry's own system pulls instead of retyping the report: for those who may
     read the consolidated report (the oversight roles of the issuing branch)."""
-    period = reporting_selectors.period_get(user=request.auth, pk=period_id)
-    report = reporting_selectors.consolidated_get(user=request.auth, period=period)
-    # The same choice as the files': the approved data when there is some.
-    inputs = generation.inputs(period, ExportFormat.XLSX, today=timezone.localdate())
+    # Only reads: on the replica if there is one; the report and its figures from the same
+    # server, so that an approval a second old is missing from both, not from one.
+    with reads_from_replica():
+        period = reporting_selectors.period_get(user=request.auth, pk=period_id)
+        report = reporting_selectors.consolidated_get(user=request.auth, period=period)
+        # The same choice as the files': the approved data when there is some.
+        inputs = generation.inputs(period, ExportFormat.XLSX, today=timezone.localdate())
     approved = bool(report and report.approved_data)
     return {
         "approved": approved,

@@ -6,7 +6,6 @@ import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +20,6 @@ from cchc.plans.forms import MAX_ID
 from cchc.plans.models import CompletionReview
 
 from . import idempotency
-from .errors import ApiError
 from .plans_routes import ID, LIST_DEFERRED, READ_ERRORS, WRITE_ERRORS, listed
 from .schemas import ErrorOut, TaskOut, Text
 
@@ -167,15 +165,10 @@ def _reviewable(user, task_id: int):
 
 def _answer(request, data: dict, answer) -> Status:
     """Run one review service once per Idempotency-Key: a refusal on a field is bad input
-    (400); one naming none means nothing awaits this answer any more (409)."""
+    (400); nothing awaiting this answer any more is the service's WrongState (409)."""
 
     def write() -> tuple[int, dict]:
-        try:
-            made = answer()
-        except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                raise
-            raise ApiError(409, " ".join(exc.messages)) from exc
+        made = answer()
         return 201, ReviewOut.model_validate(_review(made)).model_dump(mode="json")
 
     return Status(*idempotency.run(request, data, write))

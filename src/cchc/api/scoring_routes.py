@@ -11,13 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile as NinjaUploadedFile
 
@@ -257,10 +254,6 @@ def score_file_download(request, file_id: int = ID):
 WRITE: dict = {200: AssessmentDetailOut, **WRITE_ERRORS}
 
 
-def _stale(exc: DjangoValidationError) -> bool:
-    return not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list)
-
-
 def _run(
     request,
     data: dict,
@@ -273,16 +266,11 @@ def _run(
 ) -> Status:
     """Take `step` once per Idempotency-Key; answer `shown(what step returned)`, by default
     the assessment as the user now sees it. A write over a version someone else changed
-    meanwhile is 409."""
+    meanwhile, or on an assessment whose state does not allow it, is 409 (`errors`)."""
     user = request.auth
 
     def write() -> tuple[int, dict]:
-        try:
-            done = step()
-        except DjangoValidationError as exc:
-            if _stale(exc):
-                raise ApiError(409, " ".join(exc.messages)) from exc
-            raise
+        done = step()
         if shown is None:
             body = assessment_json(user, assessment_selectors.assessment_get(user=user, pk=pk))
         else:
@@ -303,27 +291,17 @@ def _step(request, payload: Schema, assessment_id: int, call) -> Status:
 
 @dataclass(frozen=True)
 class ScoreKind:
-    """Whose points on a criterion: the methods they are for, the web's refusal otherwise,
-    and the body's field that carries them."""
+    """Whose points on a criterion: the methods they are for, the step (whose refusal to
+    the person answers another method), and the body's field that carries them."""
 
     methods: tuple[str, ...]
-    refusal: Promise
+    step: services.Step
     field: str
 
 
-SELF = ScoreKind(
-    services.UNIT_SCORED, _lazy("Chỉ đơn vị đang tự chấm được sửa điểm."), "self_points"
-)
-APPRAISAL = ScoreKind(
-    services.UNIT_SCORED,
-    _lazy("Chỉ thành viên hội đồng thẩm định chấm bản đã gửi, trước khi chốt."),
-    "appraised_points",
-)
-SURVEY = ScoreKind(
-    (Method.SURVEY,),
-    _lazy("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."),
-    "points",
-)
+SELF = ScoreKind(services.UNIT_SCORED, services.SELF_SCORE, "self_points")
+APPRAISAL = ScoreKind(services.UNIT_SCORED, services.APPRAISE, "appraised_points")
+SURVEY = ScoreKind((Method.SURVEY,), services.SURVEY, "points")
 
 
 def _score_of(user, assessment_id: int, score_id: int, kind: ScoreKind) -> Score:
@@ -333,7 +311,7 @@ def _score_of(user, assessment_id: int, score_id: int, kind: ScoreKind) -> Score
     if score.assessment_id != assessment_id:
         raise Http404
     if score.criterion.method not in kind.methods:
-        raise PermissionDenied(str(kind.refusal))
+        raise PermissionDenied(str(kind.step.who))
     return score
 
 
@@ -490,15 +468,11 @@ def appraisal_send(request, payload: AppraisalSendIn, assessment_id: int = ID):
     )
 
 
-ANSWER_REFUSAL = _lazy("Đơn vị chỉ giải trình một lần, sau khi nhận kết quả thẩm định.")
-
-
 def _answer(user, assessment: Assessment, payload: AnswerIn) -> None:
     """The web's answer form: a note, and words only on the criteria the council scored
-    otherwise (as the unit sees them)."""
+    otherwise (as the unit sees them), once the step is open to the user."""
+    services.step_check(actor=user, assessment=assessment, step=services.ANSWER)
     page = assessment_selectors.assessment_page(user=user, assessment=assessment)
-    if not page.abilities.can_answer:
-        raise PermissionDenied(str(ANSWER_REFUSAL))
     differing = {r.score.pk for r in page.rows if r.differs and r.score is not None}
     others = sorted(set(payload.answers) - differing)
     if others:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
+from cchc.lib.refusals import WrongState
 from cchc.lib.text import person_name
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
@@ -91,11 +92,34 @@ def can_work(user: User, inspection: Inspection) -> bool:
     return is_office(user, inspection) or member_of(user, inspection) is not None
 
 
+def answers_for(user: User, finding: Finding) -> bool:
+    """The person is of the unit that must fix the finding: its focal officers, its head."""
+    return access_for(user).covers(finding.responsible_unit.path, *ANSWER_ROLES)
+
+
+def _live(finding: Finding) -> bool:
+    return finding.inspection.status in (InspectionStatus.IN_PROGRESS, InspectionStatus.CONCLUDED)
+
+
 def can_answer(user: User, finding: Finding) -> bool:
     """The responsible unit's focal officers and head answer an open finding."""
-    live = finding.inspection.status in (InspectionStatus.IN_PROGRESS, InspectionStatus.CONCLUDED)
-    covered = access_for(user).covers(finding.responsible_unit.path, *ANSWER_ROLES)
-    return live and finding.status == FindingStatus.OPEN and covered
+    return _live(finding) and finding.status == FindingStatus.OPEN and answers_for(user, finding)
+
+
+def answer_check(*, actor: User, finding: Finding) -> None:
+    """Refuse an answer: PermissionDenied to a person not of the responsible unit,
+    WrongState while the finding does not wait for one (answered, closed)."""
+    _refuse(answers_for(actor, finding), _("Chỉ đơn vị khắc phục trả lời kiến nghị đang mở."))
+    if finding.status != FindingStatus.OPEN:
+        raise WrongState(
+            _("Kiến nghị đang ở trạng thái “%(status)s”, không trả lời được nữa.")
+            % {"status": finding.get_status_display()}
+        )
+    if not _live(finding):
+        raise WrongState(
+            _("Cuộc kiểm tra đang ở trạng thái “%(status)s”, không trả lời kiến nghị được.")
+            % {"status": finding.inspection.get_status_display()}
+        )
 
 
 def can_decide(user: User, finding: Finding) -> bool:
@@ -366,7 +390,7 @@ def inspection_start(*, actor: User, inspection: Inspection) -> Inspection:
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _refuse(can_lead(actor, inspection), _("Chỉ Văn phòng hoặc trưởng đoàn được bắt đầu."))
     if inspection.status != InspectionStatus.PLANNED:
-        raise ValidationError(_("Cuộc kiểm tra đã bắt đầu."))
+        raise WrongState(_("Cuộc kiểm tra đã bắt đầu."))
     if not inspection.decision_number:
         raise ValidationError(_("Hãy ghi số quyết định kiểm tra trước khi bắt đầu."))
     if inspection.members.filter(is_head=True).count() != 1:
@@ -383,7 +407,7 @@ def inspection_conclude(
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _refuse(can_lead(actor, inspection), _("Chỉ Văn phòng hoặc trưởng đoàn được kết luận."))
     if inspection.status != InspectionStatus.IN_PROGRESS:
-        raise ValidationError(_("Chỉ kết luận được cuộc kiểm tra đang tiến hành."))
+        raise WrongState(_("Chỉ kết luận được cuộc kiểm tra đang tiến hành."))
     if not conclusion.strip():
         raise ValidationError({"conclusion": _("Hãy ghi kết luận kiểm tra.")})
     _move(
@@ -403,9 +427,9 @@ def inspection_close(*, actor: User, inspection: Inspection) -> Inspection:
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _refuse(is_office(actor, inspection), _("Chỉ Văn phòng được kết thúc cuộc kiểm tra."))
     if inspection.status != InspectionStatus.CONCLUDED:
-        raise ValidationError(_("Chỉ kết thúc được cuộc kiểm tra đã kết luận."))
+        raise WrongState(_("Chỉ kết thúc được cuộc kiểm tra đã kết luận."))
     if inspection.findings.exclude(status=FindingStatus.CLOSED).exists():
-        raise ValidationError(
+        raise WrongState(
             _("Còn kiến nghị chưa đóng: cuộc kiểm tra kết thúc khi kiến nghị cuối cùng được đóng.")
         )
     _move(actor, inspection, InspectionStatus.CLOSED, closed_at=timezone.now())
@@ -548,7 +572,7 @@ def finding_answer(
         .select_related("inspection__plan__issuing_unit", "inspection__unit", "responsible_unit")
         .get(pk=finding.pk)
     )
-    _refuse(can_answer(actor, finding), _("Chỉ đơn vị khắc phục trả lời kiến nghị đang mở."))
+    answer_check(actor=actor, finding=finding)
     if not text.strip():
         raise ValidationError({"text": _("Hãy ghi kết quả khắc phục.")})
     answer = FindingAnswer.objects.create(finding=finding, text=text.strip(), answered_by=actor)
@@ -603,7 +627,7 @@ def finding_accept(*, actor: User, finding: Finding) -> Finding:
         _("Chỉ Văn phòng hoặc trưởng đoàn được đóng kiến nghị."),
     )
     if finding.status != FindingStatus.ANSWERED:
-        raise ValidationError(_("Chỉ đóng được kiến nghị đơn vị đã trả lời."))
+        raise WrongState(_("Chỉ đóng được kiến nghị đơn vị đã trả lời."))
     now = timezone.now()
     answer = _latest_answer(finding)
     answer.outcome, answer.decided_by, answer.decided_at = AnswerOutcome.ACCEPTED, actor, now
@@ -634,7 +658,7 @@ def finding_reopen(*, actor: User, finding: Finding, reason: str) -> Finding:
         _("Chỉ Văn phòng hoặc trưởng đoàn được mở lại kiến nghị."),
     )
     if finding.status != FindingStatus.ANSWERED:
-        raise ValidationError(_("Chỉ mở lại được kiến nghị đơn vị đã trả lời."))
+        raise WrongState(_("Chỉ mở lại được kiến nghị đơn vị đã trả lời."))
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại.")})
     answer = _latest_answer(finding)

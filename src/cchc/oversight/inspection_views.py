@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.documents.pdf import PdfUnavailable
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest
+from cchc.lib.refusals import WrongState
 
 from . import inspection_files
 from . import inspection_forms as forms
@@ -404,8 +405,11 @@ def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def finding_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, pk=pk)
-    if not services.can_answer(request.user, finding):
-        raise PermissionDenied(_("Chỉ đơn vị khắc phục trả lời kiến nghị đang mở."))
+    try:
+        services.answer_check(actor=request.user, finding=finding)
+    except WrongState as exc:  # answered meanwhile, or a second click: said on its page
+        _errors(request, exc)
+        return redirect("oversight:finding-detail", pk=finding.pk)
     form = forms.AnswerForm(request.POST, request.FILES)
     sent = _submit(
         request,

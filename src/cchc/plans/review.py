@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cchc.audit.services import audit_record, diff, snapshot
 from cchc.lib.dates import format_day_time
+from cchc.lib.refusals import WrongState
 from cchc.lib.text import person_name
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
@@ -66,28 +67,28 @@ def _open(
 def _pending(task: Task, report: int | None) -> tuple[TaskUpdate, list[CompletionReview]]:
     """The done report awaiting review now, checked against the one the page showed
     (`report`): a second click, or a page opened before someone else answered or before
-    the unit reported again, is refused with what happened."""
+    the unit reported again, is refused with what happened (WrongState)."""
     updates = list(task.updates.all())
     reviews = list(task.completion_reviews.select_related("reviewed_by"))
     status = review_status(updates, reviews, today())
     latest = max(reviews, key=lambda r: (r.reviewed_at, r.pk), default=None)
     if status.state == ReviewState.CONFIRMED and status.review is not None:
-        raise ValidationError(
+        raise WrongState(
             _("Nhiệm vụ đã được %(who)s xác nhận hoàn thành lúc %(when)s.")
             % {"who": person_name(status.review.reviewed_by), "when": _when(status.review)}
         )
     if status.state != ReviewState.AWAITING or status.report is None:
         if latest is not None and latest.decision == ReviewDecision.RETURNED:
-            raise ValidationError(
+            raise WrongState(
                 _(
                     "Nhiệm vụ đã được %(who)s trả lại lúc %(when)s; "
                     "đơn vị chưa báo cáo hoàn thành lại."
                 )
                 % {"who": person_name(latest.reviewed_by), "when": _when(latest)}
             )
-        raise ValidationError(_("Nhiệm vụ không ở trạng thái chờ xác nhận hoàn thành."))
+        raise WrongState(_("Nhiệm vụ không ở trạng thái chờ xác nhận hoàn thành."))
     if report is not None and report != status.report.pk:
-        raise ValidationError(
+        raise WrongState(
             _(
                 "Đơn vị đã báo cáo hoàn thành lại sau khi trang này được mở: hãy tải lại trang "
                 "và đọc báo cáo mới trước khi xác nhận hoặc trả lại."

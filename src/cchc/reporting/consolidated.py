@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record, diff, snapshot
+from cchc.lib.refusals import WrongState
 
 from . import consolidation, permissions
 from .generation import active_template
@@ -104,7 +105,7 @@ def _locked_draft(
     report = _locked_consolidated(report)
     authorize(actor, lambda a: permissions.can_manage_periods(a, report.period.plan))
     if not report.is_editable:
-        raise ValidationError(
+        raise WrongState(
             _("Báo cáo tổng hợp đang ở trạng thái “%(status)s”, không sửa được.")
             % {"status": report.get_status_display()}
         )

@@ -24,6 +24,7 @@ from cchc.documents import consolidated as documents
 from cchc.lib.dates import format_day
 from cchc.lib.files import check_upload, store_upload
 from cchc.lib.office_files import OfficeFileRefused, office_file_kind
+from cchc.lib.refusals import WrongState
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify_many
 from cchc.orgs.models import Unit
@@ -276,7 +277,7 @@ def unit_report_save(
     report = _locked_report(report)
     authorize(actor, lambda a: permissions.can_write_report(a, report.unit))
     if not report.is_editable:
-        raise ValidationError(
+        raise WrongState(
             _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
             % {"status": report.get_status_display()}
         )
@@ -379,7 +380,7 @@ def unit_report_attach(
     report = _locked_report(report)
     authorize(actor, lambda a: permissions.can_write_report(a, report.unit))
     if not report.is_editable:
-        raise ValidationError(_("Báo cáo đã gửi, không đính kèm thêm được."))
+        raise WrongState(_("Báo cáo đã gửi, không đính kèm thêm được."))
     check_upload(file)
     attachment = UnitReportAttachment(
         report=report, description=description.strip(), uploaded_by=actor

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cchc.audit.services import audit_record
 from cchc.lib.dates import format_day_time
+from cchc.lib.refusals import WrongState
 from cchc.lib.text import person_name
 from cchc.orgs.access import Access, access_for
 
@@ -129,9 +130,9 @@ def transition(obj: Report, move: Move, *, actor: User | None) -> Iterator[dict[
     """Make `move` on `obj`: refused unless `obj` is in one of its statuses. The `with` body
     makes its own checks, sets its own fields and adds its own audit changes to the dict it
     gets; then the status is set, the version bumped, the row saved and the move's event
-    recorded. A refusal in the body writes nothing."""
+    recorded. A refusal in the body writes nothing; one for the status is WrongState."""
     if obj.status not in move.allowed_from:
-        raise ValidationError(move.refusal % {"status": obj.get_status_display()})
+        raise WrongState(move.refusal % {"status": obj.get_status_display()})
     changes = {"status": [obj.status, move.to]}
     yield changes
     obj.status = move.to

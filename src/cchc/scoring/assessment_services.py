@@ -2,11 +2,13 @@
 assessments of a set in use; the unit scores itself (points, explanation, evidence or the
 reason there is none) and its head sends it; the council appraises (its points and comment
 beside the unit's) and sends its appraisal; the unit may answer once; the office finalises,
-which freezes every figure, and only the office reopens, with a reason. Each write checks the
-abilities of `permissions.assessment_abilities`, takes the row's lock, audits itself."""
+which freezes every figure, and only the office reopens, with a reason. Each write takes the
+row's lock, checks its step (`step_check`: the person's role, then the assessment's state)
+and audits itself."""
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -15,10 +17,13 @@ from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cchc.audit.services import audit_record
-from cchc.lib.files import check_upload, store_upload
+from cchc.lib.files import check_upload, remove_stored_after_commit, store_upload
+from cchc.lib.refusals import WrongState
 from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify
 from cchc.orgs.models import Role, Unit
@@ -35,7 +40,7 @@ from .models import (
     ScoreFile,
     SetStatus,
 )
-from .permissions import AssessmentAbilities, assessment_abilities, can_manage
+from .permissions import can_manage, step_roles, step_states
 from .tree import code_key
 
 UNIT_SCORED = (Method.MANUAL, Method.YES_NO)  # what the unit scores itself; the rest is not
@@ -54,12 +59,90 @@ def _locked(assessment: Assessment) -> Assessment:
     )
 
 
-def _require(actor: User | None, assessment: Assessment, ability: str, message: str) -> None:
+@dataclass(frozen=True)
+class Step:
+    """A step on an assessment: the ability it needs (of `permissions.Steps`) and why it is
+    refused: `who` to a person whose roles do not reach it, `when` (naming the status,
+    %(status)s) to one whose roles do while the assessment's state does not allow it."""
+
+    ability: str
+    who: Promise
+    when: Promise
+
+
+SELF_SCORE = Step(
+    "can_self_score",
+    _lazy("Chỉ đơn vị đang tự chấm được sửa điểm."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không sửa điểm tự chấm được nữa."),
+)
+FILE_REMOVE = Step(
+    "can_self_score",
+    _lazy("Chỉ đơn vị đang tự chấm được bỏ tệp."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không bỏ tệp được nữa."),
+)
+SUBMIT = Step(
+    "can_submit",
+    _lazy("Chỉ thủ trưởng đơn vị gửi bản tự đánh giá."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không gửi lại được."),
+)
+APPRAISE = Step(
+    "can_appraise",
+    _lazy("Chỉ thành viên hội đồng thẩm định chấm bản đã gửi, trước khi chốt."),
+    _lazy(
+        "Bản đánh giá đang ở trạng thái “%(status)s”: hội đồng chỉ chấm bản đã gửi hoặc đã "
+        "giải trình, trước khi chốt."
+    ),
+)
+SEND_APPRAISAL = Step(
+    "can_send_appraisal",
+    _lazy("Chỉ thành viên hội đồng thẩm định gửi kết quả thẩm định của bản đã gửi."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không gửi kết quả thẩm định được."),
+)
+ANSWER = Step(
+    "can_answer",
+    _lazy("Đơn vị chỉ giải trình một lần, sau khi nhận kết quả thẩm định."),
+    _lazy(
+        "Bản đánh giá đang ở trạng thái “%(status)s”: đơn vị chỉ giải trình một lần, sau khi "
+        "nhận kết quả thẩm định."
+    ),
+)
+SURVEY = Step(
+    "can_enter_survey",
+    _lazy("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không nhập điểm điều tra được nữa."),
+)
+FINALISE = Step(
+    "can_finalise",
+    _lazy("Chỉ Văn phòng chốt kết quả, sau khi hội đồng thẩm định."),
+    _lazy(
+        "Bản đánh giá đang ở trạng thái “%(status)s”: chỉ chốt kết quả bản đã thẩm định và "
+        "chưa chốt."
+    ),
+)
+REOPEN = Step(
+    "can_reopen",
+    _lazy("Chỉ Văn phòng được mở lại bản đánh giá."),
+    _lazy("Bản đánh giá đang ở trạng thái “%(status)s”, không mở lại được."),
+)
+
+
+def step_check(*, actor: User | None, assessment: Assessment, step: Step) -> None:
+    """Refuse `step` to `actor` (None, the system, is never refused): PermissionDenied
+    (403) when their roles do not reach it; WrongState (409 through the API, a message on
+    the page) when they do but the assessment's state does not allow it now."""
     if actor is None:
         return
-    abilities: AssessmentAbilities = assessment_abilities(actor, assessment)
-    if not getattr(abilities, ability):
-        raise _deny(message)
+    if not getattr(step_roles(actor, assessment), step.ability):
+        raise _deny(str(step.who))
+    if getattr(step_states(assessment), step.ability):
+        return
+    criteria_set = assessment.criteria_set
+    if criteria_set.status != SetStatus.IN_USE:
+        raise WrongState(
+            _("Bộ tiêu chí đang ở trạng thái “%(status)s”: bản đánh giá không thay đổi được.")
+            % {"status": criteria_set.get_status_display()}
+        )
+    raise WrongState(str(step.when) % {"status": assessment.get_status_display()})
 
 
 def _check_version(assessment: Assessment, version: int | None) -> None:
@@ -120,7 +203,7 @@ def assessments_open(
     if actor is not None and not can_manage(actor, criteria_set.unit):
         raise _deny(_("Chỉ Văn phòng của đơn vị ban hành bộ tiêu chí được mở đợt đánh giá."))
     if criteria_set.status != SetStatus.IN_USE:
-        raise ValidationError(_("Chỉ mở đánh giá theo bộ tiêu chí đang áp dụng."))
+        raise WrongState(_("Chỉ mở đánh giá theo bộ tiêu chí đang áp dụng."))
     outside = [u.name for u in units if not u.path.startswith(criteria_set.unit.path)]
     if outside:
         raise ValidationError(
@@ -182,7 +265,7 @@ def score_save(
     """The unit's points for one criterion it scores itself, with its explanation, new
     evidence files and, where it has none, the reason."""
     assessment = _locked(score.assessment)
-    _require(actor, assessment, "can_self_score", _("Chỉ đơn vị đang tự chấm được sửa điểm."))
+    step_check(actor=actor, assessment=assessment, step=SELF_SCORE)
     _check_version(assessment, version)
     score = Score.objects.select_related("criterion").get(pk=score.pk, assessment=assessment)
     if score.criterion.method not in UNIT_SCORED:
@@ -223,13 +306,14 @@ def _str(value: Decimal | None) -> str | None:
 @transaction.atomic
 def score_file_remove(*, actor: User | None, score_file: ScoreFile) -> None:
     assessment = _locked(score_file.score.assessment)
-    _require(actor, assessment, "can_self_score", _("Chỉ đơn vị đang tự chấm được bỏ tệp."))
+    step_check(actor=actor, assessment=assessment, step=FILE_REMOVE)
     audit_record(
         actor=actor,
         action="assessment.file_remove",
         obj=assessment,
         changes={"file": score_file.original_name, "sha256": score_file.sha256},
     )
+    remove_stored_after_commit([score_file.file.name])
     score_file.delete()
     _bump(assessment)
 
@@ -260,7 +344,7 @@ def assessment_submit(*, actor: User | None, assessment: Assessment, version: in
     """The unit's head sends the self-assessment for appraisal; the council and the office
     are told."""
     assessment = _locked(assessment)
-    _require(actor, assessment, "can_submit", _("Chỉ thủ trưởng đơn vị gửi bản tự đánh giá."))
+    step_check(actor=actor, assessment=assessment, step=SUBMIT)
     _check_version(assessment, version)
     problems = submit_problems(assessment)
     if problems:
@@ -294,12 +378,7 @@ def appraisal_save(
     version: int | None = None,
 ) -> Score:
     assessment = _locked(score.assessment)
-    _require(
-        actor,
-        assessment,
-        "can_appraise",
-        _("Chỉ thành viên hội đồng thẩm định chấm bản đã gửi, trước khi chốt."),
-    )
+    step_check(actor=actor, assessment=assessment, step=APPRAISE)
     _check_version(assessment, version)
     score = Score.objects.select_related("criterion").get(pk=score.pk, assessment=assessment)
     if score.criterion.method not in UNIT_SCORED:
@@ -331,12 +410,7 @@ def appraisal_send(
     """The council's appraisal goes to the unit. A criterion the council left without points
     keeps the unit's own (accepted as scored), and the audit names each."""
     assessment = _locked(assessment)
-    _require(
-        actor,
-        assessment,
-        "can_send_appraisal",
-        _("Chỉ thành viên hội đồng thẩm định gửi kết quả thẩm định của bản đã gửi."),
-    )
+    step_check(actor=actor, assessment=assessment, step=SEND_APPRAISAL)
     _check_version(assessment, version)
     accepted = []
     for score in assessment.scores.filter(
@@ -379,12 +453,7 @@ def correction_answer(
 ) -> Assessment:
     """The unit's one answer to the appraisal: a note and, per criterion, its explanation."""
     assessment = _locked(assessment)
-    _require(
-        actor,
-        assessment,
-        "can_answer",
-        _("Đơn vị chỉ giải trình một lần, sau khi nhận kết quả thẩm định."),
-    )
+    step_check(actor=actor, assessment=assessment, step=ANSWER)
     _check_version(assessment, version)
     note = note.strip()
     answers = {pk: text.strip() for pk, text in answers.items() if text.strip()}
@@ -429,12 +498,7 @@ def survey_save(
 ) -> Score:
     """The office enters a survey criterion's points (điều tra xã hội học)."""
     assessment = _locked(score.assessment)
-    _require(
-        actor,
-        assessment,
-        "can_enter_survey",
-        _("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."),
-    )
+    step_check(actor=actor, assessment=assessment, step=SURVEY)
     _check_version(assessment, version)
     score = Score.objects.select_related("criterion").get(pk=score.pk, assessment=assessment)
     if score.criterion.method != Method.SURVEY:
@@ -482,12 +546,7 @@ def assessment_finalise(
     """Freeze every criterion's points (a computed one with its numbers as of the set's
     cut-off) and the total; the assessment is locked until reopened."""
     assessment = _locked(assessment)
-    _require(
-        actor,
-        assessment,
-        "can_finalise",
-        _("Chỉ Văn phòng chốt kết quả, sau khi hội đồng thẩm định."),
-    )
+    step_check(actor=actor, assessment=assessment, step=FINALISE)
     _check_version(assessment, version)
     on = assessment.criteria_set.cut_off_date
     if timezone.localdate() < on:
@@ -552,7 +611,7 @@ def assessment_reopen(
     """The office reopens a sent or finalised assessment, with a reason: back to the unit
     (draft) or to the council (sent); the frozen figures are dropped and count live again."""
     assessment = _locked(assessment)
-    _require(actor, assessment, "can_reopen", _("Chỉ Văn phòng được mở lại bản đánh giá."))
+    step_check(actor=actor, assessment=assessment, step=REOPEN)
     _check_version(assessment, version)
     reason = reason.strip()
     if not reason:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest
+from cchc.lib.refusals import STATE, WrongState
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -29,7 +30,7 @@ from . import assessment_services as services
 from . import results
 from . import selectors as set_selectors
 from .models import Assessment, AssessmentStatus, Method, Score, SetStatus
-from .permissions import AssessmentAbilities, assessment_abilities, can_manage
+from .permissions import can_manage
 
 SECTION = {"nav_section": "scoring"}
 
@@ -245,29 +246,44 @@ def _to_form(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _stale(exc: ValidationError) -> bool:
-    """Refused because someone else changed the assessment since the page was drawn."""
-    return not hasattr(exc, "error_dict") and any(e.code == "stale" for e in exc.error_list)
+def _codes(exc: ValidationError) -> set[str | None]:
+    """The codes of a refusal naming no field: "stale" when someone else changed the
+    assessment since the page was drawn, `STATE` when its state no longer allows the step."""
+    return set() if hasattr(exc, "error_dict") else {e.code for e in exc.error_list}
 
 
-def _need(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+def _refused(request, assessment: Assessment, exc: WrongState) -> HttpResponse:
+    """The page again, saying why the step is not open now (a button of a page drawn
+    before the assessment moved on, a second click): 409, never a 403 page."""
+    for message in exc.messages:
+        messages.error(request, message)
+    return _page(request, assessment, status=409)
+
+
+def _check(request, assessment: Assessment, step: services.Step) -> HttpResponse | None:
+    """None if the user may take `step` now; 403 if their roles do not reach it; the page
+    with why (`_refused`) if the assessment's state does not allow it."""
+    try:
+        services.step_check(actor=request.user, assessment=assessment, step=step)
+    except WrongState as exc:
+        return _refused(request, assessment, exc)
+    return None
 
 
 def _write(request, assessment: Assessment, key, form: Form, write, done: str, anchor: str):
     """Write a valid form through `write(cleaned_data)` and go back to the page at
     `anchor`; else the page again with the form as typed and why (409 when someone else
-    changed the assessment meanwhile)."""
+    changed the assessment or its state meanwhile)."""
     status = 400
     if form.is_valid():
         try:
             write(form.cleaned_data)
         except ValidationError as exc:
             _to_form(form, exc)
-            if _stale(exc):
+            codes = _codes(exc)
+            status = 409 if codes & {"stale", STATE} else 400
+            if "stale" in codes:
                 # What was typed stays; sent again, it goes over the version now shown.
-                status = 409
                 data = request.POST.copy()
                 data[form.add_prefix("version")] = str(assessment.version)
                 form.data = data
@@ -290,52 +306,48 @@ def _focus(form: Form) -> None:
         form.fields[wrong[0]].widget.attrs["autofocus"] = True
 
 
-def _abilities(request, assessment: Assessment) -> AssessmentAbilities:
-    return assessment_abilities(request.user, assessment)
-
-
 # --- one criterion: the unit's points, the council's, the survey's ---------------------------
 
 
 @dataclass(frozen=True)
 class ScoreAction:
     kind: str  # which form of the criterion's line (`_score_form`)
-    ability: str  # of `AssessmentAbilities`
+    step: services.Step
     methods: tuple[str, ...]
-    refusal: str | Promise
     done: str | Promise
 
 
 SELF = ScoreAction(
     "self",
-    "can_self_score",
+    services.SELF_SCORE,
     services.UNIT_SCORED,
-    _lazy("Chỉ đơn vị đang tự chấm được sửa điểm."),
     _lazy("Đã lưu điểm tự chấm tiêu chí %(code)s."),
 )
 APPRAISAL = ScoreAction(
     "appraisal",
-    "can_appraise",
+    services.APPRAISE,
     services.UNIT_SCORED,
-    _lazy("Chỉ thành viên hội đồng thẩm định chấm bản đã gửi, trước khi chốt."),
     _lazy("Đã lưu điểm thẩm định tiêu chí %(code)s."),
 )
 SURVEY = ScoreAction(
     "survey",
-    "can_enter_survey",
+    services.SURVEY,
     (Method.SURVEY,),
-    _lazy("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."),
     _lazy("Đã lưu điểm điều tra tiêu chí %(code)s."),
 )
 
 
 def _score_write(request, pk: int, action: ScoreAction, write) -> HttpResponse:
     """One criterion's form (read if the user may open its assessment, else 404; written
-    if the user may take `action` on it, else 403) through `write(score, data)`."""
+    if the user may take `action` on it, else 403, or the page saying why not now, 409)
+    through `write(score, data)`."""
     score = selectors.score_get(user=request.user, pk=pk)
     assessment = score.assessment
-    allowed = getattr(_abilities(request, assessment), action.ability)
-    _need(allowed and score.criterion.method in action.methods, str(action.refusal))
+    if score.criterion.method not in action.methods:
+        raise PermissionDenied(str(action.step.who))
+    refused = _check(request, assessment, action.step)
+    if refused is not None:
+        return refused
     form_class, prefix, _initial = SCORE_FORMS[action.kind]
     form = form_class(
         request.POST, request.FILES, prefix=f"{prefix}{score.pk}", criterion=score.criterion
@@ -412,8 +424,10 @@ def score_file_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
 def score_file_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     stored = selectors.score_file_get(user=request.user, pk=pk)
     score = selectors.score_get(user=request.user, pk=stored.score_id)
-    _need(_abilities(request, score.assessment).can_self_score, str(SELF.refusal))
-    services.score_file_remove(actor=request.user, score_file=stored)
+    try:
+        services.score_file_remove(actor=request.user, score_file=stored)
+    except WrongState as exc:
+        return _refused(request, score.assessment, exc)
     messages.success(request, _("Đã bỏ tệp “%(name)s”.") % {"name": stored.original_name})
     url = reverse("scoring:assessment-detail", args=[score.assessment_id])
     return redirect(f"{url}?saved={score.pk}#score-{score.pk}")
@@ -422,12 +436,14 @@ def score_file_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 # --- the whole assessment: send, appraisal, answer, finalise, reopen ---------------------------
 
 
-def _step(request, pk: int, ability: str, refusal: str, key: str, form, write, done: str):
+def _step(request, pk: int, step: services.Step, key: str, form, write, done: str):
     """One step of the assessment (read if the user may open it, else 404; taken if the
-    user has `ability` now, else 403): `form(assessment, page)` read, then
-    `write(assessment, data, form)`."""
+    user's roles reach `step`, else 403, and the state allows it, else the page saying
+    why, 409): `form(assessment)` read, then `write(assessment, data, form)`."""
     assessment = selectors.assessment_get(user=request.user, pk=pk)
-    _need(getattr(_abilities(request, assessment), ability), refusal)
+    refused = _check(request, assessment, step)
+    if refused is not None:
+        return refused
     bound = form(assessment)
     return _write(
         request, assessment, key, bound, lambda data: write(assessment, data, bound), done, ""
@@ -440,8 +456,7 @@ def assessment_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return _step(
         request,
         pk,
-        "can_submit",
-        _("Chỉ thủ trưởng đơn vị gửi bản tự đánh giá."),
+        services.SUBMIT,
         "submit",
         lambda a: forms.VersionForm(request.POST),
         lambda a, data, form: services.assessment_submit(
@@ -457,8 +472,7 @@ def appraisal_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        "can_send_appraisal",
-        _("Chỉ thành viên hội đồng thẩm định gửi kết quả thẩm định của bản đã gửi."),
+        services.SEND_APPRAISAL,
         "send",
         lambda a: forms.AppraisalSendForm(request.POST),
         lambda a, data, form: services.appraisal_send(
@@ -474,8 +488,7 @@ def assessment_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return _step(
         request,
         pk,
-        "can_answer",
-        _("Đơn vị chỉ giải trình một lần, sau khi nhận kết quả thẩm định."),
+        services.ANSWER,
         "answer",
         # The criteria to answer on are those the council scored otherwise, as shown.
         lambda a: _answer_form(
@@ -498,8 +511,7 @@ def assessment_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return _step(
         request,
         pk,
-        "can_finalise",
-        _("Chỉ Văn phòng chốt kết quả, sau khi hội đồng thẩm định."),
+        services.FINALISE,
         "finalise",
         lambda a: forms.VersionForm(request.POST),
         lambda a, data, form: services.assessment_finalise(
@@ -515,8 +527,7 @@ def assessment_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return _step(
         request,
         pk,
-        "can_reopen",
-        _("Chỉ Văn phòng được mở lại bản đánh giá."),
+        services.REOPEN,
         "reopen",
         lambda a: forms.ReopenForm(request.POST),
         lambda a, data, form: services.assessment_reopen(

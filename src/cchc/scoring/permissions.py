@@ -2,7 +2,7 @@
 the branch's leader, appraisers and viewers read; the units of the branch read a set once
 it is in use (a draft is the office's work in progress)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db.models import Q
 
@@ -55,8 +55,9 @@ def assessment_q(user) -> Q:
 
 
 @dataclass(frozen=True)
-class AssessmentAbilities:
-    is_own_unit: bool
+class Steps:
+    """One yes or no per step a person may take on an assessment."""
+
     can_self_score: bool
     can_submit: bool
     can_appraise: bool
@@ -67,30 +68,55 @@ class AssessmentAbilities:
     can_reopen: bool
 
 
-def assessment_abilities(user, assessment: Assessment) -> AssessmentAbilities:
+@dataclass(frozen=True)
+class AssessmentAbilities(Steps):
+    """The steps the person may take now: their roles reach it and the state allows it."""
+
+    is_own_unit: bool
+
+
+def step_roles(user, assessment: Assessment) -> Steps:
+    """The steps the person's roles reach on this assessment, whatever its state: refused
+    one of these, they lack the role (403)."""
     access = access_for(user)
     unit_path, branch_path = assessment.unit.path, assessment.criteria_set.unit.path
-    status = assessment.status
     own = access.covers(unit_path, *UNIT_ROLES)
     office = access.covers(branch_path, Role.OFFICE)
     appraiser = access.covers(unit_path, Role.APPRAISER)
+    return Steps(
+        can_self_score=own,
+        can_submit=access.covers(unit_path, Role.UNIT_HEAD),
+        can_appraise=appraiser,
+        can_send_appraisal=appraiser,
+        can_answer=own,
+        can_enter_survey=office,
+        can_finalise=office,
+        can_reopen=office,
+    )
+
+
+def step_states(assessment: Assessment) -> Steps:
+    """The steps the assessment's state allows now, whoever asks: every one needs its set
+    in use; refused one of these, the assessment is in the wrong state (409)."""
+    status = assessment.status
     in_use = assessment.criteria_set.status == SetStatus.IN_USE
     awaiting = status in (AssessmentStatus.SUBMITTED, AssessmentStatus.ANSWERED)
-    return AssessmentAbilities(
-        is_own_unit=own,
-        can_self_score=in_use and own and status == AssessmentStatus.DRAFT,
-        can_submit=in_use
-        and access.covers(unit_path, Role.UNIT_HEAD)
-        and status == AssessmentStatus.DRAFT,
-        can_appraise=in_use and appraiser and awaiting,
-        can_send_appraisal=in_use and appraiser and status == AssessmentStatus.SUBMITTED,
+    return Steps(
+        can_self_score=in_use and status == AssessmentStatus.DRAFT,
+        can_submit=in_use and status == AssessmentStatus.DRAFT,
+        can_appraise=in_use and awaiting,
+        can_send_appraisal=in_use and status == AssessmentStatus.SUBMITTED,
         can_answer=in_use
-        and own
         and status == AssessmentStatus.APPRAISED
         and assessment.answered_at is None,
-        can_enter_survey=in_use and office and status != AssessmentStatus.FINALISED,
-        can_finalise=in_use
-        and office
-        and status in (AssessmentStatus.APPRAISED, AssessmentStatus.ANSWERED),
-        can_reopen=in_use and office and status != AssessmentStatus.DRAFT,
+        can_enter_survey=in_use and status != AssessmentStatus.FINALISED,
+        can_finalise=in_use and status in (AssessmentStatus.APPRAISED, AssessmentStatus.ANSWERED),
+        can_reopen=in_use and status != AssessmentStatus.DRAFT,
     )
+
+
+def assessment_abilities(user, assessment: Assessment) -> AssessmentAbilities:
+    who, now = step_roles(user, assessment), step_states(assessment)
+    both = {f.name: getattr(who, f.name) and getattr(now, f.name) for f in fields(Steps)}
+    # The unit's own people are those who score it.
+    return AssessmentAbilities(is_own_unit=who.can_self_score, **both)
