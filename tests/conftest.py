@@ -18,6 +18,26 @@ def require(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """A `replica` alias, a test mirror of the default as settings make it from
+    DATABASE_REPLICA_URL (which pyproject.toml unsets here): no second database is made, and
+    its connection sees what the default committed. No router sends reads there unless a
+    test lists one (tests/test_replica.py), so every other test reads the default alone."""
+    import copy
+
+    from django.conf import settings
+    from django.db import connections
+
+    from cchc.lib.replica import REPLICA
+
+    replica = copy.deepcopy(settings.DATABASES["default"])
+    replica["TEST"] = {"MIRROR": "default"}
+    settings.DATABASES[REPLICA] = replica
+    # The connections may have read DATABASES already: give the new alias their defaults.
+    connections.configure_settings(settings.DATABASES)
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Tests empty every table between transactional tests, which the audit table's guard
     refuses; the guard's own tests put it back inside their transaction."""

@@ -3,6 +3,7 @@
 import datetime
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -151,21 +152,30 @@ FILE_UPLOAD_TEMP_DIR = DATA_DIR / "tmp"
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
-if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """A database named by a URL (dj-database-url), with the options each connection of the
+    application takes: the primary's and its replica's alike."""
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     # Through PgBouncer in transaction pooling, a cursor held open across transactions (the
     # streamed exports' .iterator()) may land on another server connection: read whole.
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("CCHC_PGBOUNCER", False)
+    database["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("CCHC_PGBOUNCER", False)
     # PostgreSQL's JIT compiles the dashboard's aggregates for about a second each (60,000
     # tasks), longer than they take to run: pages ask short questions. The default 4 MB of
     # work memory sends the dashboard's grouping of a plan's tasks to disk. A random read
     # costs about a sequential one when the data is in memory or on SSD: at the default 4,
     # the planner scans the whole table where an index hands the rows over in order. PgBouncer
     # refuses these startup options: there, set them on the role (README, Deployment).
-    if "postgresql" in DATABASES["default"]["ENGINE"] and not env_bool("CCHC_PGBOUNCER", False):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    if "postgresql" in database["ENGINE"] and not env_bool("CCHC_PGBOUNCER", False):
+        database.setdefault("OPTIONS", {}).setdefault(
             "options", "-c jit=off -c work_mem=32MB -c random_page_cost=1.1"
         )
+    return database
+
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {
         "default": {
@@ -192,6 +202,18 @@ else:
             },
         }
     }
+# A PostgreSQL streaming replica (hot standby) of DATABASE_URL: the exports and the
+# consolidated report's figures read there, inside cchc.lib.replica's scope; everything else
+# stays on the primary. The tests make no second database for it: it mirrors the default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a replica of DATABASE_URL's PostgreSQL database."
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# No router without a replica: every query on the default, as Django does.
+DATABASE_ROUTERS = ["cchc.lib.replica.ReplicaRouter"] if "replica" in DATABASES else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database table the default cache keeps its entries in (created by `migrate`).
@@ -199,7 +221,8 @@ CCHC_CACHE_TABLE = "cchc_cache"
 
 
 def cache_settings(url: str) -> dict:
-    """Django's cache, shared by every process (the API's rate counts live in it):
+    """Django's cache, shared by every process (the API's rate counts live in it, but for
+    the database's, whose read-then-write incr they do not use: api.RateCount):
     `redis://…` or `rediss://…`, Redis through Django's own backend; `db://` or nothing,
     a table of the database, which needs no other software; `locmem://`, one process's
     memory (the tests)."""
@@ -210,7 +233,6 @@ def cache_settings(url: str) -> dict:
         return {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": CCHC_CACHE_TABLE,
-            # Room for one rate count per token and minute before culling starts.
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     if scheme == "locmem":

@@ -26,6 +26,7 @@ from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
 from cchc.lib.paging import KeysFirstPaginator, keys_first
+from cchc.lib.replica import reads_from_replica
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
 
@@ -426,8 +427,10 @@ def task_mine(request: HttpRequest) -> HttpResponse:
     return _task_list_page(request, mine=True)
 
 
+# The exports only read, and a second's lag is theirs to bear: on the replica, if any.
 @login_required
 @require_GET
+@reads_from_replica()
 def task_export(request: HttpRequest) -> FileResponse:
     """XLSX of exactly the filtered tasks, all of them, streamed through a temporary file."""
     form = TaskFilterForm(request.GET)
@@ -457,6 +460,7 @@ def plan_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_file(request, pk, "xlsx")
 
 
+@reads_from_replica()
 def _plan_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     content, filename, content_type = exports.plan_file(
         user=request.user, pk=pk, fmt=fmt, today=timezone.localdate()

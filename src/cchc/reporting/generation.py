@@ -125,6 +125,10 @@ def _heartbeat(export_id: int) -> Iterator[None]:
 def export_run(*, export_id: int, today: datetime.date | None = None) -> ReportExport:
     """Build the file of one export request (run by the background task). A file already
     built from identical inputs is reused: the same inputs give the same bytes."""
+    # On the primary, never the replica (no reads_from_replica() here): the job is queued as
+    # the request's transaction commits, and a replica a second behind may lack the export's
+    # row or the approval frozen in that transaction, and build a "final" file from the live
+    # figures. Falling back when a row is missing would not catch a stale approval.
     export = ReportExport.objects.select_related("period__plan__issuing_unit").get(pk=export_id)
     if export.status == ExportStatus.DONE:
         return export

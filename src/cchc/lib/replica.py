@@ -1,0 +1,60 @@
+"""Heavy reads on a PostgreSQL streaming replica (README, Deployment, "Past one machine").
+
+A replica lags the primary by up to a second or so, so nothing is read there by default:
+only the reads inside `reads_from_replica()` (the exports and the consolidated report's
+figures, read-only code paths) go to the `replica` alias, and only when settings define it
+(DATABASE_REPLICA_URL). Every write, every read outside the scope and every read inside an
+atomic block on the primary (it may follow a write of the same transaction) go to the
+primary, `default`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+REPLICA = "replica"
+
+# A context variable, not a global: each request (thread or task) has its own scope.
+_in_scope: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+
+
+@contextmanager
+def reads_from_replica() -> Iterator[None]:
+    """Reads within go to the replica when there is one. A context manager, or a decorator
+    (`@reads_from_replica()`) of a view that only reads."""
+    token = _in_scope.set(True)
+    try:
+        yield
+    finally:
+        _in_scope.reset(token)
+
+
+def read_alias() -> str:
+    """Where a read goes now."""
+    if (
+        _in_scope.get()
+        and REPLICA in connections
+        and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+    ):
+        return REPLICA
+    return DEFAULT_DB_ALIAS
+
+
+class ReplicaRouter:
+    """Settings list it in DATABASE_ROUTERS only when the `replica` alias exists."""
+
+    def db_for_read(self, model, **hints) -> str:
+        # Said outright outside the scope too: left to Django, a related object's read would
+        # follow its instance's database, the replica, after the scope ended.
+        return read_alias()
+
+    def db_for_write(self, model, **hints) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True  # the same rows on both
+
+    def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS  # the replica replays the primary's schema
