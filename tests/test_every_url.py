@@ -168,6 +168,7 @@ SCOPED: dict[str, Kwargs] = {
     "oversight:inspection-start": _pk("inspection"),
     "oversight:inspection-conclude": _pk("inspection"),
     "oversight:inspection-close": _pk("inspection"),
+    "oversight:inspection-records": _pk("inspection"),
     "oversight:checklist-save": _pk("inspection"),
     "oversight:checklist-add": _pk("inspection"),
     "oversight:finding-create": _pk("inspection"),

@@ -565,6 +565,61 @@ def test_the_minutes_and_the_notice_as_docx(world):
     assert client.get(minutes.replace(".docx", ".odt")).status_code == 404
 
 
+def test_the_numbers_and_the_units_opinion_are_printed_once_recorded(world):
+    inspection, _one, _two = started_with_findings(world)
+    minutes = reverse("oversight:inspection-minutes", args=[inspection.pk, "docx"])
+    notice = reverse("oversight:inspection-conclusion", args=[inspection.pk, "docx"])
+    office = client_for(world, "office")
+    blank = _docx_text(office.get(minutes).content)
+    assert "Số: " in blank and "/BB-" in blank and "12/BB-" not in blank
+    opinion = "Đơn vị thống nhất với nội dung biên bản và cam kết khắc phục trong quý III."
+    url = reverse("oversight:inspection-records", args=[inspection.pk])
+    data = {"minutes_number": " 12 ", "notice_number": "15/TB-CT", "inspected_opinion": opinion}
+    response = client_for(world, "member").post(url, data)  # the team's head
+    assert response.status_code == 302 and response["Location"].endswith("#records")
+    text = _docx_text(office.get(minutes).content)
+    assert "12/BB-" in text and opinion in text
+    event = AuditEvent.objects.filter(action="inspection.records").latest("id")
+    assert event.changes["minutes_number"] == ["", "12"]
+    services.inspection_conclude(
+        actor=world.users["member"], inspection=inspection, conclusion="Tốt.", concluded_on=None
+    )
+    assert "15/TB-CT" in _docx_text(office.get(notice).content)
+    page = office.get(reverse("oversight:inspection-detail", args=[inspection.pk]))
+    assert opinion in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"minutes_number": "9" * 65, "notice_number": "", "inspected_opinion": ""},
+        {"minutes_number": "", "notice_number": "x" * 10_000, "inspected_opinion": ""},
+        {"minutes_number": "", "notice_number": "", "inspected_opinion": "ý" * 20_001},
+        {"minutes_number": "1\x00", "notice_number": "", "inspected_opinion": ""},
+    ],
+)
+def test_bad_records_are_field_errors_and_change_nothing(world, data):
+    inspection, _one, _two = started_with_findings(world)
+    url = reverse("oversight:inspection-records", args=[inspection.pk])
+    response = client_for(world, "office").post(url, data)
+    assert response.status_code == 200 and response.context["records_form"].errors
+    inspection.refresh_from_db()
+    assert (inspection.minutes_number, inspection.notice_number) == ("", "")
+
+
+def test_records_are_the_leads_once_begun(world):
+    inspection = make_inspection(world)
+    url = reverse("oversight:inspection-records", args=[inspection.pk])
+    data = {"minutes_number": "3", "notice_number": "", "inspected_opinion": ""}
+    response = client_for(world, "office").post(url, data)  # not begun
+    assert response.status_code == 200
+    assert "chưa bắt đầu" in str(response.context["records_form"].non_field_errors())
+    services.inspection_start(actor=world.users["member"], inspection=inspection)
+    assert client_for(world, "focal_a").post(url, data).status_code in (403, 404)
+    inspection.refresh_from_db()
+    assert inspection.minutes_number == ""
+
+
 def test_the_minutes_as_pdf(world):
     from cchc.documents.pdf import pdf_available
 

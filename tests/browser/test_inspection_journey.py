@@ -36,6 +36,12 @@ def test_an_inspection_from_its_start_to_its_closure(page, live_world, tmp_path,
         page.get_by_text("Đã ghi kiến nghị; đơn vị khắc phục đã được thông báo.")
     ).to_be_visible()
     page.goto(url)
+    page.get_by_text("Ghi số văn bản, ý kiến của đơn vị").click()
+    page.get_by_label("Số biên bản").fill("12")
+    page.get_by_label("Ý kiến của đơn vị được kiểm tra").fill("Đơn vị thống nhất với biên bản.")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.get_by_text("Đã lưu số văn bản và ý kiến của đơn vị.")).to_be_visible()
+    fits(page, width)
     page.get_by_role("textbox", name="Kết luận kiểm tra").fill(
         "Cục Tuyên huấn thực hiện cơ bản đầy đủ kế hoạch."
     )
@@ -74,5 +80,5 @@ def test_an_inspection_from_its_start_to_its_closure(page, live_world, tmp_path,
     with page.expect_download() as download:
         page.get_by_role("link", name="Biên bản (DOCX)").click()
     text = "\n".join(p.text for p in docx.Document(str(download.value.path())).paragraphs)
-    assert "BIÊN BẢN KIỂM TRA" in text
+    assert "BIÊN BẢN KIỂM TRA" in text and "Đơn vị thống nhất với biên bản." in text
     assert Inspection.objects.get(pk=inspection.pk).findings.get().status == "closed"

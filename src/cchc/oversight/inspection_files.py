@@ -63,7 +63,7 @@ def inspection_document(*, user, inspection: Inspection, kind: str) -> builder.I
         parent_body=issuing.parent.name if issuing.parent else "",
         issuing_body=issuing.name,
         symbol=agency_symbol(issuing),
-        number="",
+        number=inspection.notice_number if notice else inspection.minutes_number,
         place=getattr(settings, "CCHC_DOCUMENT_PLACE", "Hà Nội"),
         date=inspection.concluded_on if notice else inspection.ends_on,
         year=plan.year,
@@ -92,6 +92,7 @@ def inspection_document(*, user, inspection: Inspection, kind: str) -> builder.I
         signer_name=(issuing.signer_name if notice else "")
         or (person_name(head.user) if head else ""),
         inspected_signer_name=person_name(heads[0]) if heads else "",
+        inspected_opinion=inspection.inspected_opinion,
         recipients=recipients,
     )
 

@@ -271,3 +271,31 @@ class ConcludeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+
+
+class RecordsForm(forms.Form):
+    """The numbers of the minutes and the notice, and the unit's opinion in the minutes."""
+
+    minutes_number = forms.CharField(
+        label=_("Số biên bản"),
+        required=False,
+        max_length=64,
+        help_text=_("Số trong sổ văn bản, ví dụ 12 (in thành 12/BB-…) hoặc 12/BB-CT."),
+    )
+    notice_number = forms.CharField(
+        label=_("Số thông báo kết luận"),
+        required=False,
+        max_length=64,
+        help_text=_("Ví dụ 15 (in thành 15/TB-…) hoặc 15/TB-CT."),
+    )
+    inspected_opinion = _text(
+        _("Ý kiến của đơn vị được kiểm tra"), required=False, max_length=20_000, rows=4
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    @classmethod
+    def initial_for(cls, inspection) -> dict:
+        return {name: getattr(inspection, name) for name in cls.base_fields}

@@ -421,6 +421,38 @@ def inspection_conclude(
     return inspection
 
 
+RECORD_FIELDS = ["minutes_number", "notice_number", "inspected_opinion"]
+
+
+@transaction.atomic
+def inspection_records_set(
+    *,
+    actor: User,
+    inspection: Inspection,
+    minutes_number: str,
+    notice_number: str,
+    inspected_opinion: str,
+) -> Inspection:
+    """What the minutes and the conclusion notice print of their own: the numbers the
+    office's register gave them and the unit's opinion at the closing meeting. Set by the
+    office or the team head once the inspection has begun; blank, the documents leave a
+    line to fill by hand."""
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _refuse(can_lead(actor, inspection), _("Chỉ Văn phòng hoặc trưởng đoàn ghi biên bản."))
+    if inspection.status == InspectionStatus.PLANNED:
+        raise WrongState(_("Cuộc kiểm tra chưa bắt đầu: chưa có biên bản để ghi."))
+    before = snapshot(inspection, RECORD_FIELDS)
+    inspection.minutes_number = " ".join(minutes_number.split())
+    inspection.notice_number = " ".join(notice_number.split())
+    inspection.inspected_opinion = inspected_opinion.strip()
+    inspection.full_clean(validate_unique=False, validate_constraints=False)
+    inspection.save(update_fields=RECORD_FIELDS)
+    changes = diff(inspection, RECORD_FIELDS, before)
+    if changes:
+        audit_record(actor=actor, action="inspection.records", obj=inspection, changes=changes)
+    return inspection
+
+
 @transaction.atomic
 def inspection_close(*, actor: User, inspection: Inspection) -> Inspection:
     """The office closes a concluded inspection that asked nothing of the unit."""

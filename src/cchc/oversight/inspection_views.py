@@ -206,6 +206,7 @@ def _detail(request, inspection: Inspection, status: int = 200, **form_overrides
         "add_form": forms.ChecklistAddForm(),
         "checklist_form": forms.ChecklistForm(items=page.checklist),
         "conclude_form": forms.ConcludeForm(),
+        "records_form": forms.RecordsForm(initial=forms.RecordsForm.initial_for(inspection)),
         **form_overrides,
         **SECTION,
     }
@@ -281,6 +282,25 @@ def inspection_conclude(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         _inspection_url,
     )
     return sent or _detail(request, inspection, conclude_form=form)
+
+
+@login_required
+@require_POST
+def inspection_records(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    if not services.can_lead(request.user, inspection):
+        raise PermissionDenied(_("Chỉ Văn phòng hoặc trưởng đoàn ghi biên bản."))
+    form = forms.RecordsForm(request.POST)
+    sent = _submit(
+        request,
+        form,
+        lambda data: services.inspection_records_set(
+            actor=request.user, inspection=inspection, **data
+        ),
+        _("Đã lưu số văn bản và ý kiến của đơn vị."),
+        lambda done: _inspection_url(done) + "#records",
+    )
+    return sent or _detail(request, inspection, records_form=form)
 
 
 @login_required

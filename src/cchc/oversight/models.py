@@ -245,6 +245,11 @@ class Inspection(models.Model):
     )
     conclusion = models.TextField(_("kết luận kiểm tra"), blank=True)
     concluded_on = models.DateField(_("ngày kết luận"), null=True, blank=True)
+    # What the minutes and the conclusion notice print beyond the rest: their numbers in the
+    # office's register of documents, and the opinion the unit gave at the closing meeting.
+    minutes_number = models.CharField(_("số biên bản"), max_length=64, blank=True)
+    notice_number = models.CharField(_("số thông báo kết luận"), max_length=64, blank=True)
+    inspected_opinion = models.TextField(_("ý kiến của đơn vị được kiểm tra"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

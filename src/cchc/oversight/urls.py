@@ -50,6 +50,7 @@ urlpatterns = [
     path("inspections/<int:pk>/start/", iv.inspection_start, name="inspection-start"),
     path("inspections/<int:pk>/conclude/", iv.inspection_conclude, name="inspection-conclude"),
     path("inspections/<int:pk>/close/", iv.inspection_close, name="inspection-close"),
+    path("inspections/<int:pk>/records/", iv.inspection_records, name="inspection-records"),
     path("inspections/<int:pk>/checklist/", iv.checklist_save, name="checklist-save"),
     path("inspections/<int:pk>/checklist/add/", iv.checklist_add, name="checklist-add"),
     path("inspections/<int:pk>/findings/new/", iv.finding_create, name="finding-create"),
