@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import consolidated_views, dashboard_views, views
+
+cv = consolidated_views
 
 app_name = "reporting"
 
@@ -20,25 +22,31 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept, name="report-accept"),
     path("reports/<int:pk>/versions/<int:number>/", views.report_version, name="report-version"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment-download"),
-    path(CONSOLIDATED, views.consolidated_detail, name="consolidated"),
-    path(CONSOLIDATED + "open/", views.consolidated_open, name="consolidated-open"),
-    path(CONSOLIDATED + "save/", views.consolidated_save, name="consolidated-save"),
+    path(CONSOLIDATED, cv.consolidated_detail, name="consolidated"),
+    path(CONSOLIDATED + "open/", cv.consolidated_open, name="consolidated-open"),
+    path(CONSOLIDATED + "save/", cv.consolidated_save, name="consolidated-save"),
     path(
-        CONSOLIDATED + "regenerate/", views.consolidated_regenerate, name="consolidated-regenerate"
+        CONSOLIDATED + "regenerate/",
+        cv.consolidated_regenerate,
+        name="consolidated-regenerate",
     ),
-    path(CONSOLIDATED + "send/", views.consolidated_send, name="consolidated-send"),
-    path(CONSOLIDATED + "return/", views.consolidated_return, name="consolidated-return"),
-    path(CONSOLIDATED + "approve/", views.consolidated_approve, name="consolidated-approve"),
-    path("periods/<int:pk>/exports/", views.export_create, name="export-create"),
-    path("exports/<int:pk>/", views.export_detail, name="export-detail"),
-    path("exports/<int:pk>/download/", views.export_download, name="export-download"),
-    path("periods/<int:pk>/templates/", views.template_list, name="template-list"),
+    path(CONSOLIDATED + "send/", cv.consolidated_send, name="consolidated-send"),
+    path(CONSOLIDATED + "return/", cv.consolidated_return, name="consolidated-return"),
+    path(
+        CONSOLIDATED + "approve/",
+        cv.consolidated_approve,
+        name="consolidated-approve",
+    ),
+    path("periods/<int:pk>/exports/", cv.export_create, name="export-create"),
+    path("exports/<int:pk>/", cv.export_detail, name="export-detail"),
+    path("exports/<int:pk>/download/", cv.export_download, name="export-download"),
+    path("periods/<int:pk>/templates/", cv.template_list, name="template-list"),
     path(
         "periods/<int:pk>/templates/<int:template_pk>/deactivate/",
-        views.template_deactivate,
+        cv.template_deactivate,
         name="template-deactivate",
     ),
-    path("templates/default.docx", views.template_default, name="template-default"),
+    path("templates/default.docx", cv.template_default, name="template-default"),
     path(
         "plans/<int:pk>/completeness/",
         dashboard_views.plan_completeness,
