@@ -1,12 +1,15 @@
 """Pages read their keys first (`lib.paging`): the same rows, in the same order, as a page
 read whole, on every page of a list and for every way of asking for one."""
 
+import datetime
+
 import pytest
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from cchc.lib.paging import KeysFirstPaginator
-from cchc.plans import selectors
+from cchc.lib.paging import KeysFirstPaginator, PlanFirstPaginator
+from cchc.plans import selectors, services
+from cchc.plans.models import Task
 from tests.web_helpers import add_tasks
 
 
@@ -72,3 +75,55 @@ def test_the_lists_that_read_keys_first_answer_any_page_number(world, client, as
         response = client.get(url, {"page": asked})
         assert response.status_code == 200
         assert "Nhiệm vụ bổ sung số" in response.content.decode()
+
+
+def _years_of_plans(world) -> None:
+    """Two more issued plans of the office's, one and two years before the world's,
+    with a few of the world's tasks copied into each: a list over every plan."""
+    office, root = world.users["office"], world.plan.issuing_unit
+    for year, count in ((world.plan.year - 1, 9), (world.plan.year - 2, 4)):
+        plan = services.plan_create(actor=office, year=year, title=f"KH {year}", issuing_unit=root)
+        for task in Task.objects.filter(plan=world.plan).order_by("id")[:count]:
+            task.pk, task.plan, task.added_on = None, plan, None
+            task.save()
+        services.plan_issue(actor=office, plan=plan, issued_on=datetime.date(year, 1, 5))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        selectors.TaskFilters(),
+        selectors.TaskFilters(status="open"),
+        selectors.TaskFilters(timeliness="overdue"),
+        selectors.TaskFilters(unit="CTH"),
+    ],
+    ids=["every task", "open", "overdue", "one unit"],
+)
+@pytest.mark.parametrize(("per_page", "orphans"), [(7, 2), (5, 0), (50, 0)])
+def test_plan_by_plan_pages_hold_the_rows_a_whole_read_gives(
+    world, filters, per_page, orphans, django_assert_max_num_queries
+):
+    add_tasks(world, 23)
+    _years_of_plans(world)
+    if filters.unit == "CTH":
+        filters = selectors.TaskFilters(unit=world.units["CTH"].pk)
+    tasks = selectors.task_list(user=world.users["office"], filters=filters, today=world.today)
+    whole = Paginator(tasks, per_page, orphans=orphans)
+    by_plan = PlanFirstPaginator(tasks, per_page, orphans=orphans)
+    assert len({t.plan.year for t in tasks}) >= 3  # pages cross from plan to plan
+    assert (by_plan.count, by_plan.num_pages) == (whole.count, whole.num_pages)
+    for number in whole.page_range:
+        expected = list(whole.page(number))
+        # The keys from the plans the page falls in, then the rows (counted already).
+        with django_assert_max_num_queries(2):
+            page = by_plan.page(number)
+        assert [t.pk for t in page] == [t.pk for t in expected]
+
+
+def test_a_list_nothing_can_match_is_one_empty_page(world):
+    tasks = selectors.task_list(
+        user=world.users["office"], filters=selectors.TaskFilters(), today=world.today
+    )
+    for empty in (tasks.none(), tasks.filter(pk__in=[])):
+        paginator = PlanFirstPaginator(empty, 5)
+        assert (paginator.count, list(paginator.get_page(1))) == (0, [])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cchc.audit.models import AuditEvent
 from cchc.audit.selectors import object_history
 from cchc.lib.numbers import completion_rate
+from cchc.lib.paging import PLAN_FIRST
 from cchc.lib.text import fold, person_name
 from cchc.notifications.models import Notification
 from cchc.orgs.access import access_for
@@ -162,7 +163,7 @@ def task_list(
     # The newest year's plans first: with years of history, a list of every plan opens on
     # this year's tasks, not on the first year's.
     return qs.select_related("plan", "area", "lead_unit", "section").order_by(
-        "-plan__year", "plan_id", "area__code", "order", "id"
+        *PLAN_FIRST, "area__code", "order", "id"
     )
 
 

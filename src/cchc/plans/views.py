@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cchc.lib.dates import format_day
 from cchc.lib.files import stored_file_response
 from cchc.lib.http import AuthenticatedHttpRequest, is_htmx
-from cchc.lib.paging import KeysFirstPaginator, keys_first
+from cchc.lib.paging import KeysFirstPaginator, PlanFirstPaginator, keys_first
 from cchc.lib.replica import reads_from_replica
 from cchc.orgs.access import access_for
 from cchc.orgs.models import Role
@@ -292,9 +292,12 @@ def _task_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     tasks = work.tasks if work else selectors.task_list(user=user, filters=filters, today=today)
     # The list shows none of the long texts: leave them in the database.
     tasks = tasks.defer(*LIST_DEFERRED)
-    paginator = KeysFirstPaginator(
-        tasks, settings.CCHC_PAGE_SIZE, count=work.count if work else None
-    )
+    if work:  # the queue's own order, and its count already made
+        paginator = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE, count=work.count)
+    elif filters.plan:  # one plan: nothing to read plan by plan
+        paginator = KeysFirstPaginator(tasks, settings.CCHC_PAGE_SIZE)
+    else:  # every plan, newest first (selectors.task_list)
+        paginator = PlanFirstPaginator(tasks, settings.CCHC_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     # Bulk actions change today's tasks: not offered on the figures of a past day.
     can_bulk = not mine and access_for(user).has(Role.OFFICE) and not form.as_of_param()
