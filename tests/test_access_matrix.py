@@ -914,6 +914,7 @@ ASSESSMENT_PAGES = {
     "score-file-download": ({"head_a", "focal_a"}, {"head_a", "focal_a"} | OVERSIGHT_ROLES),
     "assessment-progress": (OVERSIGHT_ROLES, OVERSIGHT_ROLES),
     "assessments-open": ({"office"}, {"office"}),
+    "survey-points": ({"office"}, {"office"}),
     "appraisal-queue": ({"appraiser"}, {"appraiser"}),
 }
 
@@ -952,6 +953,7 @@ def _assessment_url(name, a) -> str:
         "score-file-download": ScoreFile.objects.filter(score__assessment=a).first().pk,
         "assessment-progress": a.criteria_set_id,
         "assessments-open": a.criteria_set_id,
+        "survey-points": a.criteria_set_id,
     }.get(name)
     return reverse(f"scoring:{name}", args=[] if arg is None else [arg])
 

@@ -18,7 +18,7 @@ from cchc.scoring import assessment_services as services
 from cchc.scoring import selectors as set_selectors
 from cchc.scoring import services as set_services
 from cchc.scoring.models import Assessment, AssessmentStatus, Method, Score, ScoreFile
-from tests.api_helpers import ROLES, api_as
+from tests.api_helpers import ROLES, ApiClient, api_as, token_for
 from tests.test_api_oversight import error_of
 from tests.test_scoring_assessments import CUT_OFF, scoring  # noqa: F401  (a fixture)
 from tests.web_helpers import on_day
@@ -437,6 +437,86 @@ def test_only_the_office_enters_survey_points_finalises_and_reopens(world, opene
     assert reopen.status_code == expected, reopen.content
     a.refresh_from_db()
     assert (a.status == AssessmentStatus.SUBMITTED) is (role == "office")
+
+
+# --- survey points on a draft -----------------------------------------------------------------
+
+DRAFT_SECRET = "Giải thích riêng của Cục TH"
+
+
+@pytest.mark.parametrize("role", [*ROLES, "office_h"])
+def test_the_office_enters_a_drafts_survey_points_and_sees_nothing_else_of_it(
+    world, opened, sibling, role
+):
+    """The survey's points come from outside the unit: the set's office enters them on a
+    draft too, answered with the draft's survey criteria only; the unit's own points,
+    explanation, reason, files and notes never reach it. Anyone else as before a draft:
+    the unit's people refused the step (403), the rest not finding it (404)."""
+    a = opened["CTH"]
+    manual = of_method(a, Method.MANUAL)
+    services.score_save(
+        actor=world.users["focal_a"],
+        score=manual,
+        self_points=Decimal("0.37"),
+        explanation=DRAFT_SECRET,
+        no_evidence_reason="Lý do riêng",
+        files=[pdf("bi-mat.pdf")],
+    )
+    client = ApiClient(token_for(sibling["office"])) if role == "office_h" else api_as(world, role)
+    survey = of_method(a, Method.SURVEY)
+    version = Assessment.objects.get(pk=a.pk).version
+    entered = client.post(
+        path_of(a, f"/scores/{survey.pk}/survey"), {"points": 1.5, "version": version}
+    )
+    expected = 200 if role == "office" else 403 if role in UNIT_A else 404
+    assert entered.status_code == expected, entered.content
+    saved = Score.objects.get(pk=survey.pk).appraised_points
+    assert saved == (Decimal("1.5") if role == "office" else None)
+    if role != "office":
+        return
+    text = entered.content.decode()
+    for hidden in (DRAFT_SECRET, "Lý do riêng", "bi-mat.pdf", "0.37"):
+        assert hidden not in text, hidden
+    body = entered.json()
+    assert (body["status"], body["version"]) == ("draft", version + 1)
+    assert {r["method"] for r in body["criteria"]} == {"survey"}
+    assert len(body["criteria"]) == a.scores.filter(criterion__method=Method.SURVEY).count()
+    row = next(r for r in body["criteria"] if r["score_id"] == survey.pk)
+    assert (row["appraised_points"], row["points"], row["self_points"]) == (1.5, 1.5, None)
+    assert body["totals"] == {
+        "max": float(
+            sum(s.criterion.max_points for s in a.scores.filter(criterion__method=Method.SURVEY))
+        ),
+        "self": 0,
+        "appraised": None,
+        "points": 1.5,
+    }
+    assert body["abilities"]["can_enter_survey"] and not body["abilities"]["can_finalise"]
+    # A retry with the same key answers the same; another criterion of the draft stays unseen.
+    again = client.post(path_of(a, f"/scores/{survey.pk}/survey"), {"points": 2}, key="dt-1")
+    replay = client.post(path_of(a, f"/scores/{survey.pk}/survey"), {"points": 2}, key="dt-1")
+    assert again.status_code == replay.status_code == 200 and again.json() == replay.json()
+    assert client.post(path_of(a, f"/scores/{manual.pk}/survey"), {"points": 0}).status_code == 404
+    assert client.get(path_of(a)).status_code == 404  # the draft itself, still the unit's
+    # Hostile points are refused as on a sent assessment, nothing written.
+    for points in (-1, "abc", 1e30, 2.555, "NaN", survey.criterion.max_points + 1):
+        bad = client.post(path_of(a, f"/scores/{survey.pk}/survey"), {"points": str(points)})
+        assert bad.status_code == 400, (points, bad.content)
+    assert Score.objects.get(pk=survey.pk).appraised_points == Decimal("2")
+    # The unit sends, the council appraises, the office finalises: the survey counts.
+    for other in a.scores.filter(criterion__method=Method.SURVEY).exclude(pk=survey.pk):
+        entered = client.post(path_of(a, f"/scores/{other.pk}/survey"), {"points": 1})
+        assert entered.status_code == 200 and entered.json()["status"] == "draft"
+    submitted(world, a)
+    services.appraisal_send(actor=world.users["appraiser"], assessment=a, note="")
+    with on_day(AFTER_CUT_OFF):
+        final = client.post(path_of(a, "/finalise"))
+    assert final.status_code == 200, final.content
+    row = next(r for r in final.json()["criteria"] if r["score_id"] == survey.pk)
+    assert row["points"] == 2
+    a.refresh_from_db()
+    assert a.total == sum(s.final_points for s in a.scores.all())
+    assert Score.objects.get(pk=survey.pk).final_points == Decimal("2")
 
 
 @pytest.mark.parametrize("role", ROLES)

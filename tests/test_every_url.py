@@ -194,6 +194,7 @@ SCOPED: dict[str, Kwargs] = {
     "scoring:assessment-detail": _pk("assessment"),
     "scoring:assessment-progress": _pk("in_use"),
     "scoring:assessments-open": _pk("in_use"),
+    "scoring:survey-points": _pk("in_use"),
     "scoring:appraisal-queue": NONE,
     "scoring:assessment-submit": _pk("assessment"),
     "scoring:appraisal-send": _pk("assessment"),

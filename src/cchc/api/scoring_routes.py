@@ -3,7 +3,8 @@ and written through `scoring.assessment_services`: the unit scores itself with e
 head sends it, the council appraises and sends, the unit answers once, the office enters
 survey points, finalises and reopens. Who sees what is `scoring.permissions.assessment_q`
 and the page's own rule (`assessment_selectors.council_hidden`): the API shows what the web
-page shows the same person."""
+page shows the same person. The office enters survey points on a draft too, through
+`assessment_selectors.survey_scores`, and is answered only the draft's survey criteria."""
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -22,7 +23,7 @@ from cchc.lib.files import sha256_of, stored_file_response
 from cchc.lib.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.forms import MAX_ID
-from cchc.scoring import assessment_selectors, selectors
+from cchc.scoring import assessment_selectors, permissions, selectors, tree
 from cchc.scoring import assessment_services as services
 from cchc.scoring.assessment_forms import points_text
 from cchc.scoring.models import Assessment, CriteriaSet, Method, Score, ScoreFile
@@ -292,22 +293,28 @@ def _step(request, payload: Schema, assessment_id: int, call) -> Status:
 @dataclass(frozen=True)
 class ScoreKind:
     """Whose points on a criterion: the methods they are for, the step (whose refusal to
-    the person answers another method), and the body's field that carries them."""
+    the person answers another method), the body's field that carries them, and the read
+    that finds the score for the user."""
 
     methods: tuple[str, ...]
     step: services.Step
     field: str
+    read: Callable[..., Score] = assessment_selectors.score_get
 
 
 SELF = ScoreKind(services.UNIT_SCORED, services.SELF_SCORE, "self_points")
 APPRAISAL = ScoreKind(services.UNIT_SCORED, services.APPRAISE, "appraised_points")
-SURVEY = ScoreKind((Method.SURVEY,), services.SURVEY, "points")
+# The set's office finds a survey score whatever its assessment's state, a draft included.
+SURVEY = ScoreKind(
+    (Method.SURVEY,), services.SURVEY, "points", assessment_selectors.survey_score_get
+)
 
 
 def _score_of(user, assessment_id: int, score_id: int, kind: ScoreKind) -> Score:
-    """The criterion's score, if the user may open its assessment and it belongs to it (else
-    404); if its method is not one this kind of points is for, the web's refusal (403)."""
-    score = assessment_selectors.score_get(user=user, pk=score_id)
+    """The criterion's score, if the user may read it (`kind.read`: may open its assessment,
+    or for a survey score be its set's office) and it belongs to the assessment (else 404);
+    if its method is not one this kind of points is for, the web's refusal (403)."""
+    score = kind.read(user=user, pk=score_id)
     if score.assessment_id != assessment_id:
         raise Http404
     if score.criterion.method not in kind.methods:
@@ -335,13 +342,21 @@ def _bad_points(score: Score, field: str) -> ApiError:
     return ApiError(400, invalid_message({field: [message]}), fields={field: [message]})
 
 
-def _score_step(request, payload: Schema, ids: tuple[int, int], kind: ScoreKind, call) -> Status:
-    """Points on one criterion: `call(user, score, points)`, the points checked first."""
+def _score_step(
+    request,
+    payload: Schema,
+    ids: tuple[int, int],
+    kind: ScoreKind,
+    call,
+    shown: Callable[[Any], dict] | None = None,
+) -> Status:
+    """Points on one criterion: `call(user, score, points)`, the points checked first;
+    answers `shown` (as `_run`)."""
     user = request.auth
     score = _score_of(user, ids[0], ids[1], kind)
     points = _points(score, getattr(payload, kind.field), kind.field)
     data = payload.model_dump(mode="json")
-    return _run(request, data, lambda: call(user, score, points), ids[0])
+    return _run(request, data, lambda: call(user, score, points), ids[0], shown=shown)
 
 
 @router.post("/assessments/{assessment_id}/scores/{score_id}", response=WRITE)
@@ -495,9 +510,74 @@ def assessment_answer(request, payload: AnswerIn, assessment_id: int = ID):
     return _step(request, payload, assessment_id, lambda user, a: _answer(user, a, payload))
 
 
+def survey_json(user, assessment: Assessment) -> dict:
+    """An assessment the user may not open (a unit's draft) as its set's office may see it:
+    its own fields and only its survey criteria, with the totals of those; every field of
+    the unit's self-assessment (points, explanations, files, notes) left empty."""
+    scores = (
+        assessment_selectors.survey_scores(user=user)
+        .filter(assessment=assessment)
+        .select_related("criterion")
+        .prefetch_related("files")
+    )
+    rows = []
+    for s in sorted(scores, key=lambda s: tree.code_key(s.criterion.code)):
+        row = assessment_selectors.Row(
+            s.criterion, tree.code_depth(s.criterion.code), score=s, points=s.appraised_points
+        )
+        row.appraised_sum = row.points_sum = s.appraised_points or Decimal("0")
+        rows.append(row)
+    # Whatever a survey score holds beside its points, none of it is the office's.
+    blank: dict[str, object] = {
+        "self_points": None,
+        "explanation": "",
+        "no_evidence_reason": "",
+        "files": [],
+        "answer": "",
+        "self_sum": 0,
+    }
+    on = assessment_selectors.counting_day(assessment.criteria_set)
+    abilities = asdict(permissions.assessment_abilities(user, assessment))
+    return _assessment(assessment, show_appraisal=False) | {
+        "submitted_by": "",
+        "appraisal_note": "",
+        "answer_note": "",
+        "reopen_reason": assessment.reopen_reason,  # the office's own words
+        "counted_on": on,
+        "projected": on < assessment.criteria_set.cut_off_date,
+        "show_appraisal": False,
+        "totals": {
+            "max": _number(sum((r.criterion.max_points for r in rows), Decimal("0"))),
+            "self": 0,
+            "appraised": None,
+            "points": _number(sum((r.points_sum for r in rows), Decimal("0"))),
+        },
+        "abilities": {k: v for k, v in abilities.items() if k != "is_own_unit"},
+        "criteria": [_row(r, show_appraisal=False) | blank for r in rows],
+    }
+
+
+def _survey_shown(user, assessment_id: int) -> dict:
+    """The assessment as the user now sees it; a draft, which only its unit opens, as its
+    set's office may see it (`survey_json`)."""
+    found = assessment_selectors.assessments_visible(user=user).filter(pk=assessment_id).first()
+    if found is not None:
+        return assessment_json(user, found)
+    draft = assessment_selectors.survey_assessment_get(user=user, pk=assessment_id)
+    return survey_json(user, draft)
+
+
 @router.post("/assessments/{assessment_id}/scores/{score_id}/survey", response=WRITE)
 def score_survey(request, payload: SurveyIn, assessment_id: int = ID, score_id: int = ID):
-    """The office's points of a survey criterion (điều tra xã hội học), before finalising."""
+    """The office's points of a survey criterion (điều tra xã hội học), whatever the
+    assessment's state before finalising, a draft included: the points come from the
+    surveying body, not from the unit. Answers the assessment as the user sees it (as `GET
+    /assessments/{assessment_id}`); for a draft, which only its unit opens, the same shape
+    holding only what is the office's: the assessment's own fields (status, version for the
+    next write), the survey criteria alone (no other rows) with the totals of those
+    (`totals.self` 0, `totals.appraised` null), and nothing of the unit's self-assessment:
+    no points, explanations, files or notes."""
+    user = request.auth
     return _score_step(
         request,
         payload,
@@ -506,6 +586,7 @@ def score_survey(request, payload: SurveyIn, assessment_id: int = ID, score_id: 
         lambda user, score, points: services.survey_save(
             actor=user, score=score, points=points, version=payload.version
         ),
+        shown=lambda _saved: _survey_shown(user, assessment_id),
     )
 
 

@@ -2,6 +2,7 @@
 from, so a write over someone else's newer one is refused and the input kept; a points
 error names its criterion."""
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -122,6 +123,113 @@ class SurveyForm(_PointsForm):
 
     def clean_points(self) -> Decimal | None:
         return self._points()
+
+
+CELL = re.compile(r"(?:points|drawn)_(\d+)")
+
+
+def _points_read(text: str) -> tuple[Decimal | None, bool]:
+    """A box's points (“2,5” or “2.5”; empty: none), and whether they read as points."""
+    text = (text or "").strip()
+    if not text:
+        return None, True
+    value = tree.parse_points(text[:50])
+    return value, value is not None
+
+
+class SurveyPointsForm(forms.Form):
+    """The survey page's one form: per survey criterion of each unit a box
+    `points_<score id>` and, hidden, the points the page showed (`drawn_<score id>`), so a
+    cell someone else changed meanwhile is not overwritten unseen. A finalised unit's cells
+    have no box; sent anyway, they go to the service, which refuses a change. A box missing
+    from what is sent is refused, never read as emptied."""
+
+    def __init__(self, data=None, *, table):
+        super().__init__(data)
+        self.cells = {c.score.pk: (row.assessment, c) for row in table.rows for c in row.cells if c}
+        for pk, (assessment, cell) in self.cells.items():
+            box = forms.CharField(
+                label=_("Điểm điều tra: %(unit)s, tiêu chí %(code)s")
+                % {"unit": assessment.unit.name, "code": cell.criterion.code},
+                required=False,
+                initial=points_text(cell.points),
+            )
+            box.widget.attrs.update(
+                {
+                    "class": "form-control form-control-sm survey-box",
+                    "inputmode": "decimal",
+                    "autocomplete": "off",
+                }
+            )
+            self.fields[f"points_{pk}"] = box
+            if cell.editable:
+                self.fields[f"drawn_{pk}"] = forms.CharField(
+                    required=False, widget=forms.HiddenInput, initial=points_text(cell.points)
+                )
+        self.points: dict[int, Decimal | None] = {}
+        self.drawn: dict[int, Decimal | None] = {}
+
+    def redraw(self, table) -> None:
+        """After a stale refusal, the points the page shows now (`table`, read again) as the
+        drawn ones: the typed boxes stay and, sent again, go over what is now shown."""
+        data = dict(self.data.items())
+        for cell in table.cells:
+            if cell.editable:
+                data[f"drawn_{cell.score.pk}"] = points_text(cell.points)
+        self.data = data
+
+    def _where(self, pk: int) -> dict[str, str]:
+        assessment, cell = self.cells[pk]
+        return {
+            "unit": assessment.unit.name,
+            "code": cell.criterion.code,
+            "max": points_text(cell.criterion.max_points),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        ids = {str(pk) for pk in self.cells}
+        strays = [k for k in self.data if (m := CELL.fullmatch(k)) and m[1] not in ids]
+        if strays:
+            # Of another set, or not a survey criterion's: nothing of it is named here.
+            raise forms.ValidationError(
+                _("Có ô điểm không thuộc bảng này: hãy tải lại trang rồi nhập lại."),
+                code="stray",
+            )
+        for pk, (_assessment, cell) in self.cells.items():
+            name, drawn_name = f"points_{pk}", f"drawn_{pk}"
+            drawn, drawn_ok = _points_read(self.data.get(drawn_name, ""))
+            drawn_ok = drawn_ok and drawn_name in self.data
+            if name not in self.data or (cell.editable and not drawn_ok):
+                if cell.editable:
+                    self.add_error(
+                        name,
+                        _("%(unit)s, tiêu chí %(code)s: thiếu ô điểm; hãy tải lại trang.")
+                        % self._where(pk),
+                    )
+                continue  # a finalised unit's cell, not sent: as it stands
+            value, ok = _points_read(cleaned.get(name, ""))
+            if not ok or (value is not None and value > cell.criterion.max_points):
+                self.add_error(
+                    name,
+                    _("%(unit)s, tiêu chí %(code)s: điểm phải là số từ 0 đến %(max)s (ví dụ 2,5).")
+                    % self._where(pk),
+                )
+                continue
+            self.points[pk] = value
+            if cell.editable:
+                self.drawn[pk] = drawn
+        return cleaned
+
+    def mark_errors(self) -> None:
+        """The wrong boxes drawn as such, the browser brought to the first of them."""
+        wrong = [n for n in self.errors if n in self.fields]
+        for name in wrong:
+            attrs = self.fields[name].widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
+        if wrong:
+            self.fields[wrong[0]].widget.attrs["autofocus"] = True
 
 
 class AppraisalSendForm(VersionForm):

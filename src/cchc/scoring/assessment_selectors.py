@@ -1,17 +1,21 @@
 """Reads of the assessments, scoped to the user (`permissions.assessment_q`): the office's
 progress list of a set, one assessment's page with every criterion, and the points that
 count — frozen once finalised, else live (a computed criterion as of the set's cut-off, or
-as of today while the year runs: the projected score, “điểm dự kiến”)."""
+as of today while the year runs: the projected score, “điểm dự kiến”). The office's reads
+of the survey's points (`survey_scores`) are scoped otherwise: see there."""
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.orgs.access import UNIT_ROLES, access_for
 from cchc.orgs.models import Role, Unit
@@ -31,7 +35,14 @@ from .models import (
     ScoreFile,
     SetStatus,
 )
-from .permissions import READ_ROLES, AssessmentAbilities, assessment_abilities, assessment_q
+from .permissions import (
+    READ_ROLES,
+    AssessmentAbilities,
+    assessment_abilities,
+    assessment_q,
+    can_manage,
+    step_states,
+)
 from .sources import Ratio
 
 ZERO = Decimal("0")
@@ -337,3 +348,123 @@ def ratio_items(page: AssessmentPage) -> dict[int, list[Counted]]:
             Counted(*known[pk], met=pk in row.ratio.met) for pk in row.ratio.counted if pk in known
         ]
     return items
+
+
+# --- the office's survey points ---------------------------------------------------------------
+#
+# The survey's points come from outside the unit (the surveying body), so the office enters
+# them whatever the state of the unit's assessment, a draft included. These reads go around
+# `assessment_q`'s draft rule, and so return only what is the office's: the survey criteria's
+# scores of the sets whose issuing unit the user is the office of (`permissions.can_manage`)
+# and, of each assessment, its unit, status and version; never the unit's own points, texts
+# or files, which live on the other criteria and the assessment's notes.
+
+
+def survey_scores(*, user) -> QuerySet[Score]:
+    """The survey criteria's scores of the sets the user is the office of, in any state."""
+    return Score.objects.filter(
+        access_for(user).unit_q("assessment__criteria_set__unit", Role.OFFICE),
+        criterion__method=Method.SURVEY,
+    )
+
+
+def survey_score_get(*, user, pk: int) -> Score:
+    """A survey criterion's score for its set's office, whatever its assessment's state;
+    for anyone else as `score_get` (404 unless they may open the assessment)."""
+    found = (
+        survey_scores(user=user)
+        .filter(pk=pk)
+        .select_related("criterion", "assessment__criteria_set__unit", "assessment__unit")
+        .first()
+    )
+    return found if found is not None else score_get(user=user, pk=pk)
+
+
+def survey_assessment_get(*, user, pk: int) -> Assessment:
+    """An assessment of a set the user is the office of, in any state: for what the
+    survey's reads show of it (its unit, status, version), never the unit's own work."""
+    found = (
+        Assessment.objects.filter(access_for(user).unit_q("criteria_set__unit", Role.OFFICE), pk=pk)
+        .select_related("criteria_set__unit", "unit")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass
+class SurveyCell:
+    """One survey criterion of one unit: the points that stand, and whether the office may
+    still change them (the assessment not finalised, its set in use)."""
+
+    score: Score
+    criterion: Criterion
+    points: Decimal | None
+    editable: bool
+
+
+@dataclass
+class SurveyRow:
+    assessment: Assessment
+    cells: list[SurveyCell | None]  # one per criterion of the table, in its order
+
+
+@dataclass
+class SurveyTable:
+    criteria_set: CriteriaSet
+    criteria: list[Criterion]  # the set's survey criteria, in code order
+    rows: list[SurveyRow]  # one per assessment of the page, in the tree's order of the units
+    page: Page  # of SURVEY_PAGE_SIZE units: a ministry's 1,500 are thirty pages, not one
+
+    @property
+    def cells(self) -> list[SurveyCell]:
+        return [c for row in self.rows for c in row.cells if c is not None]
+
+    @property
+    def editable(self) -> bool:
+        return any(c.editable for c in self.cells)
+
+
+# Units a page of the survey table holds: its boxes stay well under the fields a request may
+# carry (DATA_UPLOAD_MAX_NUMBER_FIELDS) with up to nine survey criteria, and the page light.
+SURVEY_PAGE_SIZE = 50
+
+
+def survey_table(*, user, criteria_set: CriteriaSet, page: str | int | None = 1) -> SurveyTable:
+    """A page of the set's assessments (units) × each survey criterion, for the set's
+    office only (else PermissionDenied): four queries, however many units."""
+    if not can_manage(user, criteria_set.unit):
+        raise PermissionDenied(_("Chỉ Văn phòng nhập điểm điều tra xã hội học, trước khi chốt."))
+    criteria = sorted(
+        criteria_set.criteria.filter(method=Method.SURVEY), key=lambda c: tree.code_key(c.code)
+    )
+    # What the table shows of each assessment, and nothing of the unit's own.
+    shown = Paginator(
+        criteria_set.assessments.select_related("unit")
+        .only("criteria_set", "status", "version", "unit__name", "unit__short_name", "unit__path")
+        .order_by("unit__path", "pk"),
+        SURVEY_PAGE_SIZE,
+    ).get_page(page)
+    assessments = list(shown)
+    scores = {
+        (s.assessment_id, s.criterion_id): s
+        for s in survey_scores(user=user)
+        .filter(assessment__in=[a.pk for a in assessments])
+        .only("assessment", "criterion", "appraised_points", "final_points")
+    }
+    rows = []
+    for a in assessments:
+        a.criteria_set = criteria_set
+        open_now = step_states(a).can_enter_survey
+        cells: list[SurveyCell | None] = []
+        for c in criteria:
+            score = scores.get((a.pk, c.pk))
+            if score is None:
+                cells.append(None)
+                continue
+            score.criterion = c
+            points = score.final_points if a.is_finalised else score.appraised_points
+            cells.append(SurveyCell(score, c, points, open_now))
+        rows.append(SurveyRow(a, cells))
+    return SurveyTable(criteria_set, criteria, rows, shown)

@@ -517,6 +517,100 @@ def survey_save(
     return score
 
 
+def _survey_refusal(score: Score, exc: ValidationError) -> ValidationError:
+    """A refusal of one cell of the survey page, keyed `points_<score id>`, naming its unit
+    and criterion, its codes (stale, state) kept."""
+    if hasattr(exc, "error_dict"):
+        errors = [e for listed in exc.error_dict.values() for e in listed]
+    else:
+        errors = exc.error_list
+    named = [
+        ValidationError(
+            _("%(unit)s, tiêu chí %(code)s: %(reason)s")
+            % {"unit": score.assessment.unit.name, "code": score.criterion.code, "reason": m},
+            code=e.code,
+        )
+        for e in errors
+        for m in e.messages
+    ]
+    return ValidationError({f"points_{score.pk}": named})
+
+
+def _not_points(value: Decimal | None) -> bool:
+    """Not a number, or more than two decimals (beyond any maximum, the range says so)."""
+    if value is None:
+        return False
+    if not value.is_finite():
+        return True
+    return abs(value) < 10_000 and value != value.quantize(Decimal("0.01"))
+
+
+def _shown(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value.normalize():f}"
+
+
+@transaction.atomic
+def survey_points_set(
+    *,
+    actor: User | None,
+    criteria_set: CriteriaSet,
+    points: dict[int, Decimal | None],
+    drawn: dict[int, Decimal | None] | None = None,
+) -> list[Score]:
+    """The office's survey points of many units at once (the set's survey page), whatever
+    the state of each unit's assessment before finalising: each changed one through
+    `survey_save` (its role, state and range checks, its audit), all in one transaction, so
+    one refused writes none. Refusals are keyed `points_<score id>` and name the unit and
+    criterion. `drawn` holds the points the page showed: a cell someone else changed since is
+    refused as stale. The assessments' versions are not asked: the unit's own scoring of a
+    draft changes them all the time, and has nothing to do with the survey."""
+    if actor is not None and not can_manage(actor, criteria_set.unit):
+        raise _deny(str(SURVEY.who))
+    # The assessments locked first, in one order, so two pages saved at once wait in turn.
+    ids = Score.objects.filter(pk__in=points).values("assessment_id")
+    list(
+        Assessment.objects.select_for_update()
+        .filter(pk__in=ids, criteria_set=criteria_set)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    scores = list(
+        Score.objects.filter(
+            pk__in=points, assessment__criteria_set=criteria_set, criterion__method=Method.SURVEY
+        ).select_related("criterion", "assessment__criteria_set__unit", "assessment__unit")
+    )
+    if len(scores) != len(points):
+        raise ValidationError(
+            _("Có ô điểm không thuộc bộ tiêu chí này: hãy tải lại trang rồi nhập lại.")
+        )
+    scores.sort(key=lambda s: (s.assessment.unit.path, code_key(s.criterion.code)))
+    saved = []
+    for score in scores:
+        value = points[score.pk]
+        try:
+            if _not_points(value):
+                raise ValidationError(
+                    _("điểm phải là số từ 0 đến %(max)s, tối đa hai chữ số thập phân.")
+                    % {"max": _shown(score.criterion.max_points)}
+                )
+            if value == score.appraised_points:
+                continue
+            was = score.appraised_points
+            if drawn is not None and score.pk in drawn and drawn[score.pk] != was:
+                raise ValidationError(
+                    _(
+                        "điểm điều tra vừa được người khác đổi thành %(now)s; điểm bạn nhập vẫn "
+                        "còn trong ô, lưu lần nữa nếu vẫn muốn ghi."
+                    )
+                    % {"now": _shown(was)},
+                    code="stale",
+                )
+            saved.append(survey_save(actor=actor, score=score, points=value))
+        except ValidationError as exc:
+            raise _survey_refusal(score, exc) from exc
+    return saved
+
+
 def live_points(
     score: Score, on: datetime.date, ratios: dict[str, sources.Ratio] | None = None
 ) -> tuple[Decimal | None, sources.Ratio | None]:

@@ -52,6 +52,8 @@ def assessment_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "statuses": AssessmentStatus.choices,
         "can_open": criteria_set.status == SetStatus.IN_USE
         and can_manage(request.user, criteria_set.unit),
+        "can_survey": can_manage(request.user, criteria_set.unit)
+        and criteria_set.criteria.filter(method=Method.SURVEY).exists(),
         **SECTION,
     }
     return render(request, "scoring/assessment_progress.html", context)
@@ -97,6 +99,74 @@ def assessments_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(
         request, "scoring/assessments_open.html", context, status=400 if form.errors else 200
     )
+
+
+# --- the office: the survey's points of every unit ------------------------------------------
+
+
+def _survey_page(request, criteria_set, table, form, status: int = 200) -> HttpResponse:
+    form.mark_errors()
+    lines = [
+        (
+            row.assessment,
+            [
+                (c, cell, form[f"points_{cell.score.pk}"] if cell and cell.editable else None)
+                for c, cell in zip(table.criteria, row.cells, strict=True)
+            ],
+        )
+        for row in table.rows
+    ]
+    drawn = [form[name] for name in form.fields if name.startswith("drawn_")]
+    context = {"criteria_set": criteria_set, "table": table, "form": form, "lines": lines}
+    return render(
+        request,
+        "scoring/survey_points.html",
+        context | {"drawn": drawn, **SECTION},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_points(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The office enters the survey's points (điều tra xã hội học) of every unit of the
+    set, whatever each assessment's state before finalising (a draft included, of which the
+    page shows nothing else), a page of units at a time, and saves a page at once: one
+    refused saves none."""
+    criteria_set = set_selectors.criteria_set_get(user=request.user, pk=pk)
+    number = request.GET.get("page")
+    table = selectors.survey_table(user=request.user, criteria_set=criteria_set, page=number)
+    if request.method == "GET":
+        return _survey_page(request, criteria_set, table, forms.SurveyPointsForm(table=table))
+    form = forms.SurveyPointsForm(request.POST, table=table)
+    status = 400
+    if form.is_valid():
+        try:
+            saved = services.survey_points_set(
+                actor=request.user, criteria_set=criteria_set, points=form.points, drawn=form.drawn
+            )
+        except ValidationError as exc:
+            _to_form(form, exc)
+            codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+            status = 409 if codes & {"stale", STATE} else 400
+            if "stale" in codes:
+                table = selectors.survey_table(
+                    user=request.user, criteria_set=criteria_set, page=number
+                )
+                form.redraw(table)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu %(n)d điểm điều tra xã hội học.") % {"n": len(saved)}
+                if saved
+                else _("Không có điểm nào thay đổi."),
+            )
+            done = reverse("scoring:survey-points", args=[pk])
+            return redirect(f"{done}?page={table.page.number}")
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+    return _survey_page(request, criteria_set, table, form, status)
 
 
 # --- lists: a unit's own, the council's queue -------------------------------------------------

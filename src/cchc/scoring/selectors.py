@@ -14,7 +14,7 @@ from cchc.documents.criteria import criteria_xlsx
 from cchc.oversight.selectors import office_unit
 
 from . import tree
-from .models import CriteriaSet, Criterion
+from .models import CriteriaSet, Criterion, Method
 from .permissions import can_manage, visible_q
 from .transfer import export_row
 
@@ -66,6 +66,11 @@ class SetPage:
     @property
     def can_edit(self) -> bool:
         return self.can_manage and self.criteria_set.is_draft
+
+    @property
+    def has_survey(self) -> bool:
+        """Has the set criteria scored by a survey, whose points the office enters?"""
+        return any(n.criterion.method == Method.SURVEY for n in self.nodes)
 
 
 def set_page(*, user, criteria_set: CriteriaSet) -> SetPage:

@@ -26,6 +26,7 @@ urlpatterns = [
         assessment_views.assessments_open,
         name="assessments-open",
     ),
+    path("criteria/<int:pk>/survey/", assessment_views.survey_points, name="survey-points"),
     path("assessments/", assessment_views.assessment_mine, name="assessment-mine"),
     path("appraisals/", assessment_views.appraisal_queue, name="appraisal-queue"),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
