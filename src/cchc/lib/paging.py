@@ -77,8 +77,9 @@ class PlanFirstPaginator(KeysFirstPaginator):
             return []
         connection = connections[rows.db]
         fence = "LIMIT -1" if connection.vendor == "sqlite" else "OFFSET 0"
+        # The queryset's own SQL, its values kept as parameters.
         counted = (
-            f'SELECT "part_plan", "part_year", COUNT(*) FROM ({sql} {fence}) list_rows '  # noqa: S608
+            f'SELECT "part_plan", "part_year", COUNT(*) FROM ({sql} {fence}) list_rows '  # noqa: S608  # nosec B608
             'GROUP BY "part_plan", "part_year"'
         )
         with connection.cursor() as cursor:
@@ -97,7 +98,8 @@ class PlanFirstPaginator(KeysFirstPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         queryset: QuerySet = self.object_list  # type: ignore[assignment]  # a queryset
-        spanned, first, start = [], 0, 0
+        spanned: list[int] = []
+        first = start = 0
         for plan_id, rows in self.parts:
             if start + rows > bottom and start < top:
                 if not spanned:
