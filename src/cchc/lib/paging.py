@@ -31,12 +31,17 @@ class KeysFirstPaginator(Paginator):
         if count is not None:
             self.count = count  # the cached property's place
 
-    def page(self, number) -> Page:
+    def bounds(self, number) -> tuple[int, int, int]:
+        """The page's number, checked, and the first and past-the-last row it holds."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        return number, bottom, top
+
+    def page(self, number) -> Page:
+        number, bottom, top = self.bounds(number)
         queryset: QuerySet = self.object_list  # type: ignore[assignment]  # said above
         return Page(keys_first(queryset, bottom, top), number, self)
 
@@ -92,11 +97,7 @@ class PlanFirstPaginator(KeysFirstPaginator):
         return sum(rows for _plan, rows in self.parts)
 
     def page(self, number) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = self.bounds(number)
         queryset: QuerySet = self.object_list  # type: ignore[assignment]  # a queryset
         spanned: list[int] = []
         first = start = 0
