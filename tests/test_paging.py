@@ -127,3 +127,19 @@ def test_a_list_nothing_can_match_is_one_empty_page(world):
     for empty in (tasks.none(), tasks.filter(pk__in=[])):
         paginator = PlanFirstPaginator(empty, 5)
         assert (paginator.count, list(paginator.get_page(1))) == (0, [])
+
+
+def test_a_distinct_list_is_counted_task_by_task(world):
+    """A list joined to many rows a task (its supporting units) and made DISTINCT counts
+    each task once, plan by plan, as a whole read does."""
+    _years_of_plans(world)
+    tasks = selectors.task_list(
+        user=world.users["office"], filters=selectors.TaskFilters(), today=world.today
+    )
+    for task in tasks[:9]:  # test setup: two supporting units each, straight in the table
+        task.supporting_units.add(world.units["VP"], world.units["CTC"])
+    joined = tasks.filter(supporting_units__isnull=False).distinct()
+    whole, by_plan = Paginator(joined, 4), PlanFirstPaginator(joined, 4)
+    assert by_plan.count == whole.count == len({t.pk for t in joined}) > 4
+    for number in whole.page_range:
+        assert [t.pk for t in by_plan.page(number)] == [t.pk for t in whole.page(number)]

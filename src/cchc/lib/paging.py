@@ -75,7 +75,8 @@ class PlanFirstPaginator(KeysFirstPaginator):
         count on the bench's ten years); the fence (LIMIT -1, OFFSET 0) keeps the database
         from merging the two queries into that one."""
         queryset: QuerySet = self.object_list  # type: ignore[assignment]  # a queryset
-        rows = queryset.order_by().values(part_plan=F("plan_id"), part_year=F("plan__year"))
+        # The key too: a DISTINCT list keeps one row per task, not one per plan.
+        rows = queryset.order_by().values("pk", part_plan=F("plan_id"), part_year=F("plan__year"))
         try:
             sql, params = rows.query.sql_with_params()
         except EmptyResultSet:  # a filter no row can pass (nothing in reach, no ids)
