@@ -328,3 +328,12 @@ def test_only_an_office_adds_names(client, world):
     for name in ("orgs:alias-create", "orgs:group-create"):
         assert focal.get(reverse(name)).status_code == 403
         assert focal.post(reverse(name), {"alias": "X", "words": "X"}).status_code == 403
+
+
+def test_the_owner_is_no_box_for_an_office_of_one_unit(client, world):
+    office = logged_in(client, world.users["office"])
+    page = office.get(reverse("orgs:alias-create")).content.decode()
+    assert f'type="hidden" name="owner" value="{world.units["TCCT"].pk}"' in page
+    assert "Trong kế hoạch của <span" not in page and 'for="id_owner"' not in page
+    refused = office.post(reverse("orgs:alias-create"), {"alias": "X", "unit": ""}).content
+    assert "Trong kế hoạch của: " in refused.decode()  # a missing owner is said, not hidden
