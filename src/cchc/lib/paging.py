@@ -109,6 +109,13 @@ class PlanFirstPaginator(KeysFirstPaginator):
                 spanned.append(plan_id)
             start += rows
         # One read of the keys, however many plans the page spans: only their rows sorted.
-        part = queryset.filter(plan_id__in=spanned).values_list("pk", flat=True)
+        # The plans as a value, not an index's key (plan_id + 0): found through the plan's
+        # index, a unit's 439 tasks were looked for among the plan's 60,000 in list order
+        # (SQLite, one year: 46 ms against 1 for the list's own way, by its unit).
+        part = (
+            queryset.alias(page_plan=F("plan_id") + 0)
+            .filter(page_plan__in=spanned)
+            .values_list("pk", flat=True)
+        )
         keys = list(part[bottom - first : top - first])
         return Page(rows_of(queryset, keys), number, self)
