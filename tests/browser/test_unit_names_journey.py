@@ -45,6 +45,7 @@ def test_the_office_edits_and_removes_names_on_a_phone(page, live_world):
 
     # A name the next file will use, added before importing it; then a group.
     page.get_by_role("link", name="Thêm tên gọi khác").click()
+    expect(page.get_by_role("heading", name="Thêm tên gọi khác")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_label("Tên gọi khác").fill("Cục TC TCCT")
     page.get_by_label("Là đơn vị").select_option(str(u["CTC"].pk))

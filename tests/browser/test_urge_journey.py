@@ -41,6 +41,9 @@ def test_a_reminder_reaches_the_focal_officer(page, live_world, width, height):
     ).count()
     expect(page.locator("#unread-count")).to_contain_text(str(unread))
     page.get_by_title("Thông báo").click()
+    # Measured once the list has loaded: mid-navigation there is no document to measure.
+    page.wait_for_url("**/notifications/**")
+    page.wait_for_load_state()
     fits(page, width)
     screenshot(page, f"urge-bell-{width}")
     page.get_by_role("link", name=reminder.title).click()
