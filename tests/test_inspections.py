@@ -614,6 +614,7 @@ def test_records_are_the_leads_once_begun(world):
     response = client_for(world, "office").post(url, data)  # not begun
     assert response.status_code == 200
     assert "chưa bắt đầu" in str(response.context["records_form"].non_field_errors())
+    assert "Cuộc kiểm tra chưa bắt đầu" in response.content.decode()  # said on the page
     services.inspection_start(actor=world.users["member"], inspection=inspection)
     assert client_for(world, "focal_a").post(url, data).status_code in (403, 404)
     inspection.refresh_from_db()
