@@ -137,7 +137,9 @@ def test_a_distinct_list_is_counted_task_by_task(world):
         user=world.users["office"], filters=selectors.TaskFilters(), today=world.today
     )
     for task in tasks[:9]:  # test setup: two supporting units each, straight in the table
-        task.supporting_units.add(world.units["VP"], world.units["CTC"])
+        task.supporting_units.add(
+            world.units["VP"], world.units["CTC"], through_defaults={"plan_id": task.plan_id}
+        )
     joined = tasks.filter(supporting_units__isnull=False).distinct()
     whole, by_plan = Paginator(joined, 4), PlanFirstPaginator(joined, 4)
     assert by_plan.count == whole.count == len({t.pk for t in joined}) > 4

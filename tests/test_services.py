@@ -9,7 +9,7 @@ from statistics import mean
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from cchc.audit.models import AuditEvent
 from cchc.audit.services import verify_chain
 from cchc.plans import progress, selectors, services
 from cchc.plans.history import DERIVED
-from cchc.plans.models import Area, Evidence, PlanStatus, Task, TaskUpdate
+from cchc.plans.models import Area, Evidence, PlanStatus, SupportingUnit, Task, TaskUpdate
 from cchc.plans.progress import EvidenceFile
 from cchc.plans.timeliness import Timeliness, task_timeliness
 from tests.web_helpers import freeze_today
@@ -781,3 +781,43 @@ def test_bulk_deadline_leaves_done_tasks_alone(world):
     assert changed == 1
     assert fresh(done).due_date == before
     assert fresh(world.tasks["b_track"]).due_date == datetime.date(2026, 12, 31)
+
+
+def test_every_supporting_unit_carries_its_tasks_plan(world):
+    """Adding a task, many at once, or changing its units: each link carries the task's plan,
+    by which a unit's supporting work of one plan is found (permissions.unit_work_q)."""
+    office, area = world.users["office"], Area.objects.get(code=2)
+    one = services.task_create(
+        actor=office,
+        plan=world.plan,
+        area=area,
+        title="Một",
+        lead_unit=world.units["CTC"],
+        supporting_units=[world.units["VP"]],
+    )
+    many = services.tasks_create_many(
+        actor=office,
+        plan=world.plan,
+        specs=[
+            services.TaskSpec(
+                area=area,
+                title=f"Nhiều {n}",
+                lead_unit=world.units["CTC"],
+                supporting_units=[world.units["VP"], world.units["TCCT"]],
+            )
+            for n in range(2)
+        ],
+    )
+    services.task_edit(
+        actor=office, task=world.tasks["b_track"], supporting_units=[world.units["VP"]]
+    )
+    links = SupportingUnit.objects.filter(
+        task__in=[one, *many, world.tasks["b_track"]]
+    ).values_list("unit_id", "plan_id")
+    assert len(links) == 6
+    assert set(links) == {
+        (world.units["VP"].pk, world.plan.pk),
+        (world.units["TCCT"].pk, world.plan.pk),
+    }
+    # Across the whole world, no link names another plan than its task's.
+    assert not SupportingUnit.objects.exclude(plan_id=F("task__plan_id")).exists()

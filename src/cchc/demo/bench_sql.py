@@ -23,7 +23,7 @@ class Sql:
         from django.db import connection
 
         from cchc.orgs.models import Unit
-        from cchc.plans.models import Area, Plan, Task
+        from cchc.plans.models import Area, Plan, SupportingUnit, Task
 
         q = connection.ops.quote_name
         self.connection = connection
@@ -35,7 +35,7 @@ class Sql:
             "unit": q(Unit._meta.db_table),
             "area": q(Area._meta.db_table),
             "plan": q(Plan._meta.db_table),
-            "through": q(Task.supporting_units.through._meta.db_table),
+            "through": q(SupportingUnit._meta.db_table),
             "order": q("order"),
         }
 

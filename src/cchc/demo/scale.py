@@ -50,6 +50,7 @@ from cchc.plans.models import (
     Evidence,
     Plan,
     PlanStatus,
+    SupportingUnit,
     Task,
     TaskStatus,
     TaskUpdate,
@@ -317,7 +318,6 @@ def clear_scale() -> dict | None:
         if not units.exists():
             return None
         plans = scale_plans()
-        through = Task.supporting_units.through
         counts = {
             "units": units.count(),
             "plans": plans.count(),
@@ -333,8 +333,8 @@ def clear_scale() -> dict | None:
         Task.objects.filter(parent_task__plan__in=plans).exclude(plan__in=plans).update(
             parent_task=None
         )
-        through.objects.filter(task__plan__in=plans).delete()
-        through.objects.filter(unit__code__startswith=PREFIX).delete()
+        SupportingUnit.objects.filter(plan__in=plans).delete()
+        SupportingUnit.objects.filter(unit__code__startswith=PREFIX).delete()
         _delete_tasks(Task.objects.filter(plan__in=plans))
         plans.delete()
         Membership.objects.filter(unit__code__startswith=PREFIX).delete()
@@ -363,7 +363,7 @@ def _delete_tasks(tasks) -> None:
     if not Evidence.objects.filter(update__in=updates).exists():
         updates._raw_delete(updates.db)
     for rel in Task._meta.related_objects:
-        if rel.related_model is Task.supporting_units.through:
+        if rel.related_model is SupportingUnit:
             continue
         # A class once apps are loaded (the stubs also allow the string "self").
         model: type[Model] = rel.related_model  # type: ignore[assignment]
@@ -627,16 +627,16 @@ def _tasks(plan, unit_list, depth, tasks, end, issued_on, current, rng):
 
 
 def _supporting(rows: list[Task], unit_list: list[Unit], rng) -> list[tuple[int, int]]:
-    """(task id, unit id) of each supporting unit, inserted."""
+    """(task id, unit id) of each supporting unit, inserted (with the task's plan)."""
     links = []
     unit_ids = [u.pk for u in unit_list]
     for task in rows:
         k = rng.choice((0, 0, 1, 1, 1, 2, 3))
         for unit_id in set(rng.sample(unit_ids, min(k, len(unit_ids)))):
             if unit_id != task.lead_unit_id:
-                links.append((task.pk, unit_id))
-    bulk.insert_rows(Task.supporting_units.through, ["task_id", "unit_id"], links)
-    return links
+                links.append((task.pk, unit_id, task.plan_id))
+    bulk.insert_rows(SupportingUnit, ["task_id", "unit_id", "plan_id"], links)
+    return [(task_id, unit_id) for task_id, unit_id, __ in links]
 
 
 def _history(rows, chains, office, focal, root_id: int) -> tuple[int, int]:

@@ -102,8 +102,12 @@ class Task(models.Model):
     lead_unit = models.ForeignKey(
         Unit, verbose_name=_("cơ quan chủ trì"), on_delete=models.PROTECT, related_name="led_tasks"
     )
-    supporting_units = models.ManyToManyField(
-        Unit, verbose_name=_("cơ quan phối hợp"), blank=True, related_name="supported_tasks"
+    supporting_units: "models.ManyToManyField[Unit, SupportingUnit]" = models.ManyToManyField(
+        Unit,
+        verbose_name=_("cơ quan phối hợp"),
+        blank=True,
+        related_name="supported_tasks",
+        through="SupportingUnit",
     )
     # The unit columns as the plan wrote them ("Các cơ quan, đơn vị", "VP"), kept like
     # due_text; empty when the units were chosen in the application.
@@ -197,6 +201,28 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}".strip()
+
+
+class SupportingUnit(models.Model):
+    """A unit that supports a task (cơ quan phối hợp). It carries the task's plan, kept by
+    the services that link them (a task never changes plan), so that the tasks a unit
+    supports in one plan are found by the (unit, plan) index, not among every year's."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE)
+    # No index of its own: a plan's links go with its tasks, and (unit, plan) is below.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, db_index=False, editable=False)
+
+    class Meta:
+        # Django's own table for the many-to-many field before it carried the plan.
+        db_table = "plans_task_supporting_units"
+        unique_together = [("task", "unit")]
+        indexes = [models.Index(fields=["unit", "plan", "task"], name="supporting_unit_plan")]
+        verbose_name = _("cơ quan phối hợp")
+        verbose_name_plural = _("cơ quan phối hợp")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} ← {self.unit_id}"
 
 
 class DueDateChange(models.Model):

@@ -25,7 +25,7 @@ from cchc.orgs.models import Unit
 from cchc.orgs.selectors import unit_contacts
 
 from . import permissions
-from .models import Nudge, Plan, PlanStatus, Task, TaskStatus
+from .models import Nudge, Plan, PlanStatus, SupportingUnit, Task, TaskStatus
 from .permissions import require
 from .timeliness import Timeliness, timeliness_q
 
@@ -39,7 +39,7 @@ def _task_counts(plan: Plan) -> dict[int, list[int]]:
     counts: dict[int, list[int]] = {}
     for row in tasks.values("lead_unit_id").annotate(n=Count("id")):
         counts.setdefault(row["lead_unit_id"], [0, 0])[0] = row["n"]
-    supports = Task.supporting_units.through.objects.filter(task__in=tasks)
+    supports = SupportingUnit.objects.filter(plan=plan, task__in=tasks)
     for row in supports.values("unit_id").annotate(n=Count("id")):
         counts.setdefault(row["unit_id"], [0, 0])[1] = row["n"]
     return counts

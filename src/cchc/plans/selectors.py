@@ -40,6 +40,7 @@ from .models import (
     Plan,
     PlanStatus,
     ReviewState,
+    SupportingUnit,
     Task,
     TaskStatus,
     TaskUpdate,
@@ -859,10 +860,9 @@ def task_export_rows(*, user, filters: TaskFilters, today: datetime.date) -> Ite
     tasks = task_list(user=user, filters=filters, today=today)
     if not filters.review:  # the review filter has annotated it already
         tasks = annotate_review(tasks, today)
-    through = Task.supporting_units.through
     supporting: dict[int, list[str]] = {}
     links = (
-        through.objects.filter(task_id__in=tasks.values("pk"))
+        SupportingUnit.objects.filter(task_id__in=tasks.values("pk"))
         .order_by("task_id", "unit__path")
         .values_list("task_id", "unit__short_name", "unit__name")
     )

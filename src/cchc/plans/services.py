@@ -23,7 +23,16 @@ from cchc.orgs.models import Unit
 
 from . import notices, permissions
 from .due_text import parse_due_text
-from .models import Area, DueDateChange, Plan, PlanStatus, Section, Task, TaskStatus
+from .models import (
+    Area,
+    DueDateChange,
+    Plan,
+    PlanStatus,
+    Section,
+    SupportingUnit,
+    Task,
+    TaskStatus,
+)
 from .permissions import require
 
 if TYPE_CHECKING:
@@ -348,7 +357,7 @@ def task_create(
     )
     task = _new_task(plan, spec, _added_on(plan))
     task.save()
-    task.supporting_units.set(supporting)
+    task.supporting_units.set(supporting, through_defaults={"plan_id": task.plan_id})
     changes = {f: [None, getattr(task, f)] for f in TASK_FIELDS}
     changes["supporting_units"] = [None, [u.pk for u in supporting]]
     audit_record(actor=actor, action="task.create", obj=task, changes=changes)
@@ -369,10 +378,9 @@ def tasks_create_many(*, actor: User | None, plan: Plan, specs: Sequence[TaskSpe
     added_on = _added_on(plan)
     tasks = [_new_task(plan, spec, added_on) for spec in specs]
     Task.objects.bulk_create(tasks, batch_size=500)
-    through = Task.supporting_units.through
-    through.objects.bulk_create(
+    SupportingUnit.objects.bulk_create(
         [
-            through(task_id=task.pk, unit_id=unit.pk)
+            SupportingUnit(task_id=task.pk, unit_id=unit.pk, plan_id=plan.pk)
             for task, spec in zip(tasks, specs, strict=True)
             for unit in {u.pk: u for u in spec.supporting_units}.values()
         ],
@@ -549,7 +557,7 @@ def task_edit(
     if units is not None:
         new_supporting = sorted(u.pk for u in units)
         if new_supporting != old_supporting:
-            task.supporting_units.set(units)
+            task.supporting_units.set(units, through_defaults={"plan_id": task.plan_id})
             changes["supporting_units"] = [old_supporting, new_supporting]
     if changes:
         task.save()

@@ -18,7 +18,14 @@ from cchc.lib.dates import format_day
 from cchc.lib.text import person_name
 from cchc.orgs.models import Unit
 from cchc.plans.history import annotate_review, annotate_state, not_cancelled, state_q
-from cchc.plans.models import Area, ReviewState, Task, TaskStatus, TaskUpdate
+from cchc.plans.models import (
+    Area,
+    ReviewState,
+    SupportingUnit,
+    Task,
+    TaskStatus,
+    TaskUpdate,
+)
 from cchc.plans.timeliness import Timeliness
 
 from .models import ReportingPeriod, ReportNudge, ReportStatus, UnitReport
@@ -49,8 +56,7 @@ def empty_counts() -> dict[str, int]:
 def unit_tasks(period: ReportingPeriod, unit: Unit, as_of: datetime.date) -> list[dict]:
     """The unit's tasks in the period's plan (those it leads, then those it supports), each
     as plain data with its timeliness as of `as_of` and the updates written in the window."""
-    through = Task.supporting_units.through
-    supports = Exists(through.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk))
+    supports = Exists(SupportingUnit.objects.filter(task_id=OuterRef("pk"), unit_id=unit.pk))
     # Only what had been reported by the reference date: a late figure is not a fact yet.
     window_updates = TaskUpdate.objects.filter(
         reported_on__gte=period.starts_on, reported_on__lte=min(period.ends_on, as_of)

@@ -29,7 +29,7 @@ from cchc.notifications.models import Kind
 from cchc.notifications.services import Message, notify_many
 from cchc.orgs.models import Unit
 from cchc.orgs.selectors import unit_contacts
-from cchc.plans.models import Area, Plan, PlanStatus, Task, TaskStatus
+from cchc.plans.models import Area, Plan, PlanStatus, SupportingUnit, Task, TaskStatus
 
 from . import data, permissions, rules
 from .models import (
@@ -67,9 +67,8 @@ PARTS = [key for key, _label in NARRATIVE_PARTS]
 
 def default_units(plan: Plan) -> QuerySet[Unit]:
     """Every unit that leads or supports a (not cancelled) task of the plan."""
-    through = Task.supporting_units.through
     live = Task.objects.filter(plan=plan).exclude(status=TaskStatus.CANCELLED)
-    supports = through.objects.filter(unit_id=OuterRef("pk"), task__in=live)
+    supports = SupportingUnit.objects.filter(unit_id=OuterRef("pk"), plan=plan, task__in=live)
     return Unit.objects.filter(Q(led_tasks__in=live) | Exists(supports)).distinct()
 
 

@@ -16,7 +16,7 @@ from cchc.lib.dbstats import statistics_refresh
 from cchc.lib.text import fold
 
 from .. import services
-from ..models import Area, Plan, Section, Task
+from ..models import Area, Plan, Section, SupportingUnit, Task
 from .preview import Change, ImportPreview, TaskRow, import_preview
 from .rows import ParsedPlan, Problem
 
@@ -143,7 +143,7 @@ def plan_import(
 
 
 def _refresh_statistics() -> None:
-    statistics_refresh(models=[Task, Task.supporting_units.through, Section])
+    statistics_refresh(models=[Task, SupportingUnit, Section])
 
 
 def _apply(actor: User | None, plan: Plan, preview: ImportPreview) -> None:
