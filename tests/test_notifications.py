@@ -2,6 +2,7 @@
 loopback; a plan issued tells each responsible unit what it owns; the board's nudges reach
 the units; each person chooses how each kind arrives; a failed send is tried again."""
 
+import datetime
 import email
 import email.policy
 import socket
@@ -12,11 +13,18 @@ from aiosmtpd.smtp import Envelope
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cchc.notifications import services as notices
 from cchc.notifications.models import Digest, EmailStatus, Kind, Notification, Preference
-from cchc.notifications.tasks import send_digest, send_email, send_emails
+from cchc.notifications.tasks import (
+    requeue_lost_mail,
+    schedule_requeue,
+    send_digest,
+    send_email,
+    send_emails,
+)
 from cchc.orgs import services as org_services
 from cchc.orgs.selectors import unit_contacts
 from cchc.oversight.tasks import send_daily_reminders
@@ -447,6 +455,67 @@ def test_each_kind_is_chosen_and_a_bad_choice_is_named(world, client):
     errors = response.context["form"].errors
     assert set(errors) == {"plan_issued", "nudge"}
     assert Preference.objects.get(kind="plan_issued").channel == "app"  # nothing changed
+
+
+def test_mail_whose_worker_stopped_mid_batch_is_queued_again_and_sent_once(
+    world, mailbox, django_capture_on_commit_callbacks
+):
+    """A worker stopped in the middle of a batch leaves its job running for ever: the rest
+    of the batch waits with no job. The look every quarter of an hour queues them again,
+    once their job is long overdue, and each is sent once, however often it looks."""
+    everyone = people(4)
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc", url="/")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = notices.notify(actor=None, recipients=everyone, message=message)
+    [job] = mail_jobs()
+    job.delete()  # the worker took it and was stopped after the first mail
+    first = made[0]
+    notices.email_send(notification_id=first.pk)
+    assert len(mailbox.messages) == 1
+    waiting = Notification.objects.filter(email_status=EmailStatus.PENDING)
+    assert waiting.count() == 3 and not mail_jobs().exists()
+    now = timezone.now()
+    # Not yet: a job may only be late behind a long queue.
+    assert notices.emails_requeue(now=now + notices.MAIL_LOST_AFTER / 2) == 0
+    later = now + notices.MAIL_LOST_AFTER + datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.emails_requeue(now=later) == 3
+    [again] = mail_jobs()
+    assert sorted(again.args_kwargs["args"][0]) == sorted(n.pk for n in made[1:])
+    # A second look finds them queued already; a stray run of the lost job sends none twice.
+    assert notices.emails_requeue(now=later) == 0
+    run_worker()
+    notices.emails_send(notification_ids=[n.pk for n in made])
+    assert sorted(m["X-Envelope-To"] for m in mailbox.messages) == sorted(u.email for u in everyone)
+    assert not waiting.exists()
+
+
+def test_the_worker_looks_for_lost_mail_every_quarter_hour(world):
+    assert schedule_requeue() is True
+    assert schedule_requeue() is False  # one waiting is enough
+    [look] = DBTaskResult.objects.filter(task_path=requeue_lost_mail.module_path)
+    look.delete()
+    assert requeue_lost_mail.call() == 0
+    [next_look] = DBTaskResult.objects.filter(task_path=requeue_lost_mail.module_path)
+    assert next_look.run_after > timezone.now() + datetime.timedelta(minutes=14)
+
+
+def test_a_digest_whose_job_was_lost_is_queued_again(
+    world, mailbox, django_capture_on_commit_callbacks
+):
+    [person] = people(1)
+    notices.preference_set(actor=person, kind=Kind.NUDGE, channel="digest")
+    message = notices.Message(kind=Kind.NUDGE, title="Đôn đốc", url="/")
+    notices.notify(actor=None, recipients=[person], message=message)
+    with django_capture_on_commit_callbacks(execute=True):
+        [digest_id] = notices.digests_queue()
+    DBTaskResult.objects.filter(task_path=send_digest.module_path).delete()  # lost
+    later = timezone.now() + notices.MAIL_LOST_AFTER + datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.emails_requeue(now=later) == 1
+    run_digests()
+    assert len(mailbox.to(person.email)) == 1
+    assert Digest.objects.get(pk=digest_id).status == EmailStatus.SENT
 
 
 # --- the daily digest -------------------------------------------------------------------

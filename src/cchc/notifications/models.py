@@ -75,6 +75,10 @@ class Notification(models.Model):
     email_attempts = models.PositiveSmallIntegerField(default=0)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_error = models.CharField(max_length=500, blank=True)
+    # While its mail waits: when a job was last due to send it (queued, retried, claimed).
+    # Long past, the job was lost with its worker, and `services.emails_requeue` queues
+    # the mail again.
+    email_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The daily mail that carries it, for those who chose a digest for its kind.
     digest = models.ForeignKey(
         "Digest",
@@ -100,6 +104,11 @@ class Notification(models.Model):
                 condition=Q(read_at__isnull=True),
                 name="notification_unread",
             ),
+            models.Index(
+                fields=["email_due_at"],
+                condition=Q(email_status=EmailStatus.PENDING),
+                name="notification_mail_waiting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,6 +127,8 @@ class Digest(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # As Notification.email_due_at, while the digest waits.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thư gộp thông báo")

@@ -78,6 +78,7 @@ def notify_many(
         ).values_list("user_id", "kind", "channel")
     }
     rows = []
+    now = timezone.now()
     for people, message in batch:
         key = message.key[:200]
         for user in people.values():
@@ -86,6 +87,7 @@ def notify_many(
             if key:
                 already.add((user.pk, key))  # once, even if named twice in this batch
             channel = chosen.get((user.pk, message.kind), Channel.EMAIL)
+            status = _email_status(user, channel)
             rows.append(
                 Notification(
                     recipient=user,
@@ -98,7 +100,8 @@ def notify_many(
                     subject_type=message.subject._meta.label_lower if message.subject else "",
                     subject_id=message.subject.pk if message.subject else None,
                     sent_by=actor,
-                    email_status=_email_status(user, channel),
+                    email_status=status,
+                    email_due_at=now if status == EmailStatus.PENDING else None,
                 )
             )
     made = Notification.objects.bulk_create(rows)
@@ -192,7 +195,8 @@ def _claim(notification_id: int) -> Notification | None:
         if notification is None:
             return None
         notification.email_attempts += 1
-        notification.save(update_fields=["email_attempts"])
+        notification.email_due_at = timezone.now()
+        notification.save(update_fields=["email_attempts", "email_due_at"])
         return notification
 
 
@@ -264,11 +268,14 @@ def _email_failed(
     notification: Notification, error: str, now: datetime.datetime | None
 ) -> Notification:
     last = notification.email_attempts >= settings.CCHC_EMAIL_MAX_ATTEMPTS
+    retry_at = None if last else _retry_at(notification.email_attempts, now)
     Notification.objects.filter(pk=notification.pk).update(
-        email_status=EmailStatus.FAILED if last else EmailStatus.PENDING, email_error=error[:500]
+        email_status=EmailStatus.FAILED if last else EmailStatus.PENDING,
+        email_error=error[:500],
+        email_due_at=retry_at,
     )
-    if not last:
-        _enqueue([notification.pk], run_after=_retry_at(notification.email_attempts, now))
+    if retry_at is not None:
+        _enqueue([notification.pk], run_after=retry_at)
     notification.refresh_from_db()
     return notification
 
@@ -276,6 +283,39 @@ def _email_failed(
 def _retry_at(attempts: int, now: datetime.datetime | None) -> datetime.datetime:
     """1, 2, 4… minutes after the attempt that failed."""
     return (now or timezone.now()) + datetime.timedelta(minutes=2 ** (attempts - 1))
+
+
+# A mail still waiting this long after its job was due lost that job: its worker was
+# stopped while it ran (a job left running is never run again). A job only late, behind
+# a long queue, may then run beside the new one: the claim sends the mail once but for
+# two claims at the same instant (mail is at least once).
+MAIL_LOST_AFTER = datetime.timedelta(minutes=30)
+
+
+def emails_requeue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the mail (single or digest) whose job was lost; how many were."""
+    now = now or timezone.now()
+    lost = now - MAIL_LOST_AFTER
+    with transaction.atomic():
+        waiting = Notification.objects.filter(email_status=EmailStatus.PENDING)
+        ids = list(waiting.filter(email_due_at__lt=lost).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(email_due_at=now)
+        digests = Digest.objects.filter(status=EmailStatus.PENDING, due_at__lt=lost)
+        digest_ids = list(digests.values_list("pk", flat=True))
+        Digest.objects.filter(pk__in=digest_ids).update(due_at=now)
+        transaction.on_commit(lambda: _enqueue_lost(ids, digest_ids))
+    if ids or digest_ids:
+        logger.warning(
+            "Queued again %s mails and %s digests whose job was lost.", len(ids), len(digest_ids)
+        )
+    return len(ids) + len(digest_ids)
+
+
+def _enqueue_lost(ids: list[int], digest_ids: list[int]) -> None:
+    if ids:
+        _enqueue(ids)
+    for pk in digest_ids:
+        _enqueue_digest(pk)
 
 
 # --- the daily digest (the worker, once a day) -------------------------------------------
@@ -297,7 +337,9 @@ def digests_queue() -> list[int]:
 def digest_claim(*, recipient_id: int) -> int | None:
     """Put a person's waiting notifications in one new digest. The update takes only rows
     no digest holds yet, so two runs at once never list a notification twice."""
-    digest = Digest.objects.create(recipient_id=recipient_id, status=EmailStatus.PENDING)
+    digest = Digest.objects.create(
+        recipient_id=recipient_id, status=EmailStatus.PENDING, due_at=timezone.now()
+    )
     claimed = Notification.objects.filter(
         recipient_id=recipient_id, email_status=EmailStatus.DIGEST, digest__isnull=True
     ).update(digest=digest)
@@ -344,7 +386,8 @@ def digest_send(*, digest_id: int, now: datetime.datetime | None = None) -> Dige
         if digest is None:
             return None
         digest.attempts += 1
-        digest.save(update_fields=["attempts"])
+        digest.due_at = timezone.now()
+        digest.save(update_fields=["attempts", "due_at"])
     if not (email_on() and digest.recipient.email):
         return _digest_close(digest, EmailStatus.NONE)
     try:
@@ -354,8 +397,9 @@ def digest_send(*, digest_id: int, now: datetime.datetime | None = None) -> Dige
         error = (str(exc) or exc.__class__.__name__)[:500]
         if digest.attempts >= settings.CCHC_EMAIL_MAX_ATTEMPTS:
             return _digest_close(digest, EmailStatus.FAILED, error)
-        Digest.objects.filter(pk=digest.pk).update(error=error)
-        _enqueue_digest(digest.pk, run_after=_retry_at(digest.attempts, now))
+        retry_at = _retry_at(digest.attempts, now)
+        Digest.objects.filter(pk=digest.pk).update(error=error, due_at=retry_at)
+        _enqueue_digest(digest.pk, run_after=retry_at)
         digest.refresh_from_db()
         return digest
     return _digest_close(digest, EmailStatus.SENT)

@@ -1,9 +1,12 @@
-"""Background work: the mail of a batch of notifications over one connection, and a
-person's daily digest."""
+"""Background work: the mail of a batch of notifications over one connection, a person's
+daily digest, and every quarter of an hour the mail whose job was lost queued again."""
 
+import datetime
 from collections import Counter
 
+from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from . import services
 
@@ -26,3 +29,25 @@ def send_email(notification_id: int) -> str:
 def send_digest(digest_id: int) -> str:
     digest = services.digest_send(digest_id=digest_id)
     return digest.status if digest else "skipped"
+
+
+# How often the worker looks for mail whose job was lost (services.MAIL_LOST_AFTER).
+REQUEUE_EVERY = datetime.timedelta(minutes=15)
+
+
+@task()
+def requeue_lost_mail() -> int:
+    """Queue again the mail whose job was lost, then this same look a while later."""
+    found = services.emails_requeue()
+    schedule_requeue(run_after=timezone.now() + REQUEUE_EVERY)
+    return found
+
+
+def schedule_requeue(run_after: datetime.datetime | None = None) -> bool:
+    """Queue the look unless one is already waiting; True when one was queued."""
+    if DBTaskResult.objects.filter(
+        task_path=requeue_lost_mail.module_path, status="READY"
+    ).exists():
+        return False
+    (requeue_lost_mail.using(run_after=run_after) if run_after else requeue_lost_mail).enqueue()
+    return True
