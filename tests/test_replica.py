@@ -94,6 +94,42 @@ def test_the_consolidated_figures_are_read_on_the_replica(world, replica):
     assert only_around_the_view(primary), tables(primary)
 
 
+@pytest.fixture
+def replica_down(replica):
+    """The replica's server gone: a new connection to it fails (no such port; for SQLite's
+    in-memory mirror, which closing keeps open, no such file)."""
+    saved, kept = dict(replica.settings_dict), None
+    if replica.vendor == "postgresql":
+        replica.close()
+        replica.settings_dict["PORT"] = "1"
+    else:
+        kept, replica.connection = replica.connection, None
+        replica.settings_dict["NAME"] = "/nonexistent/replica.sqlite3"
+    yield replica
+    if kept is None:
+        replica.close()
+    else:
+        replica.connection = kept
+    replica.settings_dict.clear()
+    replica.settings_dict.update(saved)
+
+
+def test_a_replica_that_does_not_answer_leaves_the_export_on_the_primary(
+    world, client, replica_down
+):
+    client.force_login(world.users["office"])
+    url = reverse("plans:task-export")
+    # Any read tried there would fail the request.
+    with CaptureQueriesContext(connections["default"]) as primary:
+        response = client.get(url, {"plan": world.plan.pk})
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row - 1 == Task.objects.filter(plan=world.plan).count()
+    assert "plans_task" in tables(primary.captured_queries)
+    with reads_from_replica():
+        assert read_alias() == "default"
+
+
 def test_writes_in_the_scope_go_to_the_primary(world, replica):
     parent = world.units["BQP"]
 

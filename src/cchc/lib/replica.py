@@ -5,16 +5,19 @@ only the reads inside `reads_from_replica()` (the exports and the consolidated r
 figures, read-only code paths) go to the `replica` alias, and only when settings define it
 (DATABASE_REPLICA_URL). Every write, every read outside the scope and every read inside an
 atomic block on the primary (it may follow a write of the same transaction) go to the
-primary, `default`.
+primary, `default`. A replica that does not answer leaves the scope's reads on the
+primary: an export is slower there, never refused.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 REPLICA = "replica"
+logger = logging.getLogger(__name__)
 
 # A context variable, not a global: each request (thread or task) has its own scope.
 _in_scope: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
@@ -24,11 +27,23 @@ _in_scope: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
 def reads_from_replica() -> Iterator[None]:
     """Reads within go to the replica when there is one. A context manager, or a decorator
     (`@reads_from_replica()`) of a view that only reads."""
-    token = _in_scope.set(True)
+    token = _in_scope.set(_replica_answers())
     try:
         yield
     finally:
         _in_scope.reset(token)
+
+
+def _replica_answers() -> bool:
+    """Whether there is a replica and it takes a connection (one already open counts)."""
+    if REPLICA not in connections:
+        return False
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError as exc:
+        logger.warning("The replica does not answer; reading the primary instead: %s", exc)
+        return False
+    return True
 
 
 def read_alias() -> str:
