@@ -13,31 +13,36 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 REPLICA = "replica"
 logger = logging.getLogger(__name__)
 
+
+@dataclass
+class _Scope:
+    answers: bool | None = None  # whether the replica took a connection; None: not tried
+
+
 # A context variable, not a global: each request (thread or task) has its own scope.
-_in_scope: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+_scope: ContextVar[_Scope | None] = ContextVar("reads_from_replica", default=None)
 
 
 @contextmanager
 def reads_from_replica() -> Iterator[None]:
     """Reads within go to the replica when there is one. A context manager, or a decorator
     (`@reads_from_replica()`) of a view that only reads."""
-    token = _in_scope.set(_replica_answers())
+    token = _scope.set(_Scope())
     try:
         yield
     finally:
-        _in_scope.reset(token)
+        _scope.reset(token)
 
 
 def _replica_answers() -> bool:
-    """Whether there is a replica and it takes a connection (one already open counts)."""
-    if REPLICA not in connections:
-        return False
+    """Whether the replica takes a connection (one already open counts)."""
     try:
         connections[REPLICA].ensure_connection()
     except DatabaseError as exc:
@@ -47,14 +52,13 @@ def _replica_answers() -> bool:
 
 
 def read_alias() -> str:
-    """Where a read goes now."""
-    if (
-        _in_scope.get()
-        and REPLICA in connections
-        and not connections[DEFAULT_DB_ALIAS].in_atomic_block
-    ):
-        return REPLICA
-    return DEFAULT_DB_ALIAS
+    """Where a read goes now (the router asks: without a replica, no one does)."""
+    scope = _scope.get()
+    if scope is None or REPLICA not in connections or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    if scope.answers is None:  # tried once a scope
+        scope.answers = _replica_answers()
+    return REPLICA if scope.answers else DEFAULT_DB_ALIAS
 
 
 class ReplicaRouter:

@@ -69,6 +69,13 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
+        # First, and made again last on the way back: SQLite rebuilds the table when a column
+        # is added or made required, and a rebuilt table keeps only the indexes the model
+        # declares, not this one made in SQL.
+        migrations.RunSQL(
+            "DROP INDEX IF EXISTS supporting_unit_task",
+            "CREATE INDEX supporting_unit_task ON plans_task_supporting_units (unit_id, task_id)",
+        ),
         migrations.AddField(
             model_name="supportingunit",
             name="plan",
@@ -94,10 +101,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="supportingunit",
             index=models.Index(fields=["unit", "plan", "task"], name="supporting_unit_plan"),
-        ),
-        # IF EXISTS: on SQLite, making the column required rebuilt the table without it.
-        migrations.RunSQL(
-            "DROP INDEX IF EXISTS supporting_unit_task",
-            "CREATE INDEX supporting_unit_task ON plans_task_supporting_units (unit_id, task_id)",
         ),
     ]
