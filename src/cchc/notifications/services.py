@@ -287,8 +287,8 @@ def _retry_at(attempts: int, now: datetime.datetime | None) -> datetime.datetime
 
 # A mail still waiting this long after its job was due lost that job: its worker was
 # stopped while it ran (a job left running is never run again). A job only late, behind
-# a long queue, may then run beside the new one: the claim sends the mail once but for
-# two claims at the same instant (mail is at least once).
+# a long queue, then has a twin: whichever runs second finds the mail sent, unless two
+# workers run both while the first is still sending (mail is at least once).
 MAIL_LOST_AFTER = datetime.timedelta(minutes=30)
 
 
