@@ -25,6 +25,7 @@ from cchc.orgs.models import Unit
 from cchc.plans.models import Task
 from tests.api_helpers import api_as
 from tests.test_reporting_world import make_period
+from tests.test_scoring_results import scored  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 
@@ -80,6 +81,24 @@ def test_a_plans_files_are_read_on_the_replica(world, client, replica, fmt):
     response, primary, secondary = captured(lambda: client.get(url))
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert {"plans_plan", "plans_task"} <= tables(secondary)
+    assert only_around_the_view(primary), tables(primary)
+
+
+@pytest.mark.parametrize("kind", ["results-xlsx", "results-docx", "sheet", "set"])
+def test_the_scoring_files_are_read_on_the_replica(world, scored, client, replica, kind):  # noqa: F811
+    client.force_login(world.users["office"])
+    assessment = scored.assessments.first()
+    url = {
+        "results-xlsx": reverse("scoring:results-export", args=[scored.pk, "xlsx"]),
+        "results-docx": reverse("scoring:results-export", args=[scored.pk, "docx"]),
+        "sheet": reverse("scoring:score-sheet", args=[assessment.pk, "xlsx"]),
+        "set": reverse("scoring:set-export", args=[scored.pk]),
+    }[kind]
+    response, primary, secondary = captured(lambda: client.get(url))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:2] == b"PK"
+    assert any(name.startswith("scoring_") for name in tables(secondary)), tables(secondary)
     assert only_around_the_view(primary), tables(primary)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cchc.documents.pdf import PdfUnavailable
 from cchc.lib.http import AuthenticatedHttpRequest
+from cchc.lib.replica import reads_from_replica
 
 from . import results, results_files, selectors, services
 from .models import SetStatus
@@ -87,8 +88,10 @@ def _download(made: results_files.File) -> HttpResponse:
     return response
 
 
+# The files only read, and a second's lag is theirs to bear: on the replica, if any.
 @login_required
 @require_GET
+@reads_from_replica()
 def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The result table as XLSX, DOCX or PDF; without LibreOffice, the PDF is refused with a
     message and the DOCX offered instead."""
@@ -102,6 +105,7 @@ def results_export(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Http
 
 @login_required
 @require_GET
+@reads_from_replica()
 def score_sheet(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """One unit's score sheet, for whoever may open its assessment."""
     return _download(results_files.score_sheet_file(user=request.user, pk=pk, fmt=fmt))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cchc.lib.http import AuthenticatedHttpRequest
+from cchc.lib.replica import reads_from_replica
 
 from . import assessment_selectors, selectors, services
 from .forms import CriterionForm, ExampleForm, ImportForm, SetForm, criterion_initial
@@ -138,6 +139,7 @@ def set_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica()  # it only reads: on the replica, if any
 def set_export(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     out, filename = selectors.set_workbook(user=request.user, pk=pk)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
