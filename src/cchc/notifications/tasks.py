@@ -6,7 +6,8 @@ from collections import Counter
 
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
+
+from cchc.lib.jobs import enqueue_once
 
 from . import services
 
@@ -45,9 +46,4 @@ def requeue_lost_mail() -> int:
 
 def schedule_requeue(run_after: datetime.datetime | None = None) -> bool:
     """Queue the look unless one is already waiting; True when one was queued."""
-    if DBTaskResult.objects.filter(
-        task_path=requeue_lost_mail.module_path, status="READY"
-    ).exists():
-        return False
-    (requeue_lost_mail.using(run_after=run_after) if run_after else requeue_lost_mail).enqueue()
-    return True
+    return enqueue_once(requeue_lost_mail, run_after)

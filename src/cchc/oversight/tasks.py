@@ -7,9 +7,9 @@ import datetime
 
 from django.utils import timezone
 from django_tasks import task
-from django_tasks_db.models import DBTaskResult
 
 from cchc.lib.dbstats import statistics_refresh
+from cchc.lib.jobs import enqueue_once
 from cchc.notifications.services import digests_queue
 
 from . import services
@@ -37,9 +37,4 @@ def send_daily_reminders() -> int:
 
 def schedule(run_after: datetime.datetime | None = None) -> bool:
     """Queue the daily run unless one is already waiting; True when one was queued."""
-    path = send_daily_reminders.module_path
-    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-        return False
-    task = send_daily_reminders.using(run_after=run_after) if run_after else send_daily_reminders
-    task.enqueue()
-    return True
+    return enqueue_once(send_daily_reminders, run_after)
